@@ -1,0 +1,74 @@
+"""The control plane: health, tenants, reset and the request journal, as JSON.
+
+Like moto's /moto-api: tests and demos steer the mock here, never through SOAP.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from mockcp.domain.tenants import list_tenants
+
+ROUTES = Map(
+    [
+        Rule("/health", endpoint="health", methods=["GET"]),
+        Rule("/tenants", endpoint="tenants", methods=["GET"]),
+        Rule("/reset", endpoint="reset", methods=["POST"]),
+        Rule("/journal", endpoint="journal", methods=["GET"]),
+    ]
+)
+
+
+def json_response(body: Any, status: int = 200) -> Response:
+    return Response(json.dumps(body, indent=1, default=str), status=status, mimetype="application/json")
+
+
+class AdminApp:
+    """WSGI app mounted at /_mock; ``reset`` and ``journal`` are injected by create_app."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        reset: Callable[[], None],
+        journal: Callable[[], Iterable[object]],
+        ready: Callable[[], bool],
+    ) -> None:
+        self._sessions = sessions
+        self._reset = reset
+        self._journal = journal
+        self._ready = ready
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        request = Request(environ)
+        try:
+            endpoint, _ = ROUTES.bind_to_environ(environ).match()
+            response = getattr(self, f"on_{endpoint}")(request)
+        except (NotFound, MethodNotAllowed) as exc:
+            response = json_response({"error": exc.name, "path": request.path}, exc.code or 404)
+        except HTTPException as exc:
+            response = json_response({"error": exc.name}, exc.code or 400)
+        return response(environ, start_response)  # type: ignore[no-any-return]
+
+    def on_health(self, request: Request) -> Response:
+        if self._ready():
+            return json_response({"status": "ready"})
+        return json_response({"status": "starting"}, 503)
+
+    def on_tenants(self, request: Request) -> Response:
+        with self._sessions() as db:
+            return json_response([asdict(tenant) for tenant in list_tenants(db)])
+
+    def on_reset(self, request: Request) -> Response:
+        self._reset()
+        return json_response({"status": "reset"})
+
+    def on_journal(self, request: Request) -> Response:
+        return json_response([asdict(record) for record in self._journal()])  # type: ignore[call-overload]

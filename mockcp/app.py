@@ -1,0 +1,116 @@
+"""create_app(settings): the one place that builds engines, clocks and the WSGI app."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+from spyne.server.wsgi import WsgiApplication
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.wrappers import Request, Response
+
+from mockcp.admin.app import AdminApp
+from mockcp.clock import Clock, ManualClock, ScaledClock, wall_now
+from mockcp.config import Settings
+from mockcp.db.engine import create_schema, drop_schema, make_engine, make_sessionmaker
+from mockcp.seed.world import is_loaded, load_world
+from mockcp.soap.application import build_application
+from mockcp.soap.context import Runtime
+from mockcp.soap.wire import client_fault, fault_bytes
+from mockcp.soap.wsdl import WsdlDocument
+
+SOAP_PATH = "/webservices/chargepoint/services/5.1"
+WSDL_PATH = "/cp_api_5.1.wsdl"
+
+
+def make_clock(settings: Settings) -> Clock:
+    """The server clock from ``clock_mode``: realtime, frozen or xN."""
+    start = settings.clock_start or wall_now()
+    mode = settings.clock_mode.lower()
+    if mode == "frozen":
+        return ManualClock(start)
+    if mode == "realtime":
+        return ScaledClock(start, 1.0)
+    if mode.startswith("x"):
+        return ScaledClock(start, float(mode[1:]))
+    raise ValueError(f"unknown clock mode {settings.clock_mode!r} (realtime, frozen, xN)")
+
+
+class MockChargePointApp:
+    """The WSGI application: SOAP endpoint, WSDL, and /_mock control plane."""
+
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.clock = clock or make_clock(settings)
+        self.engine: Engine = make_engine(settings.database_url)
+        self.sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
+        self._ready = threading.Event()
+        self._reset_lock = threading.Lock()
+        self.runtime = Runtime(self.sessions, self.clock, settings)
+        self.soap = build_application(self.runtime)
+        self._soap_wsgi = WsgiApplication(self.soap)
+        self._wsdl = WsdlDocument(self.soap)
+        self.admin = AdminApp(self.sessions, self.reset, lambda: list(self.runtime.journal), self._ready.is_set)
+        self._prepare()
+
+    def _prepare(self) -> None:
+        create_schema(self.engine)
+        with self.sessions() as db, db.begin():
+            if not is_loaded(db):
+                load_world(db, self.settings.fixture, self._seed(), self.clock.now())
+        self._ready.set()
+
+    def _seed(self) -> int | None:
+        return self.settings.root_seed if self.settings.fixture == "demo" else None
+
+    def reset(self) -> None:
+        """Rebuild the world from the fixture and seed the app was started with."""
+        with self._reset_lock:
+            self._ready.clear()
+            drop_schema(self.engine)
+            self._prepare()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path == "/_mock" or path.startswith("/_mock/"):
+            environ = {**environ, "PATH_INFO": path[len("/_mock") :] or "/", "SCRIPT_NAME": "/_mock"}
+            return self.admin(environ, start_response)
+        request = Request(environ)
+        if request.method == "GET" and (path == WSDL_PATH or (path == SOAP_PATH and _asks_wsdl(request))):
+            return self._serve_wsdl(request)(environ, start_response)
+        if path != SOAP_PATH:
+            return _fault(f"No SOAP endpoint at {path}; use {SOAP_PATH}.", 404)(environ, start_response)
+        if request.method != "POST":
+            return _fault("SOAP requests must be sent with HTTP POST.", 405)(environ, start_response)
+        if (request.content_length or 0) > self.settings.max_body_bytes:
+            text = f"Request body exceeds the limit of {self.settings.max_body_bytes} bytes."
+            return _fault(text, 500)(environ, start_response)
+        return self._soap_wsgi(environ, start_response)  # type: ignore[no-any-return]
+
+    def wsdl_bytes(self, address: str) -> bytes:
+        """The served WSDL with ``soap:address`` set to ``address``."""
+        return self._wsdl.render(address)
+
+    def _serve_wsdl(self, request: Request) -> Response:
+        address = self.settings.wsdl_public_url or request.host_url.rstrip("/") + SOAP_PATH
+        return Response(self.wsdl_bytes(address), mimetype="text/xml")
+
+
+def _asks_wsdl(request: Request) -> bool:
+    return any(key.lower() == "wsdl" for key in request.args)
+
+
+def _fault(text: str, status: int) -> Response:
+    return Response(fault_bytes(client_fault(text)), status=status, mimetype="text/xml")
+
+
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> MockChargePointApp:
+    """Build the whole server for ``settings`` (defaults: SQLite file, demo world)."""
+    return MockChargePointApp(settings or Settings(), clock)
+
+
+def wsgi_from_env() -> MockChargePointApp:
+    """Entry point for gunicorn: ``gunicorn 'mockcp.app:wsgi_from_env()'``."""
+    return create_app(Settings.from_env())

@@ -1,0 +1,75 @@
+"""The ``mockcp`` command: serve, codes, dump-wsdl."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+
+from mockcp.app import SOAP_PATH, WSDL_PATH, create_app
+from mockcp.codes import catalogue_table
+from mockcp.config import Settings
+from mockcp.domain.tenants import list_tenants
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mockcp", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the SOAP server")
+    serve.add_argument("--host", default=None, help="bind address (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port (default 8080)")
+    serve.add_argument("--db", default=None, help="SQLAlchemy URL (default sqlite:///mockcp.sqlite3)")
+    serve.add_argument("--fixture", default=None, help="minimal, demo (default) or a YAML path")
+    serve.add_argument("--seed", type=int, default=None, help="root seed of the demo world")
+    serve.add_argument("--clock", default=None, help="realtime (default), frozen or xN")
+    serve.add_argument("--start", default=None, help="simulated start, ISO-8601 (default: now)")
+    commands.add_parser("codes", help="print the response-code catalogue")
+    dump = commands.add_parser("dump-wsdl", help="print the served WSDL")
+    dump.add_argument("--address", default="http://127.0.0.1:8080" + SOAP_PATH)
+    return parser
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    start = datetime.fromisoformat(args.start.replace("Z", "+00:00")) if args.start else None
+    return Settings.from_env(
+        host=args.host,
+        port=args.port,
+        database_url=args.db,
+        fixture=args.fixture,
+        root_seed=args.seed,
+        clock_mode=args.clock,
+        clock_start=start,
+    )
+
+
+def serve(settings: Settings) -> int:
+    from werkzeug.serving import run_simple
+
+    logging.basicConfig(level=settings.log_level)
+    app = create_app(settings)
+    base = f"http://{settings.host}:{settings.port}"
+    print(f"mockcp: SOAP endpoint {base}{SOAP_PATH}")
+    print(f"mockcp: WSDL          {base}{WSDL_PATH}")
+    print(f"mockcp: world {settings.fixture!r} in {settings.database_url}")
+    with app.sessions() as db:
+        for tenant in list_tenants(db):
+            print(f"  {tenant.org_id}  {tenant.organization_name}")
+            print(f"      licence key {tenant.license_key}")
+            print(f"      password    {tenant.password}")
+    sys.stdout.flush()
+    run_simple(settings.host, settings.port, app, threaded=True)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "codes":
+        print(catalogue_table())
+        return 0
+    if args.command == "dump-wsdl":
+        app = create_app(Settings(database_url="sqlite://", fixture="minimal"))
+        sys.stdout.write(app.wsdl_bytes(args.address).decode("utf-8"))
+        return 0
+    return serve(settings_from_args(args))

@@ -1,0 +1,133 @@
+"""What happens on the network: sessions, meter intervals, money, alarms, sheds, journal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from mockcp.db.models import Base
+
+
+class ChargingSession(Base):
+    """A charging session on one port; ``end_time`` None while it is active."""
+
+    __tablename__ = "charging_session"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    port_pk: Mapped[int] = mapped_column(ForeignKey("port.id"), index=True)
+    driver_pk: Mapped[int | None] = mapped_column(ForeignKey("driver.id"))
+    credential_pk: Mapped[int | None] = mapped_column(ForeignKey("credential.id"))
+    vehicle_pk: Mapped[int | None] = mapped_column(ForeignKey("fleet_vehicle.id"))
+    start_time: Mapped[datetime] = mapped_column(index=True)
+    end_time: Mapped[datetime | None]
+    charging_end_time: Mapped[datetime | None]
+    energy_kwh: Mapped[float] = mapped_column(default=0.0)
+    start_soc: Mapped[float | None]
+    end_soc: Mapped[float | None]
+    ended_by: Mapped[str | None] = mapped_column(String(60))
+    vehicle_make: Mapped[str | None] = mapped_column(String(60))
+    vehicle_model: Mapped[str | None] = mapped_column(String(60))
+    vehicle_year: Mapped[str | None] = mapped_column(String(4))
+    vehicle_type: Mapped[str | None] = mapped_column(String(20))
+    vehicle_port_mac: Mapped[str | None] = mapped_column(String(40))
+    driver_opted_out: Mapped[bool | None]
+    driver_opt_out_at: Mapped[datetime | None]
+    reported_at: Mapped[datetime | None]
+
+
+class MeterInterval(Base):
+    """One 15-minute meter reading of a session (get15minChargingSessionData)."""
+
+    __tablename__ = "meter_interval"
+    session_pk: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("charging_session.id"), primary_key=True
+    )
+    start: Mapped[datetime] = mapped_column(primary_key=True)
+    end: Mapped[datetime]
+    energy_kwh: Mapped[float]
+    peak_kw: Mapped[float]
+
+
+class Transaction(Base):
+    """A billed transaction (getTransactionData): session, reservation, addendum."""
+
+    __tablename__ = "transaction"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    session_pk: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("charging_session.id"))
+    port_pk: Mapped[int] = mapped_column(ForeignKey("port.id"))
+    pricing_rule_pk: Mapped[int | None] = mapped_column(ForeignKey("pricing_rule.id"))
+    kind: Mapped[str] = mapped_column(String(40), default="Session")
+    transaction_time: Mapped[datetime]
+    energy_kwh: Mapped[float]
+    currency: Mapped[str] = mapped_column(String(3))
+    gross_amount: Mapped[float]
+    service_fee: Mapped[float]
+    net_revenue: Mapped[float]
+    tax_amount: Mapped[float]
+    exchange_rate_usd: Mapped[float]
+    card_digits: Mapped[str | None] = mapped_column(String(20))
+
+
+class Alarm(Base):
+    """A station or port alarm; ``cleared_at`` set moves it to history (clearAlarms)."""
+
+    __tablename__ = "alarm"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    station_pk: Mapped[int] = mapped_column(ForeignKey("station.id"), index=True)
+    port_number: Mapped[int | None]
+    alarm_type: Mapped[str] = mapped_column(String(120))
+    alarm_time: Mapped[datetime]
+    cleared_at: Mapped[datetime | None]
+    clear_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class ShedState(Base):
+    """The shed in force on a station or one of its ports (one row per port, 0 = station)."""
+
+    __tablename__ = "shed_state"
+    station_pk: Mapped[int] = mapped_column(ForeignKey("station.id"), primary_key=True)
+    port_number: Mapped[int] = mapped_column(primary_key=True)
+    mode: Mapped[str] = mapped_column(String(10))
+    allowed_kw: Mapped[float | None]
+    percent: Mapped[int | None]
+    baseline_kw: Mapped[float | None]
+    started_at: Mapped[datetime]
+    ends_at: Mapped[datetime | None]
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("station_group.id"))
+
+
+class LoadShedEvent(Base):
+    """A scheduled demand-response event (createLoadShedEvent)."""
+
+    __tablename__ = "load_shed_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_pk: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    station_pk: Mapped[int | None] = mapped_column(ForeignKey("station.id"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("station_group.id"))
+    starts_at: Mapped[datetime]
+    duration_min: Mapped[int]
+    allow_opt_out: Mapped[bool] = mapped_column(default=True)
+    allowed_kw_per_port: Mapped[float | None]
+    percent_per_station: Mapped[float | None]
+    removed: Mapped[bool] = mapped_column(default=False)
+
+
+class JournalEntry(Base):
+    """One SOAP call as the control plane reports it (bounded request journal)."""
+
+    __tablename__ = "journal_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operation: Mapped[str] = mapped_column(String(60))
+    org_id: Mapped[str | None] = mapped_column(String(40))
+    at: Mapped[datetime]
+    response_code: Mapped[str | None] = mapped_column(String(10))
+    details: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
+class WorldMeta(Base):
+    """Key/value facts about the loaded world (fixture, seed, watermark)."""
+
+    __tablename__ = "world_meta"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(String(400))

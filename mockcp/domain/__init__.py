@@ -1,0 +1,1 @@
+"""Business rules over the data model: no SOAP, no HTTP, no faker."""

@@ -1,0 +1,313 @@
+"""The seeded world builder: a realistic fleet as a fixture mapping, same seed same bytes.
+
+Faker is seeded per entity (``rng.derive_seed``) and never globally, so adding an
+organisation or a station does not change any other entity.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from faker import Faker
+
+from mockcp.rng import derive_seed, for_entity
+from mockcp.seed.providers import (
+    METROS,
+    SITE_KINDS,
+    hex_token,
+    jitter,
+    mac_address,
+    pick_model,
+    serial_number,
+)
+
+CPN_INSTANCES = [
+    {"id": 1, "name": "USA", "description": "ChargePoint North America"},
+    {"id": 2, "name": "EU", "description": "ChargePoint Europe"},
+    {"id": 3, "name": "AU", "description": "ChargePoint Australia"},
+    {"id": 4, "name": "CA", "description": "ChargePoint Canada"},
+]
+PROFILES = {
+    "network_manager": [
+        ["view_station", "View station details and status"],
+        ["manage_load", "Shed and restore load"],
+        ["view_sessions", "View charging sessions"],
+        ["manage_drivers", "Approve and remove drivers"],
+    ],
+    "station_manager": [
+        ["view_station", "View station details and status"],
+        ["view_sessions", "View charging sessions"],
+    ],
+}
+VEHICLES = [
+    ("Nissan", "Leaf", 40.0, 6.6),
+    ("Chevrolet", "Bolt EV", 65.0, 7.2),
+    ("Ford", "E-Transit", 68.0, 11.3),
+    ("Tesla", "Model 3", 75.0, 11.5),
+]
+
+
+class WorldBuilder:
+    """Builds the fixture mapping of a seeded world from builder parameters."""
+
+    def __init__(self, root_seed: int, params: dict[str, Any]) -> None:
+        self.seed = root_seed
+        self.params = params
+        self._fakers: dict[str, Faker] = {}
+        self.world: dict[str, Any] = {
+            "cpn_instances": CPN_INSTANCES,
+            "rights_profiles": PROFILES,
+            **{
+                key: []
+                for key in (
+                    "organizations",
+                    "groups",
+                    "stations",
+                    "rights",
+                    "pricing",
+                    "drivers",
+                    "fleets",
+                )
+            },
+        }
+
+    def faker(self, locale: str, *parts: object) -> Faker:
+        fake = self._fakers.get(locale)
+        if fake is None:
+            fake = self._fakers[locale] = Faker(locale)
+        fake.seed_instance(derive_seed(self.seed, *parts))
+        return fake
+
+    def build(self) -> dict[str, Any]:
+        orgs = self.params["organizations"]
+        for index, spec in enumerate(orgs, start=1):
+            self._organization(index, spec)
+        for index in range(1, len(orgs) + 1):
+            grantee = (
+                f"{orgs[index % len(orgs)]['cpn']}:ORG{(index % len(orgs)) + 1:05d}"
+            )
+            self.world["rights"].append(
+                {
+                    "grantee": grantee,
+                    "group": index * 1000 + 1,
+                    "profile": "network_manager",
+                }
+            )
+        return self.world
+
+    def _organization(self, index: int, spec: dict[str, Any]) -> None:
+        fake = self.faker(spec["locale"], "org", index)
+        rng = for_entity(self.seed, "org", index)
+        org_id = f"{spec['cpn']}:ORG{index:05d}"
+        name = fake.company().replace(",", "")
+        self.world["organizations"].append(
+            {
+                "org_id": org_id,
+                "name": name,
+                "company_id": str(40000 + index),
+                "cpn_id": spec["cpn"],
+                "main_phone": fake.phone_number(),
+                "currency_code": "EUR"
+                if spec["cpn"] == 2
+                else ("CAD" if spec["cpn"] == 4 else "USD"),
+                "license_key": hex_token(rng, 55),
+                "password": hex_token(rng, 32),
+            }
+        )
+        top = index * 1000
+        self.world["groups"].append(
+            {"id": top, "org": org_id, "name": f"{name} - All Sites"}
+        )
+        for site in range(1, self.params["sites_per_org"] + 1):
+            self._site(index, spec, org_id, name, top, site)
+        for number in range(1, self.params["drivers_per_org"] + 1):
+            self._driver(index, spec, org_id, number)
+        self._fleet(index, spec, org_id, top + 1)
+
+    def _site(
+        self,
+        index: int,
+        spec: dict[str, Any],
+        org_id: str,
+        org_name: str,
+        top: int,
+        site: int,
+    ) -> None:
+        fake = self.faker(spec["locale"], "site", index, site)
+        rng = for_entity(self.seed, "site", index, site)
+        metro = METROS[spec["metros"][(site - 1) % len(spec["metros"])]]
+        kind = rng.choice(SITE_KINDS)
+        group_id = top + site
+        self.world["groups"].append(
+            {
+                "id": group_id,
+                "org": org_id,
+                "name": f"{org_name} - {metro.city} {kind.title()}",
+                "parent": top,
+            }
+        )
+        sub_id = top + 100 + site
+        self.world["groups"].append(
+            {
+                "id": sub_id,
+                "org": org_id,
+                "name": f"{metro.city} {kind.title()} - Visitor Bays",
+                "parent": group_id,
+            }
+        )
+        centre = (jitter(rng, metro.latitude, 0.05), jitter(rng, metro.longitude, 0.05))
+        street = f"{fake.building_number()} {fake.street_name()}"
+        postal = fake.postcode()
+        for number in range(1, self.params["stations_per_site"] + 1):
+            groups = [top, group_id] + ([sub_id] if number % 3 == 0 else [])
+            self._station(
+                index,
+                spec,
+                org_id,
+                org_name,
+                site,
+                number,
+                groups,
+                metro,
+                kind,
+                centre,
+                street,
+                postal,
+            )
+
+    def _station(
+        self,
+        index: int,
+        spec: dict[str, Any],
+        org_id: str,
+        org_name: str,
+        site: int,
+        number: int,
+        groups: list[int],
+        metro: Any,
+        kind: str,
+        centre: tuple[float, float],
+        street: str,
+        postal: str,
+    ) -> None:
+        rng = for_entity(self.seed, "station", index, site, number)
+        model, ports = pick_model(rng, spec["cpn"])
+        serial = len(self.world["stations"]) + 1
+        station_id = f"{spec['cpn']}:{30000 + index * 1000 + site * 50 + number}"
+        lat, lon = jitter(rng, centre[0], 0.0008), jitter(rng, centre[1], 0.0008)
+        self.world["stations"].append(
+            {
+                "station_id": station_id,
+                "org": org_id,
+                "groups": groups,
+                "name": f"{org_name.upper()[:24].strip()} / {kind} {site} -{serial:03d}",
+                "model": model,
+                "serial_number": serial_number(rng),
+                "mac_address": mac_address(rng),
+                "address": street,
+                "city": metro.city,
+                "state": metro.state,
+                "country": metro.country,
+                "postal_code": postal,
+                "latitude": lat,
+                "longitude": lon,
+                "timezone_name": metro.timezone,
+                "timezone_offset": metro.offset,
+                "currency_code": "EUR"
+                if spec["cpn"] == 2
+                else ("CAD" if spec["cpn"] == 4 else "USD"),
+                "site_type": "workplace"
+                if kind in {"CAMPUS", "HQ"}
+                else ("fleet" if kind == "DEPOT" else "public"),
+                "power_share": len(ports) == 2 and rng.random() < 0.3,
+                "panel_sharing": rng.random() < 0.05,
+                "supports_port_shed": not model.startswith("CPE"),
+                "reception": rng.randint(1, 5),
+                "ports": [
+                    {
+                        "port_number": n,
+                        "connector": c,
+                        "level": level,
+                        "mode": mode,
+                        "voltage": v,
+                        "current": a,
+                        "power_kw": kw,
+                        "reservable": rng.random() < 0.2,
+                    }
+                    for n, (c, level, mode, v, a, kw) in enumerate(ports, start=1)
+                ],
+            }
+        )
+        if rng.random() < 0.6:
+            self.world["pricing"].append(
+                {
+                    "station": station_id,
+                    "name": "Standard",
+                    "per_session": round(rng.choice([0.0, 0.5, 1.0]), 2),
+                    "per_kwh": round(rng.uniform(0.12, 0.45), 2),
+                }
+            )
+
+    def _driver(
+        self, index: int, spec: dict[str, Any], org_id: str, number: int
+    ) -> None:
+        fake = self.faker(spec["locale"], "driver", index, number)
+        rng = for_entity(self.seed, "driver", index, number)
+        first, last = fake.first_name(), fake.last_name()
+        status = rng.choices(
+            ["APPROVED", "PENDING", "REJECTED", "NOT CONNECTED"],
+            weights=[70, 15, 5, 10],
+        )[0]
+        self.world["drivers"].append(
+            {
+                "user_id": str(600000 + index * 1000 + number),
+                "first_name": first,
+                "last_name": last,
+                "email": f"{first}.{last}{number}@example.com".lower().replace(" ", ""),
+                "connections": [
+                    {
+                        "org": org_id,
+                        "status": status,
+                        "custom_info": {"Employee ID": str(rng.randint(1000, 9999))},
+                    }
+                ],
+                "realms": [
+                    {
+                        "org": org_id,
+                        "status": "APPROVED" if rng.random() < 0.6 else "NOT MANAGED",
+                    }
+                ],
+                "cards": [f"CNCP{index:03d}{number:07d}"],
+            }
+        )
+
+    def _fleet(self, index: int, spec: dict[str, Any], org_id: str, depot: int) -> None:
+        rng = for_entity(self.seed, "fleet", index)
+        vehicles = []
+        for number in range(1, self.params["vehicles_per_fleet"] + 1):
+            make, model, battery, obc = rng.choice(VEHICLES)
+            vehicles.append(
+                {
+                    "fleet_vehicle_id": f"FV-{index:02d}{number:03d}",
+                    "vehicle_id": f"UNIT-{number:02d}",
+                    "vin": "".join(
+                        rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ0123456789")
+                        for _ in range(17)
+                    ),
+                    "license_plate": f"{rng.choice('ABCDEFGH')}{rng.choice('JKLMNP')}{rng.randint(100, 999)}",
+                    "make": make,
+                    "model": model,
+                    "year": rng.randint(2019, 2024),
+                    "battery_kwh": battery,
+                    "onboard_charger_kw": obc,
+                    "cards": [f"CPFL{index:03d}{number:07d}"],
+                }
+            )
+        self.world["fleets"].append(
+            {
+                "org": org_id,
+                "name": f"Fleet {index}",
+                "depot_group": depot,
+                "vehicles": vehicles,
+            }
+        )

@@ -1,0 +1,37 @@
+"""Choosing and loading a world: ``minimal``, ``demo`` or a fixture file path."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mockcp.db.activity import WorldMeta
+from mockcp.seed.builder import WorldBuilder
+from mockcp.seed.loader import FIXTURES, FixtureError, load, read_fixture
+
+
+def resolve(fixture: str, seed: int | None) -> dict[str, Any]:
+    """The fixture mapping for a fixture name or path (builder fixtures are built here)."""
+    path = FIXTURES / f"{fixture}.yaml" if fixture in {"minimal", "demo"} else Path(fixture)
+    if not path.is_file():
+        raise FixtureError(f"no fixture named or at {fixture!r}")
+    data = read_fixture(path)
+    if data.get("builder") == "demo":
+        return WorldBuilder(seed if seed is not None else int(data["root_seed"]), data).build()
+    return data
+
+
+def is_loaded(db: Session) -> bool:
+    return db.scalar(select(WorldMeta).where(WorldMeta.key == "fixture")) is not None
+
+
+def load_world(db: Session, fixture: str, seed: int | None, epoch: datetime) -> None:
+    """Load the world into an empty schema and record what was loaded."""
+    load(db, resolve(fixture, seed), epoch)
+    db.add(WorldMeta(key="fixture", value=fixture))
+    db.add(WorldMeta(key="seed", value=str(seed)))
+    db.add(WorldMeta(key="epoch", value=epoch.isoformat()))

@@ -1,0 +1,1 @@
+"""The SOAP edge: the only package that imports spyne."""

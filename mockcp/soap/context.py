@@ -1,0 +1,52 @@
+"""What a request handler gets: its database session, the clock, the caller."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from mockcp.clock import Clock
+from mockcp.config import Settings
+from mockcp.domain.principal import Principal
+
+
+@dataclass(frozen=True, slots=True)
+class JournalRecord:
+    """One SOAP call as the control plane reports it."""
+
+    operation: str
+    org_id: str | None
+    at: datetime
+    response_code: str | None
+
+
+@dataclass(slots=True)
+class Runtime:
+    """Long-lived server state shared by every request of one app."""
+
+    sessions: sessionmaker[Session]
+    clock: Clock
+    settings: Settings
+    journal: deque[JournalRecord] = field(default_factory=lambda: deque(maxlen=1000))
+
+
+@dataclass(slots=True)
+class RequestContext:
+    """Per-request state, stored on spyne's ``ctx.udc``."""
+
+    runtime: Runtime
+    principal: Principal
+    db: Session | None = None
+
+    @property
+    def clock(self) -> Clock:
+        return self.runtime.clock
+
+    def session(self) -> Session:
+        """The request's database session (opened on first use)."""
+        if self.db is None:
+            self.db = self.runtime.sessions()
+        return self.db

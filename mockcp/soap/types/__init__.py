@@ -1,0 +1,9 @@
+"""spyne declarations mirroring the ChargePoint 5.1 schema, one module per WSDL area."""
+
+from __future__ import annotations
+
+from mockcp.soap.types import common, fleets, load, orgs, sessions, stations, users
+
+ALL_GROUPS: frozenset[str] = frozenset().union(
+    *(module.ALL_GROUPS for module in (common, fleets, load, orgs, sessions, stations, users))
+)

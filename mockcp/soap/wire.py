@@ -1,0 +1,362 @@
+"""ChargePoint's SOAP dialect: every wire-format override of mockcp lives here.
+
+In (real-interface 1, 3): a hardened parser (no DTD, no entities, no href/id
+resolution, size and depth limits), WS-Security checked before anything else,
+then the body normalised before spyne's soft validation: children matched by
+local name whatever their namespace, ``xsi:type`` dropped, empty optional
+non-string elements treated as absent, booleans ``true|false|1|0``, timestamps
+with ``Z``, an offset or none (UTC).
+
+Out (real-interface 1, 3.2, 3.3): ``soapenv``/``ns1`` prefixes, unqualified
+children, a response ``wsse:Security`` header holding a ``wsu:Timestamp``,
+int flags ``0``/``1``, booleans ``1``/``0``, UTC ``Z`` timestamps, loads with
+three decimals and energy with six; faults as SOAP 1.1 with HTTP 500.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal as PyDecimal
+from typing import Any
+
+from lxml import etree
+from spyne import ComplexModelBase, Fault
+from spyne.model.enum import EnumBase
+from spyne.model.primitive import (
+    Boolean,
+    Date,
+    DateTime,
+    Decimal,
+    Double,
+    Float,
+    Integer,
+    Time,
+    Unicode,
+)
+from spyne.protocol.soap import Soap11
+
+from mockcp.clock import utc
+
+SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
+TNS = "urn:dictionary:com.chargepoint.webservices"
+WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
+WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+
+# Fields whose decimals follow real responses (real-interface 3.3); others use repr.
+DECIMAL_PLACES = {
+    "stationLoad": 3,
+    "portLoad": 3,
+    "allowedLoad": 3,
+    "allowedLoadPerStation": 3,
+    "allowedLoadPerPort": 3,
+    "Energy": 6,
+    "energyConsumed": 6,
+    "estimatedCost": 2,
+}
+
+Authenticator = Callable[[Any, "etree._Element | None"], None]
+Now = Callable[[], datetime]
+
+
+class WireFault(Fault):  # type: ignore[misc]
+    """A SOAP 1.1 fault with a fully qualified faultcode (``soapenv:Client``, ``wsse:…``)."""
+
+    def __init__(self, prefix: str, code: str, text: str) -> None:
+        super().__init__(f"{prefix}:{code}", text)
+        self.prefix = prefix
+        self.code = code
+        self.text = text
+
+
+def client_fault(text: str) -> WireFault:
+    return WireFault("soapenv", "Client", text)
+
+
+def server_fault(text: str) -> WireFault:
+    return WireFault("soapenv", "Server", text)
+
+
+def auth_fault(code: str, text: str) -> WireFault:
+    return WireFault("wsse", code, text)
+
+
+# --------------------------------------------------------------------- input
+
+
+def parse_envelope(raw: bytes, max_bytes: int, max_depth: int) -> etree._Element:
+    """Parse a request body safely or raise a ``Client`` fault naming the problem."""
+    if not raw.strip():
+        raise client_fault("Empty request body: a SOAP 1.1 envelope is required.")
+    if len(raw) > max_bytes:
+        raise client_fault(f"Request body of {len(raw)} bytes exceeds the limit of {max_bytes}.")
+    if b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
+        raise client_fault("DTDs and entity declarations are not allowed in SOAP messages.")
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    try:
+        root = etree.fromstring(raw, parser)
+    except etree.XMLSyntaxError as exc:
+        raise client_fault(f"Malformed XML: {exc}") from None
+    _check_depth(root, max_depth)
+    return root
+
+
+def _check_depth(root: etree._Element, max_depth: int) -> None:
+    stack: list[tuple[etree._Element, int]] = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > max_depth:
+            raise client_fault(f"XML nesting deeper than {max_depth} levels is not allowed.")
+        stack.extend((child, depth + 1) for child in element)
+
+
+def split_envelope(root: etree._Element) -> tuple[etree._Element | None, etree._Element]:
+    """The Security-bearing Header (or None) and the Body's first element."""
+    if root.tag == f"{{{SOAP12_ENV}}}Envelope":
+        raise client_fault("SOAP 1.2 is not supported: send a SOAP 1.1 envelope.")
+    if root.tag != f"{{{SOAP_ENV}}}Envelope":
+        raise client_fault(f"Expected a SOAP 1.1 Envelope, got {etree.QName(root).localname}.")
+    header = root.find(f"{{{SOAP_ENV}}}Header")
+    body = root.find(f"{{{SOAP_ENV}}}Body")
+    if body is None or len(body) == 0:
+        raise client_fault("The SOAP Body is missing or empty: it must hold one operation element.")
+    return header, body[0]
+
+
+def normalise(element: etree._Element, cls: type[ComplexModelBase]) -> None:
+    """Rewrite a request element in place so spyne reads it as the 5.1 schema means it."""
+    for name in list(element.attrib):
+        if name.startswith(f"{{{XSI}}}"):
+            del element.attrib[name]
+    flat = cls.get_flat_type_info(cls)
+    for child in list(element):
+        local = etree.QName(child).localname
+        child.tag = local
+        member = flat.get(local)
+        if member is None:
+            continue
+        if child.get(f"{{{XSI}}}nil") in {"true", "1"}:
+            element.remove(child)
+        elif issubclass(member, ComplexModelBase):
+            normalise(child, member)
+        else:
+            _normalise_simple(element, child, member)
+
+
+def _normalise_simple(parent: etree._Element, child: etree._Element, member: Any) -> None:
+    text = (child.text or "").strip()
+    if not text and not issubclass(member, Unicode | EnumBase):
+        if member.Attributes.min_occurs == 0:
+            parent.remove(child)
+        return
+    if issubclass(member, Boolean):
+        lowered = text.lower()
+        if lowered not in {"true", "false", "1", "0"}:
+            raise client_fault(f"Element {child.tag}: {text!r} is not a boolean (true, false, 1, 0).")
+        child.text = "true" if lowered in {"true", "1"} else "false"
+    elif issubclass(member, DateTime):
+        child.text = _canonical_datetime(child.tag, text)
+    elif issubclass(member, Integer | Decimal | Double | Float):
+        child.text = text
+
+
+def _canonical_datetime(tag: str, text: str) -> str:
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise client_fault(f"Element {tag}: {text!r} is not an ISO-8601 date-time.") from None
+    return utc(value).strftime("%Y-%m-%dT%H:%M:%S.%f") + "Z"
+
+
+_FREQ = re.compile(r"'(\w+)' member does not respect frequency constraints")
+
+
+def clarify_fault(fault: Fault, operation: str) -> WireFault:
+    """spyne's validation faults, reworded to name the element and the rule."""
+    text = str(fault.faultstring)
+    match = _FREQ.search(text)
+    if match:
+        text = (
+            f"Invalid {operation} request: element '{match.group(1)}' is missing or "
+            "occurs more often than the schema allows."
+        )
+    else:
+        text = f"Invalid {operation} request: {text}"
+    return client_fault(text)
+
+
+# -------------------------------------------------------------------- output
+
+
+def format_value(name: str, cls: Any, value: Any) -> str:
+    """One simple value as ChargePoint prints it."""
+    if issubclass(cls, Boolean):
+        return "1" if value else "0"
+    if issubclass(cls, DateTime):
+        return utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if issubclass(cls, Date):
+        return value.isoformat() if isinstance(value, date) else str(value)
+    if issubclass(cls, Time):
+        return value.strftime("%H:%M:%S") if isinstance(value, time) else str(value)
+    if issubclass(cls, Integer):
+        return str(int(value))
+    if issubclass(cls, Decimal | Double | Float):
+        places = DECIMAL_PLACES.get(name, 3 if issubclass(cls, Decimal) else None)
+        if places is not None:
+            return f"{PyDecimal(str(value)):.{places}f}"
+        return repr(float(value))
+    return str(value)
+
+
+Plan = list[tuple[str, Any, bool, bool]]
+_PLANS: dict[type, Plan] = {}
+
+
+def _plan(cls: type[ComplexModelBase]) -> Plan:
+    """Field name, spyne type, is-complex, is-repeated: computed once per type."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = [
+            (
+                name,
+                member,
+                issubclass(member, ComplexModelBase),
+                member.Attributes.max_occurs > 1,
+            )
+            for name, member in cls.get_flat_type_info(cls).items()
+        ]
+        _PLANS[cls] = plan
+    return plan
+
+
+def build_children(parent: etree._Element, cls: type[ComplexModelBase], obj: Any) -> None:
+    """Append ``obj``'s fields to ``parent`` as unqualified elements, in schema order."""
+    sub = etree.SubElement
+    for name, member, is_complex, repeated in _plan(cls):
+        value = getattr(obj, name, None)
+        if value is None:
+            continue
+        for item in value if repeated else (value,):
+            if item is None:
+                continue
+            child = sub(parent, name)
+            if is_complex:
+                build_children(child, member, item)
+            else:
+                child.text = format_value(name, member, item)
+
+
+def response_envelope(now: datetime, body_element: etree._Element) -> etree._Element:
+    """``soapenv:Envelope`` with the wsse/wsu Timestamp header around ``body_element``."""
+    envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soapenv": SOAP_ENV})
+    header = etree.SubElement(envelope, f"{{{SOAP_ENV}}}Header")
+    security = etree.SubElement(header, f"{{{WSSE}}}Security", nsmap={"wsse": WSSE, "wsu": WSU})
+    security.set(f"{{{SOAP_ENV}}}mustUnderstand", "1")
+    stamp = etree.SubElement(security, f"{{{WSU}}}Timestamp")
+    stamp.set(f"{{{WSU}}}Id", "Timestamp-" + now.strftime("%Y%m%d%H%M%S%f"))
+    etree.SubElement(stamp, f"{{{WSU}}}Created").text = _ms(now)
+    etree.SubElement(stamp, f"{{{WSU}}}Expires").text = _ms(now + timedelta(minutes=5))
+    body = etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body")
+    body.append(body_element)
+    return envelope
+
+
+def _ms(instant: datetime) -> str:
+    instant = utc(instant)
+    return instant.strftime("%Y-%m-%dT%H:%M:%S.") + f"{instant.microsecond // 1000:03d}Z"
+
+
+def fault_envelope(fault: Fault) -> etree._Element:
+    """A SOAP 1.1 fault envelope as the real service sends it (empty Header)."""
+    if isinstance(fault, WireFault):
+        prefix, code, text = fault.prefix, fault.code, fault.text
+    else:
+        client = str(fault.faultcode).startswith("Client")
+        prefix, code, text = "soapenv", "Client" if client else "Server", str(fault.faultstring)
+    nsmap = {"soapenv": SOAP_ENV}
+    if prefix == "wsse":
+        nsmap["wsse"] = WSSE
+    envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap=nsmap)
+    etree.SubElement(envelope, f"{{{SOAP_ENV}}}Header")
+    body = etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body")
+    fault_el = etree.SubElement(body, f"{{{SOAP_ENV}}}Fault")
+    etree.SubElement(fault_el, "faultcode").text = f"{prefix}:{code}"
+    etree.SubElement(fault_el, "faultstring").text = text
+    return envelope
+
+
+def fault_bytes(fault: Fault) -> bytes:
+    return bytes(etree.tostring(fault_envelope(fault), xml_declaration=True, encoding="UTF-8"))
+
+
+class ChargePointSoap11(Soap11):  # type: ignore[misc]
+    """spyne's SOAP 1.1 protocol speaking ChargePoint's dialect (both directions)."""
+
+    def __init__(
+        self,
+        authenticate: Authenticator,
+        now: Now,
+        max_bytes: int,
+        max_depth: int,
+    ) -> None:
+        super().__init__(validator="soft", cleanup_namespaces=False)
+        self._authenticate = authenticate
+        self._now = now
+        self._max_bytes = max_bytes
+        self._max_depth = max_depth
+
+    def create_in_document(self, ctx: Any, charset: str | None = None) -> None:
+        raw = b"".join(
+            part if isinstance(part, bytes) else str(part).encode() for part in ctx.in_string
+        )
+        ctx.in_document = parse_envelope(raw, self._max_bytes, self._max_depth)
+
+    def decompose_incoming_envelope(self, ctx: Any, message: Any = None) -> None:
+        header, payload = split_envelope(ctx.in_document)
+        self._authenticate(ctx, header)
+        local = etree.QName(payload).localname
+        methods = self.app.interface.service_method_map.get(f"{{{TNS}}}{local}")
+        if not methods:
+            raise client_fault(f"Unknown operation: {local} is not an operation of the 5.1 API.")
+        payload.tag = f"{{{TNS}}}{local}"
+        normalise(payload, methods[0].in_message)
+        ctx.in_header_doc = None
+        ctx.in_body_doc = payload
+        ctx.method_request_string = payload.tag
+
+    def deserialize(self, ctx: Any, message: Any) -> None:
+        try:
+            super().deserialize(ctx, message)
+        except WireFault:
+            raise
+        except Fault as fault:
+            raise clarify_fault(fault, etree.QName(ctx.in_body_doc).localname) from None
+        except (ValueError, TypeError, AttributeError) as exc:
+            operation = etree.QName(ctx.in_body_doc).localname
+            raise client_fault(f"Invalid {operation} request: {exc}") from None
+
+    def serialize(self, ctx: Any, message: Any) -> None:
+        if ctx.out_error is not None:
+            ctx.out_document = fault_envelope(ctx.out_error)
+            return
+        out_cls = ctx.descriptor.out_message
+        wrapper = etree.Element(f"{{{TNS}}}{out_cls.get_type_name()}", nsmap={"ns1": TNS})
+        if len(ctx.out_object) == 1 and isinstance(ctx.out_object[0], out_cls):
+            build_children(wrapper, out_cls, ctx.out_object[0])
+        else:
+            names = list(out_cls.get_flat_type_info(out_cls))
+            build_children(wrapper, out_cls, out_cls(**dict(zip(names, ctx.out_object))))
+        ctx.out_document = response_envelope(self._now(), wrapper)
+
+    def fault_to_http_response_code(self, fault: Fault) -> str:
+        return "500 Internal Server Error"

@@ -1,0 +1,115 @@
+"""Test helpers for mockcp users: in-process zeep clients and a threaded real server.
+
+    with MockChargePoint(Settings(database_url="sqlite://", fixture="minimal")) as mock:
+        client = mock.client()                  # zeep over an in-process transport
+        with mock.serve() as url:               # a real HTTP server on a free port
+            ...
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+import zeep
+from requests.structures import CaseInsensitiveDict
+from werkzeug.serving import make_server
+from werkzeug.test import Client as WerkzeugClient
+from zeep.transports import Transport
+from zeep.wsse.username import UsernameToken
+
+from mockcp.app import SOAP_PATH, WSDL_PATH, MockChargePointApp, create_app
+from mockcp.clock import Clock
+from mockcp.config import Settings
+from mockcp.domain.tenants import Tenant, list_tenants
+
+BINDING = "{urn:dictionary:com.chargepoint.webservices}chargepointservicesSOAP"
+IN_PROCESS_BASE = "http://mockcp.invalid"
+
+
+class InProcessTransport(Transport):  # type: ignore[misc]
+    """A zeep transport that calls the WSGI app directly (no sockets)."""
+
+    def __init__(self, app: Any) -> None:
+        super().__init__()
+        self._client = WerkzeugClient(app)
+
+    def post(self, address: str, message: bytes | str, headers: dict[str, str]) -> requests.Response:
+        parts = urlsplit(address)
+        reply = self._client.post(parts.path, query_string=parts.query, data=message, headers=headers)
+        return _as_requests(reply, address)
+
+    def load(self, url: str) -> bytes:
+        if url.startswith(IN_PROCESS_BASE):
+            parts = urlsplit(url)
+            reply = self._client.get(parts.path, query_string=parts.query)
+            return bytes(reply.get_data())
+        return super().load(url)  # type: ignore[no-any-return]
+
+
+def _as_requests(reply: Any, url: str) -> requests.Response:
+    response = requests.Response()
+    response.status_code = reply.status_code
+    response._content = reply.get_data()
+    response.headers = CaseInsensitiveDict(dict(reply.headers))
+    response.url = url
+    response.encoding = "utf-8"
+    return response
+
+
+class MockChargePoint:
+    """A mockcp app for a test: zeep clients in process, or a real server."""
+
+    def __init__(self, settings: Settings | None = None, clock: Clock | None = None) -> None:
+        self.settings = settings or Settings(database_url="sqlite://", fixture="minimal")
+        self._clock = clock
+        self.app: MockChargePointApp | None = None
+
+    def __enter__(self) -> MockChargePoint:
+        self.app = create_app(self.settings, self._clock)
+        return self
+
+    def __exit__(self, *exc: tuple[type[BaseException] | None, BaseException | None, TracebackType | None]) -> None:
+        if self.app is not None:
+            self.app.engine.dispose()
+
+    @property
+    def wsgi(self) -> MockChargePointApp:
+        if self.app is None:
+            raise RuntimeError("use MockChargePoint as a context manager")
+        return self.app
+
+    def tenants(self) -> list[Tenant]:
+        with self.wsgi.sessions() as db:
+            return list_tenants(db)
+
+    def client(self, tenant: Tenant | None = None, wsdl: str | None = None, **settings: Any) -> zeep.Client:
+        """A zeep client over the in-process transport (the served WSDL unless ``wsdl`` is given)."""
+        tenant = tenant or self.tenants()[0]
+        transport = InProcessTransport(self.wsgi)
+        client = zeep.Client(
+            wsdl or IN_PROCESS_BASE + WSDL_PATH,
+            wsse=UsernameToken(tenant.license_key, tenant.password),
+            transport=transport,
+            settings=zeep.Settings(**settings),
+        )
+        # Point the default service at the in-process endpoint, whatever the WSDL says.
+        client._default_service = client.create_service(BINDING, IN_PROCESS_BASE + SOAP_PATH)
+        return client
+
+    @contextmanager
+    def serve(self, host: str = "127.0.0.1") -> Iterator[str]:
+        """A threaded real HTTP server on a free port; yields its base URL."""
+        server = make_server(host, 0, self.wsgi, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://{host}:{server.server_port}"
+        finally:
+            server.shutdown()
+            thread.join(timeout=5)
