@@ -52,7 +52,9 @@ class MockChargePointApp:
         self.soap = build_application(self.runtime)
         self._soap_wsgi = WsgiApplication(self.soap)
         self._wsdl = WsdlDocument(self.soap)
-        self.admin = AdminApp(self.sessions, self.reset, lambda: list(self.runtime.journal), self._ready.is_set)
+        self.admin = AdminApp(
+            self.sessions, self.reset, lambda: list(self.runtime.journal), self._ready.is_set
+        )
         self._prepare()
 
     def _prepare(self) -> None:
@@ -75,15 +77,25 @@ class MockChargePointApp:
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == "/_mock" or path.startswith("/_mock/"):
-            environ = {**environ, "PATH_INFO": path[len("/_mock") :] or "/", "SCRIPT_NAME": "/_mock"}
+            environ = {
+                **environ,
+                "PATH_INFO": path[len("/_mock") :] or "/",
+                "SCRIPT_NAME": "/_mock",
+            }
             return self.admin(environ, start_response)
         request = Request(environ)
-        if request.method == "GET" and (path == WSDL_PATH or (path == SOAP_PATH and _asks_wsdl(request))):
+        if request.method == "GET" and (
+            path == WSDL_PATH or (path == SOAP_PATH and _asks_wsdl(request))
+        ):
             return self._serve_wsdl(request)(environ, start_response)
         if path != SOAP_PATH:
-            return _fault(f"No SOAP endpoint at {path}; use {SOAP_PATH}.", 404)(environ, start_response)
+            return _fault(f"No SOAP endpoint at {path}; use {SOAP_PATH}.", 404)(
+                environ, start_response
+            )
         if request.method != "POST":
-            return _fault("SOAP requests must be sent with HTTP POST.", 405)(environ, start_response)
+            return _fault("SOAP requests must be sent with HTTP POST.", 405)(
+                environ, start_response
+            )
         if (request.content_length or 0) > self.settings.max_body_bytes:
             text = f"Request body exceeds the limit of {self.settings.max_body_bytes} bytes."
             return _fault(text, 500)(environ, start_response)

@@ -1,4 +1,4 @@
-"""The ``mockcp`` command: serve, codes, dump-wsdl."""
+"""The ``mockcp`` command: serve, codes, coverage, dump-wsdl."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from datetime import datetime
 from mockcp.app import SOAP_PATH, WSDL_PATH, create_app
 from mockcp.codes import catalogue_table
 from mockcp.config import Settings
+from mockcp.coverage import coverage_table
 from mockcp.domain.tenants import list_tenants
 
 
@@ -20,12 +21,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the SOAP server")
     serve.add_argument("--host", default=None, help="bind address (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default 8080)")
-    serve.add_argument("--db", default=None, help="SQLAlchemy URL (default sqlite:///mockcp.sqlite3)")
+    serve.add_argument(
+        "--db", default=None, help="SQLAlchemy URL (default sqlite:///mockcp.sqlite3)"
+    )
     serve.add_argument("--fixture", default=None, help="minimal, demo (default) or a YAML path")
     serve.add_argument("--seed", type=int, default=None, help="root seed of the demo world")
     serve.add_argument("--clock", default=None, help="realtime (default), frozen or xN")
     serve.add_argument("--start", default=None, help="simulated start, ISO-8601 (default: now)")
     commands.add_parser("codes", help="print the response-code catalogue")
+    commands.add_parser("coverage", help="print the operation coverage table")
     dump = commands.add_parser("dump-wsdl", help="print the served WSDL")
     dump.add_argument("--address", default="http://127.0.0.1:8080" + SOAP_PATH)
     return parser
@@ -67,6 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "codes":
         print(catalogue_table())
+        return 0
+    if args.command == "coverage":
+        print(coverage_table())
         return 0
     if args.command == "dump-wsdl":
         app = create_app(Settings(database_url="sqlite://", fixture="minimal"))

@@ -43,7 +43,11 @@ class ResponseCode(enum.Enum):
         "client",
     )
     INVALID_EMAIL_PASSWORD = ("104", "Invalid email/password", "auth")
-    CARD_NOT_ACTIVATED = ("105", "ChargePoint card was not activated. Please activate card.", "client")
+    CARD_NOT_ACTIVATED = (
+        "105",
+        "ChargePoint card was not activated. Please activate card.",
+        "client",
+    )
     INVALID_FUTURE_DATE = ("106", "Invalid future date. Provide valid future date.", "client")
     INVALID_DURATION = ("107", "Invalid duration. Provide valid duration.", "client")
     INVALID_ACCOUNT_HANDLE = ("108", "Invalid account handle. Please try again.", "client")
@@ -51,7 +55,8 @@ class ResponseCode(enum.Enum):
     INVALID_SERIAL_NUMBER = ("110", "Invalid serial number", "client")
     FREE_USER_PAID_RESERVATION = (
         "111",
-        "Free users cannot make a reservation on paid stations (stations on which price is applied)",
+        "Free users cannot make a reservation on paid stations "
+        "(stations on which price is applied)",
         "client",
     )
     CANNOT_RESERVE_NOW = (
@@ -71,7 +76,11 @@ class ResponseCode(enum.Enum):
         "server",
     )
     RESERVATION_ALREADY_CANCELLED = ("116", "Reservation has been previously cancelled", "client")
-    CANNOT_CANCEL_OTHERS_RESERVATION = ("117", "You can not cancel reservation made by others", "client")
+    CANNOT_CANCEL_OTHERS_RESERVATION = (
+        "117",
+        "You can not cancel reservation made by others",
+        "client",
+    )
     ADDRESS_LATLONG_MISMATCH = ("118", "Address and Lat/Long provided do not match", "client")
     INVALID_STATION_ID = ("119", "Invalid station ID", "client")
     NO_STATION_GROUP_FOUND = ("120", "No station group found", "client")
@@ -89,9 +98,17 @@ class ResponseCode(enum.Enum):
         "client",
     )
     VALUE_NOT_POSITIVE = ("130", "Invalid value. Please enter a value greater than zero.", "client")
-    STATIONS_OUTSIDE_REALM = ("131", "Stations are not within your ownership or rights realm", "auth")
+    STATIONS_OUTSIDE_REALM = (
+        "131",
+        "Stations are not within your ownership or rights realm",
+        "auth",
+    )
     INVALID_SESSION_ID = ("132", "Invalid session ID", "client")
-    SESSIONS_OUTSIDE_REALM = ("133", "Sessions are not within your ownership or rights realm", "auth")
+    SESSIONS_OUTSIDE_REALM = (
+        "133",
+        "Sessions are not within your ownership or rights realm",
+        "auth",
+    )
     NO_15MIN_DATA = ("134", "No 15 min data found for this session", "client")
     INVALID_FIELDS = ("135", "Invalid fields", "client")
     NO_SESSION_DATA = ("136", "No charging session data found for given criteria", "client")
@@ -121,7 +138,11 @@ class ResponseCode(enum.Enum):
         "You cannot retrieve details of reservation made by others",
         "client",
     )
-    CANNOT_MODIFY_OTHERS_RESERVATION = ("146", "You cannot modify reservation made by others", "client")
+    CANNOT_MODIFY_OTHERS_RESERVATION = (
+        "146",
+        "You cannot modify reservation made by others",
+        "client",
+    )
     INVALID_CHARGEPOINT_CARD = ("147", "Invalid ChargePoint card", "client")
     NO_RESERVATION_FOUND = ("148", "No reservation found", "client")
     INVALID_ORGANIZATION_DETAILS = ("149", "Please provide valid organization details", "client")
@@ -154,10 +175,15 @@ class ResponseCode(enum.Enum):
         "client",
     )
     # guide 3
-    ALLOWED_LOAD_OR_PERCENT = ("173", "Please provide either <allowedLoad> or <percentShed>", "client")
+    ALLOWED_LOAD_OR_PERCENT = (
+        "173",
+        "Please provide either <allowedLoad> or <percentShed>",
+        "client",
+    )
     PERCENT_OVER_100 = (
         "174",
-        "Please provide a parameter less than or equal to 100 while shedding load using <percentShed>",
+        "Please provide a parameter less than or equal to 100 "
+        "while shedding load using <percentShed>",
         "client",
     )
     GROUP_ABSOLUTE_SHED_UNSUPPORTED = (
@@ -213,13 +239,18 @@ class ResponseCode(enum.Enum):
         "Please use either option.",
         "client",
     )
-    TRANSACTION_FROM_AFTER_TO = ("196", "Transaction from date cannot be greater than to date", "client")
+    TRANSACTION_FROM_AFTER_TO = (
+        "196",
+        "Transaction from date cannot be greater than to date",
+        "client",
+    )
     TRANSACTION_DATES_PAIR = ("197", "Provide both to and from transaction dates", "client")
     TRANSACTIONS_OVER_500 = ("198", "Max transactions value cannot exceed 500", "client")
     SHED_LEVEL_AMBIGUOUS = ("199", "Please shed either at group, station, or port level", "client")
     SHED_STATION_PARAMETER_MISSING = (
         "200",
-        "Please provide either parameter from allowedLoadPerStation, percentShedPerStation or ports",
+        "Please provide either parameter from allowedLoadPerStation, "
+        "percentShedPerStation or ports",
         "client",
     )
     NO_TRANSACTION_FOUND = ("201", "No transaction found", "client")

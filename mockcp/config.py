@@ -33,7 +33,7 @@ class Settings:
     def from_env(
         cls, prefix: str = "MOCKCP_", environ: Mapping[str, str] | None = None, **overrides: Any
     ) -> Settings:
-        """Defaults, then ``MOCKCP_<FIELD>`` variables (JSON-decoded when they parse), then overrides.
+        """Defaults, then ``MOCKCP_<FIELD>`` variables (JSON-decoded), then overrides.
 
         ``MOCKCP_DB`` is accepted as a short name for ``MOCKCP_DATABASE_URL``.
         """

@@ -1,9 +1,9 @@
 """Test helpers for mockcp users: in-process zeep clients and a threaded real server.
 
-    with MockChargePoint(Settings(database_url="sqlite://", fixture="minimal")) as mock:
-        client = mock.client()                  # zeep over an in-process transport
-        with mock.serve() as url:               # a real HTTP server on a free port
-            ...
+with MockChargePoint(Settings(database_url="sqlite://", fixture="minimal")) as mock:
+    client = mock.client()                  # zeep over an in-process transport
+    with mock.serve() as url:               # a real HTTP server on a free port
+        ...
 """
 
 from __future__ import annotations
@@ -32,16 +32,20 @@ BINDING = "{urn:dictionary:com.chargepoint.webservices}chargepointservicesSOAP"
 IN_PROCESS_BASE = "http://mockcp.invalid"
 
 
-class InProcessTransport(Transport):  # type: ignore[misc]
+class InProcessTransport(Transport):
     """A zeep transport that calls the WSGI app directly (no sockets)."""
 
     def __init__(self, app: Any) -> None:
         super().__init__()
         self._client = WerkzeugClient(app)
 
-    def post(self, address: str, message: bytes | str, headers: dict[str, str]) -> requests.Response:
+    def post(
+        self, address: str, message: bytes | str, headers: dict[str, str]
+    ) -> requests.Response:
         parts = urlsplit(address)
-        reply = self._client.post(parts.path, query_string=parts.query, data=message, headers=headers)
+        reply = self._client.post(
+            parts.path, query_string=parts.query, data=message, headers=headers
+        )
         return _as_requests(reply, address)
 
     def load(self, url: str) -> bytes:
@@ -49,7 +53,7 @@ class InProcessTransport(Transport):  # type: ignore[misc]
             parts = urlsplit(url)
             reply = self._client.get(parts.path, query_string=parts.query)
             return bytes(reply.get_data())
-        return super().load(url)  # type: ignore[no-any-return]
+        return bytes(super().load(url))
 
 
 def _as_requests(reply: Any, url: str) -> requests.Response:
@@ -74,7 +78,9 @@ class MockChargePoint:
         self.app = create_app(self.settings, self._clock)
         return self
 
-    def __exit__(self, *exc: tuple[type[BaseException] | None, BaseException | None, TracebackType | None]) -> None:
+    def __exit__(
+        self, *exc: tuple[type[BaseException] | None, BaseException | None, TracebackType | None]
+    ) -> None:
         if self.app is not None:
             self.app.engine.dispose()
 
@@ -88,8 +94,10 @@ class MockChargePoint:
         with self.wsgi.sessions() as db:
             return list_tenants(db)
 
-    def client(self, tenant: Tenant | None = None, wsdl: str | None = None, **settings: Any) -> zeep.Client:
-        """A zeep client over the in-process transport (the served WSDL unless ``wsdl`` is given)."""
+    def client(
+        self, tenant: Tenant | None = None, wsdl: str | None = None, **settings: Any
+    ) -> zeep.Client:
+        """A zeep client over the in-process transport (served WSDL unless ``wsdl`` is given)."""
         tenant = tenant or self.tenants()[0]
         transport = InProcessTransport(self.wsgi)
         client = zeep.Client(

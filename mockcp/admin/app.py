@@ -28,7 +28,9 @@ ROUTES = Map(
 
 
 def json_response(body: Any, status: int = 200) -> Response:
-    return Response(json.dumps(body, indent=1, default=str), status=status, mimetype="application/json")
+    return Response(
+        json.dumps(body, indent=1, default=str), status=status, mimetype="application/json"
+    )
 
 
 class AdminApp:
@@ -52,7 +54,9 @@ class AdminApp:
             endpoint, _ = ROUTES.bind_to_environ(environ).match()
             response = getattr(self, f"on_{endpoint}")(request)
         except (NotFound, MethodNotAllowed) as exc:
-            response = json_response({"error": exc.name, "path": request.path}, exc.code or 404)
+            response = json_response(
+                {"error": exc.name, "path": request.script_root + request.path}, exc.code or 404
+            )
         except HTTPException as exc:
             response = json_response({"error": exc.name}, exc.code or 400)
         return response(environ, start_response)  # type: ignore[no-any-return]
@@ -64,7 +68,18 @@ class AdminApp:
 
     def on_tenants(self, request: Request) -> Response:
         with self._sessions() as db:
-            return json_response([asdict(tenant) for tenant in list_tenants(db)])
+            tenants = list_tenants(db)
+        return json_response(
+            [
+                {
+                    "orgID": t.org_id,
+                    "organizationName": t.organization_name,
+                    "licenseKey": t.license_key,
+                    "password": t.password,
+                }
+                for t in tenants
+            ]
+        )
 
     def on_reset(self, request: Request) -> Response:
         self._reset()

@@ -83,9 +83,7 @@ class WorldBuilder:
         for index, spec in enumerate(orgs, start=1):
             self._organization(index, spec)
         for index in range(1, len(orgs) + 1):
-            grantee = (
-                f"{orgs[index % len(orgs)]['cpn']}:ORG{(index % len(orgs)) + 1:05d}"
-            )
+            grantee = f"{orgs[index % len(orgs)]['cpn']}:ORG{(index % len(orgs)) + 1:05d}"
             self.world["rights"].append(
                 {
                     "grantee": grantee,
@@ -115,9 +113,7 @@ class WorldBuilder:
             }
         )
         top = index * 1000
-        self.world["groups"].append(
-            {"id": top, "org": org_id, "name": f"{name} - All Sites"}
-        )
+        self.world["groups"].append({"id": top, "org": org_id, "name": f"{name} - All Sites"})
         for site in range(1, self.params["sites_per_org"] + 1):
             self._site(index, spec, org_id, name, top, site)
         for number in range(1, self.params["drivers_per_org"] + 1):
@@ -248,9 +244,7 @@ class WorldBuilder:
                 }
             )
 
-    def _driver(
-        self, index: int, spec: dict[str, Any], org_id: str, number: int
-    ) -> None:
+    def _driver(self, index: int, spec: dict[str, Any], org_id: str, number: int) -> None:
         fake = self.faker(spec["locale"], "driver", index, number)
         rng = for_entity(self.seed, "driver", index, number)
         first, last = fake.first_name(), fake.last_name()
@@ -291,10 +285,11 @@ class WorldBuilder:
                     "fleet_vehicle_id": f"FV-{index:02d}{number:03d}",
                     "vehicle_id": f"UNIT-{number:02d}",
                     "vin": "".join(
-                        rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ0123456789")
-                        for _ in range(17)
+                        rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ0123456789") for _ in range(17)
                     ),
-                    "license_plate": f"{rng.choice('ABCDEFGH')}{rng.choice('JKLMNP')}{rng.randint(100, 999)}",
+                    "license_plate": (
+                        f"{rng.choice('ABCDEFGH')}{rng.choice('JKLMNP')}{rng.randint(100, 999)}"
+                    ),
                     "make": make,
                     "model": model,
                     "year": rng.randint(2019, 2024),

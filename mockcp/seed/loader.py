@@ -72,8 +72,7 @@ def load(db: Session, data: dict[str, Any], epoch: datetime) -> None:
         )
     db.flush()
     stations = {
-        row["station_id"]: _station(db, row, orgs, epoch)
-        for row in data.get("stations", [])
+        row["station_id"]: _station(db, row, orgs, epoch) for row in data.get("stations", [])
     }
     for row in data.get("rights", []):
         station = stations[row["station"]].id if "station" in row else None
@@ -112,11 +111,7 @@ def _org(db: Session, row: dict[str, Any]) -> Organization:
     )
     db.add(org)
     db.flush()
-    db.add(
-        ApiCredential(
-            org_pk=org.id, license_key=row["license_key"], password=row["password"]
-        )
-    )
+    db.add(ApiCredential(org_pk=org.id, license_key=row["license_key"], password=row["password"]))
     return org
 
 
@@ -205,12 +200,8 @@ def _fleet(
     for vehicle in row.get("vehicles", []):
         fields = {k: v for k, v in vehicle.items() if k != "cards"}
         created = epoch - timedelta(days=120)
-        entity = FleetVehicle(
-            fleet_pk=fleet.id, created_at=created, modified_at=created, **fields
-        )
+        entity = FleetVehicle(fleet_pk=fleet.id, created_at=created, modified_at=created, **fields)
         db.add(entity)
         db.flush()
         for card in vehicle.get("cards", []):
-            db.add(
-                Credential(credential_id=card, vehicle_pk=entity.id, serial_number=card)
-            )
+            db.add(Credential(credential_id=card, vehicle_pk=entity.id, serial_number=card))

@@ -18,14 +18,36 @@ class Metro:
 
 
 METROS = {
-    "Boulder": Metro("Boulder", "Colorado", "United States", 40.0150, -105.2705, "America/Denver", "-07:00"),
-    "Denver": Metro("Denver", "Colorado", "United States", 39.7392, -104.9903, "America/Denver", "-07:00"),
-    "Seattle": Metro("Seattle", "Washington", "United States", 47.6062, -122.3321, "America/Los_Angeles", "-08:00"),
-    "Austin": Metro("Austin", "Texas", "United States", 30.2672, -97.7431, "America/Chicago", "-06:00"),
-    "Amsterdam": Metro("Amsterdam", "Noord-Holland", "Netherlands", 52.3676, 4.9041, "Europe/Amsterdam", "+01:00"),
-    "Utrecht": Metro("Utrecht", "Utrecht", "Netherlands", 52.0907, 5.1214, "Europe/Amsterdam", "+01:00"),
-    "Vancouver": Metro("Vancouver", "British Columbia", "Canada", 49.2827, -123.1207, "America/Vancouver", "-08:00"),
-    "Toronto": Metro("Toronto", "Ontario", "Canada", 43.6532, -79.3832, "America/Toronto", "-05:00"),
+    "Boulder": Metro(
+        "Boulder", "Colorado", "United States", 40.0150, -105.2705, "America/Denver", "-07:00"
+    ),
+    "Denver": Metro(
+        "Denver", "Colorado", "United States", 39.7392, -104.9903, "America/Denver", "-07:00"
+    ),
+    "Seattle": Metro(
+        "Seattle",
+        "Washington",
+        "United States",
+        47.6062,
+        -122.3321,
+        "America/Los_Angeles",
+        "-08:00",
+    ),
+    "Austin": Metro(
+        "Austin", "Texas", "United States", 30.2672, -97.7431, "America/Chicago", "-06:00"
+    ),
+    "Amsterdam": Metro(
+        "Amsterdam", "Noord-Holland", "Netherlands", 52.3676, 4.9041, "Europe/Amsterdam", "+01:00"
+    ),
+    "Utrecht": Metro(
+        "Utrecht", "Utrecht", "Netherlands", 52.0907, 5.1214, "Europe/Amsterdam", "+01:00"
+    ),
+    "Vancouver": Metro(
+        "Vancouver", "British Columbia", "Canada", 49.2827, -123.1207, "America/Vancouver", "-08:00"
+    ),
+    "Toronto": Metro(
+        "Toronto", "Ontario", "Canada", 43.6532, -79.3832, "America/Toronto", "-05:00"
+    ),
 }
 
 # Station models by network (domain.md 4.1): ports as (connector, level, mode, volts, amps, kW).
@@ -35,14 +57,27 @@ MODELS_NA: list[tuple[str, float, list[PortSpec]]] = [
     ("CT4010-HD-GW", 0.15, [("J1772", "L2", None, 240, 30, 7.2)]),
     ("CT4025-HD-GW", 0.15, [("J1772", "L2", None, 208, 30, 6.2)] * 2),
     ("CPF50", 0.10, [("J1772", "L2", None, 240, 48, 11.5)]),
-    ("CPE250", 0.15, [("CCS1", "DC", None, 500, 125, 62.5), ("CHAdeMO", "DC", None, 500, 125, 62.5)]),
+    (
+        "CPE250",
+        0.15,
+        [("CCS1", "DC", None, 500, 125, 62.5), ("CHAdeMO", "DC", None, 500, 125, 62.5)],
+    ),
 ]
 MODELS_EU: list[tuple[str, float, list[PortSpec]]] = [
     ("CP6000-2-32A", 0.6, [("Type 2", None, "3", 400, 32, 22.0)] * 2),
     ("CP6000-1-32A", 0.2, [("Type 2", None, "3", 230, 32, 7.4)]),
     ("CPE250", 0.2, [("CCS2", None, "4", 500, 125, 62.5), ("CHAdeMO", None, "4", 500, 125, 62.5)]),
 ]
-SITE_KINDS = ("GARAGE", "PLAZA", "CAMPUS", "DEPOT", "LIBRARY", "PARK & RIDE", "HQ", "MEDICAL CENTER")
+SITE_KINDS = (
+    "GARAGE",
+    "PLAZA",
+    "CAMPUS",
+    "DEPOT",
+    "LIBRARY",
+    "PARK & RIDE",
+    "HQ",
+    "MEDICAL CENTER",
+)
 
 
 def pick_model(rng: random.Random, cpn: int) -> tuple[str, list[PortSpec]]:

@@ -89,7 +89,9 @@ class ChargePointApplication(Application):  # type: ignore[misc]
             _rollback(request)
             request_id = uuid.uuid4().hex[:12]
             log.exception("unexpected error in %s (request id %s)", operation, request_id)
-            raise server_fault(f"Internal error in {operation} (request id {request_id}).") from None
+            raise server_fault(
+                f"Internal error in {operation} (request id {request_id})."
+            ) from None
         finally:
             if request.db is not None:
                 request.db.close()

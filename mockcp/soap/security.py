@@ -14,9 +14,7 @@ from mockcp.domain.principal import Principal, lookup
 from mockcp.errors import AuthError
 from mockcp.soap.wire import WSSE
 
-PASSWORD_TEXT = (
-    "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordText"
-)
+PASSWORD_TEXT = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordText"
 
 
 def read_token(header: etree._Element | None) -> tuple[str, str]:

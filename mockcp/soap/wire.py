@@ -136,7 +136,7 @@ def split_envelope(root: etree._Element) -> tuple[etree._Element | None, etree._
 def normalise(element: etree._Element, cls: type[ComplexModelBase]) -> None:
     """Rewrite a request element in place so spyne reads it as the 5.1 schema means it."""
     for name in list(element.attrib):
-        if name.startswith(f"{{{XSI}}}"):
+        if str(name).startswith(f"{{{XSI}}}"):
             del element.attrib[name]
     flat = cls.get_flat_type_info(cls)
     for child in list(element):
@@ -145,12 +145,20 @@ def normalise(element: etree._Element, cls: type[ComplexModelBase]) -> None:
         member = flat.get(local)
         if member is None:
             continue
-        if child.get(f"{{{XSI}}}nil") in {"true", "1"}:
+        optional = member.Attributes.min_occurs == 0
+        if child.get(f"{{{XSI}}}nil") in {"true", "1"} or (
+            optional and issubclass(member, ComplexModelBase) and _is_blank(child)
+        ):
             element.remove(child)
         elif issubclass(member, ComplexModelBase):
             normalise(child, member)
         else:
             _normalise_simple(element, child, member)
+
+
+def _is_blank(element: etree._Element) -> bool:
+    """No text anywhere below: an empty placeholder such as KIN's ``<shedGroup></shedGroup>``."""
+    return all(not (node.text or "").strip() for node in element.iter())
 
 
 def _normalise_simple(parent: etree._Element, child: etree._Element, member: Any) -> None:
@@ -162,7 +170,9 @@ def _normalise_simple(parent: etree._Element, child: etree._Element, member: Any
     if issubclass(member, Boolean):
         lowered = text.lower()
         if lowered not in {"true", "false", "1", "0"}:
-            raise client_fault(f"Element {child.tag}: {text!r} is not a boolean (true, false, 1, 0).")
+            raise client_fault(
+                f"Element {child.tag}: {text!r} is not a boolean (true, false, 1, 0)."
+            )
         child.text = "true" if lowered in {"true", "1"} else "false"
     elif issubclass(member, DateTime):
         child.text = _canonical_datetime(child.tag, text)
@@ -175,7 +185,7 @@ def _canonical_datetime(tag: str, text: str) -> str:
         value = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         raise client_fault(f"Element {tag}: {text!r} is not an ISO-8601 date-time.") from None
-    return utc(value).strftime("%Y-%m-%dT%H:%M:%S.%f") + "Z"
+    return utc(value).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 _FREQ = re.compile(r"'(\w+)' member does not respect frequency constraints")
@@ -203,7 +213,7 @@ def format_value(name: str, cls: Any, value: Any) -> str:
     if issubclass(cls, Boolean):
         return "1" if value else "0"
     if issubclass(cls, DateTime):
-        return utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return utc(value).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
     if issubclass(cls, Date):
         return value.isoformat() if isinstance(value, date) else str(value)
     if issubclass(cls, Time):
@@ -272,8 +282,7 @@ def response_envelope(now: datetime, body_element: etree._Element) -> etree._Ele
 
 
 def _ms(instant: datetime) -> str:
-    instant = utc(instant)
-    return instant.strftime("%Y-%m-%dT%H:%M:%S.") + f"{instant.microsecond // 1000:03d}Z"
+    return utc(instant).replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 def fault_envelope(fault: Fault) -> etree._Element:
@@ -355,7 +364,9 @@ class ChargePointSoap11(Soap11):  # type: ignore[misc]
             build_children(wrapper, out_cls, ctx.out_object[0])
         else:
             names = list(out_cls.get_flat_type_info(out_cls))
-            build_children(wrapper, out_cls, out_cls(**dict(zip(names, ctx.out_object))))
+            build_children(
+                wrapper, out_cls, out_cls(**dict(zip(names, ctx.out_object, strict=False)))
+            )
         ctx.out_document = response_envelope(self._now(), wrapper)
 
     def fault_to_http_response_code(self, fault: Fault) -> str:

@@ -60,6 +60,19 @@ OPERATIONS = (
     "removeLoadShedEvent",
     "getStationActiveFaults",
 )
+# Operations whose request message is named like the operation, without "Request".
+UNSUFFIXED_REQUESTS = frozenset(
+    {
+        "getStationStatus",
+        "getFleetVehicles",
+        "addFleetVehicle",
+        "updateFleetVehicle",
+        "deleteFleetVehicle",
+        "getFleetUsageData",
+        "createLoadShedEvent",
+        "removeLoadShedEvent",
+    }
+)
 WRAPPERS = frozenset(OPERATIONS) | {f"{op}Response" for op in OPERATIONS}
 
 
@@ -81,7 +94,7 @@ class WsdlDocument:
             if self._template is None:
                 self._template = build_wsdl(self._app)
             document = copy.deepcopy(self._template)
-        document.find(f".//{_q(SOAP, 'address')}").set("location", address)
+        _find(document, f".//{_q(SOAP, 'address')}").set("location", address)
         return bytes(etree.tostring(document, xml_declaration=True, encoding="UTF-8"))
 
 
@@ -90,7 +103,7 @@ def build_wsdl(app: Any) -> etree._Element:
     generator = Wsdl11(app.interface)
     generator.build_interface_document("http://localhost/")
     spyne_root = etree.fromstring(generator.get_interface_document())
-    schema = spyne_root.find(f"{_q(WSDL, 'types')}/{_q(XS, 'schema')}")
+    schema = _find(spyne_root, f"{_q(WSDL, 'types')}/{_q(XS, 'schema')}")
     _clean_schema(schema)
     root = etree.Element(
         _q(WSDL, "definitions"),
@@ -105,16 +118,28 @@ def build_wsdl(app: Any) -> etree._Element:
     _binding(root)
     service = etree.SubElement(root, _q(WSDL, "service"), name="chargepointservices")
     port = etree.SubElement(
-        service, _q(WSDL, "port"), binding="tns:chargepointservicesSOAP", name="ChargepointServicesSOAP"
+        service,
+        _q(WSDL, "port"),
+        binding="tns:chargepointservicesSOAP",
+        name="ChargepointServicesSOAP",
     )
     etree.SubElement(port, _q(SOAP, "address"), location="")
     return root
 
 
+def _find(root: etree._Element, path: str) -> etree._Element:
+    found = root.find(path)
+    if found is None:
+        raise LookupError(f"spyne's WSDL has no {path}")
+    return found
+
+
 def _clean_schema(schema: etree._Element) -> None:
-    schema.attrib.pop("elementFormDefault", None)
+    if "elementFormDefault" in schema.attrib:
+        del schema.attrib["elementFormDefault"]
     for node in schema.iter():
-        node.attrib.pop("nillable", None)
+        if "nillable" in node.attrib:
+            del node.attrib["nillable"]
         for attr in ("type", "base"):
             value = node.get(attr)
             if value is not None and value.startswith("xs:"):
@@ -123,6 +148,8 @@ def _clean_schema(schema: etree._Element) -> None:
         if top.get("name") not in WRAPPERS:
             schema.remove(top)
     for complex_type in schema.findall(_q(XS, "complexType")):
+        if len(complex_type) == 0:
+            etree.SubElement(complex_type, _q(XS, "sequence"))
         if complex_type.get("name") in ALL_GROUPS:
             for sequence in complex_type.iter(_q(XS, "sequence")):
                 sequence.tag = _q(XS, "all")
@@ -137,7 +164,7 @@ def _inline(schema: etree._Element) -> None:
         for node in schema
         if node.tag in {_q(XS, "complexType"), _q(XS, "simpleType")}
     }
-    inline = {name for name in named if name in WRAPPERS or "_" in name}
+    inline = {name for name in named if name and (name in WRAPPERS or "_" in name)}
     changed = True
     while changed:
         changed = False
@@ -145,7 +172,7 @@ def _inline(schema: etree._Element) -> None:
             ref = (element.get("type") or "").split(":")[-1]
             if ref in inline:
                 body = copy.deepcopy(named[ref])
-                body.attrib.pop("name", None)
+                del body.attrib["name"]
                 del element.attrib["type"]
                 element.append(body)
                 changed = True
@@ -155,7 +182,8 @@ def _inline(schema: etree._Element) -> None:
 
 def _messages(root: etree._Element) -> None:
     for op in OPERATIONS:
-        for message, element in ((f"{op}Request", op), (f"{op}Response", f"{op}Response")):
+        request = op if op in UNSUFFIXED_REQUESTS else f"{op}Request"
+        for message, element in ((request, op), (f"{op}Response", f"{op}Response")):
             node = etree.SubElement(root, _q(WSDL, "message"), name=message)
             etree.SubElement(node, _q(WSDL, "part"), element=f"tns:{element}", name="parameters")
 
@@ -164,7 +192,8 @@ def _port_type(root: etree._Element) -> None:
     port_type = etree.SubElement(root, _q(WSDL, "portType"), name="chargepointservices")
     for op in OPERATIONS:
         node = etree.SubElement(port_type, _q(WSDL, "operation"), name=op)
-        etree.SubElement(node, _q(WSDL, "input"), message=f"tns:{op}Request")
+        request = op if op in UNSUFFIXED_REQUESTS else f"{op}Request"
+        etree.SubElement(node, _q(WSDL, "input"), message=f"tns:{request}")
         etree.SubElement(node, _q(WSDL, "output"), message=f"tns:{op}Response")
 
 
@@ -182,4 +211,6 @@ def _binding(root: etree._Element) -> None:
         node = etree.SubElement(binding, _q(WSDL, "operation"), name=op)
         etree.SubElement(node, _q(SOAP, "operation"), soapAction=SOAP_ACTION + op)
         for direction in ("input", "output"):
-            etree.SubElement(etree.SubElement(node, _q(WSDL, direction)), _q(SOAP, "body"), use="literal")
+            etree.SubElement(
+                etree.SubElement(node, _q(WSDL, direction)), _q(SOAP, "body"), use="literal"
+            )

@@ -34,7 +34,7 @@ class OrgService(ServiceBase):  # type: ignore[misc]
         GROUPS,
     )
 
-    @rpc(  # type: ignore[misc]
+    @rpc(  # type: ignore[untyped-decorator]
         _returns=t.ocpninstances.customize(max_occurs="unbounded"),
         _out_variable_name="CPN",
         _operation_name="getCPNInstances",

@@ -6,8 +6,6 @@ names, order, XSD types and occurrence are facts of the published interface.
 
 from __future__ import annotations
 
-from typing import Any
-
 from spyne import (
     ComplexModel,
     Double,
@@ -26,7 +24,8 @@ transTypes = Enum(
     "Reservation",
     "Reservation Cancel",
     "Reservation Usage Addendum",
-    type_name="transTypes", __namespace__=TNS,
+    type_name="transTypes",
+    __namespace__=TNS,
 )
 
 

@@ -6,8 +6,6 @@ names, order, XSD types and occurrence are facts of the published interface.
 
 from __future__ import annotations
 
-from typing import Any
-
 from spyne import (
     ComplexModel,
     Date,
@@ -43,7 +41,8 @@ fraudDetectionTypes = Enum(
     "Unknown (Session Ended too Quickly)",
     "Under Interrogation (Shed load on station)",
     "Session Validated",
-    type_name="fraudDetectionTypes", __namespace__=TNS,
+    type_name="fraudDetectionTypes",
+    __namespace__=TNS,
 )
 
 

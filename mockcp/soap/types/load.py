@@ -6,8 +6,6 @@ names, order, XSD types and occurrence are facts of the published interface.
 
 from __future__ import annotations
 
-from typing import Any
-
 from spyne import (
     Boolean,
     ComplexModel,
@@ -50,9 +48,7 @@ class shedLoadStationInputData_Ports(ComplexModel):
     _type_info = [
         (
             "Port",
-            shedLoadStationInputData_Ports_Port.customize(
-                min_occurs=1, max_occurs="unbounded"
-            ),
+            shedLoadStationInputData_Ports_Port.customize(min_occurs=1, max_occurs="unbounded"),
         ),
     ]
 

@@ -6,8 +6,6 @@ names, order, XSD types and occurrence are facts of the published interface.
 
 from __future__ import annotations
 
-from typing import Any
-
 from spyne import (
     Boolean,
     ComplexModel,

@@ -6,8 +6,6 @@ names, order, XSD types and occurrence are facts of the published interface.
 
 from __future__ import annotations
 
-from typing import Any
-
 from spyne import (
     ComplexModel,
     DateTime,
@@ -30,7 +28,10 @@ updateUserStatus_Status = Enum(
 )
 
 updateUserStatus_associationType = Enum(
-    "CONNECTION", "MANAGEMENT_REALM", type_name="updateUserStatus_associationType", __namespace__=TNS
+    "CONNECTION",
+    "MANAGEMENT_REALM",
+    type_name="updateUserStatus_associationType",
+    __namespace__=TNS,
 )
 
 connectedUserStatusTypes = Enum(
@@ -38,7 +39,8 @@ connectedUserStatusTypes = Enum(
     "NOT CONNECTED",
     "REJECTED",
     "PENDING",
-    type_name="connectedUserStatusTypes", __namespace__=TNS,
+    type_name="connectedUserStatusTypes",
+    __namespace__=TNS,
 )
 
 

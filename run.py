@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""mockcp's two commands, on a fresh machine with only Python 3.11+.
+
+    python3 run.py serve [mockcp serve options]   start the server (SQLite + demo world)
+    python3 run.py test  [pytest options]         lint, type-check, run the whole test suite
+
+Both create ``.venv`` beside this file on first use and install mockcp into it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = Path(os.environ.get("MOCKCP_VENV", ROOT / ".venv"))
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".mockcp-installed"
+
+
+def ensure_venv() -> None:
+    """Create the virtual environment and install mockcp[dev] when pyproject changed."""
+    if sys.version_info < (3, 11):  # noqa: UP036  (run.py may be started by an older python)
+        raise SystemExit("mockcp needs Python 3.11 or newer")
+    pyproject = (ROOT / "pyproject.toml").read_bytes()
+    if STAMP.is_file() and STAMP.read_bytes() == pyproject:
+        return
+    if not (BIN / "python").exists():
+        print(f"run.py: creating {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    pip = [str(BIN / "python"), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "--upgrade", "pip"], check=True)
+    subprocess.run([*pip, "-e", f"{ROOT}[dev]"], check=True)
+    STAMP.write_bytes(pyproject)
+
+
+def run(*command: str) -> int:
+    print("run.py: " + " ".join(command), flush=True)
+    return subprocess.run(command, cwd=ROOT).returncode
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"serve", "test"}:
+        print(__doc__)
+        return 2
+    ensure_venv()
+    if argv[0] == "serve":
+        return run(str(BIN / "mockcp"), "serve", *argv[1:])
+    for check in (
+        (str(BIN / "ruff"), "check", "mockcp", "tests", "bench", "run.py"),
+        (str(BIN / "mypy"), "mockcp"),
+    ):
+        if run(*check) != 0:
+            return 1
+    return run(str(BIN / "python"), "-m", "pytest", *argv[1:])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,68 @@
+"""The control plane: health, tenants, reset, journal (JSON under /_mock/)."""
+
+from __future__ import annotations
+
+import json
+
+import zeep
+from sqlalchemy import delete
+from werkzeug.test import Client
+
+from mockcp.db.models import CpnInstance
+from mockcp.testing import MockChargePoint
+
+
+def get_json(mock: MockChargePoint, path: str) -> tuple[int, object]:
+    reply = Client(mock.wsgi).get(path)
+    assert reply.headers["Content-Type"] == "application/json"
+    return reply.status_code, json.loads(reply.get_data())
+
+
+def test_health_is_ready(mock: MockChargePoint) -> None:
+    assert get_json(mock, "/_mock/health") == (200, {"status": "ready"})
+
+
+def test_tenants_lists_every_organisation_with_credentials(mock: MockChargePoint) -> None:
+    status, body = get_json(mock, "/_mock/tenants")
+    assert status == 200
+    assert [(t["orgID"], t["organizationName"]) for t in body] == [  # type: ignore[union-attr]
+        ("1:ORG00001", "Sunrise Energy Co-op"),
+        ("1:ORG00002", "Harbor City Parking"),
+    ]
+    assert all(len(t["licenseKey"]) > 20 and len(t["password"]) == 32 for t in body)  # type: ignore[union-attr]
+
+
+def test_tenant_credentials_work_over_soap(mock: MockChargePoint) -> None:
+    _, body = get_json(mock, "/_mock/tenants")
+    for entry in body:  # type: ignore[union-attr]
+        tenant = next(t for t in mock.tenants() if t.license_key == entry["licenseKey"])
+        assert tenant.password == entry["password"]
+
+
+def test_reset_rebuilds_the_world(mock: MockChargePoint, client: zeep.Client) -> None:
+    with mock.wsgi.sessions() as db, db.begin():
+        db.execute(delete(CpnInstance).where(CpnInstance.id > 2))
+    assert len(client.service.getCPNInstances()) == 2
+    reply = Client(mock.wsgi).post("/_mock/reset")
+    assert (reply.status_code, json.loads(reply.get_data())) == (200, {"status": "reset"})
+    assert len(client.service.getCPNInstances()) == 4
+    assert get_json(mock, "/_mock/health") == (200, {"status": "ready"})
+
+
+def test_journal_records_soap_calls(mock: MockChargePoint, client: zeep.Client) -> None:
+    client.service.getCPNInstances()
+    _, body = get_json(mock, "/_mock/journal")
+    assert body == [
+        {
+            "operation": "getCPNInstances",
+            "org_id": "1:ORG00001",
+            "at": "2024-03-12 17:00:00+00:00",
+            "response_code": "100",
+        }
+    ]
+
+
+def test_unknown_admin_path_is_json_404(mock: MockChargePoint) -> None:
+    status, body = get_json(mock, "/_mock/nothing")
+    assert status == 404
+    assert body == {"error": "Not Found", "path": "/_mock/nothing"}

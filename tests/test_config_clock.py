@@ -1,0 +1,82 @@
+"""Settings from the environment, the clocks and the 15-minute buckets."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mockcp.app import make_clock
+from mockcp.clock import BUCKET, ManualClock, ScaledClock, bucket_start, buckets_between
+from mockcp.config import DEFAULT_DB, Settings
+from mockcp.rng import derive_seed, for_entity
+
+
+def test_settings_defaults_are_sqlite_demo_localhost() -> None:
+    settings = Settings()
+    assert (settings.database_url, settings.fixture, settings.host, settings.port) == (
+        DEFAULT_DB,
+        "demo",
+        "127.0.0.1",
+        8080,
+    )
+
+
+def test_settings_from_env_reads_prefixed_variables() -> None:
+    env = {
+        "MOCKCP_DB": "postgresql://u@h/db",
+        "MOCKCP_PORT": "9090",
+        "MOCKCP_ROOT_SEED": "5",
+        "MOCKCP_CLOCK_START": "2024-01-01T00:00:00Z",
+        "OTHER": "x",
+    }
+    settings = Settings.from_env(environ=env)
+    assert settings.database_url == "postgresql://u@h/db"
+    assert settings.port == 9090 and settings.root_seed == 5
+    assert settings.clock_start == datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def test_settings_overrides_win_over_env_and_none_is_ignored() -> None:
+    settings = Settings.from_env(environ={"MOCKCP_PORT": "9090"}, port=7000, host=None)
+    assert (settings.port, settings.host) == (7000, "127.0.0.1")
+
+
+def test_manual_clock_moves_only_forward() -> None:
+    clock = ManualClock(datetime(2024, 1, 1, tzinfo=UTC))
+    assert clock.advance(timedelta(minutes=15)) == datetime(2024, 1, 1, 0, 15, tzinfo=UTC)
+    with pytest.raises(ValueError, match="only moves forward"):
+        clock.set(datetime(2023, 1, 1, tzinfo=UTC))
+
+
+def test_make_clock_modes() -> None:
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    frozen = make_clock(Settings(clock_mode="frozen", clock_start=start))
+    assert isinstance(frozen, ManualClock) and frozen.now() == start
+    fast = make_clock(Settings(clock_mode="x60", clock_start=start))
+    assert isinstance(fast, ScaledClock) and fast.factor == 60
+    with pytest.raises(ValueError, match="unknown clock mode"):
+        make_clock(Settings(clock_mode="sometimes"))
+
+
+@given(st.datetimes(timezones=st.just(UTC)))
+def test_bucket_start_is_the_quarter_hour_at_or_before(instant: datetime) -> None:
+    start = bucket_start(instant)
+    assert start <= instant < start + BUCKET
+    assert start.minute % 15 == 0 and start.second == 0 and start.microsecond == 0
+
+
+@given(st.datetimes(timezones=st.just(UTC)), st.integers(min_value=0, max_value=500))
+def test_buckets_between_cover_the_span_without_gaps(start: datetime, minutes: int) -> None:
+    end = start + timedelta(minutes=minutes)
+    buckets = list(buckets_between(start, end))
+    assert all(b - a == BUCKET for a, b in zip(buckets, buckets[1:], strict=False))
+    if minutes:
+        assert buckets[0] <= start and buckets[-1] < end <= buckets[-1] + BUCKET
+
+
+@given(st.integers(), st.text(max_size=10), st.integers())
+def test_derived_seeds_are_stable_and_local(root: int, kind: str, number: int) -> None:
+    assert derive_seed(root, kind, number) == derive_seed(root, kind, number)
+    assert for_entity(root, kind, number).random() == for_entity(root, kind, number).random()

@@ -1,0 +1,135 @@
+"""The layering of architecture 1.1, enforced by walking every import with ast."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "mockcp"
+BASE = ("mockcp.codes", "mockcp.errors", "mockcp.clock", "mockcp.rng", "mockcp.config")
+
+# package -> allowed import prefixes beyond the standard library.
+ALLOWED: dict[str, tuple[str, ...]] = {
+    "codes": (),
+    "errors": ("mockcp.codes",),
+    "clock": (),
+    "rng": (),
+    "config": (),
+    "db": ("sqlalchemy", "mockcp.db", *BASE),
+    "domain": ("sqlalchemy", "mockcp.db", "mockcp.domain", *BASE),
+    "sim": ("sqlalchemy", "mockcp.sim", "mockcp.domain", "mockcp.db", *BASE),
+    "seed": ("faker", "yaml", "sqlalchemy", "mockcp.seed", "mockcp.db", "mockcp.domain", *BASE),
+    # soap: spyne and lxml; the ORM models (never db.engine) and Session for typing.
+    "soap": (
+        "spyne",
+        "lxml",
+        "sqlalchemy.orm",
+        "mockcp.soap",
+        "mockcp.domain",
+        "mockcp.sim",
+        "mockcp.db.models",
+        "mockcp.db.people",
+        "mockcp.db.activity",
+        *BASE,
+    ),
+    "admin": (
+        "werkzeug",
+        "sqlalchemy.orm",
+        "mockcp.admin",
+        "mockcp.domain",
+        "mockcp.sim",
+        "mockcp.seed",
+        "mockcp.scenario",
+        *BASE,
+    ),
+}
+STDLIB = {
+    "__future__",
+    "argparse",
+    "ast",
+    "collections",
+    "contextlib",
+    "copy",
+    "dataclasses",
+    "datetime",
+    "decimal",
+    "enum",
+    "hashlib",
+    "hmac",
+    "json",
+    "logging",
+    "os",
+    "pathlib",
+    "random",
+    "re",
+    "sys",
+    "threading",
+    "time",
+    "types",
+    "typing",
+    "uuid",
+    "urllib",
+    "math",
+    "itertools",
+    "functools",
+}
+
+
+def imports(path: Path) -> list[str]:
+    names = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+            names.extend(
+                f"{node.module}.{alias.name}" for alias in node.names if node.module == "mockcp"
+            )
+    return names
+
+
+def layer_of(path: Path) -> str:
+    return path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in sorted(PACKAGE.rglob("*.py")) if layer_of(p) in ALLOWED],
+    ids=lambda p: str(p.relative_to(PACKAGE)),
+)
+def test_layering_imports_stay_inside_their_layer(path: Path) -> None:
+    allowed = ALLOWED[layer_of(path)]
+    for name in imports(path):
+        if name.split(".")[0] in STDLIB or name == "mockcp":
+            continue
+        assert name.startswith(allowed), f"{path.name} imports {name}"
+
+
+def test_layering_only_soap_imports_spyne() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        if layer_of(path) not in {"soap", "app", "testing"}:
+            assert not any(n.startswith("spyne") for n in imports(path)), path
+
+
+def test_layering_only_edges_import_werkzeug() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        if layer_of(path) not in {"admin", "app", "testing", "cli"}:
+            assert not any(n.startswith("werkzeug") for n in imports(path)), path
+
+
+def test_layering_no_wall_clock_outside_clock() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        if path.name == "clock.py":
+            continue
+        source = path.read_text(encoding="utf-8")
+        for forbidden in ("datetime.now(", "time.time(", "date.today(", "datetime.utcnow("):
+            assert forbidden not in source, (path, forbidden)
+
+
+def test_layering_no_global_randomness() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        for forbidden in ("random.seed(", "Faker.seed(", "random.random(", "random.choice("):
+            assert forbidden not in source, (path, forbidden)
