@@ -15,7 +15,7 @@ from mockcp.admin.app import AdminApp
 from mockcp.clock import Clock, ManualClock, ScaledClock, wall_now
 from mockcp.config import Settings
 from mockcp.db.engine import create_schema, drop_schema, make_engine, make_sessionmaker
-from mockcp.seed.world import is_loaded, load_world
+from mockcp.seed.world import is_loaded, load_world, loaded_world
 from mockcp.soap.application import build_application
 from mockcp.soap.context import Runtime
 from mockcp.soap.wire import client_fault, fault_bytes
@@ -58,10 +58,18 @@ class MockChargePointApp:
         self._prepare()
 
     def _prepare(self) -> None:
+        """Load the world unless the database already holds this one (other one: rebuild)."""
         create_schema(self.engine)
+        with self.sessions() as db:
+            holds = loaded_world(db)
+        if holds is not None and holds != (self.settings.fixture, str(self._seed())):
+            drop_schema(self.engine)
+            create_schema(self.engine)
         with self.sessions() as db, db.begin():
-            if not is_loaded(db):
+            if not is_loaded(db, self.settings.fixture, self._seed()):
                 load_world(db, self.settings.fixture, self._seed(), self.clock.now())
+        # Leave no pooled connection behind: gunicorn --preload forks after this point.
+        self.engine.dispose()
         self._ready.set()
 
     def _seed(self) -> int | None:

@@ -25,8 +25,17 @@ def resolve(fixture: str, seed: int | None) -> dict[str, Any]:
     return data
 
 
-def is_loaded(db: Session) -> bool:
-    return db.scalar(select(WorldMeta).where(WorldMeta.key == "fixture")) is not None
+def loaded_world(db: Session) -> tuple[str, str] | None:
+    """The (fixture, seed) the database holds, or None for an empty database."""
+    meta = {row.key: row.value for row in db.scalars(select(WorldMeta))}
+    if "fixture" not in meta:
+        return None
+    return meta["fixture"], meta.get("seed", "None")
+
+
+def is_loaded(db: Session, fixture: str, seed: int | None) -> bool:
+    """Whether the database already holds exactly this world."""
+    return loaded_world(db) == (fixture, str(seed))
 
 
 def load_world(db: Session, fixture: str, seed: int | None, epoch: datetime) -> None:

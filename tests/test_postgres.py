@@ -1,0 +1,114 @@
+"""PostgreSQL, for several server processes sharing one state (architecture decision 5).
+
+Needs a server: ``MOCKCP_TEST_POSTGRES_URL`` (``.ci/run`` starts one). Without it these tests
+skip, saying so; with the value ``unavailable`` (CI could not start one) they fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+import zeep
+from sqlalchemy import delete
+from werkzeug.test import Client
+from zeep.wsse.username import UsernameToken
+
+from mockcp.app import create_app
+from mockcp.clock import ManualClock
+from mockcp.config import Settings
+from mockcp.db.engine import drop_schema, make_engine
+from mockcp.db.models import CpnInstance
+from mockcp.testing import MockChargePoint
+from tests.conftest import START
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    url = os.environ.get("MOCKCP_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("MOCKCP_TEST_POSTGRES_URL is not set: no PostgreSQL server to test against")
+    assert url != "unavailable", "CI could not start PostgreSQL (see .ci/postgres.sh output)"
+    engine = make_engine(url)
+    drop_schema(engine)
+    engine.dispose()
+    yield url
+
+
+def test_postgres_world_loads_and_answers_soap(pg_url: str) -> None:
+    settings = Settings(database_url=pg_url, fixture="minimal")
+    with MockChargePoint(settings, ManualClock(START)) as mock:
+        cpns = mock.client().service.getCPNInstances()
+        assert [c.cpnName for c in cpns] == ["USA", "EU", "AU", "CA"]
+        assert len(mock.tenants()) == 2
+
+
+def test_postgres_two_apps_share_one_state(pg_url: str) -> None:
+    settings = Settings(database_url=pg_url, fixture="minimal")
+    first = create_app(settings, ManualClock(START))
+    second = create_app(settings, ManualClock(START))
+    with first.sessions() as db, db.begin():
+        db.execute(delete(CpnInstance).where(CpnInstance.id == 4))
+    with MockChargePoint(settings, ManualClock(START)) as third:
+        assert len(third.client().service.getCPNInstances()) == 3
+    reply = Client(second).post("/_mock/reset")
+    assert reply.status_code == 200
+    with first.sessions() as db:
+        assert db.get(CpnInstance, 4) is not None
+    first.engine.dispose()
+    second.engine.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.server
+def test_postgres_gunicorn_workers_serve_the_documented_command(pg_url: str) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    gunicorn = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-w",
+        "2",
+        "--preload",
+        "-b",
+        f"127.0.0.1:{port}",
+        "mockcp.app:wsgi_from_env()",
+    ]
+    env = {**os.environ, "MOCKCP_DB": pg_url, "MOCKCP_FIXTURE": "minimal"}
+    process = subprocess.Popen(
+        gunicorn, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, process.stdout.read() if process.stdout else ""
+            try:
+                with urllib.request.urlopen(f"{base}/_mock/health", timeout=2) as reply:
+                    if json.load(reply) == {"status": "ready"}:
+                        break
+            except OSError:
+                assert time.monotonic() < deadline, "gunicorn did not become ready"
+                time.sleep(0.2)
+        with urllib.request.urlopen(f"{base}/_mock/tenants", timeout=5) as reply:
+            tenant = json.load(reply)[1]
+        client = zeep.Client(
+            f"{base}/cp_api_5.1.wsdl", wsse=UsernameToken(tenant["licenseKey"], tenant["password"])
+        )
+        for _ in range(20):
+            assert len(client.service.getCPNInstances()) == 4
+    finally:
+        process.terminate()
+        process.communicate(timeout=20)
