@@ -14,7 +14,13 @@ from werkzeug.wrappers import Request, Response
 from mockcp.admin.app import AdminApp
 from mockcp.clock import Clock, ManualClock, ScaledClock, wall_now
 from mockcp.config import Settings
-from mockcp.db.engine import create_schema, drop_schema, make_engine, make_sessionmaker
+from mockcp.db.engine import (
+    create_schema,
+    drop_schema,
+    make_engine,
+    make_sessionmaker,
+    release_connections,
+)
 from mockcp.seed.world import is_loaded, load_world, loaded_world
 from mockcp.soap.application import build_application
 from mockcp.soap.context import Runtime
@@ -69,7 +75,7 @@ class MockChargePointApp:
             if not is_loaded(db, self.settings.fixture, self._seed()):
                 load_world(db, self.settings.fixture, self._seed(), self.clock.now())
         # Leave no pooled connection behind: gunicorn --preload forks after this point.
-        self.engine.dispose()
+        release_connections(self.engine)
         self._ready.set()
 
     def _seed(self) -> int | None:

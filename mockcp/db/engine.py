@@ -31,6 +31,12 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
+def release_connections(engine: Engine) -> None:
+    """Close pooled connections (before a fork); an in-memory database keeps its only one."""
+    if not isinstance(engine.pool, StaticPool):
+        engine.dispose()
+
+
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
