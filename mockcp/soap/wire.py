@@ -208,43 +208,57 @@ def clarify_fault(fault: Fault, operation: str) -> WireFault:
 # -------------------------------------------------------------------- output
 
 
+Formatter = Callable[[Any], str]
+
+
+def formatter_for(name: str, cls: Any) -> Formatter:
+    """How one simple field is printed, chosen once per field (real-interface 3.2, 3.3)."""
+    if issubclass(cls, Boolean):
+        return lambda value: "1" if value else "0"
+    if issubclass(cls, DateTime):
+        return lambda value: utc(value).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+    if issubclass(cls, Date):
+        return lambda value: value.isoformat() if isinstance(value, date) else str(value)
+    if issubclass(cls, Time):
+        return lambda value: value.strftime("%H:%M:%S") if isinstance(value, time) else str(value)
+    if issubclass(cls, Integer):
+        return lambda value: str(int(value))
+    if issubclass(cls, Decimal):
+        spec = f".{DECIMAL_PLACES.get(name, 3)}f"
+        return lambda value: format(PyDecimal(str(value)), spec)
+    if issubclass(cls, Double | Float):
+        places = DECIMAL_PLACES.get(name)
+        if places is None:
+            return lambda value: repr(float(value))
+        spec = f".{places}f"
+        return lambda value: format(float(value), spec)
+    return str
+
+
 def format_value(name: str, cls: Any, value: Any) -> str:
     """One simple value as ChargePoint prints it."""
-    if issubclass(cls, Boolean):
-        return "1" if value else "0"
-    if issubclass(cls, DateTime):
-        return utc(value).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
-    if issubclass(cls, Date):
-        return value.isoformat() if isinstance(value, date) else str(value)
-    if issubclass(cls, Time):
-        return value.strftime("%H:%M:%S") if isinstance(value, time) else str(value)
-    if issubclass(cls, Integer):
-        return str(int(value))
-    if issubclass(cls, Decimal | Double | Float):
-        places = DECIMAL_PLACES.get(name, 3 if issubclass(cls, Decimal) else None)
-        if places is not None:
-            return f"{PyDecimal(str(value)):.{places}f}"
-        return repr(float(value))
-    return str(value)
+    return formatter_for(name, cls)(value)
 
 
-Plan = list[tuple[str, Any, bool, bool]]
+# (name, complex member or None, is-repeated, formatter) per field, computed once per type.
+Plan = list[tuple[str, Any, bool, Formatter]]
 _PLANS: dict[type, Plan] = {}
 
 
 def _plan(cls: type[ComplexModelBase]) -> Plan:
-    """Field name, spyne type, is-complex, is-repeated: computed once per type."""
     plan = _PLANS.get(cls)
     if plan is None:
-        plan = [
-            (
-                name,
-                member,
-                issubclass(member, ComplexModelBase),
-                member.Attributes.max_occurs > 1,
+        plan = []
+        for name, member in cls.get_flat_type_info(cls).items():
+            is_complex = issubclass(member, ComplexModelBase)
+            plan.append(
+                (
+                    name,
+                    member if is_complex else None,
+                    member.Attributes.max_occurs > 1,
+                    str if is_complex else formatter_for(name, member),
+                )
             )
-            for name, member in cls.get_flat_type_info(cls).items()
-        ]
         _PLANS[cls] = plan
     return plan
 
@@ -252,18 +266,18 @@ def _plan(cls: type[ComplexModelBase]) -> Plan:
 def build_children(parent: etree._Element, cls: type[ComplexModelBase], obj: Any) -> None:
     """Append ``obj``'s fields to ``parent`` as unqualified elements, in schema order."""
     sub = etree.SubElement
-    for name, member, is_complex, repeated in _plan(cls):
-        value = getattr(obj, name, None)
+    values = obj.__dict__
+    for name, complex_member, repeated, render in _plan(cls):
+        value = values.get(name)
         if value is None:
             continue
         for item in value if repeated else (value,):
             if item is None:
                 continue
-            child = sub(parent, name)
-            if is_complex:
-                build_children(child, member, item)
+            if complex_member is not None:
+                build_children(sub(parent, name), complex_member, item)
             else:
-                child.text = format_value(name, member, item)
+                sub(parent, name).text = render(item)
 
 
 def response_envelope(now: datetime, body_element: etree._Element) -> etree._Element:
