@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from mockcp.soap.types import common, fleets, load, orgs, sessions, stations, users
-
-ALL_GROUPS: frozenset[str] = frozenset().union(
-    *(module.ALL_GROUPS for module in (common, fleets, load, orgs, sessions, stations, users))
+from mockcp.soap.types import (
+    common,
+    fleets,
+    load,
+    orgs,
+    sessions,
+    station_rows,
+    stations,
+    users,
 )
+
+MODULES = (common, fleets, load, orgs, sessions, station_rows, stations, users)
+ALL_GROUPS: frozenset[str] = frozenset().union(*(module.ALL_GROUPS for module in MODULES))
