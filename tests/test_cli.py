@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -16,25 +12,7 @@ import zeep
 from zeep.wsse.username import UsernameToken
 
 from mockcp.cli import main
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_ready(base: str, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.stdout.read() if process.stdout else ""
-        try:
-            with urllib.request.urlopen(f"{base}/_mock/health", timeout=2) as reply:
-                if json.load(reply) == {"status": "ready"}:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError("mockcp serve did not become ready")
+from tests.serving import free_port, get_json, wait_ready
 
 
 @pytest.mark.server
@@ -67,8 +45,8 @@ def test_serve_starts_prints_credentials_and_answers(tmp_path: Path, fixture: st
     )
     try:
         wait_ready(base, process)
-        with urllib.request.urlopen(f"{base}/_mock/tenants", timeout=5) as reply:
-            tenants = json.load(reply)
+        tenants = get_json(f"{base}/_mock/tenants")
+        assert isinstance(tenants, list)
         assert len(tenants) == (2 if fixture == "minimal" else 4)
         client = zeep.Client(
             f"{base}/cp_api_5.1.wsdl",

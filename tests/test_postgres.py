@@ -6,13 +6,9 @@ skip, saying so; with the value ``unavailable`` (CI could not start one) they fa
 
 from __future__ import annotations
 
-import json
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
@@ -28,6 +24,7 @@ from mockcp.db.engine import drop_schema, make_engine
 from mockcp.db.models import CpnInstance
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
+from tests.serving import free_port, get_json, wait_ready
 
 
 @pytest.fixture
@@ -66,12 +63,6 @@ def test_postgres_two_apps_share_one_state(pg_url: str) -> None:
     second.engine.dispose()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.mark.server
 def test_postgres_gunicorn_workers_serve_the_documented_command(pg_url: str) -> None:
     port = free_port()
@@ -92,18 +83,10 @@ def test_postgres_gunicorn_workers_serve_the_documented_command(pg_url: str) -> 
         gunicorn, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, process.stdout.read() if process.stdout else ""
-            try:
-                with urllib.request.urlopen(f"{base}/_mock/health", timeout=2) as reply:
-                    if json.load(reply) == {"status": "ready"}:
-                        break
-            except OSError:
-                assert time.monotonic() < deadline, "gunicorn did not become ready"
-                time.sleep(0.2)
-        with urllib.request.urlopen(f"{base}/_mock/tenants", timeout=5) as reply:
-            tenant = json.load(reply)[1]
+        wait_ready(base, process)
+        tenants = get_json(f"{base}/_mock/tenants")
+        assert isinstance(tenants, list)
+        tenant = tenants[1]
         client = zeep.Client(
             f"{base}/cp_api_5.1.wsdl", wsse=UsernameToken(tenant["licenseKey"], tenant["password"])
         )

@@ -182,40 +182,31 @@ class oStatusdata(ComplexModel):
     ]
 
 
+# The fields stationDataExtended and customGroupstationDataExtended both add to getStationData.
+_EXTENDED_STATION_FIELDS = [
+    ("orgID", Unicode.customize(min_occurs=1)),
+    ("companyID", Unicode),
+    ("organizationName", Unicode.customize(min_occurs=1)),
+    ("sgID", Unicode),
+    ("sgName", Unicode),
+    ("siteValidated", Boolean),
+    ("siteValidationDate", DateTime),
+    ("wanIpAddress", Unicode),
+    ("networkStatus", Unicode),
+    ("stationFirmware", Unicode),
+    ("stationReception", Integer32),
+    ("radioGroupID", Unicode),
+]
+
+
 class stationDataExtended(getStationData):
     __namespace__ = TNS
-    _type_info = [
-        ("orgID", Unicode.customize(min_occurs=1)),
-        ("companyID", Unicode),
-        ("organizationName", Unicode.customize(min_occurs=1)),
-        ("sgID", Unicode),
-        ("sgName", Unicode),
-        ("siteValidated", Boolean),
-        ("siteValidationDate", DateTime),
-        ("wanIpAddress", Unicode),
-        ("networkStatus", Unicode),
-        ("stationFirmware", Unicode),
-        ("stationReception", Integer32),
-        ("radioGroupID", Unicode),
-    ]
+    _type_info = list(_EXTENDED_STATION_FIELDS)
 
 
 class customGroupstationDataExtended(getStationData):
     __namespace__ = TNS
-    _type_info = [
-        ("orgID", Unicode.customize(min_occurs=1)),
-        ("companyID", Unicode),
-        ("organizationName", Unicode.customize(min_occurs=1)),
-        ("sgID", Unicode),
-        ("sgName", Unicode),
-        ("siteValidated", Boolean),
-        ("siteValidationDate", DateTime),
-        ("wanIpAddress", Unicode),
-        ("networkStatus", Unicode),
-        ("stationFirmware", Unicode),
-        ("stationReception", Integer32),
-        ("radioGroupID", Unicode),
-    ]
+    _type_info = list(_EXTENDED_STATION_FIELDS)
 
 
 class fruFault(ComplexModel):
