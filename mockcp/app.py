@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from spyne.server.wsgi import WsgiApplication
@@ -44,6 +45,40 @@ def make_clock(settings: Settings) -> Clock:
     raise ValueError(f"unknown clock mode {settings.clock_mode!r} (realtime, frozen, xN)")
 
 
+class WorldGate:
+    """Requests share the world; a reset waits for them and holds new ones until it is done."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._rebuilding = False
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._rebuilding)
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def rebuilding(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._rebuilding)
+            self._rebuilding = True
+            self._cond.wait_for(lambda: self._readers == 0)
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._rebuilding = False
+                self._cond.notify_all()
+
+
 class MockChargePointApp:
     """The WSGI application: SOAP endpoint, WSDL, and /_mock control plane."""
 
@@ -53,7 +88,7 @@ class MockChargePointApp:
         self.engine: Engine = make_engine(settings.database_url)
         self.sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
         self._ready = threading.Event()
-        self._reset_lock = threading.Lock()
+        self._gate = WorldGate()
         self.runtime = Runtime(self.sessions, self.clock, settings)
         self.soap = build_application(self.runtime)
         self._soap_wsgi = WsgiApplication(self.soap)
@@ -83,7 +118,7 @@ class MockChargePointApp:
 
     def reset(self) -> None:
         """Rebuild the world from the fixture and seed the app was started with."""
-        with self._reset_lock:
+        with self._gate.rebuilding():
             self._ready.clear()
             drop_schema(self.engine)
             self._prepare()
@@ -96,7 +131,10 @@ class MockChargePointApp:
                 "PATH_INFO": path[len("/_mock") :] or "/",
                 "SCRIPT_NAME": "/_mock",
             }
-            return self.admin(environ, start_response)
+            if environ["PATH_INFO"] == "/reset":
+                return self.admin(environ, start_response)
+            with self._gate.reading():
+                return list(self.admin(environ, start_response))
         request = Request(environ)
         if request.method == "GET" and (
             path == WSDL_PATH or (path == SOAP_PATH and _asks_wsdl(request))
@@ -113,7 +151,8 @@ class MockChargePointApp:
         if (request.content_length or 0) > self.settings.max_body_bytes:
             text = f"Request body exceeds the limit of {self.settings.max_body_bytes} bytes."
             return _fault(text, 500)(environ, start_response)
-        return self._soap_wsgi(environ, start_response)  # type: ignore[no-any-return]
+        with self._gate.reading():
+            return list(self._soap_wsgi(environ, start_response))
 
     def wsdl_bytes(self, address: str) -> bytes:
         """The served WSDL with ``soap:address`` set to ``address``."""

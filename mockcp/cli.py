@@ -52,6 +52,8 @@ def serve(settings: Settings) -> int:
     from werkzeug.serving import run_simple
 
     logging.basicConfig(level=settings.log_level)
+    # spyne logs every client fault with a traceback; mockcp logs what matters itself.
+    logging.getLogger("spyne").setLevel(logging.CRITICAL)
     app = create_app(settings)
     base = f"http://{settings.host}:{settings.port}"
     print(f"mockcp: SOAP endpoint {base}{SOAP_PATH}")

@@ -66,3 +66,26 @@ def test_unknown_admin_path_is_json_404(mock: MockChargePoint) -> None:
     status, body = get_json(mock, "/_mock/nothing")
     assert status == 404
     assert body == {"error": "Not Found", "path": "/_mock/nothing"}
+
+
+def test_soap_requests_during_a_reset_wait_for_the_new_world(mock: MockChargePoint) -> None:
+    import threading
+
+    client = mock.client()
+    errors: list[BaseException] = []
+    counts: list[int] = []
+
+    def call_repeatedly() -> None:
+        try:
+            for _ in range(15):
+                counts.append(len(client.service.getCPNInstances()))
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    thread = threading.Thread(target=call_repeatedly)
+    thread.start()
+    for _ in range(5):
+        assert Client(mock.wsgi).post("/_mock/reset").status_code == 200
+    thread.join(timeout=60)
+    assert errors == []
+    assert counts == [4] * 15
