@@ -58,3 +58,19 @@ def client(mock: MockChargePoint, tenant: Tenant) -> zeep.Client:
 def reference_client(mock: MockChargePoint, tenant: Tenant) -> zeep.Client:
     """zeep built from the real 5.1 WSDL, pointed at the mock, default (strict) settings."""
     return mock.client(tenant, wsdl=str(require_shared(REFERENCE_WSDL)))
+
+
+@pytest.fixture(params=["served", "reference"])
+def any_client(
+    request: pytest.FixtureRequest, mock: MockChargePoint, tenant: Tenant
+) -> zeep.Client:
+    """zeep strict, built once from the mock's WSDL and once from the real 5.1 WSDL."""
+    if request.param == "served":
+        return mock.client(tenant)
+    return mock.client(tenant, wsdl=str(require_shared(REFERENCE_WSDL)))
+
+
+@pytest.fixture
+def other_client(mock: MockChargePoint) -> zeep.Client:
+    """The second organisation of the minimal world (Harbor City Parking)."""
+    return mock.client(mock.tenants()[1])

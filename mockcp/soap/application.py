@@ -24,7 +24,7 @@ from mockcp.soap.operations.load import LoadService
 from mockcp.soap.operations.orgs import OrgService
 from mockcp.soap.operations.sessions import SessionService
 from mockcp.soap.operations.stations import StationService
-from mockcp.soap.wire import TNS, ChargePointSoap11, auth_fault, server_fault
+from mockcp.soap.wire import TNS, ChargePointSoap11, auth_fault, original, server_fault
 
 log = logging.getLogger("mockcp.soap")
 
@@ -106,7 +106,7 @@ def _rollback(request: RequestContext) -> None:
 
 
 def _error_response(ctx: Any, exc: CPError) -> Any:
-    out_cls = ctx.descriptor.out_message
+    out_cls = original(ctx.descriptor.out_message)
     if "responseCode" not in out_cls.get_flat_type_info(out_cls):
         raise server_fault(f"{exc.code.code}: {exc.text}")
     return out_cls(responseCode=exc.code.code, responseText=exc.text)

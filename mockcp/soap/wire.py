@@ -318,6 +318,11 @@ def fault_envelope(fault: Fault) -> etree._Element:
     return envelope
 
 
+def original(cls: Any) -> Any:
+    """The declared class behind a spyne ``customize()`` copy (which must not be instantiated)."""
+    return getattr(cls, "__orig__", None) or cls
+
+
 def fault_bytes(fault: Fault) -> bytes:
     return bytes(etree.tostring(fault_envelope(fault), xml_declaration=True, encoding="UTF-8"))
 
@@ -372,7 +377,7 @@ class ChargePointSoap11(Soap11):  # type: ignore[misc]
         if ctx.out_error is not None:
             ctx.out_document = fault_envelope(ctx.out_error)
             return
-        out_cls = ctx.descriptor.out_message
+        out_cls = original(ctx.descriptor.out_message)
         wrapper = etree.Element(f"{{{TNS}}}{out_cls.get_type_name()}", nsmap={"ns1": TNS})
         if len(ctx.out_object) == 1 and isinstance(ctx.out_object[0], out_cls):
             build_children(wrapper, out_cls, ctx.out_object[0])

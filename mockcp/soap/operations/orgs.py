@@ -6,9 +6,10 @@ from typing import Any
 
 from spyne import ServiceBase, rpc
 
-from mockcp.domain import orgs
+from mockcp.domain import groups, orgs
+from mockcp.soap import mapping_groups as m
 from mockcp.soap.mapping import to_ocpninstances
-from mockcp.soap.operations import pending
+from mockcp.soap.operations import operation, pending
 from mockcp.soap.types import orgs as t
 
 GROUPS = "issue 3: station management"
@@ -18,21 +19,27 @@ FEEDS = "issue 6: alarms, drivers and fleets (removed push framework)"
 class OrgService(ServiceBase):  # type: ignore[misc]
     """getOrgsAndStationGroups, getStationGroups, ..., getCPNInstances, feeds."""
 
-    getOrgsAndStationGroups = pending(
-        "getOrgsAndStationGroups",
-        t.getOrgsAndStationGroups,
-        t.getOrgsAndStationGroupsResponse,
-        GROUPS,
-    )
-    getStationGroups = pending(
-        "getStationGroups", t.getStationGroups, t.getStationGroupsResponse, GROUPS
-    )
-    getStationGroupDetails = pending(
-        "getStationGroupDetails",
-        t.getStationGroupDetails,
-        t.getStationGroupDetailsResponse,
-        GROUPS,
-    )
+    @operation(t.getOrgsAndStationGroups, t.getOrgsAndStationGroupsResponse)
+    def getOrgsAndStationGroups(ctx: Any, request: t.getOrgsAndStationGroups) -> Any:
+        """Organisations and custom groups in the caller's realm (guide 7.5)."""
+        q = request.searchQuery
+        query = groups.OrgGroupQuery(q.orgID, q.organizationName, q.sgID, q.sgName)
+        result = groups.orgs_and_groups(ctx.udc.session(), ctx.udc.principal, query)
+        return m.to_orgs_and_groups_response(result)
+
+    @operation(t.getStationGroups, t.getStationGroupsResponse)
+    def getStationGroups(ctx: Any, request: t.getStationGroups) -> Any:
+        """An organisation's custom groups with their stations (guide 7.3)."""
+        result = groups.groups_of_org(ctx.udc.session(), ctx.udc.principal, request.orgID)
+        return m.to_station_groups_response(result)
+
+    @operation(t.getStationGroupDetails, t.getStationGroupDetailsResponse)
+    def getStationGroupDetails(ctx: Any, request: t.getStationGroupDetails) -> Any:
+        """A group's immediate child groups and stations (guide 7.4)."""
+        details = groups.group_details(
+            ctx.udc.session(), ctx.udc.principal, request.sgID, request.stationID
+        )
+        return m.to_group_details_response(details)
 
     @rpc(  # type: ignore[untyped-decorator]
         _returns=t.ocpninstances.customize(max_occurs="unbounded"),
@@ -46,11 +53,14 @@ class OrgService(ServiceBase):  # type: ignore[misc]
     getStationRights = pending(
         "getStationRights", t.getStationRights, t.getStationRightsResponse, GROUPS
     )
-    getStationRightsProfile = pending(
-        "getStationRightsProfile",
-        t.getStationRightsProfile,
-        t.getStationRightsProfileResponse,
-        GROUPS,
-    )
+
+    @operation(t.getStationRightsProfile, t.getStationRightsProfileResponse)
+    def getStationRightsProfile(ctx: Any, request: t.getStationRightsProfile) -> Any:
+        """The task list of the rights profile held on a group (guide 7.7)."""
+        tasks = groups.rights_profile_tasks(
+            ctx.udc.session(), ctx.udc.principal, request.sgID, request.stationRightsProfile
+        )
+        return m.to_rights_profile_response(tasks)
+
     registerFeeds = pending("registerFeeds", t.registerFeeds, t.registerFeedsResponse, FEEDS)
     updateFeed = pending("updateFeed", t.updateFeed, t.updateFeedResponse, FEEDS)

@@ -1,0 +1,109 @@
+"""The rights realm of a caller: what its organisation owns and what others granted it.
+
+Guide 7.1-7.2: a caller sees the stations its organisation owns and those another
+organisation granted it rights to (on a station, or on a custom group and its subgroups),
+nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mockcp.codes import ResponseCode
+from mockcp.db.models import GroupMember, Organization, RightsGrant, Station, StationGroup
+from mockcp.domain.principal import Principal
+from mockcp.errors import CPError
+
+OWNER_PROFILE = "network_manager"
+STATION_ID = re.compile(r"^\d+:\d+$")
+ORG_ID = re.compile(r"^\d+:[A-Za-z0-9]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Realm:
+    """Everything one caller may see, with the rights profile it holds on each group."""
+
+    org_pk: int
+    org_pks: frozenset[int]
+    group_ids: frozenset[int]
+    station_pks: frozenset[int]
+    group_profiles: dict[int, str]
+
+
+def realm_of(db: Session, principal: Principal) -> Realm:
+    """The caller's realm, computed from ownership and rights grants."""
+    groups = {g.id: g for g in db.scalars(select(StationGroup))}
+    children: dict[int, list[int]] = {}
+    for group in groups.values():
+        if group.parent_id is not None:
+            children.setdefault(group.parent_id, []).append(group.id)
+    profiles = {g.id: OWNER_PROFILE for g in groups.values() if g.org_pk == principal.org_pk}
+    grants = db.scalars(select(RightsGrant).where(RightsGrant.grantee_org_pk == principal.org_pk))
+    station_pks = set(db.scalars(select(Station.id).where(Station.org_pk == principal.org_pk)))
+    for grant in grants:
+        if grant.station_pk is not None:
+            station_pks.add(grant.station_pk)
+        if grant.group_id is not None:
+            for group_id in _subtree(grant.group_id, children):
+                profiles.setdefault(group_id, grant.profile)
+    members = db.execute(
+        select(GroupMember.station_pk).where(GroupMember.group_id.in_(list(profiles)))
+    )
+    station_pks.update(pk for (pk,) in members)
+    org_pks = {principal.org_pk, *(groups[g].org_pk for g in profiles)}
+    org_pks.update(db.scalars(select(Station.org_pk).where(Station.id.in_(station_pks))))
+    return Realm(
+        principal.org_pk, frozenset(org_pks), frozenset(profiles), frozenset(station_pks), profiles
+    )
+
+
+def _subtree(root: int, children: dict[int, list[int]]) -> list[int]:
+    found, stack = [], [root]
+    while stack:
+        group_id = stack.pop()
+        found.append(group_id)
+        stack.extend(children.get(group_id, []))
+    return found
+
+
+def check_station_id(station_id: str) -> str:
+    """A well-formed ``CPNID:number`` station ID, or 152."""
+    station_id = station_id.strip()
+    if not STATION_ID.match(station_id):
+        raise CPError(ResponseCode.STATION_ID_FORMAT)
+    return station_id
+
+
+def resolve_org(db: Session, realm: Realm, org_id: str) -> Organization:
+    """The organisation ``org_id`` names, if the caller may see it.
+
+    Raises: 158 malformed, 159 unknown, 178 outside the realm.
+    """
+    org_id = org_id.strip()
+    if not ORG_ID.match(org_id):
+        raise CPError(ResponseCode.ORG_ID_FORMAT)
+    org = db.scalars(select(Organization).where(Organization.org_id == org_id)).first()
+    if org is None:
+        raise CPError(ResponseCode.INVALID_ORG_ID)
+    if org.id not in realm.org_pks:
+        raise CPError(ResponseCode.ORG_OUTSIDE_REALM)
+    return org
+
+
+def resolve_group(db: Session, realm: Realm, sg_id: int) -> StationGroup:
+    """The custom group ``sg_id``, if the caller may see it.
+
+    Raises: 121 not a positive ID, 129 unknown, 125 not the caller's (outside the realm).
+    """
+    if sg_id <= 0:
+        raise CPError(ResponseCode.INVALID_STATION_GROUP_ID)
+    group = db.get(StationGroup, sg_id)
+    if group is None:
+        raise CPError(ResponseCode.STATION_GROUP_NOT_IN_DATABASE)
+    if group.id not in realm.group_ids:
+        raise CPError(ResponseCode.OWN_STATION_GROUP_ONLY)
+    return group
