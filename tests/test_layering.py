@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,36 +46,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         *BASE,
     ),
 }
-STDLIB = {
-    "__future__",
-    "argparse",
-    "ast",
-    "collections",
-    "contextlib",
-    "copy",
-    "dataclasses",
-    "datetime",
-    "decimal",
-    "enum",
-    "hashlib",
-    "hmac",
-    "json",
-    "logging",
-    "os",
-    "pathlib",
-    "random",
-    "re",
-    "sys",
-    "threading",
-    "time",
-    "types",
-    "typing",
-    "uuid",
-    "urllib",
-    "math",
-    "itertools",
-    "functools",
-}
+STDLIB = set(sys.stdlib_module_names)
 
 
 def imports(path: Path) -> list[str]:

@@ -49,21 +49,23 @@ def test_go_default_namespace_children_reach_handler(mock: MockChargePoint, tena
 def test_zeep_shape_with_qualified_children_and_xsi_type_is_accepted(
     mock: MockChargePoint, tenant: Tenant
 ) -> None:
+    # HA sends a statusSearchdata object where statusSearchdataForGetStations is declared
     body = (
         f'<ns0:getStationStatus xmlns:ns0="{TNS}" '
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
         '<ns0:searchQuery xsi:type="ns0:statusSearchdata"><ns0:stationID>1:10001</ns0:stationID>'
         "<ns0:portDetails>true</ns0:portDetails></ns0:searchQuery></ns0:getStationStatus>"
     )
+    action = '"urn:provider/interface/chargepointservices/getStationStatus"'
     status, data = post(
         mock,
         guide_style(tenant.license_key, tenant.password, body),
-        {
-            "Content-Type": "text/xml",
-            "SOAPAction": '"urn:provider/interface/chargepointservices/getStationStatus"',
-        },
+        {"Content-Type": "text/xml", "SOAPAction": action},
     )
-    assert (status, fault_of(data)[0]) == (500, NOT_IMPLEMENTED)
+    assert status == 200
+    root = parse(data)
+    assert [e.text for e in root.iter("stationID")] == ["1:10001"]
+    assert [e.text for e in root.iter("Connector")] == ["J1772", "J1772"]
 
 
 def test_any_soapaction_is_ignored(mock: MockChargePoint, tenant: Tenant) -> None:

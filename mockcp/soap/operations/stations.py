@@ -2,36 +2,61 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from spyne import ServiceBase
 
-from mockcp.soap.operations import pending
+from mockcp.domain import stations
+from mockcp.soap import mapping_stations as m
+from mockcp.soap.operations import operation, pending
+from mockcp.soap.types import station_rows as r
 from mockcp.soap.types import stations as t
 
 STATIONS = "issue 3: station management"
 
 
+def _search(ctx: Any, q: Any, operation_name: str, public: bool = False) -> Any:
+    paging = (operation_name, getattr(q, "startRecord", None), getattr(q, "numStations", None))
+    return stations.search_stations(
+        ctx.udc.session(), ctx.udc.principal, m.from_search(q), paging, public
+    )
+
+
 class StationService(ServiceBase):  # type: ignore[misc]
     """getPublicStations, getPublicStationStatus, getStationStatus, getStations, ..."""
 
-    getPublicStations = pending(
-        "getPublicStations", t.getPublicStations, t.getPublicStationsResponse, STATIONS
-    )
-    getPublicStationStatus = pending(
-        "getPublicStationStatus",
-        t.getPublicStationStatus,
-        t.getPublicStationStatusResponse,
-        STATIONS,
-    )
-    getStationStatus = pending(
-        "getStationStatus", t.getStationStatus, t.getStationStatusResponse, STATIONS
-    )
-    getStations = pending("getStations", t.getStations, t.getStationsResponse, STATIONS)
-    getCustomGroupStations = pending(
-        "getCustomGroupStations",
-        t.getCustomGroupStations,
-        t.getCustomGroupStationsResponse,
-        STATIONS,
-    )
+    @operation(t.getPublicStations, t.getPublicStationsResponse)
+    def getPublicStations(ctx: Any, request: t.getPublicStations) -> Any:
+        """Public stations matching the search, whoever owns them."""
+        page = _search(ctx, request.searchQuery, "getPublicStations", public=True)
+        return m.to_stations_response(page, t.getPublicStationsResponse, r.stationData)
+
+    @operation(t.getPublicStationStatus, t.getPublicStationStatusResponse)
+    def getPublicStationStatus(ctx: Any, request: t.getPublicStationStatus) -> Any:
+        """Port status of public stations (first 500 matches; the type has no paging)."""
+        page = _search(ctx, request.searchQuery, "getPublicStations", public=True)
+        return m.to_public_status_response(page, bool(request.searchQuery.portDetails))
+
+    @operation(t.getStationStatus, t.getStationStatusResponse)
+    def getStationStatus(ctx: Any, request: t.getStationStatus) -> Any:
+        """Port status and network status of the caller's stations (guide 7.2)."""
+        page = _search(ctx, request.searchQuery, "getStationStatus")
+        return m.to_status_response(page, bool(request.searchQuery.portDetails))
+
+    @operation(t.getStations, t.getStationsResponse)
+    def getStations(ctx: Any, request: t.getStations) -> Any:
+        """The caller's stations matching every filter, 500 a page (guide 7.1)."""
+        page = _search(ctx, request.searchQuery, "getStations")
+        return m.to_stations_response(page, t.getStationsResponse, r.stationDataExtended)
+
+    @operation(t.getCustomGroupStations, t.getCustomGroupStationsResponse)
+    def getCustomGroupStations(ctx: Any, request: t.getCustomGroupStations) -> Any:
+        """The caller's stations in a custom group named ``sgName``."""
+        page = _search(ctx, request.searchQuery, "getCustomGroupStations")
+        return m.to_stations_response(
+            page, t.getCustomGroupStationsResponse, r.customGroupstationDataExtended
+        )
+
     getStationActiveFaults = pending(
         "getStationActiveFaults",
         t.getStationActiveFaults,

@@ -1,0 +1,231 @@
+"""The filters of the station searches (guide 7.1, 7.2, 7.6) as one query value.
+
+Each filter is checked once (``validate``) and then applied as a predicate over the
+stations of the caller's realm; filters combine with AND.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+from mockcp.codes import ResponseCode
+from mockcp.db.models import Organization, Port, Station, StationGroup
+from mockcp.domain.geo import DEFAULT_PROXIMITY, DEFAULT_UNIT, PER_MILE, distance
+from mockcp.domain.realm import check_station_id
+from mockcp.errors import CPError
+
+LEVELS = {"1": "L1", "L1": "L1", "2": "L2", "L2": "L2", "3": "DC", "4": "DC", "DC": "DC"}
+MODES = {"1": "1", "3": "3", "4": "4"}
+STATUS_CODES = {1: {"AVAILABLE"}, 2: {"INUSE"}, 3: {"UNKNOWN", "UNREACHABLE"}}
+
+
+@dataclass(frozen=True, slots=True)
+class StationQuery:
+    """Every station-search filter of the 5.1 requests; None means not given."""
+
+    station_id: str | None = None
+    station_ids: tuple[str, ...] | None = None
+    manufacturer: str | None = None
+    model: str | None = None
+    name: str | None = None
+    serial_number: str | None = None
+    address: str | None = None
+    city: str | None = None
+    state: str | None = None
+    country: str | None = None
+    postal_code: str | None = None
+    lat: str | None = None
+    long: str | None = None
+    proximity: float | None = None
+    proximity_unit: str | None = None
+    level: str | None = None
+    mode: str | None = None
+    connector: str | None = None
+    voltage: str | None = None
+    current: str | None = None
+    power: str | None = None
+    reservable: bool | None = None
+    demo_serials: tuple[str, ...] | None = None
+    org_id: str | None = None
+    organization_name: str | None = None
+    sg_id: str | None = None
+    sg_name: str | None = None
+    warranty_service: str | None = None
+    status: int | None = None
+    activated_since: datetime | None = None
+
+    def given(self) -> dict[str, object]:
+        return {
+            f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None
+        }
+
+
+Predicate = Callable[[Station], bool]
+
+
+def _text(value: str) -> str:
+    return " ".join(value.split()).lower()
+
+
+def name_matcher(pattern: str, org_names: dict[int, str]) -> Predicate:
+    """Station names: ``*``/``%`` any run, ``?``/``_`` one character, case-insensitive.
+
+    Matched against the station name and against "ORG NAME / STATION NAME".
+    """
+    wanted = _text(pattern)
+    if any(ch in wanted for ch in "*%?_"):
+        glob = wanted.replace("%", "*").replace("_", "?")
+        regex = re.compile(fnmatch.translate(glob))
+
+        def matches(candidate: str) -> bool:
+            return regex.match(candidate) is not None
+    else:
+
+        def matches(candidate: str) -> bool:
+            return candidate == wanted
+
+    def predicate(station: Station) -> bool:
+        full = _text(f"{org_names.get(station.org_pk, '')} / {station.name}")
+        return matches(_text(station.name)) or matches(full)
+
+    return predicate
+
+
+def geo_filter(query: StationQuery) -> Predicate | None:
+    """Stations within ``Proximity`` (default 5) ``proximityUnit`` (default M) of Lat/Long.
+
+    Raises: 171 for an unknown unit or unreadable coordinates.
+    """
+    unit = (query.proximity_unit or DEFAULT_UNIT).strip().upper()
+    if unit not in PER_MILE:
+        raise CPError(ResponseCode.INVALID_PARAMETERS, params="<proximityUnit>")
+    if query.lat is None and query.long is None:
+        return None
+    try:
+        lat, lon = float(query.lat or ""), float(query.long or "")
+    except ValueError:
+        raise CPError(ResponseCode.INVALID_PARAMETERS, params="<Lat>, <Long>") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise CPError(ResponseCode.INVALID_PARAMETERS, params="<Lat>, <Long>")
+    radius = DEFAULT_PROXIMITY if query.proximity is None else query.proximity
+    return lambda s: distance(lat, lon, s.latitude, s.longitude, unit) <= radius
+
+
+def _number(value: str, param: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise CPError(ResponseCode.INVALID_PARAMETERS, params=f"<{param}>") from None
+
+
+def port_filters(query: StationQuery) -> list[Predicate]:
+    """Port-level filters: a station matches when any of its ports does."""
+    checks: list[Callable[[Port], bool]] = []
+    if query.level is not None:
+        levels = {LEVELS.get(v.strip().upper(), "?") for v in query.level.split(",")}
+        checks.append(lambda p: p.level in levels)
+    if query.mode is not None:
+        modes = {MODES.get(v.strip(), "?") for v in query.mode.split(",")}
+        checks.append(lambda p: p.mode in modes)
+    if query.connector is not None:
+        connector = _text(query.connector)
+        checks.append(lambda p: _text(p.connector) == connector)
+    for param, attr in (("voltage", "voltage"), ("current", "current"), ("power", "power_kw")):
+        raw = getattr(query, param)
+        if raw is not None:
+            wanted = _number(raw, param.capitalize())
+            checks.append(_port_number_is(attr, wanted))
+    if query.reservable is not None:
+        checks.append(lambda p: p.reservable == query.reservable)
+    if query.status is not None:
+        statuses = STATUS_CODES.get(query.status, set())
+        checks.append(lambda p: p.status in statuses)
+    return [_any_port(check) for check in checks]
+
+
+def _port_number_is(attr: str, wanted: float) -> Callable[[Port], bool]:
+    return lambda port: abs(float(getattr(port, attr)) - wanted) < 1e-6
+
+
+def _any_port(check: Callable[[Port], bool]) -> Predicate:
+    return lambda station: any(check(port) for port in station.ports)
+
+
+def _field_is(attr: str, wanted: str) -> Predicate:
+    return lambda station: _text(getattr(station, attr) or "") == wanted
+
+
+def station_filters(
+    query: StationQuery,
+    orgs: dict[int, Organization],
+    memberships: dict[int, set[int]],
+    groups: dict[int, StationGroup],
+) -> list[Predicate]:
+    """All predicates of ``query`` (after ``validate``)."""
+    preds: list[Predicate] = []
+    text_fields = (
+        ("manufacturer", "manufacturer"),
+        ("model", "model"),
+        ("city", "city"),
+        ("state", "state"),
+        ("country", "country"),
+        ("postal_code", "postal_code"),
+        ("warranty_service", "warranty_service"),
+        ("serial_number", "serial_number"),
+    )
+    for param, attr in text_fields:
+        raw = getattr(query, param)
+        if raw is not None:
+            wanted = _text(raw)
+            preds.append(_field_is(attr, wanted))
+    if query.address is not None:
+        wanted = _text(query.address)
+        preds.append(
+            lambda s: (
+                wanted in _text(f"{s.address}, {s.city}, {s.state}, {s.postal_code}, {s.country}")
+            )
+        )
+    if query.name is not None:
+        preds.append(name_matcher(query.name, {pk: o.name for pk, o in orgs.items()}))
+    if query.station_id is not None:
+        preds.append(lambda s: s.station_id == query.station_id)
+    if query.station_ids is not None:
+        ids = set(query.station_ids)
+        preds.append(lambda s: s.station_id in ids)
+    if query.demo_serials is not None:
+        serials = {v.strip() for v in query.demo_serials}
+        preds.append(lambda s: s.serial_number in serials or (s.demo_serial or "") in serials)
+    if query.organization_name is not None:
+        wanted = _text(query.organization_name)
+        preds.append(lambda s: _text(orgs[s.org_pk].name) == wanted)
+    if query.org_id is not None:
+        preds.append(lambda s: orgs[s.org_pk].org_id == query.org_id)
+    if query.sg_id is not None:
+        sg = int(query.sg_id)
+        preds.append(lambda s: sg in memberships.get(s.id, set()))
+    if query.sg_name is not None:
+        wanted = _text(query.sg_name)
+        named = {g.id for g in groups.values() if _text(g.name) == wanted}
+        preds.append(lambda s: bool(named & memberships.get(s.id, set())))
+    if query.activated_since is not None:
+        since = query.activated_since
+        preds.append(lambda s: s.activation_date is not None and s.activation_date >= since)
+    geo = geo_filter(query)
+    if geo is not None:
+        preds.append(geo)
+    return preds + port_filters(query)
+
+
+def validate_ids(query: StationQuery) -> StationQuery:
+    """Station-ID rules: not both forms (194), each well formed (152)."""
+    if query.station_id is not None and query.station_ids is not None:
+        raise CPError(ResponseCode.STATION_ID_AND_IDS)
+    if query.station_id is not None:
+        check_station_id(query.station_id)
+    for station_id in query.station_ids or ():
+        check_station_id(station_id)
+    return query

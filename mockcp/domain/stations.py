@@ -1,0 +1,111 @@
+"""Station searches over the caller's realm (guide 7.1 getStations, 7.2 getStationStatus).
+
+A caller sees the stations its organisation owns and those granted to it; public searches
+(getPublicStations, getPublicStationStatus) see every public station. Rows come in station
+order, paged by ``domain.paging``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, selectinload
+
+from mockcp.codes import ResponseCode
+from mockcp.db.models import GroupMember, Organization, PricingRule, Station, StationGroup
+from mockcp.domain.paging import Page, PageRequest, page_of
+from mockcp.domain.principal import Principal
+from mockcp.domain.realm import Realm, realm_of, resolve_group, resolve_org
+from mockcp.domain.station_query import StationQuery, station_filters, validate_ids
+from mockcp.errors import CPError
+
+
+@dataclass(frozen=True, slots=True)
+class StationView:
+    """A station with what its rows print: owner, visible groups, pricing."""
+
+    station: Station
+    org: Organization
+    groups: tuple[StationGroup, ...]
+    pricing: tuple[PricingRule, ...]
+
+
+def search_stations(
+    db: Session,
+    principal: Principal,
+    query: StationQuery,
+    paging: tuple[str, int | None, int | None],
+    public: bool = False,
+) -> Page[StationView]:
+    """The page of stations matching every filter of ``query`` (AND).
+
+    ``paging`` is (operation, startRecord, numStations) under ``PAGE_LIMITS``.
+    Raises: 189 page over 500; 194 both stationID forms; 152 malformed station ID; 131 a
+    named station outside the realm; 158/159/178 for orgID; 121/129/125 for sgID; 171 bad
+    proximity unit or coordinates; 102 nothing found.
+    """
+    page = PageRequest.for_operation(*paging)
+    realm = realm_of(db, principal)
+    _validate(db, realm, validate_ids(query), public)
+    if public:
+        stations = db.scalars(_stations().where(Station.is_public.is_(True))).all()
+    else:
+        stations = db.scalars(_stations().where(Station.id.in_(realm.station_pks))).all()
+    orgs = {org.id: org for org in db.scalars(select(Organization))}
+    groups = {
+        g.id: g for g in db.scalars(select(StationGroup)) if public or g.id in realm.group_ids
+    }
+    memberships: dict[int, set[int]] = {}
+    for member in db.scalars(select(GroupMember)):
+        if member.group_id in groups:
+            memberships.setdefault(member.station_pk, set()).add(member.group_id)
+    predicates = station_filters(query, orgs, memberships, groups)
+    matched = [s for s in stations if all(p(s) for p in predicates)]
+    if not matched:
+        raise CPError(ResponseCode.NO_STATION_FOUND)
+    cut = page_of(matched, page)
+    pricing = _pricing(db, [s.id for _, s in cut.rows])
+    rows = tuple((number, _view(s, orgs, groups, memberships, pricing)) for number, s in cut.rows)
+    return Page(rows, cut.more)
+
+
+def _stations() -> Select[Station]:
+    return select(Station).options(selectinload(Station.ports)).order_by(Station.id)
+
+
+def _validate(db: Session, realm: Realm, query: StationQuery, public: bool) -> None:
+    if query.org_id is not None:
+        resolve_org(db, realm, query.org_id)
+    if query.sg_id is not None:
+        try:
+            sg_id = int(query.sg_id)
+        except ValueError:
+            raise CPError(ResponseCode.INVALID_STATION_GROUP_ID) from None
+        resolve_group(db, realm, sg_id)
+    named = [query.station_id] if query.station_id is not None else list(query.station_ids or ())
+    if named and not public:
+        found = db.scalars(select(Station.id).where(Station.station_id.in_(named))).all()
+        if any(pk not in realm.station_pks for pk in found):
+            raise CPError(ResponseCode.STATIONS_OUTSIDE_REALM)
+
+
+def _pricing(db: Session, station_pks: list[int]) -> dict[int, list[PricingRule]]:
+    rules: dict[int, list[PricingRule]] = {}
+    statement = select(PricingRule).where(PricingRule.station_pk.in_(station_pks))
+    for rule in db.scalars(statement.order_by(PricingRule.id)):
+        rules.setdefault(rule.station_pk, []).append(rule)
+    return rules
+
+
+def _view(
+    station: Station,
+    orgs: dict[int, Organization],
+    groups: dict[int, StationGroup],
+    memberships: dict[int, set[int]],
+    pricing: dict[int, list[PricingRule]],
+) -> StationView:
+    member_of = tuple(groups[g] for g in sorted(memberships.get(station.id, set())))
+    return StationView(
+        station, orgs[station.org_pk], member_of, tuple(pricing.get(station.id, [])[:2])
+    )
