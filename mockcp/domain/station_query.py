@@ -141,10 +141,16 @@ def port_filters(query: StationQuery) -> list[Predicate]:
             checks.append(_port_number_is(attr, wanted))
     if query.reservable is not None:
         checks.append(lambda p: p.reservable == query.reservable)
+    predicates = [_any_port(check) for check in checks]
     if query.status is not None:
         statuses = STATUS_CODES.get(query.status, set())
-        checks.append(lambda p: p.status in statuses)
-    return [_any_port(check) for check in checks]
+        predicates.append(lambda s: any(port_status(s, p) in statuses for p in s.ports))
+    return predicates
+
+
+def port_status(station: Station, port: Port) -> str:
+    """AVAILABLE, INUSE, UNREACHABLE or UNKNOWN; an unreachable station's ports are UNREACHABLE."""
+    return "UNREACHABLE" if station.network_status.lower() == "unreachable" else port.status
 
 
 def _port_number_is(attr: str, wanted: float) -> Callable[[Port], bool]:

@@ -65,6 +65,8 @@ def search_stations(
     if not matched:
         raise CPError(ResponseCode.NO_STATION_FOUND)
     cut = page_of(matched, page)
+    if not cut.rows:
+        raise CPError(ResponseCode.NO_STATION_FOUND)
     pricing = _pricing(db, [s.id for _, s in cut.rows])
     rows = tuple((number, _view(s, orgs, groups, memberships, pricing)) for number, s in cut.rows)
     return Page(rows, cut.more)

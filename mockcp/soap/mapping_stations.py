@@ -8,7 +8,7 @@ from typing import Any
 from mockcp.codes import ResponseCode
 from mockcp.db.models import Port, PricingRule, Station
 from mockcp.domain.paging import Page
-from mockcp.domain.station_query import StationQuery
+from mockcp.domain.station_query import StationQuery, port_status
 from mockcp.domain.stations import StationView
 from mockcp.soap.types import station_rows as r
 from mockcp.soap.types.common import geoData
@@ -66,11 +66,6 @@ def from_search(q: Any) -> StationQuery:
 def coordinate(value: float) -> str:
     """Lat/Long as real rows print them: 15 decimals (real-interface 3.3)."""
     return format(PyDecimal(repr(value)), ".15f")
-
-
-def port_status(station: Station, port: Port) -> str:
-    """AVAILABLE, INUSE, UNREACHABLE or UNKNOWN; an unreachable station's ports are UNREACHABLE."""
-    return "UNREACHABLE" if station.network_status.lower() == "unreachable" else port.status
 
 
 def to_port_data(station: Station, port: Port) -> r.portData:

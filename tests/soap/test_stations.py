@@ -1,0 +1,256 @@
+"""getStations (guide 7.1) through zeep on both WSDLs, against the minimal world.
+
+Sunrise (1:ORG00001) owns 1:10001-1:10003 and holds Harbor's group 2001 (1:20001, 1:20002);
+Harbor (1:ORG00002) owns 1:20001-1:20002 and was granted station 1:10002 only.
+"""
+
+from __future__ import annotations
+
+import pytest
+import zeep
+
+from mockcp.codes import ResponseCode
+from tests.soap.test_groups import assert_code
+
+SUNRISE_SEES = ["1:10001", "1:10002", "1:10003", "1:20001", "1:20002"]
+
+
+def ids(reply: object) -> list[str]:
+    return [s.stationID for s in reply.stationData]  # type: ignore[attr-defined]
+
+
+def test_getStations_empty_query_lists_the_realm(any_client: zeep.Client) -> None:
+    reply = any_client.service.getStations(searchQuery={})
+    assert_code(reply, ResponseCode.OK)
+    assert ids(reply) == SUNRISE_SEES
+    assert [s.recordNumber for s in reply.stationData] == [1, 2, 3, 4, 5]
+    assert reply.moreFlag == 0
+
+
+def test_getStations_row_values_and_quirks(any_client: zeep.Client) -> None:
+    [row] = any_client.service.getStations(searchQuery={"stationID": "1:10001"}).stationData
+    assert (row.stationManufacturer, row.stationModel, row.stationMacAddr) == (
+        "ChargePoint",
+        "CT4020-HD-GW",
+        "000D:6F00:0154:F101",
+    )
+    assert (row.stationName, row.Description, row.numPorts) == (
+        "SUNRISE / GARAGE LEVEL 1 -001",
+        "-",
+        2,
+    )
+    assert (row.orgID, row.organizationName, row.companyID) == (
+        "1:ORG00001",
+        "Sunrise Energy Co-op",
+        "10001",
+    )
+    assert (row.sgID, row.sgName) == (
+        "1001, 1002",
+        "Sunrise - All Sites, Sunrise - Downtown Garage",
+    )
+    assert (row.networkStatus, row.stationFirmware, row.currencyCode) == (
+        "Reachable",
+        "4.1.2.27",
+        "USD",
+    )
+    port = row.Port[0]
+    assert (
+        port.portNumber,
+        port.Level,
+        port.Connector,
+        port.Voltage,
+        port.Current,
+        port.Power,
+    ) == (
+        "1",
+        "L2",
+        "J1772",
+        "240",
+        "30",
+        "7.200",
+    )
+    assert (port.Geo.Lat, port.Geo.Long, port.Reservable) == (
+        "40.018920000000000",
+        "-105.276860000000000",
+        0,
+    )
+    assert port.Status == "AVAILABLE"
+    assert [(p.Type, p.unitPricePerSession, p.unitPricePerKWh) for p in row.Pricing] == [
+        ("Session", 1.0, 0.2)
+    ]
+
+
+def test_getStations_raw_wire_uses_timeStamp_and_joined_groups(
+    mock: object, tenant: object
+) -> None:
+    from werkzeug.test import Client
+
+    from mockcp.testing import MockChargePoint
+    from tests.soap.envelopes import SOAP_PATH, go_style, parse
+
+    assert isinstance(mock, MockChargePoint)
+    data = go_style(
+        tenant.license_key,
+        tenant.password,
+        "getStations",  # type: ignore[attr-defined]
+        "<searchQuery><stationID>1:20001</stationID></searchQuery>",
+    )
+    root = parse(Client(mock.wsgi).post(SOAP_PATH, data=data).get_data())
+    row = root.find(".//stationData")
+    assert row is not None and row[0].tag == "recordNumber"
+    port = row.find("Port")
+    assert port is not None
+    assert [c.tag for c in port] == [
+        "portNumber",
+        "Geo",
+        "Reservable",
+        "Status",
+        "Level",
+        "timeStamp",
+        "Connector",
+        "Voltage",
+        "Current",
+        "Power",
+        "estimatedCost",
+    ]
+    assert row.findtext("sgID") == "2001"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"stationModel": "ct4020-hd-gw"}, ["1:10001", "1:20001"]),
+        ({"stationManufacturer": "ChargePoint"}, SUNRISE_SEES),
+        ({"stationName": "SUNRISE / GARAGE*"}, ["1:10001", "1:10002"]),
+        ({"stationName": "sunrise energy co-op / sunrise / depot bay -00_"}, ["1:10003"]),
+        ({"stationName": "%MAIN LOT DC%"}, ["1:20002"]),
+        ({"stationName": "HARBOR CITY / MAIN LOT -001"}, ["1:20001"]),
+        ({"serialNumber": "115110013402"}, ["1:10002"]),
+        ({"Address": "pearl st"}, ["1:10001", "1:10002"]),
+        ({"Address": "Seattle, Washington"}, ["1:20001", "1:20002"]),
+        ({"City": "boulder"}, ["1:10001", "1:10002", "1:10003"]),
+        ({"State": "Washington"}, ["1:20001", "1:20002"]),
+        ({"Country": "United States", "postalCode": "80301"}, ["1:10003"]),
+        ({"Level": "L2"}, ["1:10001", "1:10002", "1:10003", "1:20001"]),
+        ({"Level": "4"}, ["1:20002"]),
+        ({"Level": "1,2"}, ["1:10001", "1:10002", "1:10003", "1:20001"]),
+        ({"Connector": "chademo"}, ["1:20002"]),
+        ({"Voltage": "208"}, ["1:20001"]),
+        ({"Current": "48"}, ["1:10003"]),
+        ({"Power": "7.2"}, ["1:10001", "1:10002"]),
+        ({"Reservable": True}, ["1:10002"]),
+        ({"orgID": "1:ORG00002"}, ["1:20001", "1:20002"]),
+        ({"organizationName": "Sunrise Energy Co-op"}, ["1:10001", "1:10002", "1:10003"]),
+        ({"sgID": "1003"}, ["1:10003"]),
+        ({"sgName": "Sunrise - Downtown Garage"}, ["1:10001", "1:10002"]),
+        (
+            {"demoSerialNumber": {"serialNumber": ["115110013501", "115110013401"]}},
+            ["1:10001", "1:20001"],
+        ),
+        ({"warrantyService": "assure"}, SUNRISE_SEES),
+        ({"City": "Boulder", "Level": "L2", "Power": "11.5"}, ["1:10003"]),
+    ],
+)
+def test_getStations_filters(
+    any_client: zeep.Client, query: dict[str, object], expected: list[str]
+) -> None:
+    reply = any_client.service.getStations(searchQuery=query)
+    assert_code(reply, ResponseCode.OK)
+    assert ids(reply) == expected
+
+
+@pytest.mark.parametrize(
+    ("geo", "proximity", "unit", "expected"),
+    [
+        (("40.0190", "-105.2768"), None, None, ["1:10001", "1:10002", "1:10003"]),
+        (("40.0190", "-105.2768"), 1, "K", ["1:10001", "1:10002"]),
+        (("40.0190", "-105.2768"), 500, "F", ["1:10001", "1:10002"]),
+        (("40.0190", "-105.2768"), 2.5, "N", ["1:10001", "1:10002"]),
+        (("40.0190", "-105.2768"), 2.7, "N", ["1:10001", "1:10002", "1:10003"]),
+        (("47.6054", "-122.3401"), 200, "I", ["1:20002"]),
+        (("47.6054", "-122.3401"), 400, "I", ["1:20001", "1:20002"]),
+        (("47.6054", "-122.3401"), 1100, "M", SUNRISE_SEES),
+    ],
+)
+def test_getStations_proximity(
+    any_client: zeep.Client,
+    geo: tuple[str, str],
+    proximity: float | None,
+    unit: str | None,
+    expected: list[str],
+) -> None:
+    query: dict[str, object] = {"Geo": {"Lat": geo[0], "Long": geo[1]}}
+    if proximity is not None:
+        query["Proximity"] = proximity
+    if unit is not None:
+        query["proximityUnit"] = unit
+    assert ids(any_client.service.getStations(searchQuery=query)) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "code", "text"),
+    [
+        ({"stationID": "12345"}, ResponseCode.STATION_ID_FORMAT, None),
+        ({"stationID": "1:99999"}, ResponseCode.NO_STATION_FOUND, None),
+        ({"City": "Atlantis"}, ResponseCode.NO_STATION_FOUND, None),
+        ({"orgID": "ORG1"}, ResponseCode.ORG_ID_FORMAT, None),
+        ({"orgID": "1:ORG77777"}, ResponseCode.INVALID_ORG_ID, None),
+        ({"sgID": "garage"}, ResponseCode.INVALID_STATION_GROUP_ID, None),
+        ({"sgID": "4040"}, ResponseCode.STATION_GROUP_NOT_IN_DATABASE, None),
+        (
+            {"numStations": 501},
+            ResponseCode.PAGE_SIZE_EXCEEDED,
+            "The value of <numStations> exceeded the maximum of 500",
+        ),
+        (
+            {"Geo": {"Lat": "40", "Long": "-105"}, "proximityUnit": "Y"},
+            ResponseCode.INVALID_PARAMETERS,
+            "Invalid Parameters <proximityUnit>",
+        ),
+        (
+            {"Geo": {"Lat": "north", "Long": "-105"}},
+            ResponseCode.INVALID_PARAMETERS,
+            "Invalid Parameters <Lat>, <Long>",
+        ),
+        ({"Voltage": "high"}, ResponseCode.INVALID_PARAMETERS, "Invalid Parameters <Voltage>"),
+    ],
+)
+def test_getStations_errors(
+    any_client: zeep.Client, query: dict[str, object], code: ResponseCode, text: str | None
+) -> None:
+    reply = any_client.service.getStations(searchQuery=query)
+    assert (reply.responseCode, reply.responseText) == (code.code, text or code.text)
+    assert reply.stationData == []
+
+
+def test_getStations_realm_isolation(other_client: zeep.Client) -> None:
+    assert ids(other_client.service.getStations(searchQuery={})) == [
+        "1:10002",
+        "1:20001",
+        "1:20002",
+    ]
+    assert_code(
+        other_client.service.getStations(searchQuery={"stationID": "1:10001"}),
+        ResponseCode.STATIONS_OUTSIDE_REALM,
+    )
+    assert_code(
+        other_client.service.getStations(searchQuery={"sgID": "1002"}),
+        ResponseCode.OWN_STATION_GROUP_ONLY,
+    )
+    assert_code(
+        other_client.service.getStations(
+            searchQuery={"City": "Boulder", "Level": "L2", "Power": "11.5"}
+        ),
+        ResponseCode.NO_STATION_FOUND,
+    )
+
+
+def test_getStations_paging_by_start_record(any_client: zeep.Client) -> None:
+    first = any_client.service.getStations(searchQuery={"numStations": 2})
+    assert (ids(first), first.moreFlag) == (["1:10001", "1:10002"], 1)
+    second = any_client.service.getStations(searchQuery={"numStations": 2, "startRecord": 3})
+    assert ([s.recordNumber for s in second.stationData], second.moreFlag) == ([3, 4], 1)
+    last = any_client.service.getStations(searchQuery={"numStations": 2, "startRecord": 5})
+    assert (ids(last), last.moreFlag) == (["1:20002"], 0)
+    beyond = any_client.service.getStations(searchQuery={"startRecord": 9})
+    assert_code(beyond, ResponseCode.NO_STATION_FOUND)
