@@ -60,17 +60,24 @@ def reference_client(mock: MockChargePoint, tenant: Tenant) -> zeep.Client:
     return mock.client(tenant, wsdl=str(require_shared(REFERENCE_WSDL)))
 
 
-@pytest.fixture(params=["served", "reference"])
-def any_client(
-    request: pytest.FixtureRequest, mock: MockChargePoint, tenant: Tenant
-) -> zeep.Client:
-    """zeep strict, built once from the mock's WSDL and once from the real 5.1 WSDL."""
+@pytest.fixture(scope="module")
+def readonly_mock() -> Iterator[MockChargePoint]:
+    """One minimal world per test module, for tests that only read."""
+    settings = Settings(database_url="sqlite://", fixture="minimal")
+    with MockChargePoint(settings, ManualClock(START)) as running:
+        yield running
+
+
+@pytest.fixture(scope="module", params=["served", "reference"])
+def any_client(request: pytest.FixtureRequest, readonly_mock: MockChargePoint) -> zeep.Client:
+    """zeep strict, built once from the mock's WSDL and once from the real 5.1 WSDL (read-only)."""
+    tenant = readonly_mock.tenants()[0]
     if request.param == "served":
-        return mock.client(tenant)
-    return mock.client(tenant, wsdl=str(require_shared(REFERENCE_WSDL)))
+        return readonly_mock.client(tenant)
+    return readonly_mock.client(tenant, wsdl=str(require_shared(REFERENCE_WSDL)))
 
 
-@pytest.fixture
-def other_client(mock: MockChargePoint) -> zeep.Client:
-    """The second organisation of the minimal world (Harbor City Parking)."""
-    return mock.client(mock.tenants()[1])
+@pytest.fixture(scope="module")
+def other_client(readonly_mock: MockChargePoint) -> zeep.Client:
+    """The second organisation of the minimal world (Harbor City Parking), read-only."""
+    return readonly_mock.client(readonly_mock.tenants()[1])

@@ -146,7 +146,7 @@ def test_getStationGroups_org_outside_realm_is_178(mock: object) -> None:
     from mockcp.db.models import RightsGrant
     from mockcp.testing import MockChargePoint
 
-    assert isinstance(mock, MockChargePoint)
+    assert isinstance(mock, MockChargePoint)  # its own world: this test revokes a grant
     with mock.wsgi.sessions() as db, db.begin():
         db.query(RightsGrant).filter(RightsGrant.grantee_org_pk == 2).delete()
     client = mock.client(mock.tenants()[1])
