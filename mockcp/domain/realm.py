@@ -32,6 +32,7 @@ class Realm:
     group_ids: frozenset[int]
     station_pks: frozenset[int]
     group_profiles: dict[int, str]
+    station_profiles: dict[int, str]
 
 
 def realm_of(db: Session, principal: Principal) -> Realm:
@@ -44,9 +45,11 @@ def realm_of(db: Session, principal: Principal) -> Realm:
     profiles = {g.id: OWNER_PROFILE for g in groups.values() if g.org_pk == principal.org_pk}
     grants = db.scalars(select(RightsGrant).where(RightsGrant.grantee_org_pk == principal.org_pk))
     station_pks = set(db.scalars(select(Station.id).where(Station.org_pk == principal.org_pk)))
+    station_profiles = dict.fromkeys(station_pks, OWNER_PROFILE)
     for grant in grants:
         if grant.station_pk is not None:
             station_pks.add(grant.station_pk)
+            station_profiles.setdefault(grant.station_pk, grant.profile)
         if grant.group_id is not None:
             for group_id in _subtree(grant.group_id, children):
                 profiles.setdefault(group_id, grant.profile)
@@ -57,7 +60,12 @@ def realm_of(db: Session, principal: Principal) -> Realm:
     org_pks = {principal.org_pk, *(groups[g].org_pk for g in profiles)}
     org_pks.update(db.scalars(select(Station.org_pk).where(Station.id.in_(station_pks))))
     return Realm(
-        principal.org_pk, frozenset(org_pks), frozenset(profiles), frozenset(station_pks), profiles
+        principal.org_pk,
+        frozenset(org_pks),
+        frozenset(profiles),
+        frozenset(station_pks),
+        profiles,
+        station_profiles,
     )
 
 

@@ -47,7 +47,7 @@ def search_stations(
     """
     page = PageRequest.for_operation(*paging)
     realm = realm_of(db, principal)
-    _validate(db, realm, validate_ids(query), public)
+    check_references(db, realm, validate_ids(query), public)
     if public:
         stations = db.scalars(_stations().where(Station.is_public.is_(True))).all()
     else:
@@ -76,7 +76,11 @@ def _stations() -> Select[Station]:
     return select(Station).options(selectinload(Station.ports)).order_by(Station.id)
 
 
-def _validate(db: Session, realm: Realm, query: StationQuery, public: bool) -> None:
+def check_references(db: Session, realm: Realm, query: StationQuery, public: bool) -> None:
+    """The orgID, sgID and station IDs a query names exist and lie in the realm.
+
+    Raises: 158/159/178 orgID; 121/129/125 sgID; 131 a named station outside the realm.
+    """
     if query.org_id is not None:
         resolve_org(db, realm, query.org_id)
     if query.sg_id is not None:

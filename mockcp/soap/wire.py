@@ -174,7 +174,7 @@ def _normalise_simple(parent: etree._Element, child: etree._Element, member: Any
                 f"Element {child.tag}: {text!r} is not a boolean (true, false, 1, 0)."
             )
         child.text = "true" if lowered in {"true", "1"} else "false"
-    elif issubclass(member, DateTime):
+    elif issubclass(member, DateTime) and not issubclass(member, Date):
         child.text = _canonical_datetime(child.tag, text)
     elif issubclass(member, Integer | Decimal | Double | Float):
         child.text = text
@@ -213,25 +213,26 @@ Formatter = Callable[[Any], str]
 
 def formatter_for(name: str, cls: Any) -> Formatter:
     """How one simple field is printed, chosen once per field (real-interface 3.2, 3.3)."""
+    # spyne: Date < DateTime and Integer, Double, Float < Decimal, so subclasses go first.
     if issubclass(cls, Boolean):
         return lambda value: "1" if value else "0"
-    if issubclass(cls, DateTime):
-        return lambda value: utc(value).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
     if issubclass(cls, Date):
         return lambda value: value.isoformat() if isinstance(value, date) else str(value)
+    if issubclass(cls, DateTime):
+        return lambda value: utc(value).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
     if issubclass(cls, Time):
         return lambda value: value.strftime("%H:%M:%S") if isinstance(value, time) else str(value)
     if issubclass(cls, Integer):
         return lambda value: str(int(value))
-    if issubclass(cls, Decimal):
-        spec = f".{DECIMAL_PLACES.get(name, 3)}f"
-        return lambda value: format(PyDecimal(str(value)), spec)
     if issubclass(cls, Double | Float):
         places = DECIMAL_PLACES.get(name)
         if places is None:
             return lambda value: repr(float(value))
         spec = f".{places}f"
         return lambda value: format(float(value), spec)
+    if issubclass(cls, Decimal):
+        spec = f".{DECIMAL_PLACES.get(name, 3)}f"
+        return lambda value: format(PyDecimal(str(value)), spec)
     return str
 
 

@@ -50,3 +50,15 @@ def test_known_formats() -> None:
     assert format_value("stationLoad", XsDecimal, 0) == "0.000"
     assert format_value("Energy", Double, 12.120572) == "12.120572"
     assert format_value("estimatedCost", Double, 0) == "0.00"
+
+
+def test_spyne_subclass_order_is_respected() -> None:
+    # spyne: Date < DateTime and Double, Float, Integer < Decimal
+    from datetime import date
+
+    from spyne.model.primitive import Date, Float
+
+    assert format_value("servicePlanExpiryDate", Date, date(2025, 1, 31)) == "2025-01-31"
+    assert format_value("unitPricePerKWh", Double, 0.2) == "0.2"
+    assert format_value("lastBatteryPercent", Float, 81.5) == "81.5"
+    assert format_value("numStations", Integer32, 7) == "7"

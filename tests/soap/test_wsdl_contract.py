@@ -117,6 +117,8 @@ def test_every_operation_is_implemented_or_listed_pending(served: wsdl_shape.Wsd
         "getPublicStations",
         "getPublicStationStatus",
         "getCustomGroupStations",
+        "getStationRights",
+        "getStationActiveFaults",
     }
     assert set(served.operations) == implemented | set(PENDING)
     assert implemented.isdisjoint(PENDING)

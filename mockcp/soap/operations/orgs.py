@@ -6,13 +6,13 @@ from typing import Any
 
 from spyne import ServiceBase, rpc
 
-from mockcp.domain import groups, orgs
+from mockcp.domain import groups, orgs, rights
 from mockcp.soap import mapping_groups as m
+from mockcp.soap import mapping_rights as mr
 from mockcp.soap.mapping import to_ocpninstances
 from mockcp.soap.operations import operation, pending
 from mockcp.soap.types import orgs as t
 
-GROUPS = "issue 3: station management"
 FEEDS = "issue 6: alarms, drivers and fleets (removed push framework)"
 
 
@@ -50,9 +50,14 @@ class OrgService(ServiceBase):  # type: ignore[misc]
         """Every ChargePoint network instance (guide 4.1; the response has no responseCode)."""
         return [to_ocpninstances(row) for row in orgs.list_cpn_instances(ctx.udc.session())]
 
-    getStationRights = pending(
-        "getStationRights", t.getStationRights, t.getStationRightsResponse, GROUPS
-    )
+    @operation(t.getStationRights, t.getStationRightsResponse)
+    def getStationRights(ctx: Any, request: t.getStationRights) -> Any:
+        """The rights the caller holds, per group and station, 100 a page (guide 7.6)."""
+        q = request.searchQuery
+        page = rights.station_rights(
+            ctx.udc.session(), ctx.udc.principal, mr.from_rights_search(q), q.startRecord
+        )
+        return mr.to_rights_response(page)
 
     @operation(t.getStationRightsProfile, t.getStationRightsProfileResponse)
     def getStationRightsProfile(ctx: Any, request: t.getStationRightsProfile) -> Any:

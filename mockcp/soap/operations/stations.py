@@ -6,13 +6,12 @@ from typing import Any
 
 from spyne import ServiceBase
 
-from mockcp.domain import stations
+from mockcp.domain import faults, stations
+from mockcp.soap import mapping_rights as mr
 from mockcp.soap import mapping_stations as m
-from mockcp.soap.operations import operation, pending
+from mockcp.soap.operations import operation
 from mockcp.soap.types import station_rows as r
 from mockcp.soap.types import stations as t
-
-STATIONS = "issue 3: station management"
 
 
 def _search(ctx: Any, q: Any, operation_name: str, public: bool = False) -> Any:
@@ -57,9 +56,9 @@ class StationService(ServiceBase):  # type: ignore[misc]
             page, t.getCustomGroupStationsResponse, r.customGroupstationDataExtended
         )
 
-    getStationActiveFaults = pending(
-        "getStationActiveFaults",
-        t.getStationActiveFaults,
-        t.getStationActiveFaultsResponse,
-        STATIONS,
-    )
+    @operation(t.getStationActiveFaults, t.getStationActiveFaultsResponse)
+    def getStationActiveFaults(ctx: Any, request: t.getStationActiveFaults) -> Any:
+        """The active faults of 1-100 stations of the caller's realm."""
+        wanted = list(request.searchQuery.stationIDs.stationID)
+        result = faults.active_faults(ctx.udc.session(), ctx.udc.principal, wanted)
+        return mr.to_active_faults_response(result)

@@ -1,0 +1,96 @@
+"""getStationRights and getStationActiveFaults results -> spyne types (guide 7.6)."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
+
+from mockcp.codes import ResponseCode
+from mockcp.domain.faults import StationFaults
+from mockcp.domain.paging import Page
+from mockcp.domain.rights import RightsEntry, RightsQuery
+from mockcp.soap.mapping_stations import from_search
+from mockcp.soap.types import orgs as t
+from mockcp.soap.types import station_rows as r
+from mockcp.soap.types import stations as s
+
+OK = {"responseCode": ResponseCode.OK.code, "responseText": ResponseCode.OK.text}
+
+
+def from_rights_search(q: Any) -> RightsQuery:
+    dates = q.provisionDateRange
+    return RightsQuery(
+        stations=from_search(q),
+        company_id=q.companyID,
+        provisioned_from=None if dates is None else dates.startDate,
+        provisioned_to=None if dates is None else dates.endDate,
+        current_fault=q.currentFault,
+        port_status=q.portStatus,
+        admin_status=q.adminStatus,
+        network_status=q.networkStatus,
+        provision_status=q.provisionStatus,
+    )
+
+
+def _key(entry: RightsEntry) -> tuple[int | None, str]:
+    return (None if entry.group is None else entry.group.id, entry.profile)
+
+
+def to_rights_response(page: Page[RightsEntry]) -> t.getStationRightsResponse:
+    data = []
+    for (_, profile), run in groupby((entry for _, entry in page.rows), key=_key):
+        entries = list(run)
+        group = entries[0].group
+        data.append(
+            t.rightsData(
+                sgID=None if group is None else str(group.id),
+                sgName=None if group is None else group.name,
+                stationRightsProfile=profile,
+                stationData=[
+                    t.stationDataRights(
+                        stationID=e.station.station_id,
+                        stationName=e.station.name,
+                        stationSerialNum=e.station.serial_number,
+                        stationMacAddr=e.station.mac_address,
+                        companyID=e.org.company_id,
+                    )
+                    for e in entries
+                ],
+            )
+        )
+    return t.getStationRightsResponse(**OK, rightsData=data, moreFlag=page.more_flag)
+
+
+def to_active_faults_response(result: list[StationFaults]) -> s.getStationActiveFaultsResponse:
+    stations = []
+    for entry in result:
+        faults = [
+            r.stationFault(
+                faultCode=f.code,
+                faultName=f.name,
+                faultTime=f.time,
+                faultSeverity=f.severity,
+                faultDescription=f"Port {f.port.port_number}: {f.name}",
+                remedy=f.remedy,
+                frus=r.frus(
+                    fru=[
+                        r.fru(
+                            fruID=f"{f.station.station_id}-P{f.port.port_number}",
+                            fruName=f"Port {f.port.port_number} head",
+                            serialNumber=f.station.serial_number,
+                            softwareVersion=f.station.firmware,
+                        )
+                    ]
+                ),
+            )
+            for f in entry.faults
+        ]
+        stations.append(
+            r.getStationActiveFaultsData(
+                stationID=entry.station_id,
+                stationFaults=r.stationFaults(stationFault=faults) if faults else None,
+            )
+        )
+    return s.getStationActiveFaultsResponse(
+        **OK, stations=[r.stationActiveFaults(station=stations)]
+    )
