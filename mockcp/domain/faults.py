@@ -49,7 +49,7 @@ class StationFaults:
 def active_faults(db: Session, principal: Principal, station_ids: list[str]) -> list[StationFaults]:
     """Each requested station with its active faults, in request order.
 
-    Raises: 152 malformed station ID; 102 unknown station; 131 station outside the realm.
+    Raises: 152 malformed station ID; 119 unknown station; 131 station outside the realm.
     """
     realm = realm_of(db, principal)
     wanted = [check_station_id(station_id) for station_id in station_ids]
@@ -65,7 +65,7 @@ def active_faults(db: Session, principal: Principal, station_ids: list[str]) -> 
     for station_id in wanted:
         station = found.get(station_id)
         if station is None:
-            raise CPError(ResponseCode.NO_STATION_FOUND)
+            raise CPError(ResponseCode.INVALID_STATION_ID)
         if station.id not in realm.station_pks:
             raise CPError(ResponseCode.STATIONS_OUTSIDE_REALM)
         result.append(StationFaults(station_id, tuple(_faults(station))))

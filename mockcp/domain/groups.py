@@ -109,7 +109,8 @@ def group_details(
 ) -> GroupDetails:
     """A group's immediate child groups and stations (guide 7.4).
 
-    Raises: 121/129/125 for the group; 152 malformed stationID; 122 station not in the group.
+    Raises: 121/129/125 for the group; 152 malformed stationID; 119 unknown station;
+    122 station not in the group.
     """
     realm = realm_of(db, principal)
     group = resolve_group(db, realm, sg_id)
@@ -117,6 +118,8 @@ def group_details(
     stations = _members(db, realm, group.id)
     if station_id is not None:
         wanted = check_station_id(station_id)
+        if db.scalar(select(Station.id).where(Station.station_id == wanted)) is None:
+            raise CPError(ResponseCode.INVALID_STATION_ID)
         stations = tuple(s for s in stations if s.station_id == wanted)
         if not stations:
             raise CPError(ResponseCode.NO_STATION_IN_GROUP)

@@ -153,3 +153,39 @@ def test_proximity_returns_exactly_the_stations_within_the_radius(
             found = set()
         assert found == inside
         assert db.scalar(select(Station.id).limit(1)) is not None
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    seed=st.integers(min_value=0, max_value=10**6),
+    per_site=st.integers(min_value=4, max_value=14),
+    who=st.integers(min_value=0, max_value=3),
+)
+def test_rights_pages_of_100_cover_every_entry_once(seed: int, per_site: int, who: int) -> None:
+    from mockcp.domain.rights import RightsEntry, RightsQuery, station_rights
+
+    params = yaml.safe_load((FIXTURES / "demo.yaml").read_text())
+    params.update(stations_per_site=per_site, drivers_per_org=1)
+    with world(WorldBuilder(seed, params).build()) as db:
+        principal = principal_of(db, who)
+
+        def fetch(start: int) -> Page[RightsEntry]:
+            return station_rights(db, principal, RightsQuery(StationQuery()), start)
+
+        full = fetch(1)
+        for step in (
+            lambda start, page: start + len(page.rows),
+            lambda start, page: start + 100,
+            lambda start, page: page.rows[-1][0] + 1,
+        ):
+            pages = walk(fetch, step)  # type: ignore[arg-type]
+            entries = [
+                (e.group.id if e.group else None, e.station.id) for p in pages for _, e in p.rows
+            ]
+            assert len(entries) == len(set(entries))
+            assert all(len(p.rows) == 100 for p in pages[:-1]) and len(pages[-1].rows) <= 100
+            assert [n for p in pages for n, _ in p.rows] == list(range(1, len(entries) + 1))
+        assert entries[: len(full.rows)] == [
+            (e.group.id if e.group else None, e.station.id) for _, e in full.rows
+        ]
+        assert {station for _, station in entries} == set(realm_of(db, principal).station_pks)

@@ -186,6 +186,7 @@ def test_getStationGroupDetails_one_station(any_client: zeep.Client) -> None:
         ({"sgID": 999}, ResponseCode.STATION_GROUP_NOT_IN_DATABASE),
         ({"sgID": 1002, "stationID": "10001"}, ResponseCode.STATION_ID_FORMAT),
         ({"sgID": 1002, "stationID": "1:10003"}, ResponseCode.NO_STATION_IN_GROUP),
+        ({"sgID": 1002, "stationID": "1:10999"}, ResponseCode.INVALID_STATION_ID),
     ],
 )
 def test_getStationGroupDetails_errors(

@@ -151,7 +151,7 @@ def test_getStationActiveFaults_lists_faults_per_station(any_client: zeep.Client
     ("ids", "code"),
     [
         (["1:20002", "2002"], ResponseCode.STATION_ID_FORMAT),
-        (["1:77777"], ResponseCode.NO_STATION_FOUND),
+        (["1:77777"], ResponseCode.INVALID_STATION_ID),
     ],
 )
 def test_getStationActiveFaults_errors(

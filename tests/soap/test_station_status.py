@@ -136,6 +136,45 @@ def test_getPublicStations_lists_public_stations_of_any_owner(other_client: zeep
     assert reply.stationData[0].stationName == "SUNRISE / GARAGE LEVEL 1 -001"
 
 
+def test_getPublicStations_rows_and_paging(any_client: zeep.Client) -> None:
+    reply = any_client.service.getPublicStations(searchQuery={"City": "Seattle", "numStations": 1})
+    assert_code(reply, ResponseCode.OK)
+    [row] = reply.stationData
+    assert (row.recordNumber, row.stationID, row.stationModel, row.numPorts) == (
+        1,
+        "1:20001",
+        "CT4020-HD-GW",
+        2,
+    )
+    assert (row.Port[1].Status, row.Port[1].Power, row.currencyCode) == ("INUSE", "6.200", "USD")
+    assert reply.moreFlag == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ({"stationID": "1:10003"}, ResponseCode.NO_STATION_FOUND),
+        ({"stationID": "abc"}, ResponseCode.STATION_ID_FORMAT),
+        ({"numStations": 900}, ResponseCode.PAGE_SIZE_EXCEEDED),
+    ],
+)
+def test_getPublicStations_errors(
+    any_client: zeep.Client, query: dict[str, object], code: ResponseCode
+) -> None:
+    reply = any_client.service.getPublicStations(searchQuery=query)
+    assert (reply.responseCode, reply.responseText) == (code.code, code.render(maximum=500))
+    assert reply.stationData == []
+
+
+def test_getPublicStationStatus_errors(any_client: zeep.Client) -> None:
+    reply = any_client.service.getPublicStationStatus(searchQuery={"City": "Atlantis"})
+    assert_code(reply, ResponseCode.NO_STATION_FOUND)
+    reply = any_client.service.getPublicStationStatus(
+        searchQuery={"stationID": "1:10001", "stationIDs": {"stationID": ["1:10002"]}}
+    )
+    assert_code(reply, ResponseCode.STATION_ID_AND_IDS)
+
+
 def test_getPublicStationStatus_ports(any_client: zeep.Client) -> None:
     reply = any_client.service.getPublicStationStatus(searchQuery={"City": "Seattle"})
     assert_code(reply, ResponseCode.OK)
