@@ -28,7 +28,6 @@ class RightsQuery:
     """The station filters plus the rights-only ones of stationRightsSearchRequest."""
 
     stations: StationQuery
-    company_id: str | None = None
     provisioned_from: date | None = None
     provisioned_to: date | None = None
     current_fault: str | None = None
@@ -131,8 +130,7 @@ def _rights_ok(entry: RightsEntry, query: RightsQuery) -> bool:
     ):
         return False
     return (
-        _same(entry.org.company_id, query.company_id)
-        and _same(s.admin_status, query.admin_status)
+        _same(s.admin_status, query.admin_status)
         and _same(s.network_status, query.network_status)
         and _same(s.provision_status, query.provision_status)
     )

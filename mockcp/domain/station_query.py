@@ -57,6 +57,8 @@ class StationQuery:
     warranty_service: str | None = None
     status: int | None = None
     activated_since: datetime | None = None
+    company_id: str | None = None
+    radio_group_id: str | None = None
 
     def given(self) -> dict[str, object]:
         return {
@@ -217,6 +219,11 @@ def station_filters(
         wanted = _text(query.sg_name)
         named = {g.id for g in groups.values() if _text(g.name) == wanted}
         preds.append(lambda s: bool(named & memberships.get(s.id, set())))
+    if query.company_id is not None:
+        wanted = _text(query.company_id)
+        preds.append(lambda s: _text(orgs[s.org_pk].company_id) == wanted)
+    if query.radio_group_id is not None:
+        preds.append(_field_is("radio_group_id", _text(query.radio_group_id)))
     if query.activated_since is not None:
         since = query.activated_since
         preds.append(lambda s: s.activation_date is not None and s.activation_date >= since)

@@ -21,7 +21,6 @@ def from_rights_search(q: Any) -> RightsQuery:
     dates = q.provisionDateRange
     return RightsQuery(
         stations=from_search(q),
-        company_id=q.companyID,
         provisioned_from=None if dates is None else dates.startDate,
         provisioned_to=None if dates is None else dates.endDate,
         current_fault=q.currentFault,

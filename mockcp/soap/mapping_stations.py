@@ -60,6 +60,8 @@ def from_search(q: Any) -> StationQuery:
         warranty_service=field("warrantyService"),
         status=field("Status"),
         activated_since=field("stationActivationDate"),
+        company_id=_strip(field("companyID")),
+        radio_group_id=_strip(field("radioGroupID")),
     )
 
 

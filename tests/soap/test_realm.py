@@ -105,3 +105,21 @@ def test_ungranted_stations_of_others_are_refused(demo: MockChargePoint) -> None
         reply = client.service.getStationGroupDetails(sgID=sg_id)
         assert reply.responseCode == ResponseCode.OWN_STATION_GROUP_ONLY.code
         assert reply.stationData == []
+
+
+def test_mode_filter_finds_the_eu_stations_of_that_mode(demo: MockChargePoint) -> None:
+    world = resolve("demo", demo.settings.root_seed)
+    tenant = demo.tenants()[2]
+    assert tenant.org_id.startswith("2:")
+    mine, _ = expected_realm(world, tenant.org_id)
+    expected = {
+        s["station_id"]
+        for s in world["stations"]
+        if s["station_id"] in mine and any(p["mode"] == "4" for p in s["ports"])
+    }
+    assert expected
+    reply = demo.client(tenant).service.getStations(searchQuery={"Mode": "4"})
+    assert {row.stationID for row in reply.stationData} == expected
+    assert all(
+        port.Mode == "4" and port.Level is None for row in reply.stationData for port in row.Port
+    )

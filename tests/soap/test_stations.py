@@ -149,6 +149,9 @@ def test_getStations_raw_wire_uses_timeStamp_and_joined_groups(
         ),
         ({"warrantyService": "assure"}, SUNRISE_SEES),
         ({"City": "Boulder", "Level": "L2", "Power": "11.5"}, ["1:10003"]),
+        ({"companyID": "10002"}, ["1:20001", "1:20002"]),
+        ({"radioGroupID": "rg-7"}, ["1:10001"]),
+        ({"stationActivationDate": "2024-01-01T00:00:00Z"}, ["1:10003"]),
     ],
 )
 def test_getStations_filters(
