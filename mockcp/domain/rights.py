@@ -63,7 +63,8 @@ def station_rights(
     for entry in entries:
         if entry.group is not None:
             memberships.setdefault(entry.station.id, set()).add(entry.group.id)
-    station_ok = station_filters(by_station, orgs, memberships, groups)
+    gazetteer = db.scalars(select(Station)).all()
+    station_ok = station_filters(by_station, orgs, memberships, groups, gazetteer)
     matched = [e for e in entries if all(p(e.station) for p in station_ok) and _rights_ok(e, query)]
     cut = page_of(matched, page)
     if not cut.rows:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 
@@ -97,14 +97,21 @@ def name_matcher(pattern: str, org_names: dict[int, str]) -> Predicate:
     return predicate
 
 
-def geo_filter(query: StationQuery) -> Predicate | None:
-    """Stations within ``Proximity`` (default 5) ``proximityUnit`` (default M) of Lat/Long.
+def full_address(station: Station) -> str:
+    s = station
+    return _text(f"{s.address}, {s.city}, {s.state}, {s.postal_code}, {s.country}")
 
-    Raises: 171 for an unknown unit or unreadable coordinates.
-    """
-    unit = (query.proximity_unit or DEFAULT_UNIT).strip().upper()
-    if unit not in PER_MILE:
-        raise CPError(ResponseCode.INVALID_PARAMETERS, params="<proximityUnit>")
+
+def locate(address: str, gazetteer: Sequence[Station]) -> tuple[float, float] | None:
+    """Geocode an address from the world itself: the centre of the stations it describes."""
+    wanted = _text(address)
+    points = [(s.latitude, s.longitude) for s in gazetteer if wanted in full_address(s)]
+    if not points:
+        return None
+    return sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
+
+
+def _point(query: StationQuery) -> tuple[float, float] | None:
     if query.lat is None and query.long is None:
         return None
     try:
@@ -113,8 +120,33 @@ def geo_filter(query: StationQuery) -> Predicate | None:
         raise CPError(ResponseCode.INVALID_PARAMETERS, params="<Lat>, <Long>") from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise CPError(ResponseCode.INVALID_PARAMETERS, params="<Lat>, <Long>")
+    return lat, lon
+
+
+def geo_filter(query: StationQuery, gazetteer: Sequence[Station]) -> tuple[Predicate | None, bool]:
+    """Stations within ``Proximity`` (default 5) ``proximityUnit`` (default M) of a point.
+
+    The point is Lat/Long, or the located ``Address`` when a Proximity comes without
+    Lat/Long (then the address is the centre, not a text filter: second value True).
+    Raises: 171 unknown unit or unreadable coordinates; 118 Address far from Lat/Long.
+    """
+    unit = (query.proximity_unit or DEFAULT_UNIT).strip().upper()
+    if unit not in PER_MILE:
+        raise CPError(ResponseCode.INVALID_PARAMETERS, params="<proximityUnit>")
     radius = DEFAULT_PROXIMITY if query.proximity is None else query.proximity
-    return lambda s: distance(lat, lon, s.latitude, s.longitude, unit) <= radius
+    point = _point(query)
+    centred = False
+    if query.address is not None:
+        located = locate(query.address, gazetteer)
+        if point is not None and located is not None:
+            if distance(*point, *located, unit) > radius:
+                raise CPError(ResponseCode.ADDRESS_LATLONG_MISMATCH)
+        elif point is None and located is not None and query.proximity is not None:
+            point, centred = located, True
+    if point is None:
+        return None, False
+    lat, lon = point
+    return (lambda s: distance(lat, lon, s.latitude, s.longitude, unit) <= radius), centred
 
 
 def _number(value: str, param: str) -> float:
@@ -172,6 +204,7 @@ def station_filters(
     orgs: dict[int, Organization],
     memberships: dict[int, set[int]],
     groups: dict[int, StationGroup],
+    gazetteer: Sequence[Station] = (),
 ) -> list[Predicate]:
     """All predicates of ``query`` (after ``validate``)."""
     preds: list[Predicate] = []
@@ -190,13 +223,10 @@ def station_filters(
         if raw is not None:
             wanted = _text(raw)
             preds.append(_field_is(attr, wanted))
-    if query.address is not None:
+    geo, centred = geo_filter(query, gazetteer)
+    if query.address is not None and not centred:
         wanted = _text(query.address)
-        preds.append(
-            lambda s: (
-                wanted in _text(f"{s.address}, {s.city}, {s.state}, {s.postal_code}, {s.country}")
-            )
-        )
+        preds.append(lambda s: wanted in full_address(s))
     if query.name is not None:
         preds.append(name_matcher(query.name, {pk: o.name for pk, o in orgs.items()}))
     if query.station_id is not None:
@@ -227,7 +257,6 @@ def station_filters(
     if query.activated_since is not None:
         since = query.activated_since
         preds.append(lambda s: s.activation_date is not None and s.activation_date >= since)
-    geo = geo_filter(query)
     if geo is not None:
         preds.append(geo)
     return preds + port_filters(query)

@@ -43,7 +43,7 @@ def search_stations(
     ``paging`` is (operation, startRecord, numStations) under ``PAGE_LIMITS``.
     Raises: 189 page over 500; 194 both stationID forms; 152 malformed station ID; 131 a
     named station outside the realm; 158/159/178 for orgID; 121/129/125 for sgID; 171 bad
-    proximity unit or coordinates; 102 nothing found.
+    proximity unit or coordinates; 118 Address far from Lat/Long; 102 nothing found.
     """
     page = PageRequest.for_operation(*paging)
     realm = realm_of(db, principal)
@@ -60,7 +60,8 @@ def search_stations(
     for member in db.scalars(select(GroupMember)):
         if member.group_id in groups:
             memberships.setdefault(member.station_pk, set()).add(member.group_id)
-    predicates = station_filters(query, orgs, memberships, groups)
+    gazetteer = db.scalars(select(Station)).all()
+    predicates = station_filters(query, orgs, memberships, groups, gazetteer)
     matched = [s for s in stations if all(p(s) for p in predicates)]
     if not matched:
         raise CPError(ResponseCode.NO_STATION_FOUND)

@@ -257,3 +257,32 @@ def test_getStations_paging_by_start_record(any_client: zeep.Client) -> None:
     assert (ids(last), last.moreFlag) == (["1:20002"], 0)
     beyond = any_client.service.getStations(searchQuery={"startRecord": 9})
     assert_code(beyond, ResponseCode.NO_STATION_FOUND)
+
+
+def test_getStations_address_with_proximity_is_a_radius_search(any_client: zeep.Client) -> None:
+    # "5600 Airport Blvd" locates 1:10003; 3 miles around it reaches the Pearl St garage too
+    near = any_client.service.getStations(
+        searchQuery={"Address": "5600 Airport Blvd", "Proximity": 1}
+    )
+    assert ids(near) == ["1:10003"]
+    wide = any_client.service.getStations(
+        searchQuery={"Address": "5600 Airport Blvd", "Proximity": 3}
+    )
+    assert ids(wide) == ["1:10001", "1:10002", "1:10003"]
+
+
+def test_getStations_address_and_latlong_that_disagree_is_118(any_client: zeep.Client) -> None:
+    reply = any_client.service.getStations(
+        searchQuery={
+            "Address": "Seattle, Washington",
+            "Geo": {"Lat": "40.0190", "Long": "-105.2768"},
+        }
+    )
+    assert_code(reply, ResponseCode.ADDRESS_LATLONG_MISMATCH)
+    agree = any_client.service.getStations(
+        searchQuery={
+            "Address": "Seattle, Washington",
+            "Geo": {"Lat": "47.6054", "Long": "-122.3401"},
+        }
+    )
+    assert ids(agree) == ["1:20001", "1:20002"]
