@@ -20,6 +20,7 @@ from mockcp.errors import CPError
 
 LEVELS = {"1": "L1", "L1": "L1", "2": "L2", "L2": "L2", "3": "DC", "4": "DC", "DC": "DC"}
 MODES = {"1": "1", "3": "3", "4": "4"}
+LOCATION_FIELDS = ("address", "postal_code", "city", "state")
 STATUS_CODES = {1: {"AVAILABLE"}, 2: {"INUSE"}, 3: {"UNKNOWN", "UNREACHABLE"}}
 
 
@@ -102,10 +103,19 @@ def full_address(station: Station) -> str:
     return _text(f"{s.address}, {s.city}, {s.state}, {s.postal_code}, {s.country}")
 
 
-def locate(address: str, gazetteer: Sequence[Station]) -> tuple[float, float] | None:
-    """Geocode an address from the world itself: the centre of the stations it describes."""
-    wanted = _text(address)
-    points = [(s.latitude, s.longitude) for s in gazetteer if wanted in full_address(s)]
+def locate(field: str, text: str, gazetteer: Sequence[Station]) -> tuple[float, float] | None:
+    """Geocode a location text from the world itself: the centre of the stations it names.
+
+    ``field`` is ``address`` (any part of the full address) or ``postal_code``, ``city``,
+    ``state`` (the whole field).
+    """
+    wanted = _text(text)
+    if field == "address":
+        points = [(s.latitude, s.longitude) for s in gazetteer if wanted in full_address(s)]
+    else:
+        points = [
+            (s.latitude, s.longitude) for s in gazetteer if _text(getattr(s, field)) == wanted
+        ]
     if not points:
         return None
     return sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
@@ -123,11 +133,14 @@ def _point(query: StationQuery) -> tuple[float, float] | None:
     return lat, lon
 
 
-def geo_filter(query: StationQuery, gazetteer: Sequence[Station]) -> tuple[Predicate | None, bool]:
+def geo_filter(
+    query: StationQuery, gazetteer: Sequence[Station]
+) -> tuple[Predicate | None, str | None]:
     """Stations within ``Proximity`` (default 5) ``proximityUnit`` (default M) of a point.
 
-    The point is Lat/Long, or the located ``Address`` when a Proximity comes without
-    Lat/Long (then the address is the centre, not a text filter: second value True).
+    The point is Lat/Long. Without Lat/Long, a search that gives a Proximity centres on its
+    most precise location text (Address, postalCode, City, then State: a state-only search
+    centres on the state); that field is then the centre, not a text filter, and is returned.
     Raises: 171 unknown unit or unreadable coordinates; 118 Address far from Lat/Long.
     """
     unit = (query.proximity_unit or DEFAULT_UNIT).strip().upper()
@@ -135,18 +148,22 @@ def geo_filter(query: StationQuery, gazetteer: Sequence[Station]) -> tuple[Predi
         raise CPError(ResponseCode.INVALID_PARAMETERS, params="<proximityUnit>")
     radius = DEFAULT_PROXIMITY if query.proximity is None else query.proximity
     point = _point(query)
-    centred = False
-    if query.address is not None:
-        located = locate(query.address, gazetteer)
-        if point is not None and located is not None:
-            if distance(*point, *located, unit) > radius:
-                raise CPError(ResponseCode.ADDRESS_LATLONG_MISMATCH)
-        elif point is None and located is not None and query.proximity is not None:
-            point, centred = located, True
+    centre_field = None
+    if point is not None and query.address is not None:
+        located = locate("address", query.address, gazetteer)
+        if located is not None and distance(*point, *located, unit) > radius:
+            raise CPError(ResponseCode.ADDRESS_LATLONG_MISMATCH)
+    elif point is None and query.proximity is not None:
+        for field in LOCATION_FIELDS:
+            text = getattr(query, field)
+            located = None if text is None else locate(field, text, gazetteer)
+            if located is not None:
+                point, centre_field = located, field
+                break
     if point is None:
-        return None, False
+        return None, None
     lat, lon = point
-    return (lambda s: distance(lat, lon, s.latitude, s.longitude, unit) <= radius), centred
+    return (lambda s: distance(lat, lon, s.latitude, s.longitude, unit) <= radius), centre_field
 
 
 def _number(value: str, param: str) -> float:
@@ -218,13 +235,13 @@ def station_filters(
         ("warranty_service", "warranty_service"),
         ("serial_number", "serial_number"),
     )
+    geo, centre_field = geo_filter(query, gazetteer)
     for param, attr in text_fields:
         raw = getattr(query, param)
-        if raw is not None:
+        if raw is not None and param != centre_field:
             wanted = _text(raw)
             preds.append(_field_is(attr, wanted))
-    geo, centred = geo_filter(query, gazetteer)
-    if query.address is not None and not centred:
+    if query.address is not None and centre_field != "address":
         wanted = _text(query.address)
         preds.append(lambda s: wanted in full_address(s))
     if query.name is not None:

@@ -286,3 +286,20 @@ def test_getStations_address_and_latlong_that_disagree_is_118(any_client: zeep.C
         }
     )
     assert ids(agree) == ["1:20001", "1:20002"]
+
+
+def test_getStations_state_with_proximity_centres_on_the_state(any_client: zeep.Client) -> None:
+    # Colorado's stations centre between Pearl St and Airport Blvd: 2 miles reach all three
+    reply = any_client.service.getStations(searchQuery={"State": "Colorado", "Proximity": 2})
+    assert ids(reply) == ["1:10001", "1:10002", "1:10003"]
+    # a state-only search without a proximity is a plain filter on the state
+    assert ids(any_client.service.getStations(searchQuery={"State": "Colorado"})) == [
+        "1:10001",
+        "1:10002",
+        "1:10003",
+    ]
+    # centred on Colorado, 1,100 miles reach Seattle too: the state is the centre, not a filter
+    wide = any_client.service.getStations(searchQuery={"State": "Colorado", "Proximity": 1100})
+    assert ids(wide) == SUNRISE_SEES
+    near = any_client.service.getStations(searchQuery={"postalCode": "80301", "Proximity": 0.5})
+    assert ids(near) == ["1:10003"]
