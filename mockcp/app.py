@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.wrappers import Request, Response
 
 from mockcp.admin.app import AdminApp
-from mockcp.clock import Clock, ManualClock, ScaledClock, wall_now
+from mockcp.clock import SimClock, parse_mode, wall_now
 from mockcp.config import Settings
 from mockcp.db.engine import (
     create_schema,
@@ -32,17 +32,9 @@ SOAP_PATH = "/webservices/chargepoint/services/5.1"
 WSDL_PATH = "/cp_api_5.1.wsdl"
 
 
-def make_clock(settings: Settings) -> Clock:
+def make_clock(settings: Settings) -> SimClock:
     """The server clock from ``clock_mode``: realtime, frozen or xN."""
-    start = settings.clock_start or wall_now()
-    mode = settings.clock_mode.lower()
-    if mode == "frozen":
-        return ManualClock(start)
-    if mode == "realtime":
-        return ScaledClock(start, 1.0)
-    if mode.startswith("x"):
-        return ScaledClock(start, float(mode[1:]))
-    raise ValueError(f"unknown clock mode {settings.clock_mode!r} (realtime, frozen, xN)")
+    return SimClock(settings.clock_start or wall_now(), parse_mode(settings.clock_mode))
 
 
 class WorldGate:
@@ -82,7 +74,7 @@ class WorldGate:
 class MockChargePointApp:
     """The WSGI application: SOAP endpoint, WSDL, and /_mock control plane."""
 
-    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+    def __init__(self, settings: Settings, clock: SimClock | None = None) -> None:
         self.settings = settings
         self.clock = clock or make_clock(settings)
         self.engine: Engine = make_engine(settings.database_url)
@@ -94,7 +86,11 @@ class MockChargePointApp:
         self._soap_wsgi = WsgiApplication(self.soap)
         self._wsdl = WsdlDocument(self.soap)
         self.admin = AdminApp(
-            self.sessions, self.reset, lambda: list(self.runtime.journal), self._ready.is_set
+            self.sessions,
+            self.reset,
+            lambda: list(self.runtime.journal),
+            self._ready.is_set,
+            self.clock,
         )
         self._prepare()
 
@@ -171,7 +167,9 @@ def _fault(text: str, status: int) -> Response:
     return Response(fault_bytes(client_fault(text)), status=status, mimetype="text/xml")
 
 
-def create_app(settings: Settings | None = None, clock: Clock | None = None) -> MockChargePointApp:
+def create_app(
+    settings: Settings | None = None, clock: SimClock | None = None
+) -> MockChargePointApp:
     """Build the whole server for ``settings`` (defaults: SQLite file, demo world)."""
     return MockChargePointApp(settings or Settings(), clock)
 

@@ -24,7 +24,7 @@ from zeep.transports import Transport
 from zeep.wsse.username import UsernameToken
 
 from mockcp.app import SOAP_PATH, WSDL_PATH, MockChargePointApp, create_app
-from mockcp.clock import Clock
+from mockcp.clock import SimClock
 from mockcp.config import Settings
 from mockcp.domain.tenants import Tenant, list_tenants
 
@@ -69,7 +69,7 @@ def _as_requests(reply: Any, url: str) -> requests.Response:
 class MockChargePoint:
     """A mockcp app for a test: zeep clients in process, or a real server."""
 
-    def __init__(self, settings: Settings | None = None, clock: Clock | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, clock: SimClock | None = None) -> None:
         self.settings = settings or Settings(database_url="sqlite://", fixture="minimal")
         self._clock = clock
         self.app: MockChargePointApp | None = None

@@ -9,7 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mockcp.app import make_clock
-from mockcp.clock import BUCKET, ManualClock, ScaledClock, bucket_start, buckets_between
+from mockcp.clock import (
+    BUCKET,
+    ManualClock,
+    SimClock,
+    bucket_start,
+    buckets_between,
+    parse_duration,
+    parse_mode,
+)
 from mockcp.config import DEFAULT_DB, Settings
 from mockcp.rng import derive_seed, for_entity
 
@@ -53,11 +61,50 @@ def test_manual_clock_moves_only_forward() -> None:
 def test_make_clock_modes() -> None:
     start = datetime(2024, 1, 1, tzinfo=UTC)
     frozen = make_clock(Settings(clock_mode="frozen", clock_start=start))
-    assert isinstance(frozen, ManualClock) and frozen.now() == start
+    assert (frozen.mode, frozen.now()) == ("frozen", start)
     fast = make_clock(Settings(clock_mode="x60", clock_start=start))
-    assert isinstance(fast, ScaledClock) and fast.factor == 60
+    assert (fast.mode, fast.factor) == ("x60", 60)
+    assert make_clock(Settings(clock_mode="realtime")).mode == "realtime"
     with pytest.raises(ValueError, match="unknown clock mode"):
         make_clock(Settings(clock_mode="sometimes"))
+
+
+@pytest.mark.parametrize("mode", ["x0", "x-2", "xfast", "slow"])
+def test_parse_mode_rejects_nonsense(mode: str) -> None:
+    with pytest.raises(ValueError, match="unknown clock mode"):
+        parse_mode(mode)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("PT15M", timedelta(minutes=15)),
+        ("P7D", timedelta(days=7)),
+        ("P1DT2H30M", timedelta(days=1, hours=2, minutes=30)),
+        ("PT0.5S", timedelta(seconds=0.5)),
+        ("P2W", timedelta(weeks=2)),
+    ],
+)
+def test_parse_duration(text: str, expected: timedelta) -> None:
+    assert parse_duration(text) == expected
+
+
+@pytest.mark.parametrize("text", ["P", "PT", "15M", "P1Y", "P1M", "PT1D", "P1DT"])
+def test_parse_duration_rejects_what_it_cannot_mean(text: str) -> None:
+    with pytest.raises(ValueError, match="not an ISO-8601 duration"):
+        parse_duration(text)
+
+
+def test_sim_clock_frozen_until_re_paced() -> None:
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    clock = SimClock(start, 0.0)
+    assert clock.now() == start
+    clock.set_factor(3600.0)
+    assert clock.now() > start
+    clock.set_factor(0.0)
+    paused = clock.now()
+    assert clock.now() == paused
+    assert clock.advance(timedelta(hours=1)) == paused + timedelta(hours=1)
 
 
 @given(st.datetimes(timezones=st.just(UTC)))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,6 +16,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from mockcp.clock import SimClock, parse_duration, parse_mode, utc
 from mockcp.domain.tenants import list_tenants
 
 ROUTES = Map(
@@ -23,6 +25,7 @@ ROUTES = Map(
         Rule("/tenants", endpoint="tenants", methods=["GET"]),
         Rule("/reset", endpoint="reset", methods=["POST"]),
         Rule("/journal", endpoint="journal", methods=["GET"]),
+        Rule("/clock", endpoint="clock", methods=["GET", "POST"]),
     ]
 )
 
@@ -42,11 +45,13 @@ class AdminApp:
         reset: Callable[[], None],
         journal: Callable[[], Iterable[object]],
         ready: Callable[[], bool],
+        clock: SimClock,
     ) -> None:
         self._sessions = sessions
         self._reset = reset
         self._journal = journal
         self._ready = ready
+        self._clock = clock
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
@@ -87,3 +92,31 @@ class AdminApp:
 
     def on_journal(self, request: Request) -> Response:
         return json_response([asdict(record) for record in self._journal()])  # type: ignore[call-overload]
+
+    def on_clock(self, request: Request) -> Response:
+        """GET: the simulated now and mode. POST one of {"advance": "PT15M"},
+        {"set": "...Z"} (forward only) or {"mode": "frozen" | "realtime" | "xN"}."""
+        if request.method == "POST":
+            error = self._move_clock(request)
+            if error is not None:
+                return json_response({"error": error}, 400)
+        now = utc(self._clock.now()).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+        return json_response({"now": now, "mode": self._clock.mode})
+
+    def _move_clock(self, request: Request) -> str | None:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or len(body) != 1:
+            return 'send exactly one of {"advance": ...}, {"set": ...}, {"mode": ...}'
+        ((key, value),) = body.items()
+        try:
+            if key == "advance":
+                self._clock.advance(parse_duration(str(value)))
+            elif key == "set":
+                self._clock.set(datetime.fromisoformat(str(value).replace("Z", "+00:00")))
+            elif key == "mode":
+                self._clock.set_factor(parse_mode(str(value)))
+            else:
+                return f"unknown clock command {key!r}"
+        except ValueError as exc:
+            return str(exc)
+        return None
