@@ -1,0 +1,123 @@
+"""Behaviour parameters of the simulated fleet (domain.md sections 3, 4 and 5.3).
+
+Numbers are the Boulder-derived defaults of domain.md for a public Level-2 site, with the
+workplace and fleet-depot variants; every draw goes through a seeded ``random.Random``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Start-hour shares (%) of weekday sessions at a public site (domain.md 3; Boulder).
+PUBLIC_WEEKDAY_HOURS = (
+    0.15, 0.19, 0.08, 0.02, 0.05, 1.21, 2.78, 4.22, 8.0, 6.97, 7.22, 8.23,
+    8.91, 8.73, 6.69, 6.54, 6.86, 8.41, 7.09, 4.46, 1.89, 0.7, 0.36, 0.26,
+)  # fmt: skip
+# Weekends peak late morning to early afternoon (~10 %/h at 11-13 h).
+PUBLIC_WEEKEND_HOURS = (
+    0.2, 0.2, 0.1, 0.05, 0.05, 0.3, 1.0, 2.5, 5.0, 7.5, 9.0, 10.0,
+    10.0, 10.0, 8.5, 7.5, 7.0, 6.5, 5.0, 4.0, 2.5, 1.5, 0.8, 0.5,
+)  # fmt: skip
+# Workplace: ~57 % of weekday arrivals between 05:00 and 08:00 (JPL).
+WORKPLACE_HOURS = (
+    0.1, 0.1, 0.1, 0.1, 0.2, 12.0, 22.0, 23.0, 14.0, 7.0, 4.0, 3.0,
+    3.0, 3.0, 2.0, 1.5, 1.2, 1.0, 0.8, 0.5, 0.4, 0.3, 0.2, 0.1,
+)  # fmt: skip
+# Fleet depots: vehicles return in the evening and charge overnight.
+DEPOT_HOURS = (
+    2.0, 1.0, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 1.0,
+    1.0, 1.0, 2.0, 4.0, 8.0, 16.0, 22.0, 18.0, 10.0, 5.0, 3.0, 2.0,
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class SiteProfile:
+    """How one kind of site is used."""
+
+    weekday_hours: tuple[float, ...]
+    weekend_hours: tuple[float, ...]
+    sessions_per_port_weekday: float
+    weekend_factor: float
+    energy_mu: float
+    energy_sigma: float
+    zero_energy_share: float
+    idle_zero_share: float
+    idle_long_share: float
+    idle_day_share: float
+
+
+SITES = {
+    "public": SiteProfile(
+        weekday_hours=PUBLIC_WEEKDAY_HOURS,
+        weekend_hours=PUBLIC_WEEKEND_HOURS,
+        sessions_per_port_weekday=1.35,
+        weekend_factor=0.89,
+        energy_mu=1.83,
+        energy_sigma=0.88,
+        zero_energy_share=0.09,
+        idle_zero_share=0.72,
+        idle_long_share=0.12,
+        idle_day_share=0.018,
+    ),
+    "workplace": SiteProfile(
+        weekday_hours=WORKPLACE_HOURS,
+        weekend_hours=WORKPLACE_HOURS,
+        sessions_per_port_weekday=1.1,
+        weekend_factor=0.04,
+        energy_mu=2.42,
+        energy_sigma=0.75,
+        zero_energy_share=0.05,
+        idle_zero_share=0.25,
+        idle_long_share=0.61,
+        idle_day_share=0.01,
+    ),
+    "fleet": SiteProfile(
+        weekday_hours=DEPOT_HOURS,
+        weekend_hours=DEPOT_HOURS,
+        sessions_per_port_weekday=0.9,
+        weekend_factor=0.8,
+        energy_mu=2.9,
+        energy_sigma=0.5,
+        zero_energy_share=0.03,
+        idle_zero_share=0.05,
+        idle_long_share=0.85,
+        idle_day_share=0.0,
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class VehicleClass:
+    make: str
+    model: str
+    year: str
+    kind: str  # BEV or PHEV
+    ac_kw: float
+    dc_kw: float
+    battery_kwh: float
+    weight: float
+
+
+# On-board charger classes (domain.md 4.2): 3.3, 6.6, 7.2 and 11.5 kW.
+VEHICLES = (
+    VehicleClass("Chevrolet", "Volt", "2017", "PHEV", 3.6, 0.0, 18.4, 0.17),
+    VehicleClass("Toyota", "Prius Prime", "2021", "PHEV", 3.3, 0.0, 8.8, 0.13),
+    VehicleClass("Nissan", "Leaf", "2016", "BEV", 3.3, 50.0, 30.0, 0.06),
+    VehicleClass("Nissan", "Leaf", "2019", "BEV", 6.6, 50.0, 40.0, 0.2),
+    VehicleClass("Chevrolet", "Bolt EV", "2020", "BEV", 7.2, 55.0, 66.0, 0.14),
+    VehicleClass("Tesla", "Model 3", "2022", "BEV", 11.5, 170.0, 75.0, 0.16),
+    VehicleClass("Ford", "Mustang Mach-E", "2023", "BEV", 10.5, 150.0, 88.0, 0.08),
+    VehicleClass("Hyundai", "Ioniq 5", "2023", "BEV", 10.9, 235.0, 77.4, 0.06),
+)
+
+# ``endedBy`` vocabulary (domain.md 5.3); shares are an assumption: drivers unplugging first.
+ENDED_BY = (
+    ("Plug Out at Vehicle", 0.62),
+    ("Customer", 0.24),
+    ("Timeout", 0.05),
+    ("Plug Out at Station", 0.04),
+    ("CPS Server", 0.02),
+    ("Unknown", 0.015),
+    ("Outlet Unreachable", 0.01),
+    ("Final GFCI Tripped", 0.005),
+)

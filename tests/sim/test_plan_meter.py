@@ -1,0 +1,131 @@
+"""The simulator's physics as properties: plans and meter readings on any seed and day."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mockcp.clock import BUCKET, bucket_start
+from mockcp.sim.meter import energy_at, power_at, readings
+from mockcp.sim.plan import PortSpec, SessionPlan, plan_day
+
+ports = st.builds(
+    PortSpec,
+    port_pk=st.integers(1, 10_000),
+    kw=st.sampled_from([6.2, 7.2, 11.5, 22.0, 62.5]),
+    dc=st.booleans(),
+    site=st.sampled_from(["public", "workplace", "fleet"]),
+    utc_offset_minutes=st.sampled_from([-480, -420, 0, 60, 330]),
+)
+days = st.dates(min_value=date(2018, 1, 1), max_value=date(2030, 12, 31))
+
+
+def chain(seed: int, port: PortSpec, first: date, count: int) -> list[SessionPlan]:
+    plans: list[SessionPlan] = []
+    for offset in range(count):
+        free_at = plans[-1].end if plans else None
+        plans.extend(plan_day(seed, port, first + timedelta(days=offset), free_at))
+    return plans
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32), port=ports, first=days)
+def test_sessions_on_one_port_never_overlap_and_respect_the_rating(
+    seed: int, port: PortSpec, first: date
+) -> None:
+    plans = chain(seed, port, first, 6)
+    for earlier, later in zip(plans, plans[1:], strict=False):
+        assert earlier.end <= later.start
+    for plan in plans:
+        assert 0 < plan.power_kw <= port.kw
+        assert plan.start <= plan.charge_end <= plan.end
+        assert 0 <= plan.energy_kwh <= 100
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32), port=ports, first=days)
+def test_same_seed_same_plans(seed: int, port: PortSpec, first: date) -> None:
+    assert chain(seed, port, first, 3) == chain(seed, port, first, 3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32), port=ports, first=days, cut=st.floats(0.0, 1.2))
+def test_readings_add_up_and_never_exceed_the_port(
+    seed: int, port: PortSpec, first: date, cut: float
+) -> None:
+    for plan in chain(seed, port, first, 3):
+        span = plan.charge_end - plan.start
+        until = plan.start + span * cut if cut < 1 else plan.end
+        rows = readings(plan, until)
+        deltas = readings(plan, until, cumulative=False)
+        expected = energy_at(plan, min(until, plan.charge_end))
+        if not rows:
+            assert expected == 0
+            continue
+        assert rows[0].start == plan.start
+        assert all(r.start == bucket_start(r.start) for r in rows[1:])
+        assert all(b.start - a.start <= BUCKET for a, b in zip(rows, rows[1:], strict=False))
+        assert abs(rows[-1].energy_kwh - expected) < 1e-6
+        assert abs(sum(d.energy_kwh for d in deltas) - expected) < 1e-6
+        assert all(
+            b.energy_kwh >= a.energy_kwh - 1e-12 for a, b in zip(rows, rows[1:], strict=False)
+        )
+        for row, delta in zip(rows, deltas, strict=True):
+            assert row.average_kw <= port.kw + 1e-9
+            assert row.peak_kw <= port.kw + 1e-9
+            assert row.average_kw <= row.peak_kw + 1e-9
+            assert delta.energy_kwh >= 0
+        if cut >= 1:
+            assert abs(rows[-1].energy_kwh - plan.energy_kwh) < 1e-6
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32), port=ports, first=days)
+def test_power_is_flat_then_tapers_then_zero(seed: int, port: PortSpec, first: date) -> None:
+    for plan in chain(seed, port, first, 2):
+        if plan.energy_kwh == 0:
+            assert power_at(plan, plan.start) == 0
+            continue
+        assert power_at(plan, plan.start) == plan.power_kw
+        assert power_at(plan, plan.charge_end) == 0
+        assert power_at(plan, plan.end + timedelta(minutes=1)) == 0
+        midway = plan.start + (plan.charge_end - plan.start) / 2
+        assert 0 < power_at(plan, midway) <= plan.power_kw
+
+
+def test_interval_semantics_of_a_known_session() -> None:
+    from mockcp.sim.plan import shape
+    from mockcp.sim.profiles import VEHICLES
+
+    start = datetime(2024, 3, 12, 17, 7, 23, tzinfo=UTC)
+    flat, taper = shape(3.0, 3.6, dc=False)
+    # 3.6 kW for 3 kWh: 34 minutes flat, then 25 minutes tapering to 30 %
+    plan = SessionPlan(
+        1,
+        start,
+        3.0,
+        3.6,
+        flat,
+        taper,
+        start + timedelta(hours=2),
+        VEHICLES[0],
+        0.2,
+        0.3,
+        "Customer",
+    )
+    assert plan.charge_end.strftime("%H:%M") == "18:06"
+    rows = readings(plan, plan.end)
+    assert [r.start.strftime("%H:%M:%S") for r in rows] == [
+        "17:07:23",
+        "17:15:00",
+        "17:30:00",
+        "17:45:00",
+        "18:00:00",
+    ]
+    first = rows[0]
+    assert abs(first.average_kw - 3.6) < 1e-9  # flat phase: average = power = peak
+    assert abs(first.energy_kwh - 3.6 * (457 / 3600)) < 1e-9
+    assert rows[-2].average_kw < rows[-2].peak_kw < 3.6  # tapering
+    assert abs(rows[-1].energy_kwh - 3.0) < 1e-9
