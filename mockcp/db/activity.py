@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -34,6 +34,19 @@ class ChargingSession(Base):
     driver_opted_out: Mapped[bool | None]
     driver_opt_out_at: Mapped[datetime | None]
     reported_at: Mapped[datetime | None]
+    power_kw: Mapped[float] = mapped_column(default=0.0)
+    flat_hours: Mapped[float] = mapped_column(default=0.0)
+    taper_hours: Mapped[float] = mapped_column(default=0.0)
+
+
+class SimPortState(Base):
+    """How far the simulator has planned one port: local days done, and when it frees up."""
+
+    __tablename__ = "sim_port_state"
+    port_pk: Mapped[int] = mapped_column(ForeignKey("port.id"), primary_key=True)
+    planned_through: Mapped[date]
+    free_at: Mapped[datetime | None]
+    sessions: Mapped[int] = mapped_column(default=0)
 
 
 class MeterInterval(Base):

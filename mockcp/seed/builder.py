@@ -79,6 +79,7 @@ class WorldBuilder:
         return fake
 
     def build(self) -> dict[str, Any]:
+        self.world["history_days"] = self.params.get("history_days", 7)
         orgs = self.params["organizations"]
         for index, spec in enumerate(orgs, start=1):
             self._organization(index, spec)

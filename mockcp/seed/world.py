@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,10 @@ def is_loaded(db: Session, fixture: str, seed: int | None) -> bool:
 
 def load_world(db: Session, fixture: str, seed: int | None, epoch: datetime) -> None:
     """Load the world into an empty schema and record what was loaded."""
-    load(db, resolve(fixture, seed), epoch)
+    data = resolve(fixture, seed)
+    load(db, data, epoch)
+    history = epoch - timedelta(days=int(data.get("history_days", 7)))
+    db.add(WorldMeta(key="history_start", value=history.isoformat()))
     db.add(WorldMeta(key="fixture", value=fixture))
     db.add(WorldMeta(key="seed", value=str(seed)))
     db.add(WorldMeta(key="epoch", value=epoch.isoformat()))

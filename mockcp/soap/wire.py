@@ -56,6 +56,8 @@ DECIMAL_PLACES = {
     "Energy": 6,
     "energyConsumed": 6,
     "estimatedCost": 2,
+    "peakPower": 4,
+    "rollingPowerAvg": 4,
 }
 
 Authenticator = Callable[[Any, "etree._Element | None"], None]

@@ -1,0 +1,186 @@
+"""Charging sessions as the clock sees them (guide 6.1 getChargingSessionData, 6.2 15-min data).
+
+Sessions come from the simulator (``sim.engine.materialize``) and are read at the clock's
+now: a session that has not started is invisible; one still plugged in is active (no end
+time, energy and durations so far).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mockcp.codes import ResponseCode
+from mockcp.db.activity import ChargingSession
+from mockcp.db.models import Organization, Port, Station
+from mockcp.db.people import Credential, Driver
+from mockcp.domain.paging import Page, PageRequest, page_of
+from mockcp.domain.principal import Principal
+from mockcp.domain.realm import realm_of
+from mockcp.domain.station_query import StationQuery, station_filters, validate_ids
+from mockcp.domain.stations import check_references
+from mockcp.errors import CPError
+from mockcp.sim.engine import materialize
+from mockcp.sim.meter import Reading, energy_at, readings
+from mockcp.sim.plan import SessionPlan
+from mockcp.sim.profiles import VEHICLES
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSearch:
+    """getChargingSessionData filters beyond the station ones."""
+
+    stations: StationQuery
+    session_id: int | None = None
+    user_id: str | None = None
+    from_time: datetime | None = None
+    to_time: datetime | None = None
+    active_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SessionView:
+    """One session at the clock's now."""
+
+    session: ChargingSession
+    station: Station
+    port: Port
+    user_id: str | None
+    credential_id: str | None
+    energy_kwh: float
+    end: datetime | None
+    charging_seconds: int
+    session_seconds: int
+
+
+def as_plan(row: ChargingSession) -> SessionPlan:
+    """The stored session as the meter's plan."""
+    return SessionPlan(
+        row.port_pk, row.start_time, row.energy_kwh, row.power_kw, row.flat_hours, row.taper_hours,
+        row.end_time or row.start_time, VEHICLES[0], 0.0, 0.0, row.ended_by or "",
+    )  # fmt: skip
+
+
+def _view(
+    row: ChargingSession,
+    station: Station,
+    port: Port,
+    who: tuple[str | None, str | None],
+    now: datetime,
+) -> SessionView:
+    plan = as_plan(row)
+    end = row.end_time if row.end_time is not None and row.end_time <= now else None
+    upto = min(now, plan.end)
+    charging = (min(upto, plan.charge_end) - row.start_time).total_seconds()
+    return SessionView(
+        row, station, port, who[0], who[1], energy_at(plan, upto), end,
+        int(max(charging, 0)), int((upto - row.start_time).total_seconds()),
+    )  # fmt: skip
+
+
+def search_sessions(
+    db: Session,
+    principal: Principal,
+    root_seed: int,
+    now: datetime,
+    search: SessionSearch,
+    start_record: int | None,
+) -> Page[SessionView]:
+    """Sessions on the caller's stations, oldest first, 100 a page (guide 6.1).
+
+    Raises: 142 from after to; 194/152/131 station IDs; 133 a session outside the realm;
+    171 bad location parameters; 136 nothing found.
+    """
+    page = PageRequest.for_operation("getChargingSessionData", start_record, None)
+    if search.from_time and search.to_time and search.from_time > search.to_time:
+        raise CPError(ResponseCode.START_AFTER_END)
+    materialize(db, root_seed, now)
+    realm = realm_of(db, principal)
+    check_references(db, realm, validate_ids(search.stations), public=False)
+    statement = (
+        select(ChargingSession, Port, Station)
+        .join(Port, ChargingSession.port_pk == Port.id)
+        .join(Station, Port.station_pk == Station.id)
+        .where(ChargingSession.start_time <= now)
+        .order_by(ChargingSession.start_time, ChargingSession.id)
+    )
+    if search.session_id is not None:
+        found = db.execute(statement.where(ChargingSession.id == search.session_id)).first()
+        if found is not None and found[2].id not in realm.station_pks:
+            raise CPError(ResponseCode.SESSIONS_OUTSIDE_REALM)
+        statement = statement.where(ChargingSession.id == search.session_id)
+    statement = statement.where(Station.id.in_(realm.station_pks))
+    statement = _time_window(statement, search, now)
+    rows = db.execute(statement).all()
+    orgs = {o.id: o for o in db.scalars(select(Organization))}
+    predicates = station_filters(search.stations, orgs, {}, {}, db.scalars(select(Station)).all())
+    people = _people(db)
+    matched = []
+    for row, port, station in rows:
+        who = people.get(row.id, (None, None))
+        if search.user_id is not None and who[0] != search.user_id.strip():
+            continue
+        if all(p(station) for p in predicates):
+            matched.append(_view(row, station, port, who, now))
+    cut = page_of(matched, page)
+    if not cut.rows:
+        raise CPError(ResponseCode.NO_SESSION_DATA)
+    return cut
+
+
+def _time_window(statement, search: SessionSearch, now: datetime):  # type: ignore[no-untyped-def]
+    if search.from_time is not None:
+        statement = statement.where(ChargingSession.start_time >= search.from_time)
+    if search.to_time is not None:
+        statement = statement.where(ChargingSession.start_time < search.to_time)
+    if search.active_only:
+        statement = statement.where(ChargingSession.end_time > now)
+    return statement
+
+
+def _people(db: Session) -> dict[int, tuple[str | None, str | None]]:
+    """session id -> (userID, credentialID)."""
+    drivers = {d.id: d.user_id for d in db.scalars(select(Driver))}
+    cards = {c.id: c.credential_id for c in db.scalars(select(Credential))}
+    pairs = db.execute(
+        select(ChargingSession.id, ChargingSession.driver_pk, ChargingSession.credential_pk)
+    )
+    return {
+        sid: (drivers.get(d) if d else None, cards.get(c) if c else None) for sid, d, c in pairs
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class FifteenMinutes:
+    session_id: int
+    station_id: str
+    port_number: int
+    rows: tuple[Reading, ...]
+
+
+def fifteen_minute_data(
+    db: Session, principal: Principal, root_seed: int, now: datetime, session_id: int, delta: bool
+) -> FifteenMinutes:
+    """The 15-minute meter data of one session, cumulative or per interval (guide 6.2).
+
+    Raises: 132 unknown session; 133 outside the realm; 134 no 15-minute data.
+    """
+    materialize(db, root_seed, now)
+    found = db.execute(
+        select(ChargingSession, Port, Station)
+        .join(Port, ChargingSession.port_pk == Port.id)
+        .join(Station, Port.station_pk == Station.id)
+        .where(ChargingSession.id == session_id, ChargingSession.start_time <= now)
+    ).first()
+    if found is None:
+        raise CPError(ResponseCode.INVALID_SESSION_ID)
+    row, port, station = found
+    if station.id not in realm_of(db, principal).station_pks:
+        raise CPError(ResponseCode.SESSIONS_OUTSIDE_REALM)
+    data = readings(as_plan(row), now, cumulative=not delta)
+    if not data:
+        raise CPError(ResponseCode.NO_15MIN_DATA)
+    return FifteenMinutes(row.id, station.station_id, port.port_number, tuple(data))
