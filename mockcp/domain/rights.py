@@ -8,7 +8,7 @@ Paged 100 entries a call; consecutive entries of one group form one ``rightsData
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -21,6 +21,7 @@ from mockcp.domain.realm import Realm, realm_of
 from mockcp.domain.station_query import StationQuery, port_status, station_filters, validate_ids
 from mockcp.domain.stations import check_references
 from mockcp.errors import CPError
+from mockcp.sim.engine import materialize
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,13 +47,19 @@ class RightsEntry:
 
 
 def station_rights(
-    db: Session, principal: Principal, query: RightsQuery, start_record: int | None
+    db: Session,
+    principal: Principal,
+    query: RightsQuery,
+    start_record: int | None,
+    live: tuple[int, datetime] | None = None,
 ) -> Page[RightsEntry]:
     """The page of (group, profile, station) entries matching the query.
 
     Raises: 152 malformed station ID; 171 bad proximity or coordinates; 102 nothing found.
     """
     page = PageRequest.for_operation("getStationRights", start_record, None)
+    if live is not None:
+        materialize(db, *live)
     realm = realm_of(db, principal)
     check_references(db, realm, validate_ids(query.stations), public=False)
     entries = [e for e in _entries(db, realm) if _group_ok(e, query.stations)]

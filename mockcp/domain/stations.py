@@ -8,6 +8,7 @@ order, paged by ``domain.paging``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
@@ -19,6 +20,7 @@ from mockcp.domain.principal import Principal
 from mockcp.domain.realm import Realm, realm_of, resolve_group, resolve_org
 from mockcp.domain.station_query import StationQuery, station_filters, validate_ids
 from mockcp.errors import CPError
+from mockcp.sim.engine import materialize
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,15 +39,19 @@ def search_stations(
     query: StationQuery,
     paging: tuple[str, int | None, int | None],
     public: bool = False,
+    live: tuple[int, datetime] | None = None,
 ) -> Page[StationView]:
     """The page of stations matching every filter of ``query`` (AND).
 
-    ``paging`` is (operation, startRecord, numStations) under ``PAGE_LIMITS``.
+    ``paging`` is (operation, startRecord, numStations) under ``PAGE_LIMITS``; ``live`` is
+    (root seed, now): the simulation is brought up to now first, so port status is live.
     Raises: 189 page over 500; 194 both stationID forms; 152 malformed station ID; 131 a
     named station outside the realm; 158/159/178 for orgID; 121/129/125 for sgID; 171 bad
     proximity unit or coordinates; 118 Address far from Lat/Long; 102 nothing found.
     """
     page = PageRequest.for_operation(*paging)
+    if live is not None:
+        materialize(db, *live)
     realm = realm_of(db, principal)
     check_references(db, realm, validate_ids(query), public)
     if public:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from mockcp.clock import utc
@@ -70,7 +70,7 @@ def materialize(db: Session, root_seed: int, until: datetime) -> int:
             )
             db.add(state)
         day = state.planned_through + timedelta(days=1)
-        while day <= last:
+        while day <= last and not port.fault_reason:  # a faulted port is out of service
             for plan in plan_day(root_seed, spec, day, state.free_at):
                 state.free_at = plan.end
                 if plan.start >= start:
@@ -83,7 +83,33 @@ def materialize(db: Session, root_seed: int, until: datetime) -> int:
     if rows:
         db.execute(insert(cast(Table, ChargingSession.__table__)), rows)
     db.flush()
+    _update_port_status(db, until)
     return len(rows)
+
+
+def _update_port_status(db: Session, now: datetime) -> None:
+    """INUSE while a session is plugged in, else AVAILABLE; faulted (UNKNOWN) ports stay so."""
+    active = {
+        row.port_pk: row.start_time
+        for row in db.scalars(
+            select(ChargingSession).where(
+                ChargingSession.start_time <= now, ChargingSession.end_time > now
+            )
+        )
+    }
+    last_end = dict(
+        db.execute(
+            select(ChargingSession.port_pk, func.max(ChargingSession.end_time))
+            .where(ChargingSession.end_time <= now)
+            .group_by(ChargingSession.port_pk)
+        ).all()
+    )
+    for port in db.scalars(select(Port).where(Port.status.in_(["AVAILABLE", "INUSE"]))):
+        status = "INUSE" if port.id in active else "AVAILABLE"
+        since = active.get(port.id) or last_end.get(port.id) or port.status_time
+        if (port.status, port.status_time) != (status, since):
+            port.status, port.status_time = status, since
+    db.flush()
 
 
 def _drivers_by_org(db: Session) -> dict[int, list[tuple[int, int | None]]]:

@@ -62,7 +62,7 @@ def test_getStationRights_direct_station_grant_has_no_group(other_client: zeep.C
             {"networkStatus": "unreachable", "sgID": "1003"},
             [("1003", "network_manager", ["1:10003"])],
         ),
-        ({"portStatus": "INUSE"}, [("2001", "network_manager", ["1:20001"])]),
+        ({"portStatus": "unknown"}, [("2001", "network_manager", ["1:20002"])]),
         ({"currentFault": "hardware fault"}, [("2001", "network_manager", ["1:20002"])]),
         (
             {"companyID": "10002", "City": "Seattle", "Level": "DC"},

@@ -21,12 +21,14 @@ def test_getStationStatus_by_station_ids(any_client: zeep.Client) -> None:
     assert_code(reply, ResponseCode.OK)
     assert ids(reply) == ["1:20001", "1:20002"]
     first, second = reply.stationData
-    assert ports(first) == [("1", "AVAILABLE"), ("2", "INUSE")]
+    assert ports(first) == [("1", "AVAILABLE"), ("2", "AVAILABLE")]  # no car at 17:00 UTC
     assert ports(second) == [("1", "AVAILABLE"), ("2", "UNKNOWN")]
     assert second.Port[1].faultReason == "Hardware Fault Station Out Of Service"
     assert [r.recordNumber for r in reply.stationData] == [1, 2]
     assert first.networkStatus == "Reachable" and reply.moreFlag == 0
-    assert first.Port[0].TimeStamp.isoformat() == "2024-03-12T17:00:00+00:00"
+    sessions = any_client.service.getChargingSessionData(searchQuery={"stationID": "1:20001"})
+    ends = [r.endTime for r in sessions.ChargingSessionData if r.portNumber == "1" and r.endTime]
+    assert first.Port[0].TimeStamp == max(ends)  # the last change: the last car leaving
     assert first.Port[0].Connector is None and first.Port[0].Power is None
 
 
@@ -51,7 +53,6 @@ def test_getStationStatus_unreachable_station_ports_are_unreachable(
     ("status", "expected"),
     [
         (1, ["1:10001", "1:10002", "1:20001", "1:20002"]),
-        (2, ["1:20001"]),
         (3, ["1:10003", "1:20002"]),
     ],
 )
@@ -80,6 +81,13 @@ def test_getStationStatus_errors(
     assert reply.responseCode == code.code
     assert reply.responseText == code.render(maximum=500)
     assert reply.stationData == []
+
+
+def test_getStationStatus_nothing_in_use_at_17_utc_is_102(any_client: zeep.Client) -> None:
+    assert_code(
+        any_client.service.getStationStatus(searchQuery={"Status": 2}),
+        ResponseCode.NO_STATION_FOUND,
+    )
 
 
 def test_getStationStatus_realm(other_client: zeep.Client) -> None:
@@ -146,7 +154,11 @@ def test_getPublicStations_rows_and_paging(any_client: zeep.Client) -> None:
         "CT4020-HD-GW",
         2,
     )
-    assert (row.Port[1].Status, row.Port[1].Power, row.currencyCode) == ("INUSE", "6.200", "USD")
+    assert (row.Port[1].Status, row.Port[1].Power, row.currencyCode) == (
+        "AVAILABLE",
+        "6.200",
+        "USD",
+    )
     assert reply.moreFlag == 1
 
 
@@ -179,6 +191,6 @@ def test_getPublicStationStatus_ports(any_client: zeep.Client) -> None:
     reply = any_client.service.getPublicStationStatus(searchQuery={"City": "Seattle"})
     assert_code(reply, ResponseCode.OK)
     assert [(s.stationID, ports(s)) for s in reply.stationStatusData] == [
-        ("1:20001", [("1", "AVAILABLE"), ("2", "INUSE")]),
+        ("1:20001", [("1", "AVAILABLE"), ("2", "AVAILABLE")]),
         ("1:20002", [("1", "AVAILABLE"), ("2", "UNKNOWN")]),
     ]

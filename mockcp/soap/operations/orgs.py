@@ -54,8 +54,9 @@ class OrgService(ServiceBase):  # type: ignore[misc]
     def getStationRights(ctx: Any, request: t.getStationRights) -> Any:
         """The rights the caller holds, per group and station, 100 a page (guide 7.6)."""
         q = request.searchQuery
+        live = (ctx.udc.runtime.settings.root_seed, ctx.udc.clock.now())
         page = rights.station_rights(
-            ctx.udc.session(), ctx.udc.principal, mr.from_rights_search(q), q.startRecord
+            ctx.udc.session(), ctx.udc.principal, mr.from_rights_search(q), q.startRecord, live
         )
         return mr.to_rights_response(page)
 

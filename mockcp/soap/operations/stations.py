@@ -16,8 +16,9 @@ from mockcp.soap.types import stations as t
 
 def _search(ctx: Any, q: Any, operation_name: str, public: bool = False) -> Any:
     paging = (operation_name, getattr(q, "startRecord", None), getattr(q, "numStations", None))
+    live = (ctx.udc.runtime.settings.root_seed, ctx.udc.clock.now())
     return stations.search_stations(
-        ctx.udc.session(), ctx.udc.principal, m.from_search(q), paging, public
+        ctx.udc.session(), ctx.udc.principal, m.from_search(q), paging, public, live
     )
 
 
