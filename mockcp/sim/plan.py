@@ -117,7 +117,7 @@ def plan_session(rng: random.Random, port: PortSpec, start: datetime) -> Session
     flat, taper = shape(energy, power, port.dc)
     if energy == 0:
         idle = (1 + 9 * rng.random()) / 60
-    end = start + timedelta(hours=flat + taper + idle)
+    end = start + timedelta(seconds=math.ceil((flat + taper + idle) * 3600))  # whole seconds
     soc_end = min(1.0, soc_start + energy / vehicle.battery_kwh)
     return SessionPlan(
         port.port_pk, start, energy, power, flat, taper, end, vehicle, soc_start, soc_end, ended_by

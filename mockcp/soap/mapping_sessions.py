@@ -7,6 +7,7 @@ from typing import Any
 from mockcp.codes import ResponseCode
 from mockcp.domain.paging import Page
 from mockcp.domain.sessions import FifteenMinutes, SessionSearch, SessionView
+from mockcp.domain.transactions import TransactionQuery, TransactionView
 from mockcp.soap.mapping_stations import from_search
 from mockcp.soap.types import sessions as t
 
@@ -86,4 +87,53 @@ def to_fifteen_minutes_response(data: FifteenMinutes) -> t.get15minChargingSessi
             )
             for r in data.rows
         ],
+    )
+
+
+def from_transaction_search(q: Any) -> TransactionQuery:
+    return TransactionQuery(
+        station_id=q.stationID,
+        station_name=q.stationName,
+        mac_address=q.stationMacAddr,
+        org_id=q.orgID,
+        organization_name=q.organizationName,
+        pricing_rule=q.pricingRuleName,
+        kind=None if q.transactionType is None else str(q.transactionType),
+        transaction_id=q.transactionID,
+        from_time=q.fromTransactionTimeStamp,
+        to_time=q.toTransactionTimeStamp,
+        card_digits=q.anonymousCreditCardNumber,
+    )
+
+
+def to_transactions_response(page: Page[TransactionView]) -> t.getTransactionDataResponse:
+    rows = [
+        t.transData(
+            stationID=v.station.station_id,
+            stationName=v.station.name,
+            stationMacAddr=v.station.mac_address,
+            portNumber=v.port.port_number,
+            organizationName=v.org.name,
+            pricingRuleName=v.rule.name,
+            transactionType="Session",
+            transactionID=v.transaction_id,
+            Energy=v.session.energy_kwh,
+            transactionTime=v.time,
+            startTime=v.session.start_time,
+            endTime=v.session.end_time,
+            Currency=v.station.currency_code,
+            grossAmount=v.gross,
+            flexBillingServiceFee=v.service_fee,
+            netRevenue=v.net_revenue,
+            exchangeRateUSD=v.usd_rate,
+            companyID=v.org.company_id,
+            recordNumber=n,
+            anonymousCreditCardNumber=v.card_digits,
+            taxAmount=v.tax,
+            netAmount=v.net_amount,
+        )
+        for n, v in page.rows
+    ]
+    return t.getTransactionDataResponse(
+        **OK, transactions=t.transDataParams(transactionData=rows), MoreFlag=page.more_flag
     )

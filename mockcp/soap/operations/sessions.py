@@ -6,12 +6,11 @@ from typing import Any
 
 from spyne import ServiceBase
 
-from mockcp.domain import sessions
+from mockcp.domain import sessions, transactions
 from mockcp.soap import mapping_sessions as m
 from mockcp.soap.operations import operation, pending
 from mockcp.soap.types import sessions as t
 
-USAGE = "issue 4: simulated fleet and usage analysis"
 ALARMS = "issue 6: alarms, drivers and fleets"
 
 
@@ -41,6 +40,13 @@ class SessionService(ServiceBase):  # type: ignore[misc]
         )  # fmt: skip
         return m.to_fifteen_minutes_response(data)
 
-    getTransactionData = pending(
-        "getTransactionData", t.getTransactionData, t.getTransactionDataResponse, USAGE
-    )
+    @operation(t.getTransactionData, t.getTransactionDataResponse)
+    def getTransactionData(ctx: Any, request: t.getTransactionData) -> Any:
+        """Fees of finished sessions on priced stations, 100 a page (max 500) (guide 6.3)."""
+        q, udc = request.searchQuery, ctx.udc
+        live = (udc.runtime.settings.root_seed, udc.clock.now())
+        page = transactions.transactions(
+            udc.session(), udc.principal, live, m.from_transaction_search(q),
+            q.startRecord, q.numTransactions,
+        )  # fmt: skip
+        return m.to_transactions_response(page)
