@@ -17,7 +17,7 @@ from mockcp.codes import ResponseCode
 from mockcp.db.activity import ChargingSession
 from mockcp.db.models import Organization, Port, Station
 from mockcp.db.people import Credential, Driver
-from mockcp.domain.paging import Page, PageRequest, page_of
+from mockcp.domain.paging import Page, PageRequest
 from mockcp.domain.principal import Principal
 from mockcp.domain.realm import realm_of
 from mockcp.domain.station_query import StationQuery, station_filters, validate_ids
@@ -100,35 +100,46 @@ def search_sessions(
     materialize(db, root_seed, now)
     realm = realm_of(db, principal)
     check_references(db, realm, validate_ids(search.stations), public=False)
+    if search.session_id is not None:
+        owner = db.scalar(
+            select(Port.station_pk)
+            .join(ChargingSession, ChargingSession.port_pk == Port.id)
+            .where(ChargingSession.id == search.session_id)
+        )
+        if owner is not None and owner not in realm.station_pks:
+            raise CPError(ResponseCode.SESSIONS_OUTSIDE_REALM)
+    stations = _matching_stations(db, realm.station_pks, search.stations)
     statement = (
-        select(ChargingSession, Port, Station)
+        select(ChargingSession, Port, Station, Driver.user_id, Credential.credential_id)
         .join(Port, ChargingSession.port_pk == Port.id)
         .join(Station, Port.station_pk == Station.id)
-        .where(ChargingSession.start_time <= now)
+        .outerjoin(Driver, ChargingSession.driver_pk == Driver.id)
+        .outerjoin(Credential, ChargingSession.credential_pk == Credential.id)
+        .where(ChargingSession.start_time <= now, Station.id.in_(stations))
         .order_by(ChargingSession.start_time, ChargingSession.id)
     )
     if search.session_id is not None:
-        found = db.execute(statement.where(ChargingSession.id == search.session_id)).first()
-        if found is not None and found[2].id not in realm.station_pks:
-            raise CPError(ResponseCode.SESSIONS_OUTSIDE_REALM)
         statement = statement.where(ChargingSession.id == search.session_id)
-    statement = statement.where(Station.id.in_(realm.station_pks))
+    if search.user_id is not None:
+        statement = statement.where(Driver.user_id == search.user_id.strip())
     statement = _time_window(statement, search, now)
-    rows = db.execute(statement).all()
-    orgs = {o.id: o for o in db.scalars(select(Organization))}
-    predicates = station_filters(search.stations, orgs, {}, {}, db.scalars(select(Station)).all())
-    people = _people(db)
-    matched = []
-    for row, port, station in rows:
-        who = people.get(row.id, (None, None))
-        if search.user_id is not None and who[0] != search.user_id.strip():
-            continue
-        if all(p(station) for p in predicates):
-            matched.append(_view(row, station, port, who, now))
-    cut = page_of(matched, page)
-    if not cut.rows:
+    first = page.start_record - 1
+    rows = db.execute(statement.offset(first).limit(page.size + 1)).all()
+    views = tuple(
+        (first + n + 1, _view(row, station, port, (user, card), now))
+        for n, (row, port, station, user, card) in enumerate(rows[: page.size])
+    )
+    if not views:
         raise CPError(ResponseCode.NO_SESSION_DATA)
-    return cut
+    return Page(views, len(rows) > page.size)
+
+
+def _matching_stations(db: Session, realm_pks: frozenset[int], query: StationQuery) -> list[int]:
+    """The realm's stations that pass the station filters (few: filtered in Python)."""
+    orgs = {o.id: o for o in db.scalars(select(Organization))}
+    gazetteer = db.scalars(select(Station)).all()
+    predicates = station_filters(query, orgs, {}, {}, gazetteer)
+    return [s.id for s in gazetteer if s.id in realm_pks and all(p(s) for p in predicates)]
 
 
 def _time_window(statement, search: SessionSearch, now: datetime):  # type: ignore[no-untyped-def]
@@ -139,18 +150,6 @@ def _time_window(statement, search: SessionSearch, now: datetime):  # type: igno
     if search.active_only:
         statement = statement.where(ChargingSession.end_time > now)
     return statement
-
-
-def _people(db: Session) -> dict[int, tuple[str | None, str | None]]:
-    """session id -> (userID, credentialID)."""
-    drivers = {d.id: d.user_id for d in db.scalars(select(Driver))}
-    cards = {c.id: c.credential_id for c in db.scalars(select(Credential))}
-    pairs = db.execute(
-        select(ChargingSession.id, ChargingSession.driver_pk, ChargingSession.credential_pk)
-    )
-    return {
-        sid: (drivers.get(d) if d else None, cards.get(c) if c else None) for sid, d, c in pairs
-    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,10 @@ from mockcp.rng import for_entity
 from mockcp.sim.plan import PortSpec, SessionPlan, plan_day
 
 SITE_KINDS = {"public", "workplace", "fleet"}
+# No plan stays plugged in longer (charging <= ~31 h at 3.3 kW + idle <= 72 h): bounds the
+# status queries to recent rows, so a read costs the same whatever the length of history.
+LONGEST_SESSION = timedelta(days=5)
+RECENT = timedelta(days=30)
 
 
 def history_start(db: Session) -> datetime:
@@ -93,14 +97,20 @@ def _update_port_status(db: Session, now: datetime) -> None:
         row.port_pk: row.start_time
         for row in db.scalars(
             select(ChargingSession).where(
-                ChargingSession.start_time <= now, ChargingSession.end_time > now
+                ChargingSession.start_time <= now,
+                ChargingSession.start_time > now - LONGEST_SESSION,
+                ChargingSession.end_time > now,
             )
         )
     }
     last_end = dict(
         db.execute(
             select(ChargingSession.port_pk, func.max(ChargingSession.end_time))
-            .where(ChargingSession.end_time <= now)
+            .where(
+                ChargingSession.start_time > now - RECENT,
+                ChargingSession.start_time <= now,
+                ChargingSession.end_time <= now,
+            )
             .group_by(ChargingSession.port_pk)
         ).all()
     )

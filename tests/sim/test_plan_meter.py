@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mockcp.clock import BUCKET, bucket_start
+from mockcp.sim.engine import LONGEST_SESSION
 from mockcp.sim.meter import energy_at, power_at, readings
 from mockcp.sim.plan import PortSpec, SessionPlan, plan_day
 
@@ -41,6 +42,7 @@ def test_sessions_on_one_port_never_overlap_and_respect_the_rating(
     for plan in plans:
         assert 0 < plan.power_kw <= port.kw
         assert plan.start <= plan.charge_end <= plan.end
+        assert plan.end - plan.start < LONGEST_SESSION  # the status queries rely on it
         assert 0 <= plan.energy_kwh <= 100
 
 
