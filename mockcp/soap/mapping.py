@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from mockcp.codes import ResponseCode
 from mockcp.db.models import CpnInstance
 from mockcp.soap.types.orgs import ocpninstances
+
+# The code and text every successful response carries (guide 2.5, real-interface 3.3).
+OK = {"responseCode": ResponseCode.OK.code, "responseText": ResponseCode.OK.text}
 
 
 def to_ocpninstances(row: CpnInstance) -> ocpninstances:

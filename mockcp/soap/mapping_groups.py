@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from mockcp.codes import ResponseCode
 from mockcp.db.models import Station
 from mockcp.domain.groups import GroupDetails, GroupStations, OrgGroups
+from mockcp.soap.mapping import OK
 from mockcp.soap.types import orgs as t
 from mockcp.soap.types.common import geoData
-
-OK = {"responseCode": ResponseCode.OK.code, "responseText": ResponseCode.OK.text}
 
 
 def full_address(station: Station) -> str:

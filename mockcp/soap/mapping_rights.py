@@ -5,16 +5,14 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
-from mockcp.codes import ResponseCode
 from mockcp.domain.faults import StationFaults
 from mockcp.domain.paging import Page
 from mockcp.domain.rights import RightsEntry, RightsQuery
+from mockcp.soap.mapping import OK
 from mockcp.soap.mapping_stations import from_search
 from mockcp.soap.types import orgs as t
 from mockcp.soap.types import station_rows as r
 from mockcp.soap.types import stations as s
-
-OK = {"responseCode": ResponseCode.OK.code, "responseText": ResponseCode.OK.text}
 
 
 def from_rights_search(q: Any) -> RightsQuery:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockcp.codes import ResponseCode
 from mockcp.domain.paging import Page
 from mockcp.domain.sessions import FifteenMinutes, SessionSearch, SessionView
 from mockcp.domain.transactions import TransactionQuery, TransactionView
+from mockcp.soap.mapping import OK
 from mockcp.soap.mapping_stations import from_search
 from mockcp.soap.types import sessions as t
-
-OK = {"responseCode": ResponseCode.OK.code, "responseText": ResponseCode.OK.text}
 
 
 def from_session_search(q: Any) -> SessionSearch:

@@ -5,15 +5,13 @@ from __future__ import annotations
 from decimal import Decimal as PyDecimal
 from typing import Any
 
-from mockcp.codes import ResponseCode
 from mockcp.db.models import Port, PricingRule, Station
 from mockcp.domain.paging import Page
 from mockcp.domain.station_query import StationQuery, port_status
 from mockcp.domain.stations import StationView
+from mockcp.soap.mapping import OK
 from mockcp.soap.types import station_rows as r
 from mockcp.soap.types.common import geoData
-
-OK = {"responseCode": ResponseCode.OK.code, "responseText": ResponseCode.OK.text}
 
 
 def _strip(value: Any) -> str | None:
