@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 
 from mockcp.app import SOAP_PATH, WSDL_PATH, create_app
 from mockcp.codes import catalogue_table
@@ -30,6 +31,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--start", default=None, help="simulated start, ISO-8601 (default: now)")
     commands.add_parser("codes", help="print the response-code catalogue")
     commands.add_parser("coverage", help="print the operation coverage table")
+    realism = commands.add_parser("realism", help="compare the simulator with real sessions")
+    realism.add_argument("--sessions", type=int, default=5000)
+    realism.add_argument("--seed", type=int, default=20161107)
+    realism.add_argument("--csv", type=Path, default=None, help="also write the sessions here")
+    realism.add_argument("--targets", type=Path, default=None, help="realism_targets.json")
     dump = commands.add_parser("dump-wsdl", help="print the served WSDL")
     dump.add_argument("--address", default="http://127.0.0.1:8080" + SOAP_PATH)
     return parser
@@ -77,6 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "coverage":
         print(coverage_table())
         return 0
+    if args.command == "realism":
+        from mockcp.realism import run
+
+        return run(args.sessions, args.seed, args.csv, args.targets)
     if args.command == "dump-wsdl":
         app = create_app(Settings(database_url="sqlite://", fixture="minimal"))
         sys.stdout.write(app.wsdl_bytes(args.address).decode("utf-8"))
