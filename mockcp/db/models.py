@@ -128,6 +128,7 @@ class Station(Base):
     site_validation_date: Mapped[datetime | None]
     wan_ip: Mapped[str | None] = mapped_column(String(45))
     network_status: Mapped[str] = mapped_column(String(20), default="Reachable")
+    offline: Mapped[bool] = mapped_column(default=False)  # a station that never comes back
     firmware: Mapped[str] = mapped_column(String(40))
     reception: Mapped[int | None]
     radio_group_id: Mapped[str | None] = mapped_column(String(40))

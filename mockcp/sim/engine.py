@@ -9,17 +9,18 @@ gives the same sessions with the same IDs.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import cast
 
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from mockcp.clock import utc
-from mockcp.db.activity import ChargingSession, SimPortState, WorldMeta
+from mockcp.db.activity import Alarm, ChargingSession, SimPortState, WorldMeta
 from mockcp.db.models import Port, Station
 from mockcp.db.people import Credential, DriverConnection
 from mockcp.rng import for_entity
+from mockcp.sim.alarms import station_day_alarms
 from mockcp.sim.plan import PortSpec, SessionPlan, plan_day
 
 SITE_KINDS = {"public", "workplace", "fleet"}
@@ -54,11 +55,43 @@ def session_id(port_pk: int, sequence: int) -> int:
 
 
 def materialize(db: Session, root_seed: int, until: datetime) -> int:
-    """Plan every port through the local day of ``until``; returns how many sessions were added."""
+    """Plan every port through the local day of ``until`` and bring statuses to ``until``.
+
+    Idempotent and cheap when nothing moved: the planned horizon and the last status time
+    are kept in ``WorldMeta``. Returns how many sessions were added.
+    """
+    meta = {m.key: m for m in db.scalars(select(WorldMeta).where(WorldMeta.key.in_(FAST_KEYS)))}
+    horizon = meta.get("planned_until")
+    added = 0
+    if horizon is None or until >= utc(datetime.fromisoformat(horizon.value)):
+        added = _plan(db, root_seed, until)
+    stamp = until.isoformat()
+    if "status_at" not in meta or meta["status_at"].value != stamp:
+        _update_network_status(db, until)
+        _update_port_status(db, until)
+        _remember(db, meta, "status_at", stamp)
+    return added
+
+
+FAST_KEYS = ("planned_until", "status_at")
+
+
+def _remember(db: Session, meta: dict[str, WorldMeta], key: str, value: str) -> None:
+    if key in meta:
+        meta[key].value = value
+    else:
+        meta[key] = WorldMeta(key=key, value=value)
+        db.add(meta[key])
+    db.flush()
+
+
+def _plan(db: Session, root_seed: int, until: datetime) -> int:
     start = history_start(db)
     states = {s.port_pk: s for s in db.scalars(select(SimPortState))}
     drivers = _drivers_by_org(db)
     rows: list[dict[str, object]] = []
+    alarms: list[dict[str, object]] = []
+    horizon: datetime | None = None
     for port, station in db.execute(
         select(Port, Station).join(Station, Port.station_pk == Station.id)
     ):
@@ -74,9 +107,11 @@ def materialize(db: Session, root_seed: int, until: datetime) -> int:
             )
             db.add(state)
         day = state.planned_through + timedelta(days=1)
-        while day <= last and not port.fault_reason:  # a faulted port is out of service
-            for plan in plan_day(root_seed, spec, day, state.free_at):
-                state.free_at = plan.end
+        while day <= last:
+            if port.port_number == 1 and not station.offline:
+                alarms.extend(_alarms(root_seed, station, day, spec, start))
+            for plan in [] if port.fault_reason else plan_day(root_seed, spec, day, state.free_at):
+                state.free_at = plan.end  # a faulted port is out of service: no sessions
                 if plan.start >= start:
                     rows.append(
                         _row(root_seed, plan, state.sessions, drivers.get(station.org_pk, []))
@@ -84,11 +119,62 @@ def materialize(db: Session, root_seed: int, until: datetime) -> int:
                     state.sessions += 1
             day += timedelta(days=1)
         state.planned_through = max(state.planned_through, last)
+        end_of_day = _local_midnight_after(state.planned_through, spec)
+        horizon = end_of_day if horizon is None else min(horizon, end_of_day)
     if rows:
         db.execute(insert(cast(Table, ChargingSession.__table__)), rows)
+    if alarms:
+        db.execute(insert(cast(Table, Alarm.__table__)), alarms)
+    if horizon is not None:
+        meta = {
+            m.key: m for m in db.scalars(select(WorldMeta).where(WorldMeta.key == "planned_until"))
+        }
+        _remember(db, meta, "planned_until", horizon.isoformat())
     db.flush()
-    _update_port_status(db, until)
     return len(rows)
+
+
+def _local_midnight_after(day: date, spec: PortSpec) -> datetime:
+    """The UTC instant at which local ``day`` ends for ``spec``'s port."""
+    after = day + timedelta(days=1)
+    midnight = datetime(after.year, after.month, after.day, tzinfo=UTC)
+    return midnight - timedelta(minutes=spec.utc_offset_minutes)
+
+
+def _alarms(
+    root_seed: int, station: Station, day: date, spec: PortSpec, start: datetime
+) -> list[dict[str, object]]:
+    planned = station_day_alarms(
+        root_seed, station.id, len(station.ports), day, spec.utc_offset_minutes
+    )
+    return [
+        {"station_pk": a.station_pk, "port_number": a.port_number, "alarm_type": a.alarm_type,
+         "alarm_time": a.time}
+        for a in planned
+        if a.time >= start
+    ]  # fmt: skip
+
+
+CONNECTIVITY = ("Unreachable", "Reachable")
+
+
+def _update_network_status(db: Session, now: datetime) -> None:
+    """A station is Unreachable between an Unreachable alarm and the next Reachable one."""
+    latest: dict[int, str] = {}
+    recent = db.scalars(
+        select(Alarm)
+        .where(Alarm.alarm_type.in_(CONNECTIVITY), Alarm.alarm_time <= now)
+        .where(Alarm.alarm_time > now - RECENT)
+        .order_by(Alarm.alarm_time, Alarm.id)
+    )
+    for alarm in recent:
+        latest[alarm.station_pk] = alarm.alarm_type
+    for station in db.scalars(
+        select(Station).where(Station.id.in_(list(latest)), ~Station.offline)
+    ):
+        if station.network_status != latest[station.id]:
+            station.network_status = latest[station.id]
+    db.flush()
 
 
 def _update_port_status(db: Session, now: datetime) -> None:

@@ -131,3 +131,47 @@ def test_interval_semantics_of_a_known_session() -> None:
     assert abs(first.energy_kwh - 3.6 * (457 / 3600)) < 1e-9
     assert rows[-2].average_kw < rows[-2].peak_kw < 3.6  # tapering
     assert abs(rows[-1].energy_kwh - 3.0) < 1e-9
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32), station=st.integers(1, 5000), ports=st.integers(1, 2), day=days)
+def test_alarms_come_in_pairs_from_the_real_vocabulary(
+    seed: int, station: int, ports: int, day: date
+) -> None:
+    from mockcp.sim.alarms import station_day_alarms
+
+    alarms = station_day_alarms(seed, station, ports, day, -420)
+    assert alarms == station_day_alarms(seed, station, ports, day, -420)
+    assert [a.time for a in alarms] == sorted(a.time for a in alarms)
+    follows = {
+        "Unreachable": "Reachable",
+        "Powered Off": "Bootup Due to POWER ON",
+        "GFCI Soft Trip": "Fault Cleared",
+    }
+    for alarm in alarms:
+        if alarm.alarm_type in follows:
+            assert any(
+                later.alarm_type == follows[alarm.alarm_type]
+                and later.time > alarm.time
+                and later.port_number == alarm.port_number
+                for later in alarms
+            )
+        assert alarm.port_number is None or 1 <= alarm.port_number <= ports
+
+
+def test_alarm_rates_are_plausible() -> None:
+    from collections import Counter
+
+    from mockcp.sim.alarms import station_day_alarms
+
+    counts: Counter[str] = Counter()
+    for station in range(50):
+        for offset in range(365):
+            for alarm in station_day_alarms(
+                3, station, 2, date(2023, 1, 1) + timedelta(days=offset), 0
+            ):
+                counts[alarm.alarm_type] += 1
+    station_years = 50
+    assert 8 <= counts["Unreachable"] / station_years <= 16  # about monthly
+    assert 1 <= counts["Powered Off"] / station_years <= 6
+    assert 0.5 <= counts["GFCI Soft Trip"] / station_years <= 4  # about once a port-year

@@ -21,14 +21,12 @@ def active_ports(client: zeep.Client) -> set[tuple[str, str]]:
     return {(r.stationID, r.portNumber) for r in reply.ChargingSessionData}
 
 
-def inuse_ports(client: zeep.Client) -> set[tuple[str, str]]:
+def inuse_ports(client: zeep.Client) -> tuple[set[tuple[str, str]], set[str]]:
+    """Ports INUSE, and the stations that are unreachable now."""
     reply = client.service.getStationStatus(searchQuery={})
-    return {
-        (s.stationID, p.portNumber)
-        for s in reply.stationData
-        for p in s.Port
-        if p.Status == "INUSE"
-    }
+    rows = reply.stationData
+    inuse = {(s.stationID, p.portNumber) for s in rows for p in s.Port if p.Status == "INUSE"}
+    return inuse, {s.stationID for s in rows if s.networkStatus == "Unreachable"}
 
 
 def test_port_is_inuse_exactly_while_a_session_is_active() -> None:
@@ -39,7 +37,11 @@ def test_port_is_inuse_exactly_while_a_session_is_active() -> None:
         for _ in range(40):
             clock.advance(timedelta(minutes=53))
             active = active_ports(client)
-            assert inuse_ports(client) == active - {("1:10003", "1")}  # 1:10003 is unreachable
+            inuse, unreachable = inuse_ports(client)
+            assert "1:10003" in unreachable  # offline for good
+            assert inuse == {
+                (station, port) for station, port in active if station not in unreachable
+            }
             seen_busy += bool(active)
         assert seen_busy >= 5
 
@@ -59,3 +61,40 @@ def test_status_timestamp_is_the_last_change() -> None:
                     assert (port.Status, port.TimeStamp) == ("INUSE", row.startTime)
                     return
         raise AssertionError("no session became active in 29 hours")
+
+
+def test_connectivity_alarms_drive_network_status() -> None:
+    from sqlalchemy import select
+
+    from mockcp.db.activity import Alarm
+    from mockcp.db.models import Station
+
+    clock = ManualClock(START)
+    with MockChargePoint(Settings(database_url="sqlite://", fixture="minimal"), clock) as mock:
+        client = mock.client()
+        clock.advance(timedelta(days=60))
+        client.service.getStationStatus(searchQuery={})  # plans the 60 days, alarms included
+        with mock.wsgi.sessions() as db:
+            pairs = db.execute(
+                select(Alarm, Station.station_id)
+                .join(Station, Alarm.station_pk == Station.id)
+                .where(Alarm.alarm_type.in_(["Unreachable", "Reachable"]), Alarm.alarm_time > START)
+                .order_by(Alarm.alarm_time)
+            ).all()
+        assert pairs, "no connectivity drop in 60 station-days x 4 stations"
+        drop, station_id = pairs[0]
+        back = next(
+            a
+            for a, sid in pairs
+            if sid == station_id and a.alarm_type == "Reachable" and a.alarm_time > drop.alarm_time
+        )
+    clock = ManualClock(START)
+    with MockChargePoint(Settings(database_url="sqlite://", fixture="minimal"), clock) as mock:
+        client = mock.client()
+        clock.set(drop.alarm_time + (back.alarm_time - drop.alarm_time) / 2)
+        [row] = client.service.getStationStatus(searchQuery={"stationID": station_id}).stationData
+        assert row.networkStatus == "Unreachable"
+        assert {p.Status for p in row.Port} <= {"UNREACHABLE", "UNKNOWN"}
+        clock.set(back.alarm_time + timedelta(seconds=1))
+        [row] = client.service.getStationStatus(searchQuery={"stationID": station_id}).stationData
+        assert row.networkStatus == "Reachable"
