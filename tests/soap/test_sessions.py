@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import pytest
 import zeep
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from werkzeug.test import Client
 
 from mockcp.clock import ManualClock
@@ -201,3 +203,37 @@ def test_same_seed_same_clock_moves_same_bytes() -> None:
             bodies.append(Client(mock.wsgi).post(SOAP_PATH, data=data).get_data())
     assert bodies[0] == bodies[1]
     assert bodies[0].count(b"<ChargingSessionData>") > 20
+
+
+@settings(max_examples=8, deadline=None)
+@given(steps=st.lists(st.integers(min_value=1, max_value=600), min_size=1, max_size=6))
+def test_any_clock_path_gives_the_same_bytes_as_one_jump(steps: list[int]) -> None:
+    """hypothesis: however the clock reached a moment, the responses are byte-identical."""
+    from tests.soap.envelopes import SOAP_PATH, guide_style
+
+    settings_ = Settings(database_url="sqlite://", fixture="minimal")
+    body = (
+        "<urn:getChargingSessionData><searchQuery><startRecord>1</startRecord>"
+        "</searchQuery></urn:getChargingSessionData>"
+    )
+    replies = []
+    for path in (steps, [sum(steps)]):
+        clock = ManualClock(START)
+        with MockChargePoint(settings_, clock) as mock:
+            tenant = mock.tenants()[0]
+            data = guide_style(tenant.license_key, tenant.password, body)
+            for minutes in path:
+                clock.advance(timedelta(minutes=minutes))
+                Client(mock.wsgi).post(SOAP_PATH, data=data)
+            status = guide_style(
+                tenant.license_key,
+                tenant.password,
+                "<urn:getStationStatus><searchQuery/></urn:getStationStatus>",
+            )
+            replies.append(
+                (
+                    Client(mock.wsgi).post(SOAP_PATH, data=data).get_data(),
+                    Client(mock.wsgi).post(SOAP_PATH, data=status).get_data(),
+                )
+            )
+    assert replies[0] == replies[1]
