@@ -7,7 +7,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from spyne.server.wsgi import WsgiApplication
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.wrappers import Request, Response
@@ -23,7 +22,7 @@ from mockcp.db.engine import (
     release_connections,
 )
 from mockcp.seed.world import is_loaded, load_world, loaded_world
-from mockcp.soap.application import build_application
+from mockcp.soap.application import build_application, wsgi_application
 from mockcp.soap.context import Runtime
 from mockcp.soap.wire import client_fault, fault_bytes
 from mockcp.soap.wsdl import WsdlDocument
@@ -83,7 +82,7 @@ class MockChargePointApp:
         self._gate = WorldGate()
         self.runtime = Runtime(self.sessions, self.clock, settings)
         self.soap = build_application(self.runtime)
-        self._soap_wsgi = WsgiApplication(self.soap)
+        self._soap_wsgi = wsgi_application(self.soap)
         self._wsdl = WsdlDocument(self.soap)
         self.admin = AdminApp(
             self.sessions,

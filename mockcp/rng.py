@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import random
+from random import Random
+
+__all__ = ["Random", "derive_seed", "for_entity"]
 
 
 def derive_seed(root: int, *parts: object) -> int:
@@ -12,6 +14,6 @@ def derive_seed(root: int, *parts: object) -> int:
     return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
 
 
-def for_entity(root: int, *parts: object) -> random.Random:
+def for_entity(root: int, *parts: object) -> Random:
     """A private ``random.Random`` for one entity."""
-    return random.Random(derive_seed(root, *parts))
+    return Random(derive_seed(root, *parts))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
+
+from mockcp.rng import Random
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,25 +81,25 @@ SITE_KINDS = (
 )
 
 
-def pick_model(rng: random.Random, cpn: int) -> tuple[str, list[PortSpec]]:
+def pick_model(rng: Random, cpn: int) -> tuple[str, list[PortSpec]]:
     models = MODELS_EU if cpn == 2 else MODELS_NA
     weights = [weight for _, weight, _ in models]
     name, _, ports = rng.choices(models, weights=weights)[0]
     return name, ports
 
 
-def mac_address(rng: random.Random) -> str:
+def mac_address(rng: Random) -> str:
     groups = [f"{rng.randrange(0x10000):04X}" for _ in range(2)]
     return "000D:6F00:" + ":".join(groups)
 
 
-def serial_number(rng: random.Random) -> str:
+def serial_number(rng: Random) -> str:
     return "1151" + "".join(str(rng.randrange(10)) for _ in range(8))
 
 
-def hex_token(rng: random.Random, length: int) -> str:
+def hex_token(rng: Random, length: int) -> str:
     return "".join(rng.choice("0123456789abcdef") for _ in range(length))
 
 
-def jitter(rng: random.Random, centre: float, spread: float) -> float:
+def jitter(rng: Random, centre: float, spread: float) -> float:
     return round(centre + rng.uniform(-spread, spread), 6)

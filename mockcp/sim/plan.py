@@ -10,11 +10,10 @@ while the port is still occupied drives on (sessions on one port never overlap).
 from __future__ import annotations
 
 import math
-import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from mockcp.rng import for_entity
+from mockcp.rng import Random, for_entity
 from mockcp.sim.profiles import ENDED_BY, SITES, VEHICLES, SiteProfile, VehicleClass
 
 TAPER_FLOOR = 0.3  # power at the very end of a taper, as a share of the flat power
@@ -55,7 +54,7 @@ class SessionPlan:
         return self.start + timedelta(hours=self.flat_hours + self.taper_hours)
 
 
-def poisson(rng: random.Random, mean: float) -> int:
+def poisson(rng: Random, mean: float) -> int:
     """Knuth's Poisson sampler (small means)."""
     limit, count, product = math.exp(-mean), 0, rng.random()
     while product > limit:
@@ -64,16 +63,16 @@ def poisson(rng: random.Random, mean: float) -> int:
     return count
 
 
-def _weighted(rng: random.Random, items: tuple[tuple[str, float], ...]) -> str:
+def _weighted(rng: Random, items: tuple[tuple[str, float], ...]) -> str:
     return rng.choices([name for name, _ in items], weights=[w for _, w in items])[0]
 
 
-def _vehicle(rng: random.Random, dc: bool) -> VehicleClass:
+def _vehicle(rng: Random, dc: bool) -> VehicleClass:
     pool = [v for v in VEHICLES if v.dc_kw > 0] if dc else list(VEHICLES)
     return rng.choices(pool, weights=[v.weight for v in pool])[0]
 
 
-def _energy(rng: random.Random, site: SiteProfile, dc: bool, vehicle: VehicleClass) -> float:
+def _energy(rng: Random, site: SiteProfile, dc: bool, vehicle: VehicleClass) -> float:
     zero = rng.random() < site.zero_energy_share
     draw = rng.lognormvariate(
         math.log(22.0) if dc else site.energy_mu, 0.5 if dc else site.energy_sigma
@@ -84,7 +83,7 @@ def _energy(rng: random.Random, site: SiteProfile, dc: bool, vehicle: VehicleCla
     return round(min(max(draw, 0.01), MAX_AC_KWH, usable), 6)
 
 
-def _idle_hours(rng: random.Random, site: SiteProfile) -> float:
+def _idle_hours(rng: Random, site: SiteProfile) -> float:
     u, extra = rng.random(), rng.random()
     if u < site.idle_zero_share:
         return extra * 2 / 60
@@ -105,7 +104,7 @@ def shape(energy: float, power: float, dc: bool) -> tuple[float, float]:
     return (energy - taper_kwh) / power, taper_hours
 
 
-def plan_session(rng: random.Random, port: PortSpec, start: datetime) -> SessionPlan:
+def plan_session(rng: Random, port: PortSpec, start: datetime) -> SessionPlan:
     """Draw one session starting at ``start`` (every draw in a fixed order)."""
     site = SITES[port.site]
     vehicle = _vehicle(rng, port.dc)

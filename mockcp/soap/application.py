@@ -15,6 +15,7 @@ from typing import Any
 
 from lxml import etree
 from spyne import Application, Fault
+from spyne.server.wsgi import WsgiApplication
 
 from mockcp.errors import AuthError, CPError
 from mockcp.soap import security
@@ -114,3 +115,8 @@ def _error_response(ctx: Any, exc: CPError) -> Any:
 
 def build_application(runtime: Runtime) -> ChargePointApplication:
     return ChargePointApplication(runtime)
+
+
+def wsgi_application(app: ChargePointApplication) -> Any:
+    """spyne's WSGI server for ``app`` (the only spyne object the app module needs)."""
+    return WsgiApplication(app)
