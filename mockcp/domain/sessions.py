@@ -57,7 +57,7 @@ class SessionView:
 
 
 def as_plan(row: ChargingSession) -> SessionPlan:
-    """The stored session as the meter's plan."""
+    """The stored session as the meter's plan (the meter needs no vehicle: any will do)."""
     return SessionPlan(
         row.port_pk, row.start_time, row.energy_kwh, row.power_kw, row.flat_hours, row.taper_hours,
         row.end_time or row.start_time, VEHICLES[0], 0.0, 0.0, row.ended_by or "",

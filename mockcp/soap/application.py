@@ -37,23 +37,20 @@ class ChargePointApplication(Application):  # type: ignore[misc]
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        protocol = ChargePointSoap11(
-            authenticate=self.authenticate,
-            now=runtime.clock.now,
-            max_bytes=runtime.settings.max_body_bytes,
-            max_depth=runtime.settings.max_depth,
-        )
-        out_protocol = ChargePointSoap11(
-            authenticate=self.authenticate,
-            now=runtime.clock.now,
-            max_bytes=runtime.settings.max_body_bytes,
-            max_depth=runtime.settings.max_depth,
+        in_protocol, out_protocol = (
+            ChargePointSoap11(
+                authenticate=self.authenticate,
+                now=runtime.clock.now,
+                max_bytes=runtime.settings.max_body_bytes,
+                max_depth=runtime.settings.max_depth,
+            )
+            for _ in range(2)  # spyne binds each protocol object to one direction
         )
         super().__init__(
             list(SERVICES),
             tns=TNS,
             name="chargepointservices",
-            in_protocol=protocol,
+            in_protocol=in_protocol,
             out_protocol=out_protocol,
         )
 
