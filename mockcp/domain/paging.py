@@ -8,7 +8,7 @@ next = start + fixed page size, next = last recordNumber + 1) each see every row
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -19,6 +19,8 @@ from mockcp.codes import ResponseCode
 from mockcp.errors import CPError
 
 T = TypeVar("T")
+U = TypeVar("U")
+AnySelect = Select[*tuple[Any, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,10 @@ class Page(Generic[T]):
     def more_flag(self) -> int:
         return 1 if self.more else 0
 
+    def map(self, convert: Callable[[T], U]) -> Page[U]:
+        """The same page with each row converted (record numbers kept)."""
+        return Page(tuple((number, convert(row)) for number, row in self.rows), self.more)
+
 
 def page_of(rows: Sequence[T], request: PageRequest) -> Page[T]:
     """A page cut from an already ordered sequence."""
@@ -91,9 +97,15 @@ def page_of(rows: Sequence[T], request: PageRequest) -> Page[T]:
     return Page(numbered, first + request.size < len(rows))
 
 
-def page_query(db: Session, statement: Select[Any], request: PageRequest) -> Page[Any]:
-    """A page of an ordered ``select()``: one extra row tells whether more follow."""
+def page_rows(db: Session, statement: AnySelect, request: PageRequest) -> Page[Any]:
+    """A page of result rows of an ordered ``select()``, cut in SQL: one extra row tells
+    whether more follow, so the cost does not grow with the rows before or after."""
     first = request.start_record - 1
-    rows = db.scalars(statement.offset(first).limit(request.size + 1)).all()
+    rows = db.execute(statement.offset(first).limit(request.size + 1)).all()
     numbered = tuple((first + offset + 1, row) for offset, row in enumerate(rows[: request.size]))
     return Page(numbered, len(rows) > request.size)
+
+
+def page_query(db: Session, statement: AnySelect, request: PageRequest) -> Page[Any]:
+    """Like ``page_rows`` for a one-column ``select()``: the rows are its values."""
+    return page_rows(db, statement, request).map(lambda row: row[0])

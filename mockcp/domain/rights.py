@@ -92,17 +92,19 @@ def _entries(db: Session, realm: Realm) -> list[RightsEntry]:
     groups = db.scalars(
         select(StationGroup).where(StationGroup.id.in_(realm.group_ids)).order_by(StationGroup.id)
     ).all()
-    members = db.execute(
+    members: dict[int, list[int]] = {}
+    for group_id, station_pk in db.execute(
         select(GroupMember.group_id, GroupMember.station_pk).order_by(GroupMember.station_pk)
-    ).all()
+    ):
+        if station_pk in stations:
+            members.setdefault(group_id, []).append(station_pk)
     entries, grouped = [], set()
     for group in groups:
-        for group_id, station_pk in members:
-            if group_id == group.id and station_pk in stations:
-                station = stations[station_pk]
-                profile = realm.group_profiles[group.id]
-                entries.append(RightsEntry(group, profile, station, orgs[station.org_pk]))
-                grouped.add(station_pk)
+        for station_pk in members.get(group.id, []):
+            station = stations[station_pk]
+            profile = realm.group_profiles[group.id]
+            entries.append(RightsEntry(group, profile, station, orgs[station.org_pk]))
+            grouped.add(station_pk)
     for station_pk in sorted(set(stations) - grouped):
         station = stations[station_pk]
         profile = realm.station_profiles[station_pk]

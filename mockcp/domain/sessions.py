@@ -17,7 +17,7 @@ from mockcp.codes import ResponseCode
 from mockcp.db.activity import ChargingSession
 from mockcp.db.models import Organization, Port, Station
 from mockcp.db.people import Credential, Driver
-from mockcp.domain.paging import Page, PageRequest
+from mockcp.domain.paging import Page, PageRequest, page_rows
 from mockcp.domain.principal import Principal
 from mockcp.domain.realm import realm_of
 from mockcp.domain.station_query import StationQuery, station_filters, validate_ids
@@ -123,15 +123,10 @@ def search_sessions(
     if search.user_id is not None:
         statement = statement.where(Driver.user_id == search.user_id.strip())
     statement = _time_window(statement, search, now)
-    first = page.start_record - 1
-    rows = db.execute(statement.offset(first).limit(page.size + 1)).all()
-    views = tuple(
-        (first + n + 1, _view(row, station, port, (user, card), now))
-        for n, (row, port, station, user, card) in enumerate(rows[: page.size])
-    )
-    if not views:
+    cut = page_rows(db, statement, page)
+    if not cut.rows:
         raise CPError(ResponseCode.NO_SESSION_DATA)
-    return Page(views, len(rows) > page.size)
+    return cut.map(lambda r: _view(r[0], r[2], r[1], (r[3], r[4]), now))
 
 
 def _matching_stations(db: Session, realm_pks: frozenset[int], query: StationQuery) -> list[int]:

@@ -54,10 +54,8 @@ def search_stations(
         materialize(db, *live)
     realm = realm_of(db, principal)
     check_references(db, realm, validate_ids(query), public)
-    if public:
-        stations = db.scalars(_stations().where(Station.is_public.is_(True))).all()
-    else:
-        stations = db.scalars(_stations().where(Station.id.in_(realm.station_pks))).all()
+    gazetteer = db.scalars(_stations()).all()  # every station: locates addresses too
+    stations = [s for s in gazetteer if (s.is_public if public else s.id in realm.station_pks)]
     orgs = {org.id: org for org in db.scalars(select(Organization))}
     groups = {
         g.id: g for g in db.scalars(select(StationGroup)) if public or g.id in realm.group_ids
@@ -66,7 +64,6 @@ def search_stations(
     for member in db.scalars(select(GroupMember)):
         if member.group_id in groups:
             memberships.setdefault(member.station_pk, set()).add(member.group_id)
-    gazetteer = db.scalars(select(Station)).all()
     predicates = station_filters(query, orgs, memberships, groups, gazetteer)
     matched = [s for s in stations if all(p(s) for p in predicates)]
     if not matched:

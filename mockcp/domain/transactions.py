@@ -9,18 +9,22 @@ card digits are mockcp's own assumptions; only ``Session`` transactions are simu
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session
 
 from mockcp.codes import ResponseCode
 from mockcp.db.activity import ChargingSession
 from mockcp.db.models import Organization, Port, PricingRule, Station
-from mockcp.domain.paging import Page, PageRequest, page_of
+from mockcp.domain.paging import Page, PageRequest, page_of, page_rows
 from mockcp.domain.principal import Principal
-from mockcp.domain.realm import check_station_id, realm_of, resolve_org
+from mockcp.domain.realm import realm_of
+from mockcp.domain.station_query import StationQuery, validate_ids
+from mockcp.domain.stations import check_references
 from mockcp.errors import CPError
 from mockcp.rng import for_entity
 from mockcp.sim.engine import materialize
@@ -29,6 +33,8 @@ SERVICE_FEE_SHARE = 0.10
 VAT = {"EUR": 0.21}
 USD_RATE = {"USD": 1.0, "EUR": 1.08, "CAD": 0.74, "AUD": 0.66}
 REPORT_DELAY = timedelta(seconds=7)
+ID_OFFSET = 7_000_000_000  # transactionID = sessionID + ID_OFFSET
+Rows = Select[ChargingSession, Station, Port, Organization]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,13 +100,11 @@ def fee(rule: PricingRule, session: ChargingSession) -> float:
     return round(amount, 2)
 
 
-def _validate(query: TransactionQuery, requested: int | None) -> None:
+def _validate(query: TransactionQuery) -> None:
     if (query.from_time is None) != (query.to_time is None):
         raise CPError(ResponseCode.TRANSACTION_DATES_PAIR)
     if query.from_time and query.to_time and query.from_time > query.to_time:
         raise CPError(ResponseCode.TRANSACTION_FROM_AFTER_TO)
-    if query.station_id is not None:
-        check_station_id(query.station_id)
 
 
 def transactions(
@@ -116,72 +120,87 @@ def transactions(
     Raises: 197 only one of the dates; 196 from after to; 198 more than 500 asked; 152
     malformed station ID; 158/159/178 orgID; 131 station outside the realm; 201 none found.
     """
-    _validate(query, requested)
+    _validate(query)
     page = PageRequest.for_operation("getTransactionData", start_record, requested)
     root_seed, now = live
     materialize(db, root_seed, now)
     realm = realm_of(db, principal)
-    if query.org_id is not None:
-        resolve_org(db, realm, query.org_id)
+    named = StationQuery(station_id=query.station_id, org_id=query.org_id)
+    check_references(db, realm, validate_ids(named), public=False)
     rules = {
         r.station_pk: r for r in db.scalars(select(PricingRule).order_by(PricingRule.id.desc()))
     }
-    rows = db.execute(
-        select(ChargingSession, Port, Station, Organization)
-        .join(Port, ChargingSession.port_pk == Port.id)
-        .join(Station, Port.station_pk == Station.id)
-        .join(Organization, Station.org_pk == Organization.id)
-        .where(ChargingSession.end_time <= now - REPORT_DELAY)
-        .order_by(ChargingSession.end_time, ChargingSession.id)
-    ).all()
-    if query.station_id is not None:
-        owner = db.scalar(select(Station.id).where(Station.station_id == query.station_id.strip()))
-        if owner is not None and owner not in realm.station_pks:
-            raise CPError(ResponseCode.STATIONS_OUTSIDE_REALM)
-    views = [
-        _view(root_seed, s, p, st, o, rules[st.id])
-        for s, p, st, o in rows
-        if st.id in realm.station_pks and st.id in rules
-    ]
-    matched = [v for v in views if _matches(v, query)]
-    cut = page_of(matched, page)
+    statement = _statement(query, _stations(db, realm.station_pks, rules, query), now)
+    if not _same("Session", query.kind):  # only sessions are simulated
+        statement = statement.where(false())
+
+    def convert(row: Any) -> TransactionView:
+        session, station, port, org = row
+        return _view(root_seed, session, station, port, org, rules[station.id])
+
+    if query.card_digits is None:
+        cut = page_rows(db, statement, page).map(convert)
+    else:  # card digits are derived per transaction: filter them here
+        views = [convert(r) for r in db.execute(statement)]
+        cut = page_of([v for v in views if _same(v.card_digits, query.card_digits)], page)
     if not cut.rows:
         raise CPError(ResponseCode.NO_TRANSACTION_FOUND)
     return cut
 
 
+def _stations(
+    db: Session, realm: AbstractSet[int], rules: dict[int, PricingRule], q: TransactionQuery
+) -> list[int]:
+    """The priced stations of the realm that pass the station-level filters (few: in Python)."""
+    candidates = [pk for pk in realm if pk in rules and _same(rules[pk].name, q.pricing_rule)]
+    rows = db.execute(
+        select(Station, Organization)
+        .join(Organization, Station.org_pk == Organization.id)
+        .where(Station.id.in_(candidates))
+    )
+    return [
+        station.id
+        for station, org in rows
+        if (q.station_name is None or q.station_name.strip().lower() in station.name.lower())
+        and _same(station.station_id, q.station_id)
+        and _same(station.mac_address, q.mac_address)
+        and _same(org.org_id, q.org_id)
+        and _same(org.name, q.organization_name)
+    ]
+
+
+def _statement(q: TransactionQuery, stations: list[int], now: datetime) -> Rows:
+    """Finished, reported sessions on ``stations`` in transaction-time order."""
+    statement = (
+        select(ChargingSession, Station, Port, Organization)
+        .join(Port, ChargingSession.port_pk == Port.id)
+        .join(Station, Port.station_pk == Station.id)
+        .join(Organization, Station.org_pk == Organization.id)
+        .where(Station.id.in_(stations), ChargingSession.end_time <= now - REPORT_DELAY)
+        .order_by(ChargingSession.end_time, ChargingSession.id)
+    )
+    if q.from_time is not None and q.to_time is not None:
+        statement = statement.where(
+            ChargingSession.end_time >= q.from_time - REPORT_DELAY,
+            ChargingSession.end_time <= q.to_time - REPORT_DELAY,
+        )
+    if q.transaction_id is not None:
+        statement = statement.where(ChargingSession.id == q.transaction_id - ID_OFFSET)
+    return statement
+
+
 def _view(
-    root_seed: int, s: ChargingSession, p: Port, st: Station, o: Organization, rule: PricingRule
+    root_seed: int, s: ChargingSession, st: Station, p: Port, o: Organization, rule: PricingRule
 ) -> TransactionView:
     gross = fee(rule, s)
     vat = VAT.get(st.currency_code, 0.0)
     digits = f"{for_entity(root_seed, 'card', s.id).randrange(10_000):04d}"
     return TransactionView(
-        s.id + 7_000_000_000, s, st, p, o, rule, (s.end_time or s.start_time) + REPORT_DELAY,
+        s.id + ID_OFFSET, s, st, p, o, rule, (s.end_time or s.start_time) + REPORT_DELAY,
         gross, round(gross * SERVICE_FEE_SHARE, 2), round(gross - gross / (1 + vat), 2), digits,
     )  # fmt: skip
 
 
 def _same(value: str, wanted: str | None) -> bool:
+    """Whether a filter is absent or equals ``value`` (trimmed, case-insensitive)."""
     return wanted is None or value.strip().lower() == wanted.strip().lower()
-
-
-def _matches(v: TransactionView, q: TransactionQuery) -> bool:
-    if q.station_name is not None and q.station_name.strip().lower() not in v.station.name.lower():
-        return False
-    if (
-        q.from_time is not None
-        and q.to_time is not None
-        and not (q.from_time <= v.time <= q.to_time)
-    ):
-        return False
-    return (
-        _same(v.station.station_id, q.station_id)
-        and _same(v.station.mac_address, q.mac_address)
-        and _same(v.org.org_id, q.org_id)
-        and _same(v.org.name, q.organization_name)
-        and _same(v.rule.name, q.pricing_rule)
-        and _same("Session", q.kind)
-        and (q.transaction_id is None or v.transaction_id == q.transaction_id)
-        and _same(v.card_digits, q.card_digits)
-    )
