@@ -21,7 +21,7 @@ from mockcp.db.engine import (
     make_sessionmaker,
     release_connections,
 )
-from mockcp.seed.world import is_loaded, load_world, loaded_world
+from mockcp.seed.world import SCHEMA_VERSION, is_loaded, load_world, loaded_world
 from mockcp.soap.application import build_application, wsgi_application
 from mockcp.soap.context import Runtime
 from mockcp.soap.wire import client_fault, fault_bytes
@@ -98,7 +98,11 @@ class MockChargePointApp:
         create_schema(self.engine)
         with self.sessions() as db:
             holds = loaded_world(db)
-        if holds is not None and holds != (self.settings.fixture, str(self._seed())):
+        if holds is not None and holds != (
+            self.settings.fixture,
+            str(self._seed()),
+            SCHEMA_VERSION,
+        ):
             drop_schema(self.engine)
             create_schema(self.engine)
         with self.sessions() as db, db.begin():

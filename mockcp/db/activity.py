@@ -37,6 +37,10 @@ class ChargingSession(Base):
     power_kw: Mapped[float] = mapped_column(default=0.0)
     flat_hours: Mapped[float] = mapped_column(default=0.0)
     taper_hours: Mapped[float] = mapped_column(default=0.0)
+    # Set once a cap changed the session: the uncapped departure, and the power curve
+    # as [hours since plug-in, kW] corners (power_kw/flat/taper keep the car's wish).
+    planned_end: Mapped[datetime | None]
+    profile: Mapped[list[list[float]] | None] = mapped_column(JSON)
 
 
 class SimPortState(Base):
@@ -96,18 +100,32 @@ class Alarm(Base):
 
 
 class ShedState(Base):
-    """The shed in force on a station or one of its ports (one row per port, 0 = station)."""
+    """The shed in force on one port: as requested (station or port level) and its cap."""
 
     __tablename__ = "shed_state"
     station_pk: Mapped[int] = mapped_column(ForeignKey("station.id"), primary_key=True)
     port_number: Mapped[int] = mapped_column(primary_key=True)
-    mode: Mapped[str] = mapped_column(String(10))
-    allowed_kw: Mapped[float | None]
+    scope: Mapped[str] = mapped_column(String(10))  # group | station | port
+    mode: Mapped[str] = mapped_column(String(10))  # allowed | percent
+    allowed_kw: Mapped[float | None]  # the value requested (per station or per port)
     percent: Mapped[int | None]
-    baseline_kw: Mapped[float | None]
+    baseline_kw: Mapped[float | None]  # the port's power at the first shed call
+    cap_kw: Mapped[float]
     started_at: Mapped[datetime]
     ends_at: Mapped[datetime | None]
     group_id: Mapped[int | None] = mapped_column(ForeignKey("station_group.id"))
+
+
+class PowerCap(Base):
+    """A ceiling on one port's power over a time window: the physics of sheds and events."""
+
+    __tablename__ = "power_cap"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    port_pk: Mapped[int] = mapped_column(ForeignKey("port.id"), index=True)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime | None]
+    cap_kw: Mapped[float]
+    event_pk: Mapped[int | None] = mapped_column(ForeignKey("load_shed_event.id"))
 
 
 class LoadShedEvent(Base):

@@ -14,7 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mockcp.codes import ResponseCode
-from mockcp.db.models import GroupMember, Organization, RightsGrant, Station, StationGroup
+from mockcp.db.models import (
+    GroupMember,
+    Organization,
+    RightsGrant,
+    RightsProfile,
+    Station,
+    StationGroup,
+)
 from mockcp.domain.principal import Principal
 from mockcp.errors import CPError
 
@@ -115,3 +122,32 @@ def resolve_group(db: Session, realm: Realm, sg_id: int) -> StationGroup:
     if group.id not in realm.group_ids:
         raise CPError(ResponseCode.OWN_STATION_GROUP_ONLY)
     return group
+
+
+def may(db: Session, realm: Realm, station_pk: int, task: str) -> bool:
+    """Whether the caller's rights on a station include ``task`` (own stations: all tasks)."""
+    if station_pk not in realm.station_pks:
+        return False
+    profiles = (
+        {realm.station_profiles[station_pk]} if station_pk in realm.station_profiles else set()
+    )
+    groups = db.scalars(select(GroupMember.group_id).where(GroupMember.station_pk == station_pk))
+    profiles.update(realm.group_profiles[g] for g in groups if g in realm.group_profiles)
+    if OWNER_PROFILE in profiles:
+        return True
+    granted = db.scalars(select(RightsProfile).where(RightsProfile.name.in_(profiles)))
+    return any(name == task for profile in granted for name, *_ in profile.tasks)
+
+
+def station_with_rights(db: Session, realm: Realm, station_id: str, task: str) -> Station:
+    """The station ``station_id`` names, if the caller holds ``task`` on it.
+
+    Raises: 152 malformed, 103 unknown, 131 outside the realm or without the right.
+    """
+    station_id = check_station_id(station_id)
+    station = db.scalars(select(Station).where(Station.station_id == station_id)).first()
+    if station is None:
+        raise CPError(ResponseCode.STATION_NOT_IN_DATABASE)
+    if not may(db, realm, station.id, task):
+        raise CPError(ResponseCode.STATIONS_OUTSIDE_REALM)
+    return station

@@ -58,9 +58,11 @@ class SessionView:
 
 def as_plan(row: ChargingSession) -> SessionPlan:
     """The stored session as the meter's plan (the meter needs no vehicle: any will do)."""
+    points = None if row.profile is None else tuple((h, kw) for h, kw in row.profile)
     return SessionPlan(
         row.port_pk, row.start_time, row.energy_kwh, row.power_kw, row.flat_hours, row.taper_hours,
         row.end_time or row.start_time, VEHICLES[0], 0.0, 0.0, row.ended_by or "",
+        points, row.charging_end_time if points is not None else None,
     )  # fmt: skip
 
 

@@ -25,17 +25,21 @@ def resolve(fixture: str, seed: int | None) -> dict[str, Any]:
     return data
 
 
-def loaded_world(db: Session) -> tuple[str, str] | None:
-    """The (fixture, seed) the database holds, or None for an empty database."""
+# Bumped whenever a table changes: a database written by another schema is rebuilt.
+SCHEMA_VERSION = "2"
+
+
+def loaded_world(db: Session) -> tuple[str, str, str] | None:
+    """The (fixture, seed, schema version) the database holds, or None when empty."""
     meta = {row.key: row.value for row in db.scalars(select(WorldMeta))}
     if "fixture" not in meta:
         return None
-    return meta["fixture"], meta.get("seed", "None")
+    return meta["fixture"], meta.get("seed", "None"), meta.get("schema", "1")
 
 
 def is_loaded(db: Session, fixture: str, seed: int | None) -> bool:
-    """Whether the database already holds exactly this world."""
-    return loaded_world(db) == (fixture, str(seed))
+    """Whether the database already holds exactly this world, in this schema."""
+    return loaded_world(db) == (fixture, str(seed), SCHEMA_VERSION)
 
 
 def load_world(db: Session, fixture: str, seed: int | None, epoch: datetime) -> None:
@@ -46,4 +50,5 @@ def load_world(db: Session, fixture: str, seed: int | None, epoch: datetime) -> 
     db.add(WorldMeta(key="history_start", value=history.isoformat()))
     db.add(WorldMeta(key="fixture", value=fixture))
     db.add(WorldMeta(key="seed", value=str(seed)))
+    db.add(WorldMeta(key="schema", value=SCHEMA_VERSION))
     db.add(WorldMeta(key="epoch", value=epoch.isoformat()))

@@ -21,7 +21,9 @@ from mockcp.db.models import Port, Station
 from mockcp.db.people import Credential, DriverConnection
 from mockcp.rng import for_entity
 from mockcp.sim.alarms import station_day_alarms
+from mockcp.sim.capping import Wish
 from mockcp.sim.plan import PortSpec, SessionPlan, plan_day
+from mockcp.sim.shedding import PortCap, capped, caps_by_port, updates
 
 SITE_KINDS = {"public", "workplace", "fleet"}
 # No plan stays plugged in longer (charging <= ~31 h at 3.3 kW + idle <= 72 h): bounds the
@@ -89,6 +91,7 @@ def _plan(db: Session, root_seed: int, until: datetime) -> int:
     start = history_start(db)
     states = {s.port_pk: s for s in db.scalars(select(SimPortState))}
     drivers = _drivers_by_org(db)
+    caps = caps_by_port(db)
     rows: list[dict[str, object]] = []
     alarms: list[dict[str, object]] = []
     horizon: datetime | None = None
@@ -111,12 +114,17 @@ def _plan(db: Session, root_seed: int, until: datetime) -> int:
             if port.port_number == 1 and not station.offline:
                 alarms.extend(_alarms(root_seed, station, day, spec, start))
             for plan in [] if port.fault_reason else plan_day(root_seed, spec, day, state.free_at):
-                state.free_at = plan.end  # a faulted port is out of service: no sessions
-                if plan.start >= start:
-                    rows.append(
-                        _row(root_seed, plan, state.sessions, drivers.get(station.org_pk, []))
-                    )
-                    state.sessions += 1
+                # (a faulted port is out of service: no sessions)
+                if state.free_at is not None and plan.start < state.free_at:
+                    continue  # a capped session ran longer than planned: drive on
+                if plan.start < start:
+                    state.free_at = plan.end
+                    continue
+                row = _row(root_seed, plan, state.sessions, drivers.get(station.org_pk, []))
+                _cap(root_seed, row, caps.get(port.id))
+                rows.append(row)
+                state.sessions += 1
+                state.free_at = cast(datetime, row["end_time"])
             day += timedelta(days=1)
         state.planned_through = max(state.planned_through, last)
         end_of_day = _local_midnight_after(state.planned_through, spec)
@@ -208,6 +216,20 @@ def _update_port_status(db: Session, now: datetime) -> None:
     db.flush()
 
 
+def _cap(root_seed: int, row: dict[str, object], caps: list[PortCap] | None) -> None:
+    """Apply the port's caps (sheds, events) to a freshly planned session row."""
+    if not caps:
+        return
+    start, end = cast(datetime, row["start_time"]), cast(datetime, row["end_time"])
+    hours = [cast(float, row[key]) for key in ("power_kw", "flat_hours", "taper_hours")]
+    wish = Wish(start, hours[0], hours[1], hours[2], end)
+    result = capped(root_seed, cast(int, row["id"]), wish, caps)
+    if result.profile is None and result.opted_out_at is None:
+        return
+    soc = cast(tuple[float, float], (row["start_soc"], row["end_soc"]))
+    row.update(updates(result, cast(float, row["energy_kwh"]), *soc))
+
+
 def _drivers_by_org(db: Session) -> dict[int, list[tuple[int, int | None]]]:
     """org pk -> (driver pk, credential pk) of its approved drivers, in driver order."""
     cards = {
@@ -250,4 +272,8 @@ def _row(
         "power_kw": plan.power_kw,
         "flat_hours": plan.flat_hours,
         "taper_hours": plan.taper_hours,
+        "planned_end": None,
+        "profile": None,
+        "driver_opted_out": None,
+        "driver_opt_out_at": None,
     }

@@ -48,9 +48,14 @@ class SessionPlan:
     start_soc: float
     end_soc: float
     ended_by: str
+    # The power curve when caps changed it: (hours since plug-in, kW), linear in between.
+    points: tuple[tuple[float, float], ...] | None = None
+    capped_charge_end: datetime | None = None
 
     @property
     def charge_end(self) -> datetime:
+        if self.capped_charge_end is not None:
+            return self.capped_charge_end
         return self.start + timedelta(hours=self.flat_hours + self.taper_hours)
 
 

@@ -1,8 +1,4 @@
-"""Requests as real clients shape them (real-interface 1, 4) are all accepted.
-
-Operations not implemented yet prove acceptance by reaching their handler: the
-answer is the not-implemented Server fault, not a Client (parse/validation) fault.
-"""
+"""Requests as real clients shape them (real-interface 1, 4) are all accepted."""
 
 from __future__ import annotations
 
@@ -10,10 +6,7 @@ from werkzeug.test import Client
 
 from mockcp.domain.tenants import Tenant
 from mockcp.testing import MockChargePoint
-from tests.soap.envelopes import SOAP_PATH, TNS, fault_of, go_style, guide_style, parse
-
-NOT_IMPLEMENTED = "soapenv:Server"
-
+from tests.soap.envelopes import SOAP_PATH, TNS, go_style, guide_style, parse
 
 def post(
     mock: MockChargePoint, data: bytes, headers: dict[str, str] | None = None
@@ -27,8 +20,11 @@ def post(
 def test_guide_sample_shape_is_accepted(mock: MockChargePoint, tenant: Tenant) -> None:
     body = "<urn:getLoad><searchQuery><stationID>1:10001</stationID></searchQuery></urn:getLoad>"
     status, data = post(mock, guide_style(tenant.license_key, tenant.password, body))
-    assert status == 500
-    assert fault_of(data)[0] == NOT_IMPLEMENTED
+    assert status == 200
+    root = parse(data)
+    assert root.findtext(".//responseCode") == "100"
+    assert [e.text for e in root.iter("stationID")] == ["1:10001"]
+    assert [e.text for e in root.iter("portNumber")] == ["1", "2"]
 
 
 def test_go_encoding_xml_shape_without_soapaction_is_accepted(
@@ -43,7 +39,10 @@ def test_go_encoding_xml_shape_without_soapaction_is_accepted(
 def test_go_default_namespace_children_reach_handler(mock: MockChargePoint, tenant: Tenant) -> None:
     inner = "<searchQuery><sgID>1002</sgID></searchQuery>"
     status, data = post(mock, go_style(tenant.license_key, tenant.password, "getLoad", inner))
-    assert (status, fault_of(data)[0]) == (500, NOT_IMPLEMENTED)
+    assert status == 200
+    root = parse(data)
+    assert (root.findtext(".//sgID"), root.findtext(".//numStations")) == ("1002", "2")
+    assert root.findtext(".//groupName") == "Sunrise - Downtown Garage"
 
 
 def test_zeep_shape_with_qualified_children_and_xsi_type_is_accepted(
@@ -86,7 +85,14 @@ def test_empty_optional_non_string_elements_are_treated_as_absent(
         "</shedStation><timeInterval>0</timeInterval></shedQuery>"
     )
     status, data = post(mock, go_style(tenant.license_key, tenant.password, "shedLoad", inner))
-    assert (status, fault_of(data)[0]) == (500, NOT_IMPLEMENTED)
+    assert status == 200
+    root = parse(data)
+    assert root.findtext(".//responseCode") == "100"
+    assert (root.findtext(".//stationID"), root.findtext(".//percentShedPerStation")) == (
+        "1:10001",
+        "10",
+    )
+    assert root.find(".//sgID") is None and root.find(".//allowedLoadPerStation") is None
 
 
 def test_booleans_accept_true_false_one_zero(mock: MockChargePoint, tenant: Tenant) -> None:

@@ -26,6 +26,6 @@ def test_pending_operation_reference_client_gets_not_implemented_fault(
 
 def test_pending_operation_served_wsdl_client_gets_same_fault(client: zeep.Client) -> None:
     with pytest.raises(Fault) as raised:
-        client.service.getLoad(searchQuery={"stationID": "1:10001"})
+        client.service.getAlarms(searchQuery={})
     assert raised.value.code == "soapenv:Server"
-    assert "getLoad is not implemented yet" in raised.value.message
+    assert "getAlarms is not implemented yet" in raised.value.message

@@ -2,23 +2,51 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from spyne import ServiceBase
 
-from mockcp.soap.operations import pending
+from mockcp.domain import events, load, shed
+from mockcp.soap import mapping_load as m
+from mockcp.soap.mapping import OK
+from mockcp.soap.operations import operation
 from mockcp.soap.types import load as t
 
-LOAD = "issue 5: demand management"
+
+def _live(ctx: Any) -> tuple[Any, Any, int, Any]:
+    udc = ctx.udc
+    return udc.session(), udc.principal, udc.runtime.settings.root_seed, udc.clock.now()
 
 
 class LoadService(ServiceBase):  # type: ignore[misc]
     """shedLoad, clearShedState, getLoad, createLoadShedEvent, removeLoadShedEvent."""
 
-    shedLoad = pending("shedLoad", t.shedLoad, t.shedLoadResponse, LOAD)
-    clearShedState = pending("clearShedState", t.clearShedState, t.clearShedStateResponse, LOAD)
-    getLoad = pending("getLoad", t.getLoad, t.getLoadResponse, LOAD)
-    createLoadShedEvent = pending(
-        "createLoadShedEvent", t.createLoadShedEvent, t.createLoadShedEventResponse, LOAD
-    )
-    removeLoadShedEvent = pending(
-        "removeLoadShedEvent", t.removeLoadShedEvent, t.removeLoadShedEventResponse, LOAD
-    )
+    @operation(t.shedLoad, t.shedLoadResponse)
+    def shedLoad(ctx: Any, request: t.shedLoad) -> Any:
+        """Cap a group's, a station's or some ports' power from now (guide 5.1)."""
+        outcome = shed.shed_load(*_live(ctx), m.from_shed_query(request.shedQuery))
+        return m.to_shed_response(outcome)
+
+    @operation(t.clearShedState, t.clearShedStateResponse)
+    def clearShedState(ctx: Any, request: t.clearShedState) -> Any:
+        """End the shed of a group, a station or some of its ports now (guide 5.2)."""
+        outcome = shed.clear_shed(*_live(ctx), m.from_clear_query(request.shedQuery))
+        return m.to_clear_response(outcome)
+
+    @operation(t.getLoad, t.getLoadResponse)
+    def getLoad(ctx: Any, request: t.getLoad) -> Any:
+        """Present load and shed state of a station, a group or a session's station (5.3)."""
+        view = load.get_load(*_live(ctx), m.from_load_query(request.searchQuery))
+        return m.to_load_response(view)
+
+    @operation(t.createLoadShedEvent, t.createLoadShedEventResponse)
+    def createLoadShedEvent(ctx: Any, request: t.createLoadShedEvent) -> Any:
+        """Schedule a demand-response event on a station or group (guide 5.4)."""
+        event_id = events.create_event(*_live(ctx), m.from_event(request.shedEvent))
+        return t.createLoadShedEventResponse(**OK, eventId=event_id)
+
+    @operation(t.removeLoadShedEvent, t.removeLoadShedEventResponse)
+    def removeLoadShedEvent(ctx: Any, request: t.removeLoadShedEvent) -> Any:
+        """Remove a future event the caller created (guide 5.5)."""
+        events.remove_event(*_live(ctx), request.eventId)
+        return t.removeLoadShedEventResponse(**OK, response="Success")
