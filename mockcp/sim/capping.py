@@ -100,6 +100,8 @@ def segments(wish: Wish, caps: Sequence[CapWindow]) -> list[tuple[float, float, 
 def affects(wish: Wish, caps: Sequence[CapWindow]) -> bool:
     """Whether any cap below the plan's power overlaps the uncapped charging time."""
     end = wish.charge_end
+    if end <= wish.start:
+        return False  # a zero-energy session draws nothing to cap
     return any(
         cap.kw < wish.power_kw and cap.start < end and (cap.end is None or cap.end > wish.start)
         for cap in caps

@@ -8,6 +8,7 @@ from mockcp.domain.tenants import Tenant
 from mockcp.testing import MockChargePoint
 from tests.soap.envelopes import SOAP_PATH, TNS, go_style, guide_style, parse
 
+
 def post(
     mock: MockChargePoint, data: bytes, headers: dict[str, str] | None = None
 ) -> tuple[int, bytes]:
