@@ -63,17 +63,24 @@ class LoadView:
         return sum(s.kw for s in self.stations)
 
 
-def active_sheds(db: Session, station_pks: Iterable[int], now: datetime) -> dict[int, ShedState]:
-    """port pk -> its shed in force at ``now``; sheds that ran out are forgotten."""
-    pks = list(station_pks)
+def forget_ended(db: Session, station_pks: Iterable[int], now: datetime) -> None:
+    """Delete the sheds of these stations that ran out by ``now`` (they no longer count)."""
     db.execute(
         delete(ShedState).where(
-            ShedState.station_pk.in_(pks), ShedState.ends_at.is_not(None), ShedState.ends_at <= now
+            ShedState.station_pk.in_(list(station_pks)),
+            ShedState.ends_at.is_not(None),
+            ShedState.ends_at <= now,
         )
     )
+
+
+def active_sheds(db: Session, station_pks: Iterable[int], at: datetime) -> dict[int, ShedState]:
+    """port pk -> its shed in force at ``at``."""
+    pks = list(station_pks)
     states = {
         (s.station_pk, s.port_number): s
         for s in db.scalars(select(ShedState).where(ShedState.station_pk.in_(pks)))
+        if s.started_at <= at and (s.ends_at is None or s.ends_at > at)
     }
     ports = db.scalars(select(Port).where(Port.station_pk.in_(pks)))
     return {

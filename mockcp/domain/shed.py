@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from mockcp.codes import ResponseCode
 from mockcp.db.activity import PowerCap, ShedState
 from mockcp.db.models import GroupMember, Port, Station, StationGroup
-from mockcp.domain.load import active_sheds, station_loads
+from mockcp.domain.load import active_sheds, forget_ended, station_loads
 from mockcp.domain.principal import Principal
 from mockcp.domain.realm import Realm, may, realm_of, resolve_group, station_with_rights
 from mockcp.errors import CPError
@@ -125,6 +125,7 @@ def shed_load(
     targets = _targets(db, realm, request)
     mode = request.ports[0].amount.mode if request.ports else request.amount.mode
     _check_capabilities(targets, request, mode)
+    forget_ended(db, [s.id for s, _ in targets], now)
     sheds = active_sheds(db, [s.id for s, _ in targets], now)
     for station, _ports_of in targets:
         if any(sheds[p.id].mode != mode for p in station.ports if p.id in sheds):
@@ -280,6 +281,7 @@ def clear_shed(
         else:
             ports.extend(station.ports)
     materialize(db, root_seed, now)
+    forget_ended(db, {p.station_pk for p in ports}, now)
     sheds = active_sheds(db, {p.station_pk for p in ports}, now)
     cleared = [p for p in ports if p.id in sheds]
     for port in cleared:

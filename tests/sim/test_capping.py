@@ -1,0 +1,106 @@
+"""Capped power curves: the physics of sheds, checked as invariants (hypothesis)."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mockcp.sim.capping import PATIENCE, CapWindow, Wish, shape
+from mockcp.sim.meter import energy_at, power_at
+from mockcp.sim.plan import SessionPlan
+from mockcp.sim.plan import shape as flat_and_taper
+from mockcp.sim.profiles import VEHICLES
+
+T0 = datetime(2024, 3, 12, 18, 0, tzinfo=UTC)
+
+
+@st.composite
+def wishes(draw: st.DrawFn) -> Wish:
+    power = draw(st.sampled_from([3.3, 6.6, 7.2, 11.0, 50.0]))
+    energy = draw(st.floats(0.5, 60.0))
+    flat, taper = flat_and_taper(energy, power, power >= 50)
+    idle = timedelta(minutes=draw(st.integers(1, 600)))
+    charging = timedelta(seconds=math.ceil((flat + taper) * 3600))  # whole seconds, as planned
+    return Wish(T0, power, flat, taper, T0 + charging + idle)
+
+
+@st.composite
+def windows(draw: st.DrawFn) -> list[CapWindow]:
+    found = []
+    for _ in range(draw(st.integers(0, 3))):
+        start = T0 + timedelta(minutes=draw(st.integers(-60, 600)))
+        length = draw(st.one_of(st.none(), st.integers(1, 600)))
+        end = None if length is None else start + timedelta(minutes=length)
+        found.append(CapWindow(start, end, draw(st.sampled_from([0.0, 1.0, 2.5, 4.0, 100.0]))))
+    return found
+
+
+def as_plan(wish: Wish, caps: list[CapWindow]) -> tuple[SessionPlan, float]:
+    shaped = shape(wish, caps)
+    plan = SessionPlan(
+        0, wish.start, shaped.energy_kwh, wish.power_kw, wish.flat_hours, wish.taper_hours,
+        shaped.end, VEHICLES[0], 0.0, 0.0, "", shaped.points, shaped.charge_end,
+    )  # fmt: skip
+    return plan, shaped.energy_kwh
+
+
+def cap_at(caps: list[CapWindow], instant: datetime) -> float:
+    return min(
+        [c.kw for c in caps if c.start <= instant and (c.end is None or instant < c.end)],
+        default=float("inf"),
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(wishes(), windows(), st.lists(st.integers(0, 60 * 60), min_size=1, max_size=12))
+def test_power_never_exceeds_the_cap_or_the_car(
+    wish: Wish, caps: list[CapWindow], minutes: list[int]
+) -> None:
+    plan, _ = as_plan(wish, caps)
+    for m in minutes:
+        instant = T0 + timedelta(minutes=m)
+        drawn = power_at(plan, instant)
+        assert 0 <= drawn <= min(cap_at(caps, instant), wish.power_kw) + 1e-9
+
+
+@settings(max_examples=150, deadline=None)
+@given(wishes(), windows(), st.lists(st.integers(0, 60 * 60), min_size=2, max_size=12))
+def test_energy_is_monotone_bounded_and_never_ahead_of_the_uncapped_car(
+    wish: Wish, caps: list[CapWindow], minutes: list[int]
+) -> None:
+    plan, energy = as_plan(wish, caps)
+    free, _ = as_plan(wish, [])
+    assert energy <= wish.energy_kwh + 1e-9
+    assert plan.end >= min(wish.planned_end, plan.end)
+    assert plan.end <= max(wish.planned_end + PATIENCE, wish.planned_end)
+    previous = 0.0
+    for m in sorted(minutes):
+        instant = T0 + timedelta(minutes=m)
+        now = energy_at(plan, instant)
+        assert now >= previous - 1e-9
+        assert now <= energy_at(free, instant) + 1e-6
+        previous = now
+    assert energy_at(plan, plan.end) == energy
+
+
+@settings(max_examples=100, deadline=None)
+@given(wishes())
+def test_no_cap_or_a_cap_above_the_car_changes_nothing(wish: Wish) -> None:
+    above = [CapWindow(T0, None, wish.power_kw + 1)]
+    for caps in ([], above):
+        shaped = shape(wish, caps)
+        assert (shaped.energy_kwh, shaped.end) == (wish.energy_kwh, wish.planned_end)
+
+
+def test_a_cap_stretches_the_charge_to_deliver_the_same_energy() -> None:
+    flat, taper = flat_and_taper(14.4, 7.2, False)
+    wish = Wish(T0, 7.2, flat, taper, T0 + timedelta(hours=flat + taper, minutes=5))
+    half = shape(wish, [CapWindow(T0, T0 + timedelta(hours=1), 3.6)])
+    assert abs(half.energy_kwh - 14.4) < 1e-9
+    # an hour at half power costs half an hour more to deliver the same energy
+    assert half.charge_end - wish.charge_end == timedelta(minutes=30)
+    stalled = shape(wish, [CapWindow(T0, None, 0.0)])
+    assert stalled.energy_kwh == 0 and stalled.end == wish.planned_end + PATIENCE
