@@ -17,7 +17,7 @@ import zeep
 
 from mockcp.clock import ManualClock
 from mockcp.config import Settings
-from mockcp.realism_checks import REQUIRED, Check, Row, checks, ghg_rate
+from mockcp.realism_checks import REQUIRED, Check, Measured, Row, checks, ghg_rate
 from mockcp.testing import MockChargePoint
 
 START = datetime(2019, 9, 1, 6, 0, tzinfo=UTC)
@@ -67,11 +67,11 @@ def _minutes(text: str) -> float:
     return hours * 60 + minutes + seconds / 60
 
 
-def read_rows(client: zeep.Client, ports: dict[str, float]) -> Iterator[Any]:
+def read_rows(client: zeep.Client, **query: Any) -> Iterator[Any]:
     """Every finished session, through getChargingSessionData with startRecord paging."""
     start = 1
     while True:
-        reply = client.service.getChargingSessionData(searchQuery={"startRecord": start})
+        reply = client.service.getChargingSessionData(searchQuery={**query, "startRecord": start})
         if reply.responseCode != "100":
             return
         yield from (s for s in reply.ChargingSessionData if s.endTime is not None)
@@ -123,6 +123,45 @@ def interval_checks(
     return worst <= 0.001, ceiling_ok, f"{checked} sessions, worst error {worst:.6f} kWh"
 
 
+SHED_KW = 2.0
+
+
+def shed_check(client: zeep.Client, clock: ManualClock) -> tuple[bool, str]:
+    """Check 21: a 4-hour demand-response event on the whole fleet, read back afterwards.
+
+    Every 15-minute interval inside the event (before the driver opted out, if they did)
+    must peak at or under the event's kW; the opt-out share must stay within 0-25 %.
+    """
+    begins = START + timedelta(days=1, hours=10)  # Monday 16:00 UTC, 09:00 at the fleet
+    minutes = 240
+    ends = begins + timedelta(minutes=minutes)
+    reply = client.service.createLoadShedEvent(
+        shedEvent={"sgID": "9000", "eventStartTime": begins, "eventDuration": minutes,
+                   "allowedLoadPerPort": SHED_KW}
+    )  # fmt: skip
+    if reply.responseCode != "100":
+        return False, f"createLoadShedEvent answered {reply.responseCode}"
+    clock.set(ends + timedelta(days=4))
+    window = {"fromTimeStamp": begins - timedelta(days=1), "toTimeStamp": ends}
+    affected, opted, over = 0, 0, 0
+    for s in read_rows(client, **window):
+        if float(s.Energy) <= 0 or s.endTime <= begins:
+            continue
+        data = client.service.get15minChargingSessionData(sessionID=s.sessionID).fifteenminData
+        edges = [p.stationTime for p in data[1:]] + [s.endTime]
+        stop = min(ends, s.driverOptOutTimestamp or ends)
+        inside = [p for p, end in zip(data, edges, strict=True)
+                  if p.stationTime >= begins and end <= stop]  # fmt: skip
+        if not inside and not s.driverOptedOut:
+            continue
+        affected += 1
+        opted += bool(s.driverOptedOut)
+        over += sum(1 for p in inside if p.peakPower > SHED_KW + 1e-6)
+    share = opted / affected if affected else 0.0
+    ok = affected > 0 and over == 0 and share <= 0.25
+    return ok, f"{affected} sessions, {over} over, {share:.0%} opted out"
+
+
 def write_csv(path: Path, rows: list[Row], sessions: list[Any]) -> None:
     """The sessions in ChargePoint's native export columns (the ``paloalto`` dialect)."""
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -137,7 +176,7 @@ def write_csv(path: Path, rows: list[Row], sessions: list[Any]) -> None:
             ])  # fmt: skip
 
 
-def simulate(sessions: int, seed: int) -> tuple[list[Row], list[Any], tuple[bool, bool, str]]:
+def simulate(sessions: int, seed: int) -> tuple[list[Row], list[Any], Measured]:
     """Simulate the fleet until it holds ``sessions`` finished sessions; read them over SOAP."""
     data = fleet_fixture(sessions)
     ports = {s["station_id"]: max(p["power_kw"] for p in s["ports"]) for s in data["stations"]}
@@ -145,11 +184,13 @@ def simulate(sessions: int, seed: int) -> tuple[list[Row], list[Any], tuple[bool
         fixture = Path(folder) / "realism.yaml"
         fixture.write_text(yaml.safe_dump(data), encoding="utf-8")
         settings = Settings(database_url="sqlite://", fixture=str(fixture), root_seed=seed)
-        with MockChargePoint(settings, ManualClock(START)) as mock:
+        clock = ManualClock(START)
+        with MockChargePoint(settings, clock) as mock:
             client = mock.client()
-            found = list(read_rows(client, ports))
+            found = list(read_rows(client))
             rows = [as_row(s, ports[s.stationID]) for s in found]
-            return rows, found, interval_checks(client, found, ports)
+            measured = Measured(*interval_checks(client, found, ports), *shed_check(client, clock))
+            return rows, found, measured
 
 
 def report(found: list[Check]) -> tuple[str, bool]:
@@ -169,10 +210,10 @@ def report(found: list[Check]) -> tuple[str, bool]:
 def run(sessions: int, seed: int, csv_path: Path | None, targets_path: Path | None) -> int:
     """``mockcp realism``: print the checks; 0 when the run passes, 1 when it does not."""
     targets = load_targets(targets_path)
-    rows, found, intervals = simulate(sessions, seed)
+    rows, found, measured = simulate(sessions, seed)
     if csv_path is not None:
         write_csv(csv_path, rows, found)
-    text, ok = report(checks(rows, targets, intervals))
+    text, ok = report(checks(rows, targets, measured))
     print(f"{len(rows)} simulated sessions (seed {seed}) read through getChargingSessionData")
     print(text)
     return 0 if ok else 1

@@ -119,6 +119,17 @@ def _band(number: int, name: str, target: str, value: float, band: tuple[float, 
 
 
 @dataclass(frozen=True)
+class Measured:
+    """What only the SOAP side can measure: checks 19, 20 (15-minute data) and 21 (sheds)."""
+
+    consistent: bool
+    ceiling: bool
+    detail: str
+    shed_ok: bool | None = None
+    shed_detail: str = "not run"
+
+
+@dataclass(frozen=True, slots=True)
 class Sample:
     """What the checks share: the rows and the values several checks use."""
 
@@ -279,7 +290,7 @@ def export_checks(s: Sample) -> list[Check]:
     ]
 
 
-def fleet_checks(s: Sample) -> list[Check]:
+def fleet_checks(s: Sample, measured: Measured) -> list[Check]:
     load = fleet_load(s.rows)
     mean = statistics.fmean(load) if load else 0.0
     ratio = max(load) / mean if mean else 0.0
@@ -287,18 +298,22 @@ def fleet_checks(s: Sample) -> list[Check]:
     heavy = sum(n for _, n in users.most_common(max(1, len(users) // 10)))
     concentration = heavy / sum(users.values()) if users else 0.0
     return [
-        Check(21, "shed compliance", "needs demand response", "not run", None),
+        Check(
+            21,
+            "shed compliance (port kW <= cap unless opted out)",
+            "exact; opt-out share 0-25 %",
+            measured.shed_detail,
+            measured.shed_ok,
+        ),
         _band(22, "fleet 15-minute load peak / mean", "~6; 3-10", ratio, (3, 10)),
         _band(23, "top 10 % of users' session share", ">= 0.40", concentration, (0.40, 1.0)),
     ]
 
 
-def checks(
-    rows: Sequence[Row], targets: dict[str, Any], intervals: tuple[bool, bool, str]
-) -> list[Check]:
-    """Every check of domain.md 7 on ``rows``; ``intervals`` is the outcome of 19 and 20."""
+def checks(rows: Sequence[Row], targets: dict[str, Any], measured: Measured) -> list[Check]:
+    """Every check of domain.md 7 on ``rows``, with what was measured over SOAP."""
     sample = Sample(rows, targets)
-    consistent, ceiling, detail = intervals
+    consistent, ceiling, detail = measured.consistent, measured.ceiling, measured.detail
     meter = [
         Check(19, "15-minute interval consistency", "exact (+/-0.001 kWh)", detail, consistent),
         Check(
@@ -310,7 +325,7 @@ def checks(
         ),
     ]
     found = [*energy_checks(sample), *power_and_time_checks(sample), *shape_checks(sample)]
-    found += [*export_checks(sample), *meter, *fleet_checks(sample)]
+    found += [*export_checks(sample), *meter, *fleet_checks(sample, measured)]
     return sorted(found, key=lambda check: check.number)
 
 

@@ -111,8 +111,8 @@ def _peak(plan: SessionPlan, edge: datetime, nxt: datetime) -> float:
         return peak  # uncapped power never rises within a session
     lo, hi = _hours(plan, edge), _hours(plan, nxt)
     for index, (h, kw) in enumerate(plan.points):
-        if lo <= h < hi:
-            peak = max(peak, kw)
+        if lo < h < hi:
+            peak = max(peak, kw)  # (at ``lo`` itself the power is the right value: done above)
         elif h == hi and index > 0 and plan.points[index - 1][0] < hi:
             peak = max(peak, kw)  # the left limit at the interval's end
     return peak

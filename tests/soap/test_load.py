@@ -128,6 +128,7 @@ def test_fifteen_minute_data_and_energy_show_the_cut(
     by_start = {row.stationTime.strftime("%H:%M"): row for row in data.fifteenminData}
     assert by_start["18:45"].rollingPowerAvg == pytest.approx(7.2)
     assert by_start["19:00"].rollingPowerAvg == pytest.approx(3.0)
+    assert by_start["19:00"].peakPower == pytest.approx(3.0)  # the cut starts with the interval
     assert by_start["19:15"].peakPower == pytest.approx(3.0)
     assert by_start["19:30"].rollingPowerAvg == pytest.approx(7.2)
     sessions = client.service.getChargingSessionData(searchQuery={"sessionID": SESSION})
