@@ -10,6 +10,8 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 import zeep
@@ -95,3 +97,20 @@ def test_postgres_gunicorn_workers_serve_the_documented_command(pg_url: str) -> 
     finally:
         process.terminate()
         process.communicate(timeout=20)
+
+
+def test_postgres_a_shed_made_through_one_app_caps_the_load_read_through_another(
+    pg_url: str,
+) -> None:
+    settings = Settings(database_url=pg_url, fixture="minimal")
+    at = START + timedelta(hours=2)  # 1:10002 draws 7.2 kW
+    with (
+        MockChargePoint(settings, ManualClock(at)) as first,
+        MockChargePoint(settings, ManualClock(at)) as second,
+    ):
+        query = {"shedStation": {"stationID": "1:10002", "percentShedPerStation": 30},
+                 "timeInterval": 0}  # fmt: skip
+        assert first.client().service.shedLoad(shedQuery=query).Success == 1
+        reply = second.client().service.getLoad(searchQuery={"stationID": "1:10002"})
+        port = reply.stationData[0].Port[0]
+        assert (port.portLoad, port.shedState, port.percentShed) == (Decimal("5.040"), 1, 30)

@@ -142,6 +142,11 @@ def normalise(element: etree._Element, cls: type[ComplexModelBase]) -> None:
             del element.attrib[name]
     flat = cls.get_flat_type_info(cls)
     for child in list(element):
+        member = flat.get(etree.QName(child).localname)
+        repeatable = member is not None and issubclass(member, ComplexModelBase)
+        if repeatable and member.Attributes.max_occurs > 1:
+            _split_repeats(child, member)
+    for child in list(element):
         local = etree.QName(child).localname
         child.tag = local
         member = flat.get(local)
@@ -156,6 +161,28 @@ def normalise(element: etree._Element, cls: type[ComplexModelBase]) -> None:
             normalise(child, member)
         else:
             _normalise_simple(element, child, member)
+
+
+def _split_repeats(element: etree._Element, cls: type[ComplexModelBase]) -> None:
+    """One array item holding its single value several times becomes several items.
+
+    KIN's Go client sends ``<Port><portNumber>1</portNumber><portNumber>2</portNumber></Port>``
+    for two ports (real-interface 4.3); each value is moved into a copy of its own.
+    """
+    flat = cls.get_flat_type_info(cls)
+    names = [etree.QName(child).localname for child in element]
+    if len(names) < 2 or len(set(names)) != 1 or names[0] not in flat:
+        return
+    if flat[names[0]].Attributes.max_occurs != 1:
+        return
+    parent = element.getparent()
+    if parent is None:
+        return
+    at = parent.index(element)
+    for offset, extra in enumerate(list(element)[1:], start=1):
+        copy = etree.Element(element.tag)
+        copy.append(extra)
+        parent.insert(at + offset, copy)
 
 
 def _is_blank(element: etree._Element) -> bool:

@@ -12,11 +12,12 @@ from typing import Any
 
 import pytest
 import zeep
+from zeep.wsse.username import UsernameToken
 
 from mockcp.clock import ManualClock
 from mockcp.codes import ResponseCode
-from mockcp.testing import MockChargePoint
-from tests.conftest import START
+from mockcp.testing import BINDING, MockChargePoint
+from tests.conftest import REFERENCE_WSDL, START, require_shared
 
 CHARGING = START + timedelta(hours=2)  # 19:00: 1:10002 draws 7.2 kW
 SESSION = 100300009
@@ -305,3 +306,53 @@ def test_clear_and_get_load_codes(client: zeep.Client, mock: MockChargePoint) ->
         ),
         ResponseCode.INVALID_PORT_COUNT,
     )
+
+
+@pytest.mark.server
+def test_shed_over_real_http_with_the_reference_wsdl(
+    mock: MockChargePoint, clock: ManualClock
+) -> None:
+    tenant = mock.tenants()[SUNRISE]
+    clock.set(CHARGING)
+    with mock.serve() as base:
+        client = zeep.Client(
+            str(require_shared(REFERENCE_WSDL)),
+            wsse=UsernameToken(tenant.license_key, tenant.password),
+        )
+        service = client.create_service(BINDING, f"{base}/webservices/chargepoint/services/5.1")
+        query = {"shedStation": {"stationID": "1:10002", "percentShedPerStation": 30},
+                 "timeInterval": 15}  # fmt: skip
+        assert service.shedLoad(shedQuery=query).Success == 1
+        port = service.getLoad(searchQuery={"stationID": "1:10002"}).stationData[0].Port[0]
+        assert (port.portLoad, port.percentShed) == (Decimal("5.040"), 30)
+        cleared = service.clearShedState(shedQuery={"shedStation": {"stationID": "1:10002"}})
+        assert (cleared.responseCode, cleared.Success) == ("100", 1)
+
+
+def test_go_clients_several_port_numbers_in_one_port_clear_each(
+    mock: MockChargePoint, clock: ManualClock
+) -> None:
+    """KIN's Go client puts several ``portNumber`` inside one ``Port`` (real-interface 4.3)."""
+    from werkzeug.test import Client
+
+    from tests.soap.envelopes import SOAP_PATH, go_style, parse
+
+    tenant = mock.tenants()[SUNRISE]
+    client = mock.client(tenant)
+    clock.set(CHARGING)
+    client.service.shedLoad(
+        shedQuery={"shedStation": {"stationID": "1:10001", "percentShedPerStation": 10},
+                   "timeInterval": 0}
+    )  # fmt: skip
+    inner = (
+        "<shedQuery><shedStation><stationID>1:10001</stationID><Ports><Port>"
+        "<portNumber>1</portNumber><portNumber>2</portNumber></Port></Ports>"
+        "</shedStation></shedQuery>"
+    )
+    reply = Client(mock.wsgi).post(
+        SOAP_PATH, data=go_style(tenant.license_key, tenant.password, "clearShedState", inner),
+        headers={"Content-Type": "text/xml"},
+    )  # fmt: skip
+    assert reply.status_code == 200
+    assert parse(reply.get_data()).findtext(".//Success") == "1"
+    assert [p.shedState for p in _ports(client, "1:10001")] == [0, 0]
