@@ -7,6 +7,7 @@ order, paged by ``domain.paging``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -54,18 +55,9 @@ def search_stations(
         materialize(db, *live)
     realm = realm_of(db, principal)
     check_references(db, realm, validate_ids(query), public)
-    gazetteer = db.scalars(_stations()).all()  # every station: locates addresses too
-    stations = [s for s in gazetteer if (s.is_public if public else s.id in realm.station_pks)]
-    orgs = {org.id: org for org in db.scalars(select(Organization))}
-    groups = {
-        g.id: g for g in db.scalars(select(StationGroup)) if public or g.id in realm.group_ids
-    }
-    memberships: dict[int, set[int]] = {}
-    for member in db.scalars(select(GroupMember)):
-        if member.group_id in groups:
-            memberships.setdefault(member.station_pk, set()).add(member.group_id)
-    predicates = station_filters(query, orgs, memberships, groups, gazetteer)
-    matched = [s for s in stations if all(p(s) for p in predicates)]
+    index = station_index(db, realm, public)
+    matched = index.matching(query, realm, public)
+    orgs, groups, memberships = index.orgs, index.groups, index.memberships
     if not matched:
         raise CPError(ResponseCode.NO_STATION_FOUND)
     cut = page_of(matched, page)
@@ -74,6 +66,41 @@ def search_stations(
     pricing = _pricing(db, [s.id for _, s in cut.rows])
     rows = tuple((number, _view(s, orgs, groups, memberships, pricing)) for number, s in cut.rows)
     return Page(rows, cut.more)
+
+
+@dataclass(frozen=True, slots=True)
+class StationIndex:
+    """Every station (it locates addresses too) with owners and the groups a caller sees."""
+
+    gazetteer: Sequence[Station]
+    orgs: dict[int, Organization]
+    groups: dict[int, StationGroup]
+    memberships: dict[int, set[int]]
+
+    def matching(self, query: StationQuery, realm: Realm, public: bool = False) -> list[Station]:
+        """The realm's (or the public) stations that pass every filter of ``query``."""
+        predicates = station_filters(
+            query, self.orgs, self.memberships, self.groups, self.gazetteer
+        )
+        return [
+            s
+            for s in self.gazetteer
+            if (s.is_public if public else s.id in realm.station_pks)
+            and all(p(s) for p in predicates)
+        ]
+
+
+def station_index(db: Session, realm: Realm, public: bool = False) -> StationIndex:
+    gazetteer = db.scalars(_stations()).all()
+    orgs = {org.id: org for org in db.scalars(select(Organization))}
+    groups = {
+        g.id: g for g in db.scalars(select(StationGroup)) if public or g.id in realm.group_ids
+    }
+    memberships: dict[int, set[int]] = {}
+    for member in db.scalars(select(GroupMember)):
+        if member.group_id in groups:
+            memberships.setdefault(member.station_pk, set()).add(member.group_id)
+    return StationIndex(gazetteer, orgs, groups, memberships)
 
 
 def _stations() -> Select[Station]:

@@ -6,19 +6,36 @@ from typing import Any
 
 from spyne import ServiceBase
 
-from mockcp.domain import sessions, transactions
+from mockcp.domain import alarms, sessions, transactions
+from mockcp.soap import mapping_alarms as a
 from mockcp.soap import mapping_sessions as m
-from mockcp.soap.operations import operation, pending
+from mockcp.soap.mapping import OK
+from mockcp.soap.operations import operation
 from mockcp.soap.types import sessions as t
-
-ALARMS = "issue 6: alarms, drivers and fleets"
 
 
 class SessionService(ServiceBase):  # type: ignore[misc]
     """getAlarms, clearAlarms, getChargingSessionData, get15min..., getTransactionData."""
 
-    getAlarms = pending("getAlarms", t.getAlarms, t.getAlarmsResponse, ALARMS)
-    clearAlarms = pending("clearAlarms", t.clearAlarms, t.clearAlarmsResponse, ALARMS)
+    @operation(t.getAlarms, t.getAlarmsResponse)
+    def getAlarms(ctx: Any, request: t.getAlarms) -> Any:
+        """Current alarms of the caller's stations, 100 a page (guide 8.1)."""
+        q, udc = request.searchQuery, ctx.udc
+        page = alarms.alarms(
+            udc.session(), udc.principal, udc.runtime.settings.root_seed, udc.clock.now(),
+            a.from_alarm_search(q), q.startRecord,
+        )  # fmt: skip
+        return a.to_alarms_response(page)
+
+    @operation(t.clearAlarms, t.clearAlarmsResponse)
+    def clearAlarms(ctx: Any, request: t.clearAlarms) -> Any:
+        """Move matching current alarms to history with the clear reason (guide 8.2)."""
+        q, udc = request.searchQuery, ctx.udc
+        alarms.clear_alarms(
+            udc.session(), udc.principal, udc.runtime.settings.root_seed, udc.clock.now(),
+            (q.orgID, q.organizationName), a.from_alarm_search(q), q.clearReason,
+        )  # fmt: skip
+        return t.clearAlarmsResponse(**OK)
 
     @operation(t.getChargingSessionData, t.getChargingSessionDataResponse)
     def getChargingSessionData(ctx: Any, request: t.getChargingSessionData) -> Any:
