@@ -84,3 +84,20 @@ def test_getCPNInstances_http_response_has_real_envelope_shape(mock: MockChargeP
     expires = stamp.findtext("{*}Expires")
     assert created == "2024-03-12T17:00:00.000Z"
     assert expires == "2024-03-12T17:05:00.000Z"
+
+
+@pytest.mark.parametrize(
+    ("operation", "args"),
+    [
+        ("registerFeeds", {"Events": {"feedEventName": ["station_charging_session_start"]},
+                           "searchQuery": {"stationID": "1:10001"}}),
+        ("updateFeed", {"subscriptionID": "42", "Refresh": True}),
+    ],
+)  # fmt: skip
+def test_removed_push_framework_answers_188(
+    reference_client: zeep.Client, operation: str, args: dict[str, object]
+) -> None:
+    """Guide 11: the push framework was removed; its operations say so with 188."""
+    reply = getattr(reference_client.service, operation)(**args)
+    assert (reply.responseCode, reply.responseText) == ("188", "Operation not found")
+    assert getattr(reply, "subscriptionID", None) is None

@@ -6,14 +6,14 @@ from typing import Any
 
 from spyne import ServiceBase, rpc
 
+from mockcp.codes import ResponseCode
 from mockcp.domain import groups, orgs, rights
+from mockcp.errors import CPError
 from mockcp.soap import mapping_groups as m
 from mockcp.soap import mapping_rights as mr
 from mockcp.soap.mapping import to_ocpninstances
-from mockcp.soap.operations import operation, pending
+from mockcp.soap.operations import operation
 from mockcp.soap.types import orgs as t
-
-FEEDS = "issue 6: alarms, drivers and fleets (removed push framework)"
 
 
 class OrgService(ServiceBase):  # type: ignore[misc]
@@ -68,5 +68,12 @@ class OrgService(ServiceBase):  # type: ignore[misc]
         )
         return m.to_rights_profile_response(tasks)
 
-    registerFeeds = pending("registerFeeds", t.registerFeeds, t.registerFeedsResponse, FEEDS)
-    updateFeed = pending("updateFeed", t.updateFeed, t.updateFeedResponse, FEEDS)
+    @operation(t.registerFeeds, t.registerFeedsResponse)
+    def registerFeeds(ctx: Any, request: t.registerFeeds) -> Any:
+        """The push framework was removed (guide 11): 188, and no subscription."""
+        raise CPError(ResponseCode.OPERATION_NOT_FOUND)
+
+    @operation(t.updateFeed, t.updateFeedResponse)
+    def updateFeed(ctx: Any, request: t.updateFeed) -> Any:
+        """The push framework was removed (guide 11): 188."""
+        raise CPError(ResponseCode.OPERATION_NOT_FOUND)
