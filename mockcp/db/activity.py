@@ -41,6 +41,7 @@ class ChargingSession(Base):
     # as [hours since plug-in, kW] corners (power_kw/flat/taper keep the car's wish).
     planned_end: Mapped[datetime | None]
     profile: Mapped[list[list[float]] | None] = mapped_column(JSON)
+    settled: Mapped[bool] = mapped_column(default=False)  # ended by an operation: not re-run
 
 
 class SimPortState(Base):

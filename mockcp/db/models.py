@@ -141,6 +141,8 @@ class Station(Base):
     panel_sharing: Mapped[bool] = mapped_column(default=False)
     power_share: Mapped[bool] = mapped_column(default=False)
     waitlist_enabled: Mapped[bool] = mapped_column(default=False)
+    waitlist_mode: Mapped[str] = mapped_column(String(4), default="I")  # Waitlist policy I/II
+    waitlist_timeout_min: Mapped[int] = mapped_column(default=15)
     max_station_kw: Mapped[float]
     ports: Mapped[list[Port]] = relationship(order_by="Port.port_number")
 

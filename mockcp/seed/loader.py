@@ -88,7 +88,7 @@ def load(db: Session, data: dict[str, Any], epoch: datetime) -> None:
         fields = {k: v for k, v in row.items() if k != "station"}
         db.add(PricingRule(station_pk=_get(stations, row["station"]).id, **fields))
     for row in data.get("drivers", []):
-        _driver(db, row, orgs, epoch)
+        _driver(db, row, orgs, epoch, stations)
     for row in data.get("fleets", []):
         _fleet(db, row, orgs, epoch)
     db.flush()
@@ -152,9 +152,15 @@ def _station(
 
 
 def _driver(
-    db: Session, row: dict[str, Any], orgs: dict[str, Organization], epoch: datetime
+    db: Session,
+    row: dict[str, Any],
+    orgs: dict[str, Organization],
+    epoch: datetime,
+    stations: dict[str, Station],
 ) -> None:
+    home = row.get("home_station")
     driver = Driver(
+        home_station_pk=_get(stations, home).id if home else None,
         user_id=row["user_id"],
         first_name=row["first_name"],
         last_name=row["last_name"],

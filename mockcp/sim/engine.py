@@ -276,4 +276,5 @@ def _row(
         "profile": None,
         "driver_opted_out": None,
         "driver_opt_out_at": None,
+        "settled": False,
     }

@@ -127,6 +127,9 @@ def reshape_ports(db: Session, root_seed: int, port_pks: Iterable[int], now: dat
             if last_end is not None and row.start_time > now and row.start_time < last_end:
                 db.delete(row)  # the port is still busy: this driver drives on
                 continue
+            if row.settled:
+                last_end = row.end_time
+                continue
             apply(row, capped(root_seed, row.id, wish_of(row), caps.get(port_pk, [])))
             last_end = row.end_time
         state = db.get(SimPortState, port_pk)

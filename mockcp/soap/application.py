@@ -20,7 +20,8 @@ from spyne.server.wsgi import WsgiApplication
 from mockcp.errors import AuthError, CPError
 from mockcp.soap import security
 from mockcp.soap.context import JournalRecord, RequestContext, Runtime
-from mockcp.soap.operations.fleets import DriverService, FleetService
+from mockcp.soap.operations.drivers import DriverService
+from mockcp.soap.operations.fleets import FleetService
 from mockcp.soap.operations.load import LoadService
 from mockcp.soap.operations.orgs import OrgService
 from mockcp.soap.operations.sessions import SessionService
@@ -94,7 +95,13 @@ class ChargePointApplication(Application):  # type: ignore[misc]
             if request.db is not None:
                 request.db.close()
             self.runtime.journal.append(
-                JournalRecord(operation, request.principal.org_id, request.clock.now(), code)
+                JournalRecord(
+                    operation,
+                    request.principal.org_id,
+                    request.clock.now(),
+                    code,
+                    dict(request.details),
+                )  # fmt: skip
             )
 
 

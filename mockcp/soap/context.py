@@ -21,6 +21,7 @@ class JournalRecord:
     org_id: str | None
     at: datetime
     response_code: str | None
+    details: dict[str, str] = field(default_factory=dict)  # what an operation records
 
 
 @dataclass(slots=True)
@@ -40,6 +41,7 @@ class RequestContext:
     runtime: Runtime
     principal: Principal
     db: Session | None = None
+    details: dict[str, str] = field(default_factory=dict)
 
     @property
     def clock(self) -> Clock:

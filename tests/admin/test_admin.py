@@ -58,6 +58,7 @@ def test_journal_records_soap_calls(mock: MockChargePoint, client: zeep.Client) 
             "org_id": "1:ORG00001",
             "at": "2024-03-12 17:00:00+00:00",
             "response_code": "100",
+            "details": {},
         }
     ]
 

@@ -26,6 +26,6 @@ def test_pending_operation_reference_client_gets_not_implemented_fault(
 
 def test_pending_operation_served_wsdl_client_gets_same_fault(client: zeep.Client) -> None:
     with pytest.raises(Fault) as raised:
-        client.service.getUsers(searchQuery={})
+        client.service.getFleetVehicles(searchQuery={})
     assert raised.value.code == "soapenv:Server"
-    assert "getUsers is not implemented yet" in raised.value.message
+    assert "getFleetVehicles is not implemented yet" in raised.value.message

@@ -1,4 +1,4 @@
-"""Driver and Fleet Management operations (guide 9, 10)."""
+"""Fleet Management operations (guide 10)."""
 
 from __future__ import annotations
 
@@ -6,21 +6,8 @@ from spyne import ServiceBase
 
 from mockcp.soap.operations import pending
 from mockcp.soap.types import fleets as f
-from mockcp.soap.types import users as u
 
 PEOPLE = "issue 6: alarms, drivers and fleets"
-
-
-class DriverService(ServiceBase):  # type: ignore[misc]
-    """getUsers, updateUserStatus, setWaitlistDone."""
-
-    getUsers = pending("getUsers", u.getUsers, u.getUsersResponse, PEOPLE)
-    updateUserStatus = pending(
-        "updateUserStatus", u.updateUserStatus, u.updateUserStatusResponse, PEOPLE
-    )
-    setWaitlistDone = pending(
-        "setWaitlistDone", u.setWaitlistDone, u.setWaitlistDoneResponse, PEOPLE
-    )
 
 
 class FleetService(ServiceBase):  # type: ignore[misc]

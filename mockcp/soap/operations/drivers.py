@@ -1,0 +1,48 @@
+"""Driver Management operations (guide 9)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spyne import ServiceBase
+
+from mockcp.domain import users, waitlist
+from mockcp.soap import mapping_users as m
+from mockcp.soap.mapping import OK
+from mockcp.soap.operations import operation
+from mockcp.soap.types import users as u
+
+
+class DriverService(ServiceBase):  # type: ignore[misc]
+    """getUsers, updateUserStatus, setWaitlistDone."""
+
+    @operation(u.getUsers, u.getUsersResponse)
+    def getUsers(ctx: Any, request: u.getUsers) -> Any:
+        """The caller's connected and managed drivers, 500 a page (guide 9.1)."""
+        q, udc = request.searchQuery, ctx.udc
+        page = users.users(
+            udc.session(), udc.principal, m.from_user_search(q), q.startRecord, q.numUsers
+        )
+        return m.to_users_response(page)
+
+    @operation(u.updateUserStatus, u.updateUserStatusResponse)
+    def updateUserStatus(ctx: Any, request: u.updateUserStatus) -> Any:
+        """Approve, reject or remove a connection or management-realm membership (9.2)."""
+        udc = ctx.udc
+        udc.details["customText"] = request.customText or ""
+        users.update_status(
+            udc.session(), udc.principal, udc.clock.now(), request.userID,
+            str(request.associationType), str(request.Status),
+        )  # fmt: skip
+        return u.updateUserStatusResponse(**OK)
+
+    @operation(u.setWaitlistDone, u.setWaitlistDoneResponse)
+    def setWaitlistDone(ctx: Any, request: u.setWaitlistDone) -> Any:
+        """Tell a waitlisted driver their session is done (guide 9.3)."""
+        udc = ctx.udc
+        notice = waitlist.waitlist_done(
+            udc.session(), udc.principal, udc.runtime.settings.root_seed, udc.clock.now(),
+            (request.stationID, request.portID, request.userID), request.customMessageText,
+        )  # fmt: skip
+        udc.details.update(mode=notice.mode, message=notice.message)
+        return u.setWaitlistDoneResponse(**OK)
