@@ -72,3 +72,31 @@ def test_demand_response_scenario(path: Path) -> None:
     later = datetime.max.replace(tzinfo=begins.tzinfo)
     after, free_after = group_kw(shed, ends, later), group_kw(free, ends, later)
     assert max(after) >= expect["after_share_of_uncapped_peak_at_least"] * max(free_after)
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*depot*.yaml")), ids=str)
+def test_depot_scenario(path: Path) -> None:
+    scenario = yaml.safe_load(path.read_text(encoding="utf-8"))
+    clock = ManualClock(_at(scenario["clock"]))
+    settings = Settings(database_url="sqlite://", **scenario["world"])
+    with MockChargePoint(settings, clock) as mock:
+        tenant = next(t for t in mock.tenants() if t.org_id == scenario["tenant"])
+        service = mock.client(tenant).service
+        night_start = _at(scenario["checks"][0]["at"])
+        for check in scenario["checks"]:
+            clock.set(_at(check["at"]))
+            reply = service.getFleetVehicles(searchQuery={"fleetName": "Fleet 1"})
+            assert reply.responseCode == "100", reply.responseText
+            statuses = {v.fleetVehicleID: v.vehicleChargingStatus for v in reply.fleetVehicle}
+            assert len(statuses) == 4
+            assert set(statuses.values()) == {check["all"]}, (check["at"], statuses)
+        clock.set(_at(scenario["usage_after"]))
+        usage = service.getFleetUsageData(searchQuery={"fromTimeStamp": night_start})
+        assert usage.responseCode == "100", usage.responseText
+        rows = list(usage.fleetUsageData)
+        assert len({r.fleetVehicleID for r in rows}) == 4
+        for row in rows:
+            session = service.getChargingSessionData(
+                searchQuery={"sessionID": row.transactionID - 7_000_000_000}
+            ).ChargingSessionData[0]
+            assert session.Energy == row.Energy and row.Energy > 0

@@ -54,6 +54,7 @@ class WorldBuilder:
         self.seed = root_seed
         self.params = params
         self._fakers: dict[str, Faker] = {}
+        self.depots: dict[int, int] = {}  # org index -> the group of its first depot site
         self.world: dict[str, Any] = {
             "cpn_instances": CPN_INSTANCES,
             "rights_profiles": PROFILES,
@@ -119,7 +120,7 @@ class WorldBuilder:
             self._site(index, spec, org_id, name, top, site)
         for number in range(1, self.params["drivers_per_org"] + 1):
             self._driver(index, spec, org_id, number)
-        self._fleet(index, spec, org_id, top + 1)
+        self._fleet(index, spec, org_id, self.depots.get(index))
 
     def _site(
         self,
@@ -135,6 +136,8 @@ class WorldBuilder:
         metro = METROS[spec["metros"][(site - 1) % len(spec["metros"])]]
         kind = rng.choice(SITE_KINDS)
         group_id = top + site
+        if kind == "DEPOT":
+            self.depots.setdefault(index, group_id)
         self.world["groups"].append(
             {
                 "id": group_id,
@@ -276,7 +279,7 @@ class WorldBuilder:
             }
         )
 
-    def _fleet(self, index: int, spec: dict[str, Any], org_id: str, depot: int) -> None:
+    def _fleet(self, index: int, spec: dict[str, Any], org_id: str, depot: int | None) -> None:
         rng = for_entity(self.seed, "fleet", index)
         vehicles = []
         for number in range(1, self.params["vehicles_per_fleet"] + 1):

@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session
 
 from mockcp.clock import utc
 from mockcp.db.activity import Alarm, ChargingSession, SimPortState, WorldMeta
-from mockcp.db.models import Port, Station
-from mockcp.db.people import Credential, DriverConnection
+from mockcp.db.models import GroupMember, Port, Station
+from mockcp.db.people import Credential, DriverConnection, Fleet, FleetVehicle
 from mockcp.rng import for_entity
 from mockcp.sim.alarms import station_day_alarms
 from mockcp.sim.capping import Wish
+from mockcp.sim.fleet import FleetCar, plan_fleet_day
 from mockcp.sim.plan import PortSpec, SessionPlan, plan_day
 from mockcp.sim.shedding import PortCap, capped, caps_by_port, updates
 
@@ -92,6 +93,7 @@ def _plan(db: Session, root_seed: int, until: datetime) -> int:
     states = {s.port_pk: s for s in db.scalars(select(SimPortState))}
     drivers = _drivers_by_org(db)
     caps = caps_by_port(db)
+    depot = depot_cars(db)
     rows: list[dict[str, object]] = []
     alarms: list[dict[str, object]] = []
     horizon: datetime | None = None
@@ -113,7 +115,15 @@ def _plan(db: Session, root_seed: int, until: datetime) -> int:
         while day <= last:
             if port.port_number == 1 and not station.offline:
                 alarms.extend(_alarms(root_seed, station, day, spec, start))
-            for plan in [] if port.fault_reason else plan_day(root_seed, spec, day, state.free_at):
+            car = depot.get(port.id)
+            planned = (
+                []
+                if port.fault_reason
+                else plan_fleet_day(root_seed, spec, day, state.free_at, car)
+                if car is not None
+                else plan_day(root_seed, spec, day, state.free_at)
+            )
+            for plan in planned:
                 # (a faulted port is out of service: no sessions)
                 if state.free_at is not None and plan.start < state.free_at:
                     continue  # a capped session ran longer than planned: drive on
@@ -121,6 +131,8 @@ def _plan(db: Session, root_seed: int, until: datetime) -> int:
                     state.free_at = plan.end
                     continue
                 row = _row(root_seed, plan, state.sessions, drivers.get(station.org_pk, []))
+                if car is not None:  # a fleet vehicle starts with its own card
+                    row.update(driver_pk=None, credential_pk=car.card_pk, vehicle_pk=car.pk)
                 _cap(root_seed, row, caps.get(port.id))
                 rows.append(row)
                 state.sessions += 1
@@ -230,6 +242,31 @@ def _cap(root_seed: int, row: dict[str, object], caps: list[PortCap] | None) -> 
     row.update(updates(result, cast(float, row["energy_kwh"]), *soc))
 
 
+def depot_cars(db: Session) -> dict[int, FleetCar]:
+    """port pk -> the fleet vehicle that charges there: vehicles and depot ports in ID order."""
+    cards: dict[int, int] = {}
+    for card in db.scalars(select(Credential).where(Credential.vehicle_pk.is_not(None))):
+        cards.setdefault(card.vehicle_pk or 0, card.id)
+    found: dict[int, FleetCar] = {}
+    for fleet in db.scalars(select(Fleet).where(Fleet.depot_group_id.is_not(None))):
+        ports = db.scalars(
+            select(Port)
+            .join(GroupMember, GroupMember.station_pk == Port.station_pk)
+            .where(GroupMember.group_id == fleet.depot_group_id)
+            .order_by(Port.level == "DC", Port.station_pk, Port.port_number)
+        ).all()  # AC ports first: fleet vehicles charge overnight on their on-board charger
+        vehicles = db.scalars(
+            select(FleetVehicle)
+            .where(FleetVehicle.fleet_pk == fleet.id, ~FleetVehicle.deleted)
+            .order_by(FleetVehicle.id)
+        ).all()
+        for port, v in zip(ports, vehicles, strict=False):
+            found[port.id] = FleetCar(
+                v.id, v.make, v.model, v.year, v.battery_kwh, v.onboard_charger_kw, cards.get(v.id)
+            )
+    return found
+
+
 def _drivers_by_org(db: Session) -> dict[int, list[tuple[int, int | None]]]:
     """org pk -> (driver pk, credential pk) of its approved drivers, in driver order."""
     cards = {
@@ -277,4 +314,5 @@ def _row(
         "driver_opted_out": None,
         "driver_opt_out_at": None,
         "settled": False,
+        "vehicle_pk": None,
     }

@@ -2,29 +2,66 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from spyne import ServiceBase
 
-from mockcp.soap.operations import pending
+from mockcp.domain import fleet_usage, fleets
+from mockcp.soap import mapping_fleets as m
+from mockcp.soap.mapping import OK
+from mockcp.soap.operations import operation
 from mockcp.soap.types import fleets as f
-
-PEOPLE = "issue 6: alarms, drivers and fleets"
 
 
 class FleetService(ServiceBase):  # type: ignore[misc]
     """getFleetVehicles, addFleetVehicle, updateFleetVehicle, deleteFleetVehicle, usage."""
 
-    getFleetVehicles = pending(
-        "getFleetVehicles", f.getFleetVehicles, f.getFleetVehiclesResponse, PEOPLE
-    )
-    addFleetVehicle = pending(
-        "addFleetVehicle", f.addFleetVehicle, f.addFleetVehicleResponse, PEOPLE
-    )
-    updateFleetVehicle = pending(
-        "updateFleetVehicle", f.updateFleetVehicle, f.updateFleetVehicleResponse, PEOPLE
-    )
-    deleteFleetVehicle = pending(
-        "deleteFleetVehicle", f.deleteFleetVehicle, f.deleteFleetVehicleResponse, PEOPLE
-    )
-    getFleetUsageData = pending(
-        "getFleetUsageData", f.getFleetUsageData, f.getFleetUsageDataResponse, PEOPLE
-    )
+    @operation(f.getFleetVehicles, f.getFleetVehiclesResponse)
+    def getFleetVehicles(ctx: Any, request: f.getFleetVehicles) -> Any:
+        """The caller's fleet vehicles with their live charging status (guide 10.4)."""
+        q, udc = request.searchQuery, ctx.udc
+        db, now = udc.session(), udc.clock.now()
+        statuses = fleet_usage.charging_statuses(db, udc.runtime.settings.root_seed, now)
+        page = fleets.search_vehicles(
+            db, udc.principal, statuses, m.from_vehicle_search(q), (q.startRecord, q.numRecords)
+        )
+        return m.to_vehicles_response(page)
+
+    @operation(f.addFleetVehicle, f.addFleetVehicleResponse)
+    def addFleetVehicle(ctx: Any, request: f.addFleetVehicle) -> Any:
+        """Add a vehicle to one of the caller's fleets (guide 10.1)."""
+        udc = ctx.udc
+        external = fleets.add_vehicle(
+            udc.session(), udc.principal, udc.clock.now(), m.from_vehicle_data(request.vehicle)
+        )
+        return f.addFleetVehicleResponse(**OK, fleetVehicleID=[external])
+
+    @operation(f.updateFleetVehicle, f.updateFleetVehicleResponse)
+    def updateFleetVehicle(ctx: Any, request: f.updateFleetVehicle) -> Any:
+        """Change only the elements sent (guide 10.3)."""
+        udc, sent = ctx.udc, request.vehicle
+        db = udc.session()
+        vehicle = fleets.update_vehicle(
+            db, udc.principal, udc.clock.now(), sent.fleetVehicleID, m.from_vehicle_data(sent)
+        )
+        cards = fleets.cards_of(db, [vehicle.id]).get(vehicle.id, [])
+        fleet = fleets.fleet_name(db, vehicle)
+        return m.to_update_response(fleets.external_id(db, vehicle), vehicle, cards, fleet)
+
+    @operation(f.deleteFleetVehicle, f.deleteFleetVehicleResponse)
+    def deleteFleetVehicle(ctx: Any, request: f.deleteFleetVehicle) -> Any:
+        """Delete a vehicle of the caller's fleets (guide 10.2)."""
+        udc = ctx.udc
+        fleets.delete_vehicle(udc.session(), udc.principal, udc.clock.now(), request.fleetVehicleID)
+        return f.deleteFleetVehicleResponse(**OK)
+
+    @operation(f.getFleetUsageData, f.getFleetUsageDataResponse)
+    def getFleetUsageData(ctx: Any, request: f.getFleetUsageData) -> Any:
+        """Sessions of the caller's fleet vehicles on any station, 100 a page (guide 10.5)."""
+        q, udc = request.searchQuery, ctx.udc
+        live = (udc.runtime.settings.root_seed, udc.clock.now())
+        page = fleet_usage.fleet_usage(
+            udc.session(), udc.principal, live, m.from_usage_search(q),
+            (q.startRecord, q.numRecords),
+        )  # fmt: skip
+        return m.to_usage_response(page)
