@@ -31,8 +31,9 @@ def test_realism_required_checks_pass_and_18_of_23(simulated: tuple[list, list, 
     failed = [c for c in found if c.number in REQUIRED and not c.passed]
     assert failed == []
     assert sum(1 for c in found if c.passed) >= 18
-    shed = next(c for c in found if c.number == 21)
-    assert shed.passed, shed.value
+    for number in (21, 23):  # shed compliance; regulars take most sessions
+        check = next(c for c in found if c.number == number)
+        assert check.passed, (number, check.value)
     text, ok = report(found)
     assert ok and "checks pass; required 1, 6, 7, 8, 13, 16, 19, 20: all pass" in text
 

@@ -19,7 +19,7 @@ from mockcp.clock import utc
 from mockcp.db.activity import Alarm, ChargingSession, SimPortState, WorldMeta
 from mockcp.db.models import GroupMember, Port, Station
 from mockcp.db.people import Credential, DriverConnection, Fleet, FleetVehicle
-from mockcp.rng import for_entity
+from mockcp.rng import Random, for_entity
 from mockcp.sim.alarms import station_day_alarms
 from mockcp.sim.capping import Wish
 from mockcp.sim.fleet import FleetCar, plan_fleet_day
@@ -267,6 +267,18 @@ def depot_cars(db: Session) -> dict[int, FleetCar]:
     return found
 
 
+def _regular(rng: Random, drivers: list[tuple[int, int | None]]) -> tuple[int, int | None]:
+    """A driver drawn with Zipf weights (1/rank): a few regulars take most sessions, as
+    campus data shows (domain.md 7, check 23); rank is the org's driver order."""
+    weights = ZIPF.get(len(drivers))
+    if weights is None:
+        weights = ZIPF.setdefault(len(drivers), [1 / (rank + 1) for rank in range(len(drivers))])
+    return rng.choices(drivers, weights=weights)[0]
+
+
+ZIPF: dict[int, list[float]] = {}
+
+
 def _drivers_by_org(db: Session) -> dict[int, list[tuple[int, int | None]]]:
     """org pk -> (driver pk, credential pk) of its approved drivers, in driver order."""
     cards = {
@@ -287,7 +299,7 @@ def _row(
     sid = session_id(plan.port_pk, sequence)
     rng = for_entity(root_seed, "session-driver", sid)
     driver, card = (
-        drivers[rng.randrange(len(drivers))] if drivers and rng.random() < 0.6 else (None, None)
+        _regular(rng, drivers) if drivers and rng.random() < 0.6 else (None, None)
     )
     vehicle = plan.vehicle
     return {
