@@ -127,6 +127,7 @@ class PowerCap(Base):
     ends_at: Mapped[datetime | None]
     cap_kw: Mapped[float]
     event_pk: Mapped[int | None] = mapped_column(ForeignKey("load_shed_event.id"))
+    kind: Mapped[str] = mapped_column(String(8), default="shed")  # shed | event | share
 
 
 class LoadShedEvent(Base):

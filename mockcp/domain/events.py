@@ -96,6 +96,7 @@ def create_event(
                 ends_at=ends,
                 cap_kw=cap,
                 event_pk=event.id,
+                kind="event",
             )  # fmt: skip
         )
     db.flush()

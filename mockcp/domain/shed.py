@@ -175,7 +175,7 @@ def _cap(amount: Amount, baseline: float, share: int) -> float:
 
 def _end_windows(db: Session, port_pks: list[int], now: datetime) -> None:
     """End the shed windows (not events') of the ports at ``now``; the past stays."""
-    shed = PowerCap.event_pk.is_(None) & PowerCap.port_pk.in_(port_pks)
+    shed = (PowerCap.kind == "shed") & PowerCap.port_pk.in_(port_pks)
     db.execute(delete(PowerCap).where(shed, PowerCap.starts_at >= now))
     db.execute(
         update(PowerCap)

@@ -24,6 +24,7 @@ from mockcp.sim.alarms import station_day_alarms
 from mockcp.sim.capping import Wish
 from mockcp.sim.fleet import FleetCar, plan_fleet_day
 from mockcp.sim.plan import PortSpec, SessionPlan, plan_day
+from mockcp.sim.sharing import share_power
 from mockcp.sim.shedding import PortCap, capped, caps_by_port, updates
 
 SITE_KINDS = {"public", "workplace", "fleet"}
@@ -94,6 +95,7 @@ def _plan(db: Session, root_seed: int, until: datetime) -> int:
     drivers = _drivers_by_org(db)
     caps = caps_by_port(db)
     depot = depot_cars(db)
+    shared: dict[int, datetime] = {}  # Power Share station -> its first new session start
     rows: list[dict[str, object]] = []
     alarms: list[dict[str, object]] = []
     horizon: datetime | None = None
@@ -135,6 +137,9 @@ def _plan(db: Session, root_seed: int, until: datetime) -> int:
                     row.update(driver_pk=None, credential_pk=car.card_pk, vehicle_pk=car.pk)
                 _cap(root_seed, row, caps.get(port.id))
                 rows.append(row)
+                if station.power_share:
+                    first = shared.get(station.id, plan.start)
+                    shared[station.id] = min(first, plan.start)
                 state.sessions += 1
                 state.free_at = cast(datetime, row["end_time"])
             day += timedelta(days=1)
@@ -145,6 +150,8 @@ def _plan(db: Session, root_seed: int, until: datetime) -> int:
         db.execute(insert(cast(Table, ChargingSession.__table__)), rows)
     if alarms:
         db.execute(insert(cast(Table, Alarm.__table__)), alarms)
+    for station_pk, since in sorted(shared.items()):
+        share_power(db, root_seed, [station_pk], since)
     if horizon is not None:
         meta = {
             m.key: m for m in db.scalars(select(WorldMeta).where(WorldMeta.key == "planned_until"))
@@ -253,8 +260,8 @@ def depot_cars(db: Session) -> dict[int, FleetCar]:
             select(Port)
             .join(GroupMember, GroupMember.station_pk == Port.station_pk)
             .where(GroupMember.group_id == fleet.depot_group_id)
-            .order_by(Port.level == "DC", Port.station_pk, Port.port_number)
-        ).all()  # AC ports first: fleet vehicles charge overnight on their on-board charger
+            .order_by(Port.level == "DC", Port.port_number, Port.station_pk)
+        ).all()  # AC first, one vehicle a station before doubling up (shared circuits)
         vehicles = db.scalars(
             select(FleetVehicle)
             .where(FleetVehicle.fleet_pk == fleet.id, ~FleetVehicle.deleted)
@@ -298,9 +305,7 @@ def _row(
 ) -> dict[str, object]:
     sid = session_id(plan.port_pk, sequence)
     rng = for_entity(root_seed, "session-driver", sid)
-    driver, card = (
-        _regular(rng, drivers) if drivers and rng.random() < 0.6 else (None, None)
-    )
+    driver, card = _regular(rng, drivers) if drivers and rng.random() < 0.6 else (None, None)
     vehicle = plan.vehicle
     return {
         "id": sid,

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from mockcp.db.activity import ChargingSession, LoadShedEvent, PowerCap, SimPortState, WorldMeta
 from mockcp.rng import for_entity
-from mockcp.sim.capping import CapWindow, Wish, affects, shape
+from mockcp.sim.capping import PATIENCE, CapWindow, Wish, affects, shape
 
 OPT_OUT_SHARE = 0.1  # FIDELITY: an assumption (domain.md 7 check 21 allows 0-25 %)
 
@@ -64,8 +64,11 @@ class Capped:
 def capped(root_seed: int, session_id: int, wish: Wish, caps: Sequence[PortCap]) -> Capped:
     """What the session does under ``caps`` (its uncapped self when none bites)."""
     windows, opted_out_at = [], None
+    latest = wish.planned_end + PATIENCE
     for cap in caps:
         window = cap.window
+        if window.start >= latest or (window.end is not None and window.end <= wish.start):
+            continue  # outside anything this session could do
         if cap.opt_out_event is not None and affects(wish, [window]):
             rng = for_entity(root_seed, "opt-out", session_id, cap.opt_out_event)
             if rng.random() < OPT_OUT_SHARE:
@@ -107,9 +110,10 @@ def updates(
 
 
 def apply(row: ChargingSession, result: Capped) -> None:
-    """Store ``result`` on ``row``."""
+    """Store ``result`` on ``row`` (only what changed: unchanged rows stay clean)."""
     for key, value in updates(result, row.energy_kwh, row.start_soc, row.end_soc).items():
-        setattr(row, key, value)
+        if getattr(row, key) != value:
+            setattr(row, key, value)
 
 
 def reshape_ports(db: Session, root_seed: int, port_pks: Iterable[int], now: datetime) -> None:
@@ -130,7 +134,10 @@ def reshape_ports(db: Session, root_seed: int, port_pks: Iterable[int], now: dat
             if row.settled:
                 last_end = row.end_time
                 continue
-            apply(row, capped(root_seed, row.id, wish_of(row), caps.get(port_pk, [])))
+            result = capped(root_seed, row.id, wish_of(row), caps.get(port_pk, []))
+            untouched = row.profile is None and row.driver_opted_out is None
+            if not (untouched and result.profile is None and result.opted_out_at is None):
+                apply(row, result)  # (an uncapped session that stays uncapped is left alone)
             last_end = row.end_time
         state = db.get(SimPortState, port_pk)
         if state is not None and last_end is not None:
