@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mockcp.db.models import Base
@@ -14,6 +14,8 @@ class ChargingSession(Base):
     """A charging session on one port; ``end_time`` None while it is active."""
 
     __tablename__ = "charging_session"
+    # Session pages are cut in (start_time, id) order (domain.sessions): one index range.
+    __table_args__ = (Index("ix_charging_session_start_id", "start_time", "id"),)
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     port_pk: Mapped[int] = mapped_column(ForeignKey("port.id"), index=True)
     driver_pk: Mapped[int | None] = mapped_column(ForeignKey("driver.id"))
