@@ -19,6 +19,7 @@ from mockcp.sim.profiles import ENDED_BY, SITES, VEHICLES, SiteProfile, VehicleC
 TAPER_FLOOR = 0.3  # power at the very end of a taper, as a share of the flat power
 AC_TAPER_HOURS = 25 / 60
 DC_TAPER_SHARE = 0.4
+DC_KNEE_SOC = 0.5  # DC holds its power to about 50 % state of charge, then tapers (domain.md 4.3)
 MAX_AC_KWH = 100.0
 
 
@@ -99,12 +100,25 @@ def _idle_hours(rng: Random, site: SiteProfile) -> float:
     return (2 + extra * 58) / 60
 
 
-def shape(energy: float, power: float, dc: bool) -> tuple[float, float]:
-    """(flat hours, taper hours) that deliver ``energy`` at ``power`` with the end taper."""
+def shape(
+    energy: float, power: float, dc: bool, soc: tuple[float, float] | None = None
+) -> tuple[float, float]:
+    """(flat hours, taper hours) that deliver ``energy`` at ``power`` with the end taper.
+
+    AC tapers over its last ~25 minutes. DC, given ``soc`` = (state of charge at plug-in,
+    battery kWh), holds its power up to ``DC_KNEE_SOC`` and tapers from there (a car that
+    arrives above the knee tapers from the start); without it, over its last 40 % of energy.
+    """
     if energy <= 0 or power <= 0:
         return 0.0, 0.0
     full_taper_kwh = power * AC_TAPER_HOURS * (1 + TAPER_FLOOR) / 2
-    taper_kwh = energy * DC_TAPER_SHARE if dc else min(energy * 0.5, full_taper_kwh)
+    if dc and soc is not None:
+        flat_kwh = min(energy, max(0.0, (DC_KNEE_SOC - soc[0]) * soc[1]))
+        taper_kwh = max(energy - flat_kwh, min(energy, 0.05 * soc[1]))
+    elif dc:
+        taper_kwh = energy * DC_TAPER_SHARE
+    else:
+        taper_kwh = min(energy * 0.5, full_taper_kwh)
     taper_hours = 2 * taper_kwh / (power * (1 + TAPER_FLOOR))
     return (energy - taper_kwh) / power, taper_hours
 
@@ -118,7 +132,7 @@ def plan_session(rng: Random, port: PortSpec, start: datetime) -> SessionPlan:
     soc_start = round(0.1 + 0.4 * rng.random(), 3)
     ended_by = _weighted(rng, ENDED_BY)
     power = min(port.kw, vehicle.dc_kw if port.dc else vehicle.ac_kw)
-    flat, taper = shape(energy, power, port.dc)
+    flat, taper = shape(energy, power, port.dc, (soc_start, vehicle.battery_kwh))
     if energy == 0:
         idle = (1 + 9 * rng.random()) / 60
     end = start + timedelta(seconds=math.ceil((flat + taper + idle) * 3600))  # whole seconds

@@ -104,3 +104,15 @@ def test_a_cap_stretches_the_charge_to_deliver_the_same_energy() -> None:
     assert half.charge_end - wish.charge_end == timedelta(minutes=30)
     stalled = shape(wish, [CapWindow(T0, None, 0.0)])
     assert stalled.energy_kwh == 0 and stalled.end == wish.planned_end + PATIENCE
+
+
+def test_dc_holds_its_power_to_the_knee_then_tapers() -> None:
+    from mockcp.sim.plan import DC_KNEE_SOC
+
+    power, battery, soc = 50.0, 60.0, 0.2
+    energy = 0.5 * battery  # 20 % -> 70 %
+    flat, taper = flat_and_taper(energy, power, True, (soc, battery))
+    assert abs(power * flat - (DC_KNEE_SOC - soc) * battery) < 1e-9  # full power to the knee
+    assert abs(power * flat + power * taper * 1.3 / 2 - energy) < 1e-9  # then the taper
+    # a car that arrives above the knee tapers from the start
+    assert flat_and_taper(10.0, power, True, (0.6, battery))[0] == 0.0
