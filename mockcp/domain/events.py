@@ -22,7 +22,7 @@ from mockcp.db.models import Station
 from mockcp.domain.load import station_loads
 from mockcp.domain.principal import Principal
 from mockcp.domain.realm import realm_of, station_with_rights
-from mockcp.domain.shed import MANAGE_LOAD, Amount, group_stations
+from mockcp.domain.shed import MANAGE_LOAD, Amount, cap_for, group_stations
 from mockcp.errors import CPError
 from mockcp.sim.engine import materialize
 from mockcp.sim.shedding import reshape_ports
@@ -86,9 +86,7 @@ def create_event(
     ends = request.starts_at + timedelta(minutes=request.minutes)
     ports = [p for s in stations for p in s.ports]
     for port in ports:
-        cap = amount.allowed
-        if cap is None:
-            cap = round(expected.get(port.id, 0.0) * (1 - (amount.percent or 0) / 100), 6)
+        cap = cap_for(amount, expected.get(port.id, 0.0))
         db.add(
             PowerCap(
                 port_pk=port.id,

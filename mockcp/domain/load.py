@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from mockcp.codes import ResponseCode
 from mockcp.db.activity import ChargingSession, PowerCap, ShedState
-from mockcp.db.models import GroupMember, Port, Station, StationGroup
+from mockcp.db.models import Port, Station, StationGroup
 from mockcp.db.people import Credential, Driver
 from mockcp.domain.principal import Principal
-from mockcp.domain.realm import check_station_id, realm_of
+from mockcp.domain.realm import check_station_id, members_of, realm_of
 from mockcp.domain.sessions import as_plan
 from mockcp.errors import CPError
 from mockcp.sim.engine import materialize
@@ -193,13 +193,7 @@ def get_load(
             raise CPError(ResponseCode.NO_DATA_FOUND)
         if group.id not in realm.group_ids:
             raise CPError(ResponseCode.OWN_STATION_GROUP_ONLY)
-        members = db.scalars(
-            select(Station)
-            .join(GroupMember, GroupMember.station_pk == Station.id)
-            .where(GroupMember.group_id == group.id)
-            .order_by(Station.id)
-        ).all()
-        stations = _narrow(stations, members)
+        stations = _narrow(stations, members_of(db, group.id))
     if query.station_id:
         station_id = check_station_id(query.station_id)
         station = db.scalars(select(Station).where(Station.station_id == station_id)).first()

@@ -151,3 +151,15 @@ def station_with_rights(db: Session, realm: Realm, station_id: str, task: str) -
     if not may(db, realm, station.id, task):
         raise CPError(ResponseCode.STATIONS_OUTSIDE_REALM)
     return station
+
+
+def members_of(db: Session, group_id: int) -> list[Station]:
+    """The stations of a custom group, in station order."""
+    return list(
+        db.scalars(
+            select(Station)
+            .join(GroupMember, GroupMember.station_pk == Station.id)
+            .where(GroupMember.group_id == group_id)
+            .order_by(Station.id)
+        )
+    )

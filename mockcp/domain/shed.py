@@ -16,15 +16,22 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from mockcp.codes import ResponseCode
 from mockcp.db.activity import PowerCap, ShedState
-from mockcp.db.models import GroupMember, Port, Station, StationGroup
+from mockcp.db.models import Port, Station, StationGroup
 from mockcp.domain.load import active_sheds, forget_ended, station_loads
 from mockcp.domain.principal import Principal
-from mockcp.domain.realm import Realm, may, realm_of, resolve_group, station_with_rights
+from mockcp.domain.realm import (
+    Realm,
+    may,
+    members_of,
+    realm_of,
+    resolve_group,
+    station_with_rights,
+)
 from mockcp.errors import CPError
 from mockcp.sim.engine import materialize
 from mockcp.sim.shedding import reshape_ports
@@ -141,7 +148,7 @@ def shed_load(
         for port, amount in ports:
             previous = sheds.get(port.id)
             baseline = previous.baseline_kw if previous is not None else loads.get(port.id, 0.0)
-            cap = _cap(amount, baseline or 0.0, len(station.ports) if scope != "port" else 1)
+            cap = cap_for(amount, baseline or 0.0, len(station.ports) if scope != "port" else 1)
             db.merge(
                 ShedState(
                     station_pk=station.id,
@@ -167,7 +174,9 @@ def shed_load(
     return ShedOutcome(None, request.station_id, None, _trimmed(request.ports))
 
 
-def _cap(amount: Amount, baseline: float, share: int) -> float:
+def cap_for(amount: Amount, baseline: float, share: int = 1) -> float:
+    """The kW ceiling of one port: the absolute value split ``share`` ways, or the
+    percentage taken off the port's baseline (0 kW when it drew nothing)."""
     if amount.allowed is not None:
         return round(amount.allowed / share, 6)
     return round(baseline * (1 - (amount.percent or 0) / 100), 6)
@@ -193,17 +202,12 @@ def group_stations(db: Session, realm: Realm, sg_id: int) -> tuple[StationGroup,
     Raises: 121/129/125 the group; 122 no station in it; 131 a station without the right.
     """
     group = resolve_group(db, realm, sg_id)
-    stations = db.scalars(
-        select(Station)
-        .join(GroupMember, GroupMember.station_pk == Station.id)
-        .where(GroupMember.group_id == group.id)
-        .order_by(Station.id)
-    ).all()
+    stations = members_of(db, group.id)
     if not stations:
         raise CPError(ResponseCode.NO_STATION_IN_GROUP)
     if not all(may(db, realm, s.id, MANAGE_LOAD) for s in stations):
         raise CPError(ResponseCode.STATIONS_OUTSIDE_REALM)
-    return group, list(stations)
+    return group, stations
 
 
 def _targets(db: Session, realm: Realm, request: ShedRequest) -> list[Target]:
