@@ -158,3 +158,10 @@ def buckets_between(start: datetime, end: datetime) -> Iterator[datetime]:
     while current < end:
         yield current
         current += BUCKET
+
+
+def offset_minutes(text: str) -> int:
+    """A UTC offset such as ``-07:00`` in minutes (-420)."""
+    hours, _, minutes = text.partition(":")
+    sign = -1 if hours.strip().startswith("-") else 1
+    return sign * (abs(int(hours)) * 60 + int(minutes or 0))

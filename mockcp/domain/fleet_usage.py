@@ -21,7 +21,7 @@ from mockcp.db.people import Credential, Fleet, FleetVehicle
 from mockcp.domain.paging import Page, PageRequest, page_of
 from mockcp.domain.principal import Principal
 from mockcp.domain.sessions import as_plan
-from mockcp.domain.transactions import ID_OFFSET, REPORT_DELAY, fee
+from mockcp.domain.transactions import ID_OFFSET, REPORT_DELAY, REPORTED, fee, reported
 from mockcp.errors import CPError
 from mockcp.sim.engine import LONGEST_SESSION, materialize
 from mockcp.sim.meter import energy_at, power_at
@@ -85,7 +85,7 @@ class UsageView:
 
     @property
     def transaction_time(self) -> datetime:
-        return (self.session.end_time or self.session.start_time) + REPORT_DELAY
+        return reported(self.session) + REPORT_DELAY
 
 
 def _text_of(view: UsageView, attr: str) -> str:
@@ -145,7 +145,7 @@ def fleet_usage(
         .join(Port, ChargingSession.port_pk == Port.id)
         .join(Station, Port.station_pk == Station.id)
         .outerjoin(Credential, ChargingSession.credential_pk == Credential.id)
-        .where(Fleet.org_pk == principal.org_pk, ChargingSession.end_time <= now - REPORT_DELAY)
+        .where(Fleet.org_pk == principal.org_pk, now - REPORT_DELAY >= REPORTED)
         .order_by(ChargingSession.start_time, ChargingSession.id)
     ).all()
     orgs = {o.id: o for o in db.scalars(select(Organization))}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from mockcp.codes import ResponseCode
@@ -75,6 +75,8 @@ def _view(
 ) -> SessionView:
     plan = as_plan(row)
     end = row.end_time if row.end_time is not None and row.end_time <= now else None
+    if end is not None and row.reported_at is not None and row.reported_at > now:
+        end = None  # ended while its station was unreachable: the cloud does not know yet
     upto = min(now, plan.end)
     charging = (min(upto, plan.charge_end) - row.start_time).total_seconds()
     return SessionView(
@@ -156,8 +158,10 @@ def _time_window(statement, search: SessionSearch, now: datetime):  # type: igno
         statement = statement.where(ChargingSession.start_time >= search.from_time)
     if search.to_time is not None:
         statement = statement.where(ChargingSession.start_time < search.to_time)
-    if search.active_only:
-        statement = statement.where(ChargingSession.end_time > now)
+    if search.active_only:  # (not yet reported is still in progress for the cloud)
+        statement = statement.where(
+            or_(ChargingSession.end_time > now, ChargingSession.reported_at > now)
+        )
     return statement
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, false, func, select
 from sqlalchemy.orm import Session
 
 from mockcp.codes import ResponseCode
@@ -34,6 +34,14 @@ VAT = {"EUR": 0.21}
 USD_RATE = {"USD": 1.0, "EUR": 1.08, "CAD": 0.74, "AUD": 0.66}
 REPORT_DELAY = timedelta(seconds=7)
 ID_OFFSET = 7_000_000_000  # transactionID = sessionID + ID_OFFSET
+# When a finished session reached the cloud: its end, or later if its station was unreachable.
+REPORTED = func.coalesce(ChargingSession.reported_at, ChargingSession.end_time)
+
+
+def reported(session: ChargingSession) -> datetime:
+    return session.reported_at or session.end_time or session.start_time
+
+
 Rows = Select[ChargingSession, Station, Port, Organization]
 
 
@@ -176,13 +184,12 @@ def _statement(q: TransactionQuery, stations: list[int], now: datetime) -> Rows:
         .join(Port, ChargingSession.port_pk == Port.id)
         .join(Station, Port.station_pk == Station.id)
         .join(Organization, Station.org_pk == Organization.id)
-        .where(Station.id.in_(stations), ChargingSession.end_time <= now - REPORT_DELAY)
-        .order_by(ChargingSession.end_time, ChargingSession.id)
+        .where(Station.id.in_(stations), now - REPORT_DELAY >= REPORTED)
+        .order_by(REPORTED, ChargingSession.id)
     )
     if q.from_time is not None and q.to_time is not None:
         statement = statement.where(
-            ChargingSession.end_time >= q.from_time - REPORT_DELAY,
-            ChargingSession.end_time <= q.to_time - REPORT_DELAY,
+            q.from_time - REPORT_DELAY <= REPORTED, q.to_time - REPORT_DELAY >= REPORTED
         )
     if q.transaction_id is not None:
         statement = statement.where(ChargingSession.id == q.transaction_id - ID_OFFSET)
@@ -196,7 +203,7 @@ def _view(
     vat = VAT.get(st.currency_code, 0.0)
     digits = f"{for_entity(root_seed, 'card', s.id).randrange(10_000):04d}"
     return TransactionView(
-        s.id + ID_OFFSET, s, st, p, o, rule, (s.end_time or s.start_time) + REPORT_DELAY,
+        s.id + ID_OFFSET, s, st, p, o, rule, reported(s) + REPORT_DELAY,
         gross, round(gross * SERVICE_FEE_SHARE, 2), round(gross - gross / (1 + vat), 2), digits,
     )  # fmt: skip
 

@@ -42,6 +42,7 @@ def station_day_alarms(
     if draws[0] < DROP_PER_DAY:
         down = _moment(draws[1], day, offset_minutes)
         back = down + timedelta(minutes=5 + rng.lognormvariate(math.log(40), 1.0))
+        back = back.replace(microsecond=0)  # stations report whole seconds
         alarms += [
             AlarmPlan(station_pk, None, "Unreachable", down),
             AlarmPlan(station_pk, None, "Reachable", back),
@@ -54,7 +55,7 @@ def station_day_alarms(
                 station_pk,
                 None,
                 "Bootup Due to POWER ON",
-                off + timedelta(minutes=2 + 20 * rng.random()),
+                (off + timedelta(minutes=2 + 20 * rng.random())).replace(microsecond=0),
             ),
         ]
     for port in range(1, ports + 1):
@@ -66,7 +67,26 @@ def station_day_alarms(
                     station_pk,
                     port,
                     "Fault Cleared",
-                    trip + timedelta(seconds=30 + 300 * rng.random()),
+                    trip + timedelta(seconds=30 + int(300 * rng.random())),
                 ),
             ]
     return sorted(alarms, key=lambda a: (a.time, a.port_number or 0, a.alarm_type))
+
+
+def reported_at(
+    root_seed: int, station_pk: int, ports: int, offset_minutes: int, end: datetime
+) -> datetime | None:
+    """When a session that ends at ``end`` reaches the cloud, if later than its end.
+
+    A session that ends while its station is unreachable is uploaded when the station is
+    back (its Reachable alarm); otherwise it is reported at once (None).
+    """
+    local = (end + timedelta(minutes=offset_minutes)).date()
+    for day in (local - timedelta(days=1), local):
+        plan = station_day_alarms(root_seed, station_pk, ports, day, offset_minutes)
+        downs = [a.time for a in plan if a.alarm_type == "Unreachable"]
+        backs = [a.time for a in plan if a.alarm_type == "Reachable"]
+        for down, back in zip(downs, backs, strict=True):
+            if down <= end < back:
+                return back
+    return None

@@ -15,12 +15,12 @@ from typing import cast
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
-from mockcp.clock import utc
+from mockcp.clock import offset_minutes, utc
 from mockcp.db.activity import Alarm, ChargingSession, SimPortState, WorldMeta
 from mockcp.db.models import GroupMember, Port, Station
 from mockcp.db.people import Credential, DriverConnection, Fleet, FleetVehicle
 from mockcp.rng import Random, for_entity
-from mockcp.sim.alarms import station_day_alarms
+from mockcp.sim.alarms import reported_at, station_day_alarms
 from mockcp.sim.capping import Wish
 from mockcp.sim.fleet import FleetCar, plan_fleet_day
 from mockcp.sim.plan import PortSpec, SessionPlan, plan_day
@@ -42,9 +42,7 @@ def history_start(db: Session) -> datetime:
 
 
 def port_spec(port: Port, station: Station) -> PortSpec:
-    hours, _, minutes = station.timezone_offset.partition(":")
-    sign = -1 if hours.startswith("-") else 1
-    offset = sign * (abs(int(hours)) * 60 + int(minutes or 0))
+    offset = offset_minutes(station.timezone_offset)
     site = station.site_type if station.site_type in SITE_KINDS else "public"
     return PortSpec(port.id, port.power_kw, port.level == "DC" or port.mode == "4", site, offset)
 
@@ -136,6 +134,11 @@ def _plan(db: Session, root_seed: int, until: datetime) -> int:
                 if car is not None:  # a fleet vehicle starts with its own card
                     row.update(driver_pk=None, credential_pk=car.card_pk, vehicle_pk=car.pk)
                 _cap(root_seed, row, caps.get(port.id))
+                if not station.offline:  # (a station that never comes back never reports)
+                    row["reported_at"] = reported_at(
+                        root_seed, station.id, len(station.ports), spec.utc_offset_minutes,
+                        cast(datetime, row["end_time"]),
+                    )  # fmt: skip
                 rows.append(row)
                 if station.power_share:
                     first = shared.get(station.id, plan.start)
@@ -332,4 +335,5 @@ def _row(
         "driver_opt_out_at": None,
         "settled": False,
         "vehicle_pk": None,
+        "reported_at": None,
     }

@@ -19,8 +19,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from mockcp.clock import offset_minutes
 from mockcp.db.activity import ChargingSession, LoadShedEvent, PowerCap, SimPortState, WorldMeta
+from mockcp.db.models import Port, Station
 from mockcp.rng import for_entity
+from mockcp.sim.alarms import reported_at
 from mockcp.sim.capping import PATIENCE, CapWindow, Wish, affects, shape
 
 OPT_OUT_SHARE = 0.1  # FIDELITY: an assumption (domain.md 7 check 21 allows 0-25 %)
@@ -120,6 +123,14 @@ def reshape_ports(db: Session, root_seed: int, port_pks: Iterable[int], now: dat
     """Recompute the sessions of ``port_pks`` that have not ended by ``now`` under their caps."""
     ports = sorted(set(port_pks))
     caps = caps_by_port(db, ports)
+    stations = {
+        port.id: station
+        for port, station in db.execute(
+            select(Port, Station)
+            .join(Station, Port.station_pk == Station.id)
+            .where(Port.id.in_(ports))
+        )
+    }
     for port_pk in ports:
         rows = db.scalars(
             select(ChargingSession)
@@ -138,6 +149,14 @@ def reshape_ports(db: Session, root_seed: int, port_pks: Iterable[int], now: dat
             untouched = row.profile is None and row.driver_opted_out is None
             if not (untouched and result.profile is None and result.opted_out_at is None):
                 apply(row, result)  # (an uncapped session that stays uncapped is left alone)
+                station = stations[port_pk]
+                if not station.offline:
+                    late = reported_at(
+                        root_seed, station.id, len(station.ports),
+                        offset_minutes(station.timezone_offset), result.end,
+                    )  # fmt: skip
+                    if row.reported_at != late:
+                        row.reported_at = late
             last_end = row.end_time
         state = db.get(SimPortState, port_pk)
         if state is not None and last_end is not None:
