@@ -44,6 +44,7 @@ class ChargingSession(Base):
     planned_end: Mapped[datetime | None]
     profile: Mapped[list[list[float]] | None] = mapped_column(JSON)
     settled: Mapped[bool] = mapped_column(default=False)  # ended by an operation: not re-run
+    reserved: Mapped[bool] = mapped_column(default=False)  # has a Reservation Usage Addendum
 
 
 class SimPortState(Base):
@@ -70,23 +71,19 @@ class MeterInterval(Base):
 
 
 class Transaction(Base):
-    """A billed transaction (getTransactionData): session, reservation, addendum."""
+    """A stored Reservation or Reservation Cancel transaction (Session transactions and usage
+    addenda are computed from the sessions they bill)."""
 
     __tablename__ = "transaction"
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    session_pk: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("charging_session.id"))
     port_pk: Mapped[int] = mapped_column(ForeignKey("port.id"))
-    pricing_rule_pk: Mapped[int | None] = mapped_column(ForeignKey("pricing_rule.id"))
-    kind: Mapped[str] = mapped_column(String(40), default="Session")
-    transaction_time: Mapped[datetime]
-    energy_kwh: Mapped[float]
-    currency: Mapped[str] = mapped_column(String(3))
+    # the reserved session; not a key: a shed may make its driver drive on
+    session_pk: Mapped[int | None] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(40))
+    reported_at: Mapped[datetime] = mapped_column(index=True)
+    window_start: Mapped[datetime]
+    window_end: Mapped[datetime | None]
     gross_amount: Mapped[float]
-    service_fee: Mapped[float]
-    net_revenue: Mapped[float]
-    tax_amount: Mapped[float]
-    exchange_rate_usd: Mapped[float]
-    card_digits: Mapped[str | None] = mapped_column(String(20))
 
 
 class Alarm(Base):

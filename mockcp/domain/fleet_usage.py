@@ -16,12 +16,13 @@ from sqlalchemy.orm import Session
 
 from mockcp.codes import ResponseCode
 from mockcp.db.activity import ChargingSession
-from mockcp.db.models import Organization, Port, PricingRule, Station
+from mockcp.db.models import Organization, Port, Station
 from mockcp.db.people import Credential, Fleet, FleetVehicle
 from mockcp.domain.paging import Page, PageRequest, page_of
+from mockcp.domain.pricing import billed, policies
 from mockcp.domain.principal import Principal
 from mockcp.domain.sessions import as_plan
-from mockcp.domain.transactions import ID_OFFSET, REPORT_DELAY, REPORTED, fee, reported
+from mockcp.domain.transactions import ID_OFFSET, REPORT_DELAY, REPORTED, reported
 from mockcp.errors import CPError
 from mockcp.sim.engine import LONGEST_SESSION, materialize
 from mockcp.sim.meter import energy_at, power_at
@@ -149,12 +150,11 @@ def fleet_usage(
         .order_by(ChargingSession.start_time, ChargingSession.id)
     ).all()
     orgs = {o.id: o for o in db.scalars(select(Organization))}
-    rules: dict[int, PricingRule] = {}
-    for each in db.scalars(select(PricingRule).order_by(PricingRule.id)):
-        rules.setdefault(each.station_pk, each)
+    rules = policies(db)
     views = []
     for session, vehicle, fleet, port, station, credential in rows:
-        rule = rules.get(station.id)
+        rule, gross = billed(rules[station.id], station, session) if station.id in rules else (
+            None, 0.0)  # fmt: skip
         views.append(
             UsageView(
                 session,
@@ -165,7 +165,7 @@ def fleet_usage(
                 orgs[station.org_pk],
                 port,
                 credential,
-                fee(rule, session) if rule else 0.0,
+                gross,
                 rule.name if rule else None,
             )  # fmt: skip
         )

@@ -1,10 +1,16 @@
-"""getTransactionData (guide 6.3): the fee of every finished session on a priced station.
+"""getTransactionData (guide 6.3): the money of the priced stations, as it reaches ChargePoint.
 
-Transactions are computed on read from the simulated sessions and the station's pricing
-rule: per session + per kWh + per hour (initial then thereafter) + idle fee, clamped to the
-rule's minimum and maximum. FIDELITY: the Flex Billing service fee (10 % of gross), the tax
-(VAT included in the gross for EUR stations, none elsewhere), the USD exchange rates and the
-card digits are mockcp's own assumptions; only ``Session`` transactions are simulated.
+Four transaction types. ``Session``: the fee of every finished session, computed on read
+from the session and the pricing window it started in (``domain.pricing``: per session +
+per kWh + per hour, first hours then thereafter, + idle fee, clamped to the window's minimum
+and maximum). ``Reservation`` and ``Reservation Cancel``: stored by the simulator
+(``sim.reservations``) with their fees. ``Reservation Usage Addendum``: computed from the
+reserved session it ties to its reservation (its energy and times, no charge). Rows come in
+the order they were reported (transactionTime), then by transactionID.
+
+FIDELITY: the Flex Billing service fee (10 % of gross), the tax (VAT included in the gross
+for EUR stations, none elsewhere), the USD exchange rates, the card digits and the
+reservation shares and fees are mockcp's own assumptions.
 """
 
 from __future__ import annotations
@@ -14,13 +20,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import ColumnElement, Select, false, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from mockcp.codes import ResponseCode
-from mockcp.db.activity import ChargingSession
+from mockcp.db.activity import ChargingSession, Transaction
 from mockcp.db.models import Organization, Port, PricingRule, Station
 from mockcp.domain.paging import Page, PageRequest, page_of, page_rows
+from mockcp.domain.pricing import Policies, billed, policies, rule_at
 from mockcp.domain.principal import Principal
 from mockcp.domain.realm import realm_of
 from mockcp.domain.station_query import StationQuery, validate_ids
@@ -28,21 +35,20 @@ from mockcp.domain.stations import check_references
 from mockcp.errors import CPError
 from mockcp.rng import for_entity
 from mockcp.sim.engine import materialize
+from mockcp.sim.reservations import ADDENDUM, RESERVATION_IDS, addendum_session
 
 SERVICE_FEE_SHARE = 0.10
 VAT = {"EUR": 0.21}
 USD_RATE = {"USD": 1.0, "EUR": 1.08, "CAD": 0.74, "AUD": 0.66}
 REPORT_DELAY = timedelta(seconds=7)
 ID_OFFSET = 7_000_000_000  # transactionID = sessionID + ID_OFFSET
+SESSION = "Session"
 # When a finished session reached the cloud: its end, or later if its station was unreachable.
 REPORTED = func.coalesce(ChargingSession.reported_at, ChargingSession.end_time)
 
 
 def reported(session: ChargingSession) -> datetime:
     return session.reported_at or session.end_time or session.start_time
-
-
-Rows = Select[ChargingSession, Station, Port, Organization]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +69,10 @@ class TransactionQuery:
 @dataclass(frozen=True, slots=True)
 class TransactionView:
     transaction_id: int
-    session: ChargingSession
+    kind: str
+    energy: float
+    start: datetime
+    end: datetime | None
     station: Station
     port: Port
     org: Organization
@@ -87,27 +96,6 @@ class TransactionView:
         return USD_RATE.get(self.station.currency_code, 1.0)
 
 
-def fee(rule: PricingRule, session: ChargingSession) -> float:
-    """The gross fee of one finished session under ``rule``."""
-    end = session.end_time or session.start_time
-    connected = (end - session.start_time).total_seconds() / 3600
-    charge_end = session.charging_end_time or end
-    idle = max(0.0, (end - charge_end).total_seconds() / 3600)
-    first = (rule.initial_duration_min or 0) / 60
-    amount = (rule.per_session or 0) + (rule.per_kwh or 0) * session.energy_kwh
-    if rule.per_hour and first and rule.per_hour_thereafter is not None:
-        amount += rule.per_hour * min(connected, first)
-        amount += rule.per_hour_thereafter * max(0.0, connected - first)
-    elif rule.per_hour:
-        amount += rule.per_hour * connected
-    amount += (rule.idle_fee_per_hour or 0) * idle
-    if rule.min_price is not None:
-        amount = max(amount, rule.min_price)
-    if rule.max_price is not None:
-        amount = min(amount, rule.max_price)
-    return round(amount, 2)
-
-
 def _validate(query: TransactionQuery) -> None:
     if (query.from_time is None) != (query.to_time is None):
         raise CPError(ResponseCode.TRANSACTION_DATES_PAIR)
@@ -123,7 +111,7 @@ def transactions(
     start_record: int | None,
     requested: int | None,
 ) -> Page[TransactionView]:
-    """Transactions of finished sessions on priced stations in the realm, oldest first.
+    """Transactions of the priced stations in the realm, in the order they were reported.
 
     Raises: 197 only one of the dates; 196 from after to; 198 more than 500 asked; 152
     malformed station ID; 158/159/178 orgID; 131 station outside the realm; 201 none found.
@@ -135,32 +123,31 @@ def transactions(
     realm = realm_of(db, principal)
     named = StationQuery(station_id=query.station_id, org_id=query.org_id)
     check_references(db, realm, validate_ids(named), public=False)
-    rules = {
-        r.station_pk: r for r in db.scalars(select(PricingRule).order_by(PricingRule.id.desc()))
-    }
+    rules = policies(db)
     statement = _statement(query, _stations(db, realm.station_pks, rules, query), now)
-    if not _same("Session", query.kind):  # only sessions are simulated
-        statement = statement.where(false())
-
-    def convert(row: Any) -> TransactionView:
-        session, station, port, org = row
-        return _view(root_seed, session, station, port, org, rules[station.id])
-
-    if query.card_digits is None:
-        cut = page_rows(db, statement, page).map(convert)
-    else:  # card digits are derived per transaction: filter them here
-        views = [convert(r) for r in db.execute(statement)]
-        cut = page_of([v for v in views if _same(v.card_digits, query.card_digits)], page)
+    if query.card_digits is None and query.pricing_rule is None:
+        rows = page_rows(db, statement, page)
+        views = _hydrate(db, root_seed, [row for _, row in rows.rows], rules)
+        cut = Page(tuple(zip([n for n, _ in rows.rows], views, strict=True)), rows.more)
+    else:  # the card digits and the window used are derived per transaction: filter here
+        every = _hydrate(db, root_seed, list(db.execute(statement)), rules)
+        cut = page_of([v for v in every if _wanted(v, query)], page)
     if not cut.rows:
         raise CPError(ResponseCode.NO_TRANSACTION_FOUND)
     return cut
 
 
-def _stations(
-    db: Session, realm: AbstractSet[int], rules: dict[int, PricingRule], q: TransactionQuery
-) -> list[int]:
+def _wanted(view: TransactionView, q: TransactionQuery) -> bool:
+    return _same(view.card_digits, q.card_digits) and _same(view.rule.name, q.pricing_rule)
+
+
+def _stations(db: Session, realm: AbstractSet[int], rules: Policies, q: TransactionQuery) -> list[
+    int
+]:
     """The priced stations of the realm that pass the station-level filters (few: in Python)."""
-    candidates = [pk for pk in realm if pk in rules and _same(rules[pk].name, q.pricing_rule)]
+    candidates = [
+        pk for pk in realm if pk in rules and any(_same(r.name, q.pricing_rule) for r in rules[pk])
+    ]
     rows = db.execute(
         select(Station, Organization)
         .join(Organization, Station.org_pk == Organization.id)
@@ -177,34 +164,131 @@ def _stations(
     ]
 
 
-def _statement(q: TransactionQuery, stations: list[int], now: datetime) -> Rows:
-    """Finished, reported sessions on ``stations`` in transaction-time order."""
-    statement = (
-        select(ChargingSession, Station, Port, Organization)
-        .join(Port, ChargingSession.port_pk == Port.id)
-        .join(Station, Port.station_pk == Station.id)
-        .join(Organization, Station.org_pk == Organization.id)
-        .where(Station.id.in_(stations), now - REPORT_DELAY >= REPORTED)
-        .order_by(REPORTED, ChargingSession.id)
-    )
+def _statement(q: TransactionQuery, stations: list[int], now: datetime) -> Select[Any]:
+    """(kind, transactionID, reported) rows of the transactions on ``stations``, in the order
+    they were reported: sessions and their usage addenda computed, reservations stored."""
+    lo, hi = None, now - REPORT_DELAY
     if q.from_time is not None and q.to_time is not None:
-        statement = statement.where(
-            q.from_time - REPORT_DELAY <= REPORTED, q.to_time - REPORT_DELAY >= REPORTED
-        )
+        lo, hi = q.from_time - REPORT_DELAY, min(hi, q.to_time - REPORT_DELAY)
+    session_ids = ChargingSession.id + ID_OFFSET
+    addendum_ids = ChargingSession.id * 2 + (RESERVATION_IDS + 1)
+    branches = [
+        _computed(SESSION, session_ids, stations, lo, hi),
+        _computed(ADDENDUM, addendum_ids, stations, lo, hi).where(ChargingSession.reserved),
+        select(Transaction.kind.label("kind"), Transaction.id.label("tid"),
+               Transaction.reported_at.label("at"))
+        .join(Port, Transaction.port_pk == Port.id)
+        .where(Port.station_pk.in_(stations), Transaction.reported_at <= hi),
+    ]  # fmt: skip
+    if lo is not None:
+        branches[2] = branches[2].where(Transaction.reported_at >= lo)
     if q.transaction_id is not None:
-        statement = statement.where(ChargingSession.id == q.transaction_id - ID_OFFSET)
-    return statement
+        wanted = q.transaction_id
+        branches[0] = branches[0].where(session_ids == wanted)
+        branches[1] = branches[1].where(addendum_ids == wanted)
+        branches[2] = branches[2].where(Transaction.id == wanted)
+    if q.kind is not None:
+        branches[0] = branches[0].where(true_if(_same(SESSION, q.kind)))
+        branches[1] = branches[1].where(true_if(_same(ADDENDUM, q.kind)))
+        branches[2] = branches[2].where(func.lower(Transaction.kind) == q.kind.strip().lower())
+    every = union_all(*branches).subquery()
+    return select(every.c.kind, every.c.tid, every.c.at).order_by(every.c.at, every.c.tid)
+
+
+def true_if(condition: bool) -> ColumnElement[bool]:
+    return ~false() if condition else false()
+
+
+def _computed(
+    kind: str, ids: Any, stations: list[int], lo: datetime | None, hi: datetime
+) -> Select[Any]:
+    """Transactions computed from the finished, reported sessions on ``stations``."""
+    statement = (
+        select(literal(kind).label("kind"), ids.label("tid"), REPORTED.label("at"))
+        .join(Port, ChargingSession.port_pk == Port.id)
+        .where(Port.station_pk.in_(stations), hi >= REPORTED)
+    )
+    return statement if lo is None else statement.where(lo <= REPORTED)
+
+
+def _hydrate(db: Session, root_seed: int, rows: list[Any], rules: Policies) -> list[
+    TransactionView
+]:
+    """The views of (kind, transactionID, reported) rows, in their order."""
+    stored = [r.tid for r in rows if r.kind not in (SESSION, ADDENDUM)]
+    wanted = [_session_of(r.kind, r.tid) for r in rows if r.kind in (SESSION, ADDENDUM)]
+    sessions = {
+        s.id: s for s in db.scalars(select(ChargingSession).where(ChargingSession.id.in_(wanted)))
+    }
+    booked = {t.id: t for t in db.scalars(select(Transaction).where(Transaction.id.in_(stored)))}
+    ports = {s.port_pk for s in sessions.values()} | {t.port_pk for t in booked.values()}
+    places = {
+        p.id: (p, st, o)
+        for p, st, o in db.execute(
+            select(Port, Station, Organization)
+            .join(Station, Port.station_pk == Station.id)
+            .join(Organization, Station.org_pk == Organization.id)
+            .where(Port.id.in_(ports))
+        )
+    }
+    views = []
+    for row in rows:
+        if row.kind in (SESSION, ADDENDUM):
+            s = sessions[_session_of(row.kind, row.tid)]
+            views.append(_view(root_seed, row.kind, row.tid, s, places[s.port_pk], rules))
+        else:
+            views.append(_booking(root_seed, booked[row.tid], places[booked[row.tid].port_pk],
+                                  rules))  # fmt: skip
+    return views
+
+
+def _session_of(kind: str, tid: int) -> int:
+    return (addendum_session(tid) or 0) if kind == ADDENDUM else tid - ID_OFFSET
+
+
+Place = tuple[Port, Station, Organization]
+
+
+def _booking(root_seed: int, t: Transaction, place: Place, rules: Policies) -> TransactionView:
+    """A stored reservation or cancellation, billed under the window it was made in."""
+    port, station, org = place
+    rule = rule_at(rules[station.id], station, t.window_start)
+    card = t.session_pk if t.session_pk is not None else t.id  # the reserving driver's card
+    return _money(
+        root_seed, card, t.id, t.kind, 0.0, (t.window_start, t.window_end), place, rule,
+        t.reported_at + REPORT_DELAY, t.gross_amount,
+    )  # fmt: skip
 
 
 def _view(
-    root_seed: int, s: ChargingSession, st: Station, p: Port, o: Organization, rule: PricingRule
+    root_seed: int, kind: str, tid: int, s: ChargingSession, place: Place, rules: Policies
 ) -> TransactionView:
-    gross = fee(rule, s)
-    vat = VAT.get(st.currency_code, 0.0)
-    digits = f"{for_entity(root_seed, 'card', s.id).randrange(10_000):04d}"
+    """A session's own transaction, or (no charge) the usage addendum of its reservation."""
+    rule, gross = billed(rules[place[1].id], place[1], s)
+    return _money(
+        root_seed, s.id, tid, kind, s.energy_kwh, (s.start_time, s.end_time), place, rule,
+        reported(s) + REPORT_DELAY, gross if kind == SESSION else 0.0,
+    )  # fmt: skip
+
+
+def _money(
+    root_seed: int,
+    card: int,
+    tid: int,
+    kind: str,
+    energy: float,
+    window: tuple[datetime, datetime | None],
+    place: Place,
+    rule: PricingRule,
+    time: datetime,
+    gross: float,
+) -> TransactionView:
+    port, station, org = place
+    vat = VAT.get(station.currency_code, 0.0)
+    digits = f"{for_entity(root_seed, 'card', card).randrange(10_000):04d}"
     return TransactionView(
-        s.id + ID_OFFSET, s, st, p, o, rule, reported(s) + REPORT_DELAY,
-        gross, round(gross * SERVICE_FEE_SHARE, 2), round(gross - gross / (1 + vat), 2), digits,
+        tid, kind, energy, window[0], window[1], station, port, org, rule, time, gross,
+        round(gross * SERVICE_FEE_SHARE, 2), round(gross - gross / (1 + vat), 2), digits,
     )  # fmt: skip
 
 

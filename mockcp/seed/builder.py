@@ -10,7 +10,7 @@ from typing import Any
 
 from faker import Faker
 
-from mockcp.rng import derive_seed, for_entity
+from mockcp.rng import Random, derive_seed, for_entity
 from mockcp.seed.providers import (
     METROS,
     SITE_KINDS,
@@ -239,14 +239,14 @@ class WorldBuilder:
             }
         )
         if rng.random() < 0.6:
-            self.world["pricing"].append(
-                {
-                    "station": station_id,
-                    "name": "Standard",
-                    "per_session": round(rng.choice([0.0, 0.5, 1.0]), 2),
-                    "per_kwh": round(rng.uniform(0.12, 0.45), 2),
-                }
-            )
+            standard = {
+                "station": station_id,
+                "name": "Standard",
+                "per_session": round(rng.choice([0.0, 0.5, 1.0]), 2),
+                "per_kwh": round(rng.uniform(0.12, 0.45), 2),
+            }
+            shape = for_entity(self.seed, "pricing", index, site, number)
+            self.world["pricing"].extend(pricing_policy(shape, standard))
 
     def _driver(self, index: int, spec: dict[str, Any], org_id: str, number: int) -> None:
         fake = self.faker(spec["locale"], "driver", index, number)
@@ -310,3 +310,32 @@ class WorldBuilder:
                 "vehicles": vehicles,
             }
         )
+
+
+def pricing_policy(rng: Random, standard: dict[str, Any]) -> list[dict[str, Any]]:
+    """A station's pricing windows in one of the shapes owners use (domain notes 5.4): a
+    flat session + kWh price, time of use (an evening peak and an off-peak window), hourly
+    parking-meter pricing with a first-hours rate, or kWh with an idle fee and a cap."""
+    station, kwh = standard["station"], standard["per_kwh"]
+    shape = rng.choices(["standard", "tou", "hourly", "idle"], weights=[45, 20, 15, 20])[0]
+    if shape == "tou":
+        peak = round(kwh * rng.uniform(1.4, 1.8), 2)
+        return [
+            {"station": station, "name": "Peak 4-9 pm", "start_time": "16:00:00",
+             "end_time": "20:59:59", "per_kwh": peak},
+            {"station": station, "name": "Off-peak", "start_time": "21:00:00",
+             "end_time": "15:59:59", "per_kwh": kwh},
+        ]  # fmt: skip
+    if shape == "hourly":
+        first = round(rng.choice([1.0, 1.5, 2.0]), 2)
+        return [
+            {"station": station, "name": "Hourly", "per_hour": first, "initial_duration_min": 120,
+             "per_hour_thereafter": round(first * 2, 2), "min_price": 1.0},
+        ]  # fmt: skip
+    if shape == "idle":
+        return [
+            {"station": station, "name": "Energy + idle fee", "per_kwh": kwh,
+             "idle_fee_per_hour": round(rng.choice([4.0, 6.0, 10.0]), 2), "max_price": 40.0},
+        ]  # fmt: skip
+    return [standard]
+

@@ -26,7 +26,7 @@ def resolve(fixture: str, seed: int | None) -> dict[str, Any]:
 
 
 # Bumped whenever a table changes: a database written by another schema is rebuilt.
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 
 
 def loaded_world(db: Session) -> tuple[str, str, str] | None:

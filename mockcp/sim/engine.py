@@ -16,14 +16,15 @@ from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from mockcp.clock import offset_minutes, utc
-from mockcp.db.activity import Alarm, ChargingSession, SimPortState, WorldMeta
-from mockcp.db.models import GroupMember, Port, Station
+from mockcp.db.activity import Alarm, ChargingSession, SimPortState, Transaction, WorldMeta
+from mockcp.db.models import GroupMember, Port, PricingRule, Station
 from mockcp.db.people import Credential, DriverConnection, Fleet, FleetVehicle
 from mockcp.rng import Random, for_entity
 from mockcp.sim.alarms import reported_at, station_day_alarms
 from mockcp.sim.capping import Wish
 from mockcp.sim.fleet import FleetCar, plan_fleet_day
 from mockcp.sim.plan import PortSpec, SessionPlan, plan_day
+from mockcp.sim.reservations import ReservationEvent, cancellations, reservation
 from mockcp.sim.sharing import share_power
 from mockcp.sim.shedding import PortCap, capped, caps_by_port, updates
 
@@ -93,6 +94,8 @@ def _plan(db: Session, root_seed: int, until: datetime) -> int:
     drivers = _drivers_by_org(db)
     caps = caps_by_port(db)
     depot = depot_cars(db)
+    priced = set(db.scalars(select(PricingRule.station_pk)))
+    booked: list[dict[str, object]] = []  # reservation transactions
     shared: dict[int, datetime] = {}  # Power Share station -> its first new session start
     rows: list[dict[str, object]] = []
     alarms: list[dict[str, object]] = []
@@ -115,6 +118,9 @@ def _plan(db: Session, root_seed: int, until: datetime) -> int:
         while day <= last:
             if port.port_number == 1 and not station.offline:
                 alarms.extend(_alarms(root_seed, station, day, spec, start))
+            if port.reservable and station.id in priced:
+                cancelled = cancellations(root_seed, port.id, day, spec.utc_offset_minutes)
+                booked += [_booking(port.id, e) for e in cancelled if e.at >= start]
             car = depot.get(port.id)
             planned = (
                 []
@@ -139,6 +145,11 @@ def _plan(db: Session, root_seed: int, until: datetime) -> int:
                         root_seed, station.id, len(station.ports), spec.utc_offset_minutes,
                         cast(datetime, row["end_time"]),
                     )  # fmt: skip
+                if port.reservable and station.id in priced and row["driver_pk"] is not None:
+                    made = reservation(root_seed, row_id(row), plan.start, _day_start(day, spec))
+                    if made is not None:  # the driver reserved the port before coming
+                        row["reserved"] = True
+                        booked.append(_booking(port.id, made))
                 rows.append(row)
                 if station.power_share:
                     first = shared.get(station.id, plan.start)
@@ -153,6 +164,8 @@ def _plan(db: Session, root_seed: int, until: datetime) -> int:
         db.execute(insert(cast(Table, ChargingSession.__table__)), rows)
     if alarms:
         db.execute(insert(cast(Table, Alarm.__table__)), alarms)
+    if booked:
+        db.execute(insert(cast(Table, Transaction.__table__)), booked)
     for station_pk, since in sorted(shared.items()):
         share_power(db, root_seed, [station_pk], since)
     if horizon is not None:
@@ -245,11 +258,27 @@ def _cap(root_seed: int, row: dict[str, object], caps: list[PortCap] | None) -> 
     start, end = cast(datetime, row["start_time"]), cast(datetime, row["end_time"])
     hours = [cast(float, row[key]) for key in ("power_kw", "flat_hours", "taper_hours")]
     wish = Wish(start, hours[0], hours[1], hours[2], end)
-    result = capped(root_seed, cast(int, row["id"]), wish, caps)
+    result = capped(root_seed, row_id(row), wish, caps)
     if result.profile is None and result.opted_out_at is None:
         return
     soc = cast(tuple[float, float], (row["start_soc"], row["end_soc"]))
     row.update(updates(result, cast(float, row["energy_kwh"]), *soc))
+
+
+def _booking(port_pk: int, event: ReservationEvent) -> dict[str, object]:
+    return {
+        "id": event.transaction_id, "port_pk": port_pk, "session_pk": event.session_id,
+        "kind": event.kind, "reported_at": event.at, "window_start": event.window[0],
+        "window_end": event.window[1], "gross_amount": event.gross,
+    }  # fmt: skip
+
+
+def row_id(row: dict[str, object]) -> int:
+    return cast(int, row["id"])
+
+
+def _day_start(day: date, spec: PortSpec) -> datetime:
+    return _local_midnight_after(day - timedelta(days=1), spec)
 
 
 def depot_cars(db: Session) -> dict[int, FleetCar]:
@@ -336,4 +365,5 @@ def _row(
         "settled": False,
         "vehicle_pk": None,
         "reported_at": None,
+        "reserved": False,
     }

@@ -230,10 +230,17 @@ def test_any_clock_path_gives_the_same_bytes_as_one_jump(steps: list[int]) -> No
                 tenant.password,
                 "<urn:getStationStatus><searchQuery/></urn:getStationStatus>",
             )
+            money = guide_style(
+                tenant.license_key,
+                tenant.password,
+                "<urn:getTransactionData><searchQuery><numTransactions>500</numTransactions>"
+                "</searchQuery></urn:getTransactionData>",
+            )
             replies.append(
-                (
-                    Client(mock.wsgi).post(SOAP_PATH, data=data).get_data(),
-                    Client(mock.wsgi).post(SOAP_PATH, data=status).get_data(),
+                tuple(
+                    Client(mock.wsgi).post(SOAP_PATH, data=body).get_data()
+                    for body in (data, status, money)
                 )
             )
     assert replies[0] == replies[1]
+    assert b"<transactionType>Reservation</transactionType>" in replies[0][2]

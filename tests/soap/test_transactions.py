@@ -29,10 +29,10 @@ def rows(reply: object) -> list[object]:
 
 
 def test_transactions_price_finished_sessions_by_the_station_rule(client: zeep.Client) -> None:
-    reply = client.service.getTransactionData(searchQuery={})
+    reply = client.service.getTransactionData(searchQuery={"transactionType": "Session"})
     assert_code(reply, ResponseCode.OK)
-    found = rows(reply)
-    assert found and {t.stationID for t in found} == {"1:10001", "1:20002"}  # the priced stations
+    found = [t for t in rows(reply) if t.stationID != "1:10002"]  # (time of use: below)
+    assert {t.stationID for t in rows(reply)} == {"1:10001", "1:10002", "1:20002"}  # the priced
     sessions = {
         s.sessionID: s
         for s in client.service.getChargingSessionData(searchQuery={}).ChargingSessionData
@@ -55,8 +55,9 @@ def test_transactions_price_finished_sessions_by_the_station_rule(client: zeep.C
         assert t.netRevenue == round(t.grossAmount - t.flexBillingServiceFee, 2)
         assert (t.Currency, t.exchangeRateUSD, t.taxAmount) == ("USD", 1.0, 0.0)
         assert len(t.anonymousCreditCardNumber) == 4 and t.transactionType == "Session"
-    assert [t.recordNumber for t in found] == list(range(1, len(found) + 1))
-    assert [t.transactionTime for t in found] == sorted(t.transactionTime for t in found)
+    every = rows(reply)
+    assert [t.recordNumber for t in every] == list(range(1, len(every) + 1))
+    assert [t.transactionTime for t in every] == sorted(t.transactionTime for t in every)
 
 
 def test_transactions_filters_and_paging(client: zeep.Client) -> None:
@@ -94,8 +95,11 @@ def test_transactions_filters_and_paging(client: zeep.Client) -> None:
             ResponseCode.TRANSACTION_FROM_AFTER_TO,
         ),
         ({"numTransactions": 501}, ResponseCode.TRANSACTIONS_OVER_500),
-        ({"transactionType": "Reservation"}, ResponseCode.NO_TRANSACTION_FOUND),
-        ({"stationID": "1:10002"}, ResponseCode.NO_TRANSACTION_FOUND),
+        ({"transactionType": "Reservation", "stationID": "1:10001"},  # not reservable
+         ResponseCode.NO_TRANSACTION_FOUND),
+        ({"stationID": "1:10003"}, ResponseCode.NO_TRANSACTION_FOUND),  # not priced
+        ({"pricingRuleName": "Garage standard", "stationID": "1:20002"},
+         ResponseCode.NO_TRANSACTION_FOUND),
         ({"stationID": "nope"}, ResponseCode.STATION_ID_FORMAT),
         ({"orgID": "1:ORG12345"}, ResponseCode.INVALID_ORG_ID),
     ],
@@ -114,8 +118,40 @@ def test_transactions_realm() -> None:
     ) as mock:
         harbor = mock.client(mock.tenants()[1])
         found = rows(harbor.service.getTransactionData(searchQuery={}))
-        assert {t.stationID for t in found} == {"1:20002"}
+        assert {t.stationID for t in found} == {"1:10002", "1:20002"}  # own, and granted
         assert_code(
             harbor.service.getTransactionData(searchQuery={"stationID": "1:10001"}),
             ResponseCode.STATIONS_OUTSIDE_REALM,
         )
+
+
+def test_transactions_bill_time_of_use_by_the_window_the_session_started_in(
+    client: zeep.Client,
+) -> None:
+    """1:10002 (Denver, -07:00): "Evening peak" 16:00-20:59:59 local, $0.35/kWh at most $12;
+    "Off-peak" 21:00-15:59:59 (wrapping midnight), $1/h for 2 h then $2/h, at least $0.50."""
+    reply = client.service.getTransactionData(
+        searchQuery={"stationID": "1:10002", "transactionType": "Session", "numTransactions": 500}
+    )
+    found = rows(reply)
+    windows = set()
+    for t in found:
+        local_hour = (t.startTime - timedelta(hours=7)).hour
+        hours = (t.endTime - t.startTime).total_seconds() / 3600
+        if 16 <= local_hour <= 20:
+            expected = ("Evening peak", min(round(0.35 * t.Energy, 2), 12.0))
+        else:
+            expected = ("Off-peak", max(round(min(hours, 2) + 2 * max(0, hours - 2), 2), 0.5))
+        assert (t.pricingRuleName, t.grossAmount) == pytest.approx(expected, abs=0.011)
+        windows.add(t.pricingRuleName)
+    assert windows == {"Evening peak", "Off-peak"}
+    peak = rows(
+        client.service.getTransactionData(
+            searchQuery={"pricingRuleName": "evening peak", "numTransactions": 500}
+        )
+    )
+    assert {t.transactionID for t in peak} == {
+        t.transactionID for t in found if t.pricingRuleName == "Evening peak"
+    } | {t.transactionID for t in peak if t.transactionType != "Session"}
+    assert {t.pricingRuleName for t in peak} == {"Evening peak"}
+    assert [t.recordNumber for t in peak] == list(range(1, len(peak) + 1))

@@ -1,0 +1,75 @@
+"""Station pricing policies (guide 7.1 ``pricingSpecification``): time-of-use windows, fees.
+
+A station has one pricing window or several (time of use: say an off-peak and an evening
+peak window), each with per-session, per-kWh and per-hour parts (a first-hours rate and a
+rate thereafter), an idle fee and minimum/maximum clamps (domain notes 5.4). A session is
+billed under the window that holds its plug-in time, in the station's local time; so is a
+reservation, at the time it was made.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mockcp.clock import offset_minutes
+from mockcp.db.activity import ChargingSession
+from mockcp.db.models import PricingRule, Station
+
+Policies = dict[int, list[PricingRule]]  # station pk -> its windows, in rule order
+
+
+def policies(db: Session) -> Policies:
+    """Every priced station's pricing windows."""
+    found: Policies = {}
+    for rule in db.scalars(select(PricingRule).order_by(PricingRule.id)):
+        found.setdefault(rule.station_pk, []).append(rule)
+    return found
+
+
+def rule_at(windows: list[PricingRule], station: Station, instant: datetime) -> PricingRule:
+    """The window of ``windows`` that holds ``instant`` in the station's local time.
+
+    Windows are ``HH:MM:SS`` ranges, inclusive; one that ends before it starts wraps past
+    midnight (22:00:00-06:00:00). A time no window holds falls to the first window.
+    """
+    local = instant + timedelta(minutes=offset_minutes(station.timezone_offset))
+    clock = local.strftime("%H:%M:%S")
+    for rule in windows:
+        if rule.start_time <= rule.end_time:
+            if rule.start_time <= clock <= rule.end_time:
+                return rule
+        elif clock >= rule.start_time or clock <= rule.end_time:
+            return rule
+    return windows[0]
+
+
+def fee(rule: PricingRule, session: ChargingSession) -> float:
+    """The gross fee of one finished session under ``rule``."""
+    end = session.end_time or session.start_time
+    connected = (end - session.start_time).total_seconds() / 3600
+    charge_end = session.charging_end_time or end
+    idle = max(0.0, (end - charge_end).total_seconds() / 3600)
+    first = (rule.initial_duration_min or 0) / 60
+    amount = (rule.per_session or 0) + (rule.per_kwh or 0) * session.energy_kwh
+    if rule.per_hour and first and rule.per_hour_thereafter is not None:
+        amount += rule.per_hour * min(connected, first)
+        amount += rule.per_hour_thereafter * max(0.0, connected - first)
+    elif rule.per_hour:
+        amount += rule.per_hour * connected
+    amount += (rule.idle_fee_per_hour or 0) * idle
+    if rule.min_price is not None:
+        amount = max(amount, rule.min_price)
+    if rule.max_price is not None:
+        amount = min(amount, rule.max_price)
+    return round(amount, 2)
+
+
+def billed(windows: list[PricingRule], station: Station, session: ChargingSession) -> tuple[
+    PricingRule, float
+]:
+    """The window a session is billed under, and its gross fee."""
+    rule = rule_at(windows, station, session.start_time)
+    return rule, fee(rule, session)
