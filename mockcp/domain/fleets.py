@@ -116,6 +116,18 @@ def _cards(db: Session, sent: VehicleFields, vehicle_pk: int | None) -> list[Cre
     return found
 
 
+def add_vehicles(
+    db: Session, principal: Principal, now: datetime, sent: list[VehicleFields]
+) -> list[str]:
+    """Add the vehicles of one addFleetVehicle call in order (guide 10.1: several per call);
+    their ``CPNID:fleetVehicleID``s. A card can go on one of them only; the first refused
+    vehicle raises, and the caller's rollback then keeps none of the call.
+
+    Raises: as ``add_vehicle``.
+    """
+    return [add_vehicle(db, principal, now, vehicle) for vehicle in sent]
+
+
 def add_vehicle(db: Session, principal: Principal, now: datetime, sent: VehicleFields) -> str:
     """Add one vehicle to a fleet of the caller; returns its ``CPNID:fleetVehicleID``."""
     fleet = _fleet(db, principal, sent.fleet_name or "")

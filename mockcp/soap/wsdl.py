@@ -74,6 +74,9 @@ UNSUFFIXED_REQUESTS = frozenset(
     }
 )
 WRAPPERS = frozenset(OPERATIONS) | {f"{op}Response" for op in OPERATIONS}
+# Request elements that mockcp accepts more often than the real WSDL publishes, as the guide
+# documents (10.1: several vehicles per addFleetVehicle): the WSDL says what the real one does.
+PUBLISHED_MAX_OCCURS = {("addFleetVehicle", "vehicle"): "1"}
 
 
 def _q(ns: str, name: str) -> str:
@@ -155,6 +158,9 @@ def _clean_schema(schema: etree._Element) -> None:
                 sequence.tag = _q(XS, "all")
                 break
     _inline(schema)
+    for (wrapper, child), published in PUBLISHED_MAX_OCCURS.items():
+        path = f"{_q(XS, 'element')}[@name='{wrapper}']//{_q(XS, 'element')}[@name='{child}']"
+        _find(schema, path).set("maxOccurs", published)
 
 
 def _inline(schema: etree._Element) -> None:

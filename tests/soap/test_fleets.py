@@ -200,3 +200,59 @@ def test_reference_wsdl_client_reads_fleets(reference_client: zeep.Client) -> No
         reference_client.service.getFleetUsageData(searchQuery={"License": "CO-NOPE"}),
         ResponseCode.NO_DATA_FOUND,
     )
+
+
+def _vehicle_xml(plate: str, card: str) -> str:
+    return (
+        f"<vehicle><chargePointCards><chargePointCardSn>{card}</chargePointCardSn>"
+        f"</chargePointCards><licensePlate>{plate}</licensePlate>"
+        "<fleetName>Sunrise Delivery Fleet</fleetName><vehicleID>VAN-9</vehicleID>"
+        "<make>Ford</make><model>E-Transit</model><year>2024</year></vehicle>"
+    )
+
+
+def _add_by_hand(mock: MockChargePoint, *vehicles: str) -> Any:
+    """An addFleetVehicle built by hand as the guide's sample 10.1.3 is: several vehicles."""
+    from werkzeug.test import Client
+
+    from tests.soap.envelopes import SOAP_PATH, guide_style, parse
+
+    tenant = mock.tenants()[0]
+    body = f"<urn:addFleetVehicle>{''.join(vehicles)}</urn:addFleetVehicle>"
+    reply = Client(mock.wsgi).post(
+        SOAP_PATH, data=guide_style(tenant.license_key, tenant.password, body)
+    )
+    assert reply.status_code == 200, reply.get_data()
+    return parse(reply.get_data()).find(".//{*}addFleetVehicleResponse")
+
+
+def test_add_several_vehicles_in_one_call_as_the_guide_allows(
+    mock: MockChargePoint, client: zeep.Client
+) -> None:
+    answer = _add_by_hand(
+        mock,
+        _vehicle_xml("CO-TWO001", "CPFL0000300011"),
+        _vehicle_xml("CO-TWO002", "CPFL0000300012"),
+    )
+    assert answer.findtext("responseCode") == "100"
+    ids = [node.text for node in answer.findall("fleetVehicleID")]
+    assert len(ids) == 2 and len(set(ids)) == 2
+    plates = [vehicles(client, fleetVehicleID=i)[0].license for i in ids]
+    assert plates == ["CO-TWO001", "CO-TWO002"]
+
+
+def test_several_vehicles_all_or_none(mock: MockChargePoint, client: zeep.Client) -> None:
+    """The second vehicle reuses the first one's card: the call is refused and adds neither."""
+    before = vehicles(client)
+    answer = _add_by_hand(
+        mock,
+        _vehicle_xml("CO-TWO003", "CPFL0000300013"),
+        _vehicle_xml("CO-TWO004", "CPFL0000300013"),
+    )
+    code = ResponseCode.INVALID_PARAMETERS
+    assert (answer.findtext("responseCode"), answer.findtext("responseText")) == (
+        code.code, code.render(params="(Invalid RFID card provided)"),
+    )  # fmt: skip
+    assert vehicles(client) == before
+    ok = _add_by_hand(mock, _vehicle_xml("CO-TWO003", "CPFL0000300013"))  # the card is still free
+    assert ok.findtext("responseCode") == "100"

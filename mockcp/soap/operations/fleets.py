@@ -29,12 +29,10 @@ class FleetService(ServiceBase):  # type: ignore[misc]
 
     @operation(f.addFleetVehicle, f.addFleetVehicleResponse)
     def addFleetVehicle(ctx: Any, request: f.addFleetVehicle) -> Any:
-        """Add a vehicle to one of the caller's fleets (guide 10.1)."""
-        udc = ctx.udc
-        external = fleets.add_vehicle(
-            udc.session(), udc.principal, udc.clock.now(), m.from_vehicle_data(request.vehicle)
-        )
-        return f.addFleetVehicleResponse(**OK, fleetVehicleID=[external])
+        """Add one or several vehicles to the caller's fleets, all or none (guide 10.1)."""
+        udc, sent = ctx.udc, [m.from_vehicle_data(v) for v in request.vehicle]
+        added = fleets.add_vehicles(udc.session(), udc.principal, udc.clock.now(), sent)
+        return f.addFleetVehicleResponse(**OK, fleetVehicleID=added)
 
     @operation(f.updateFleetVehicle, f.updateFleetVehicleResponse)
     def updateFleetVehicle(ctx: Any, request: f.updateFleetVehicle) -> Any:

@@ -153,7 +153,9 @@ class addDataForFleetVehicle(ComplexModel):
 class addFleetVehicle(ComplexModel):
     __namespace__ = TNS
     _type_info = [
-        ("vehicle", addDataForFleetVehicle.customize(min_occurs=1)),
+        # Guide 10.1 (and its sample) allows several vehicles in one call; the WSDL publishes
+        # maxOccurs 1, which soap.wsdl restores (PUBLISHED_MAX_OCCURS).
+        ("vehicle", addDataForFleetVehicle.customize(min_occurs=1, max_occurs="unbounded")),
     ]
 
 
