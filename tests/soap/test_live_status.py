@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import zeep
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mockcp.clock import ManualClock
 from mockcp.codes import ResponseCode
@@ -44,6 +46,25 @@ def test_port_is_inuse_exactly_while_a_session_is_active() -> None:
             }
             seen_busy += bool(active)
         assert seen_busy >= 5
+
+
+@settings(max_examples=6, deadline=None)
+@given(
+    seed=st.integers(0, 2**31),
+    steps=st.lists(st.integers(min_value=1, max_value=24 * 60), min_size=1, max_size=5),
+)
+def test_inuse_exactly_while_active_on_any_seed_and_clock_path(seed: int, steps: list[int]) -> None:
+    """hypothesis: whatever the seed and however the clock moves, getStationStatus shows a
+    reachable port INUSE exactly when getChargingSessionData has a session active on it."""
+    clock = ManualClock(START)
+    world = Settings(database_url="sqlite://", fixture="minimal", root_seed=seed)
+    with MockChargePoint(world, clock) as mock:
+        client = mock.client()
+        for minutes in steps:
+            clock.advance(timedelta(minutes=minutes))
+            active = active_ports(client)
+            inuse, unreachable = inuse_ports(client)
+            assert inuse == {(st_, port) for st_, port in active if st_ not in unreachable}
 
 
 def test_status_timestamp_is_the_last_change() -> None:
