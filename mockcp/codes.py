@@ -261,6 +261,69 @@ class ResponseCode(enum.Enum):
     )
 
 
+_RESERVATIONS = (
+    "the reservation operations are not in the 5.1 WSDL (reservation transactions are only "
+    "reported, by getTransactionData)"
+)
+_DRIVER_APIS = "belongs to driver-account and session-start APIs that are not in the 5.1 WSDL"
+_NETWORK = (
+    "a failure of the real station-server link; the simulated stations always take commands "
+    "(a client can still meet it through a forced response, when that exists)"
+)
+_OTHER_PARAMETERS = "names a parameter that no 5.1 operation has"
+
+# Members no 5.1 operation answers, each with the reason (architecture 1.3): every other
+# member is raised somewhere in mockcp, and tests/test_codes.py checks both halves.
+UNREACHABLE: dict[ResponseCode, str] = {
+    ResponseCode.INVALID_EMAIL_PASSWORD: (
+        "a driver-login answer; 5.1 authenticates with WS-Security, whose failures are faults"
+    ),
+    ResponseCode.CARD_NOT_ACTIVATED: _DRIVER_APIS,
+    ResponseCode.INVALID_ACCOUNT_HANDLE: _DRIVER_APIS,
+    ResponseCode.STATION_NOT_AVAILABLE: _DRIVER_APIS,
+    ResponseCode.INVALID_SERIAL_NUMBER: _DRIVER_APIS,
+    ResponseCode.INVALID_CHARGEPOINT_CARD: _DRIVER_APIS,
+    ResponseCode.FREE_USER_PAID_RESERVATION: _RESERVATIONS,
+    ResponseCode.CANNOT_RESERVE_NOW: _RESERVATIONS,
+    ResponseCode.INVALID_RESERVATION_HANDLE: _RESERVATIONS,
+    ResponseCode.CANCELLATION_INTERVAL_EXPIRED: _RESERVATIONS,
+    ResponseCode.RESERVATION_ALREADY_CANCELLED: _RESERVATIONS,
+    ResponseCode.CANNOT_CANCEL_OTHERS_RESERVATION: _RESERVATIONS,
+    ResponseCode.STATION_NOT_RESERVABLE: _RESERVATIONS,
+    ResponseCode.CANNOT_CANCEL_RESERVATION_NOW: _RESERVATIONS,
+    ResponseCode.CANNOT_MODIFY_RESERVATION_NOW: _RESERVATIONS,
+    ResponseCode.FREE_USER_MODIFY_PAID_RESERVATION: _RESERVATIONS,
+    ResponseCode.CANNOT_VIEW_OTHERS_RESERVATION: _RESERVATIONS,
+    ResponseCode.CANNOT_MODIFY_OTHERS_RESERVATION: _RESERVATIONS,
+    ResponseCode.NO_RESERVATION_FOUND: _RESERVATIONS,
+    ResponseCode.STATION_UNREACHABLE: _NETWORK,
+    ResponseCode.CANNOT_SHED_NOW: _NETWORK,
+    ResponseCode.CANNOT_RESTORE_NOW: _NETWORK,
+    ResponseCode.UNKNOWN_ERROR: (
+        "mockcp's unexpected errors are SOAP Server faults with a request id (architecture 1.2)"
+    ),
+    ResponseCode.NO_STATION_GROUP_FOUND: (
+        "group searches that find nothing answer 156, group references 121/129/125/122"
+    ),
+    ResponseCode.INVALID_FIELDS: "schema violations are Client faults that name the element",
+    ResponseCode.ONE_WILDCARD_SEARCH_PER_DAY: (
+        "a rate limit of the real service; mockcp is a test target and limits no searches"
+    ),
+    ResponseCode.INVALID_GROUP_CODE: _OTHER_PARAMETERS + " (sgCode)",
+    ResponseCode.INVALID_DATES: "the session date rules answer their own codes (132-134, 196-197)",
+    ResponseCode.INVALID_STATION_NAME: "station names are search patterns: no match answers 102",
+    ResponseCode.INVALID_PAST_DATE: "the session date rules answer their own codes (132-134)",
+    ResponseCode.INVALID_CUSTOM_GROUP_ID: _OTHER_PARAMETERS + " (custom group ID)",
+    ResponseCode.PRICING_FIELDS_MISSING: (
+        "the WSDL requires the four Pricing children: a request without one is a Client fault"
+    ),
+    ResponseCode.INVALID_EVENT_NAME: _OTHER_PARAMETERS + " (event name)",
+    ResponseCode.NO_STATION_FOR_CRITERIA: "station searches that find nothing answer 102",
+    ResponseCode.INVALID_SUBSCRIBER_ID: (
+        "subscriber IDs belong to the removed push framework, whose operations answer 188"
+    ),
+}
+
 def by_code(code: str) -> ResponseCode:
     """The member whose wire code is ``code`` (KeyError when there is none)."""
     for member in ResponseCode:

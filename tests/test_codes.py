@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mockcp.cli import main
-from mockcp.codes import ResponseCode, by_code, catalogue_table
+from mockcp.codes import UNREACHABLE, ResponseCode, by_code, catalogue_table
 from mockcp.errors import CPError
 from tests.conftest import GUIDE, require_shared
 
@@ -123,3 +123,15 @@ def test_codes_command_prints_the_table(capsys: pytest.CaptureFixture[str]) -> N
 
 def test_readme_holds_the_generated_table() -> None:
     assert catalogue_table() in README.read_text(encoding="utf-8")
+
+
+def test_every_member_is_answered_somewhere_or_listed_unreachable_with_a_reason() -> None:
+    """Architecture 1.3: a member no code path raises is in UNREACHABLE, with its reason."""
+    used: set[str] = set()
+    for path in PACKAGE.rglob("*.py"):
+        if path.name != "codes.py":
+            used |= set(re.findall(r"ResponseCode\.([A-Z_0-9]+)", path.read_text("utf-8")))
+    for member in ResponseCode:
+        listed = member in UNREACHABLE
+        assert listed != (member.name in used), (member.code, member.name, listed)
+        assert not listed or len(UNREACHABLE[member]) > 20

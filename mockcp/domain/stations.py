@@ -34,6 +34,28 @@ class StationView:
     pricing: tuple[PricingRule, ...]
 
 
+def custom_group_stations(
+    db: Session,
+    principal: Principal,
+    query: StationQuery,
+    paging: tuple[str, int | None, int | None],
+    live: tuple[int, datetime] | None = None,
+) -> Page[StationView]:
+    """getCustomGroupStations: the stations of the custom group named ``sgName`` (required).
+
+    FIDELITY (the guide does not document the operation): a blank ``sgName``, or one that
+    names no custom group the caller can see, answers 155; then as ``search_stations``.
+    Raises: 194/152 station IDs; 155 no such group; the codes of ``search_stations``.
+    """
+    validate_ids(query)  # (a malformed station ID is named first: 194/152)
+    wanted = (query.sg_name or "").strip().lower()
+    realm = realm_of(db, principal)
+    names = db.scalars(select(StationGroup.name).where(StationGroup.id.in_(realm.group_ids)))
+    if not wanted or wanted not in {name.strip().lower() for name in names}:
+        raise CPError(ResponseCode.INVALID_CUSTOM_GROUP_NAME)
+    return search_stations(db, principal, query, paging, live=live)
+
+
 def search_stations(
     db: Session,
     principal: Principal,

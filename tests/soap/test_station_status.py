@@ -117,8 +117,15 @@ def test_getCustomGroupStations_paging_and_errors(any_client: zeep.Client) -> No
         searchQuery={"sgName": "Sunrise - All Sites", "numStations": 2, "startRecord": 2}
     )
     assert (ids(reply), reply.moreFlag) == (["1:10002", "1:10003"], 0)
-    assert_code(
-        any_client.service.getCustomGroupStations(searchQuery={"sgName": "Nope"}),
+    for name in ("Nope", " ", ""):  # no custom group of that name
+        assert_code(
+            any_client.service.getCustomGroupStations(searchQuery={"sgName": name}),
+            ResponseCode.INVALID_CUSTOM_GROUP_NAME,
+        )
+    assert_code(  # the group exists: nothing in it matches the other filters
+        any_client.service.getCustomGroupStations(
+            searchQuery={"sgName": "sunrise - downtown garage", "stationID": "1:10003"}
+        ),
         ResponseCode.NO_STATION_FOUND,
     )
     assert_code(
@@ -133,7 +140,7 @@ def test_getCustomGroupStations_realm(other_client: zeep.Client) -> None:
     reply = other_client.service.getCustomGroupStations(
         searchQuery={"sgName": "Sunrise - All Sites"}
     )
-    assert_code(reply, ResponseCode.NO_STATION_FOUND)
+    assert_code(reply, ResponseCode.INVALID_CUSTOM_GROUP_NAME)  # another org's group
 
 
 def test_getPublicStations_lists_public_stations_of_any_owner(other_client: zeep.Client) -> None:

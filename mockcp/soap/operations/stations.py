@@ -51,8 +51,13 @@ class StationService(ServiceBase):  # type: ignore[misc]
 
     @operation(t.getCustomGroupStations, t.getCustomGroupStationsResponse)
     def getCustomGroupStations(ctx: Any, request: t.getCustomGroupStations) -> Any:
-        """The caller's stations in a custom group named ``sgName``."""
-        page = _search(ctx, request.searchQuery, "getCustomGroupStations")
+        """The caller's stations in a custom group named ``sgName`` (155 for no such group)."""
+        q, udc = request.searchQuery, ctx.udc
+        page = stations.custom_group_stations(
+            udc.session(), udc.principal, m.from_search(q),
+            ("getCustomGroupStations", q.startRecord, q.numStations),
+            (udc.runtime.settings.root_seed, udc.clock.now()),
+        )  # fmt: skip
         return m.to_stations_response(
             page, t.getCustomGroupStationsResponse, r.customGroupstationDataExtended
         )
