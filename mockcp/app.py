@@ -25,7 +25,7 @@ from mockcp.seed.world import SCHEMA_VERSION, is_loaded, load_world, loaded_worl
 from mockcp.soap.application import build_application, wsgi_application
 from mockcp.soap.context import Runtime
 from mockcp.soap.wire import client_fault, fault_bytes
-from mockcp.soap.wsdl import WsdlDocument
+from mockcp.soap.wsdl import OPERATIONS, WsdlDocument
 
 SOAP_PATH = "/webservices/chargepoint/services/5.1"
 WSDL_PATH = "/cp_api_5.1.wsdl"
@@ -90,6 +90,7 @@ class MockChargePointApp:
             lambda: list(self.runtime.journal),
             self._ready.is_set,
             self.clock,
+            (self.runtime.forced, frozenset(OPERATIONS)),
         )
         self._prepare()
 
@@ -120,6 +121,7 @@ class MockChargePointApp:
         with self._gate.rebuilding():
             self._ready.clear()
             drop_schema(self.engine)
+            self.runtime.forced.clear()
             self._prepare()
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:

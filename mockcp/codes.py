@@ -268,12 +268,13 @@ _RESERVATIONS = (
 _DRIVER_APIS = "belongs to driver-account and session-start APIs that are not in the 5.1 WSDL"
 _NETWORK = (
     "a failure of the real station-server link; the simulated stations always take commands "
-    "(a client can still meet it through a forced response, when that exists)"
+    "(a client meets it through a forced response: POST /_mock/faults)"
 )
 _OTHER_PARAMETERS = "names a parameter that no 5.1 operation has"
 
-# Members no 5.1 operation answers, each with the reason (architecture 1.3): every other
-# member is raised somewhere in mockcp, and tests/test_codes.py checks both halves.
+# Members no 5.1 operation answers by itself, each with the reason (architecture 1.3): every
+# other member is raised somewhere in mockcp, and tests/test_codes.py checks both halves.
+# Any member can still be forced on any operation through the control plane (domain.forced).
 UNREACHABLE: dict[ResponseCode, str] = {
     ResponseCode.INVALID_EMAIL_PASSWORD: (
         "a driver-login answer; 5.1 authenticates with WS-Security, whose failures are faults"

@@ -1,4 +1,5 @@
-"""The control plane: health, tenants, reset and the request journal, as JSON.
+"""The control plane: health, tenants, reset, the request journal, the clock and forced
+responses, as JSON.
 
 Like moto's /moto-api: tests and demos steer the mock here, never through SOAP.
 """
@@ -17,6 +18,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from mockcp.clock import SimClock, parse_duration, parse_mode, utc
+from mockcp.domain.forced import ForcedPlan, ForcedResponse, forced_response
 from mockcp.domain.tenants import list_tenants
 
 ROUTES = Map(
@@ -26,6 +28,7 @@ ROUTES = Map(
         Rule("/reset", endpoint="reset", methods=["POST"]),
         Rule("/journal", endpoint="journal", methods=["GET"]),
         Rule("/clock", endpoint="clock", methods=["GET", "POST"]),
+        Rule("/faults", endpoint="faults", methods=["GET", "POST", "DELETE"]),
     ]
 )
 
@@ -46,12 +49,14 @@ class AdminApp:
         journal: Callable[[], Iterable[object]],
         ready: Callable[[], bool],
         clock: SimClock,
+        forced: tuple[ForcedPlan, frozenset[str]],
     ) -> None:
         self._sessions = sessions
         self._reset = reset
         self._journal = journal
         self._ready = ready
         self._clock = clock
+        self._forced, self._operations = forced
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
@@ -120,3 +125,30 @@ class AdminApp:
         except ValueError as exc:
             return str(exc)
         return None
+
+    def on_faults(self, request: Request) -> Response:
+        """GET: the forced responses still queued. POST one (``domain.forced``): 201, or 400
+        with the reason. DELETE: drop them all."""
+        if request.method == "DELETE":
+            self._forced.clear()
+        elif request.method == "POST":
+            body = request.get_json(silent=True)
+            if not isinstance(body, dict):
+                return json_response({"error": "send a JSON object"}, 400)
+            try:
+                self._forced.add(forced_response(self._operations, body))
+            except ValueError as exc:
+                return json_response({"error": str(exc)}, 400)
+            return json_response([_forced_json(f) for f in self._forced.pending()], 201)
+        return json_response([_forced_json(f) for f in self._forced.pending()])
+
+
+def _forced_json(forced: ForcedResponse) -> dict[str, object]:
+    answer: dict[str, object] = {"operation": forced.operation, "count": forced.remaining}
+    if forced.code is not None:
+        answer.update(code=forced.code.name, responseCode=forced.code.code)
+    else:
+        answer["fault"] = "server"
+    if forced.org_id is not None:
+        answer["orgID"] = forced.org_id
+    return answer

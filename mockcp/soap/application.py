@@ -69,6 +69,11 @@ class ChargePointApplication(Application):  # type: ignore[misc]
         operation = ctx.descriptor.name
         code: str | None = None
         try:
+            forced = self.runtime.forced.take(operation, request.principal.org_id or "")
+            if forced is not None and forced.server_fault:
+                raise server_fault(f"Forced fault in {operation} (/_mock/faults).")
+            if forced is not None:
+                raise forced.error()
             result = super().call_wrapper(ctx)
             if request.db is not None:
                 request.db.commit()

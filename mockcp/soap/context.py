@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mockcp.clock import Clock
 from mockcp.config import Settings
+from mockcp.domain.forced import ForcedPlan
 from mockcp.domain.principal import Principal
 
 
@@ -32,6 +33,7 @@ class Runtime:
     clock: Clock
     settings: Settings
     journal: deque[JournalRecord] = field(default_factory=lambda: deque(maxlen=1000))
+    forced: ForcedPlan = field(default_factory=ForcedPlan)  # /_mock/faults
 
 
 @dataclass(slots=True)
