@@ -10,7 +10,8 @@
 4. One getChargingSessionData page on a world holding about 1 M sessions against the same
    page on the ~10 k-session demo world: the 90-day history copied 80 times further into the
    past with a bulk insert (the page cost is what is measured, not planning). Two pages: the
-   oldest (startRecord 1) and the one a poller reads (fromTimeStamp = a day ago).
+   oldest (startRecord 1) and the one a poller reads (fromTimeStamp = a day ago); and the
+   same two getTransactionData pages (sessions, addenda and stored reservations together).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import cast
 
 from sqlalchemy import Table, func, insert, select
+from sqlalchemy.orm import Session
 
 from mockcp.app import create_app
 from mockcp.clock import SimClock
@@ -32,6 +34,7 @@ from mockcp.db.activity import ChargingSession
 from mockcp.domain.principal import Principal
 from mockcp.domain.sessions import SessionSearch, search_sessions
 from mockcp.domain.station_query import StationQuery
+from mockcp.domain.transactions import TransactionQuery, transactions
 from mockcp.seed.loader import FIXTURES
 from mockcp.sim.engine import materialize
 
@@ -117,6 +120,14 @@ def timed(call: Callable[[], object]) -> float:
     return best
 
 
+OLDEST_MONEY = TransactionQuery()
+RECENT_MONEY = TransactionQuery(from_time=START - timedelta(days=1), to_time=START)
+
+
+def money(db: Session, principal: Principal, query: TransactionQuery) -> object:
+    return transactions(db, principal, (7, START), query, None, None)
+
+
 def million_pages() -> None:
     app = create_app(Settings(database_url="sqlite://", fixture="demo"), SimClock(START))
     principal = Principal(1, "1:ORG00001", "x", "k")
@@ -129,16 +140,17 @@ def million_pages() -> None:
         pages = [
             timed(lambda q=q: search_sessions(db, principal, 7, START, q, 1))
             for q in (oldest, recent)
-        ]
+        ] + [timed(lambda q=q: money(db, principal, q)) for q in (OLDEST_MONEY, RECENT_MONEY)]
         table = cast(Table, ChargingSession.__table__)
         rows = [dict(r._mapping) for r in db.execute(select(table))]
         span = timedelta(days=91)
         for copy in range(1, 81):
             shifted = [
-                {**r, "id": r["id"] + copy * 10_000_000_000,
+                {**r, "id": r["id"] + copy * 1000,  # (the next sessions of the same port)
                  "start_time": r["start_time"] - copy * span,
                  "end_time": r["end_time"] - copy * span,
-                 "charging_end_time": r["charging_end_time"] - copy * span}
+                 "charging_end_time": r["charging_end_time"] - copy * span,
+                 "reported_at": r["reported_at"] and r["reported_at"] - copy * span}
                 for r in rows
             ]  # fmt: skip
             db.execute(insert(table), shifted)
@@ -147,8 +159,9 @@ def million_pages() -> None:
         big = [
             timed(lambda q=q: search_sessions(db, principal, 7, START, q, 1))
             for q in (oldest, recent)
-        ]
-    for name, a, b in zip(("oldest page", "a day's page"), pages, big, strict=True):
+        ] + [timed(lambda q=q: money(db, principal, q)) for q in (OLDEST_MONEY, RECENT_MONEY)]
+    names = ("oldest page", "a day's page", "oldest transaction page", "a day's transactions")
+    for name, a, b in zip(names, pages, big, strict=True):
         print(
             f"{name}: {large} sessions {b * 1000:.1f} ms, {small} sessions {a * 1000:.1f} ms, "
             f"ratio {b / a:.2f}x"

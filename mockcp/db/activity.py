@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mockcp.db.models import Base
@@ -14,8 +14,17 @@ class ChargingSession(Base):
     """A charging session on one port; ``end_time`` None while it is active."""
 
     __tablename__ = "charging_session"
-    # Session pages are cut in (start_time, id) order (domain.sessions): one index range.
-    __table_args__ = (Index("ix_charging_session_start_id", "start_time", "id"),)
+    # Session pages are cut in (start_time, id) order (domain.sessions): one index range;
+    # transaction pages in (reported, id) order (domain.transactions), reported being
+    # coalesce(reported_at, end_time): an expression index (SQLite and PostgreSQL).
+    __table_args__ = (
+        Index("ix_charging_session_start_id", "start_time", "id"),
+        Index(
+            "ix_charging_session_reported_id",
+            func.coalesce(text("reported_at"), text("end_time")),
+            "id",
+        ),
+    )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     port_pk: Mapped[int] = mapped_column(ForeignKey("port.id"), index=True)
     driver_pk: Mapped[int | None] = mapped_column(ForeignKey("driver.id"))
@@ -75,12 +84,13 @@ class Transaction(Base):
     addenda are computed from the sessions they bill)."""
 
     __tablename__ = "transaction"
+    __table_args__ = (Index("ix_transaction_reported_id", "reported_at", "id"),)
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     port_pk: Mapped[int] = mapped_column(ForeignKey("port.id"))
     # the reserved session; not a key: a shed may make its driver drive on
     session_pk: Mapped[int | None] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(40))
-    reported_at: Mapped[datetime] = mapped_column(index=True)
+    reported_at: Mapped[datetime]
     window_start: Mapped[datetime]
     window_end: Mapped[datetime | None]
     gross_amount: Mapped[float]

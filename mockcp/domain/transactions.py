@@ -15,18 +15,20 @@ reservation shares and fees are mockcp's own assumptions.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import islice
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, func, literal, select, union_all
+from sqlalchemy import Select, func, literal, select
 from sqlalchemy.orm import Session
 
 from mockcp.codes import ResponseCode
 from mockcp.db.activity import ChargingSession, Transaction
 from mockcp.db.models import Organization, Port, PricingRule, Station
-from mockcp.domain.paging import Page, PageRequest, page_of, page_rows
+from mockcp.domain.paging import Page, PageRequest, page_of
 from mockcp.domain.pricing import Policies, billed, policies, rule_at
 from mockcp.domain.principal import Principal
 from mockcp.domain.realm import realm_of
@@ -124,13 +126,16 @@ def transactions(
     named = StationQuery(station_id=query.station_id, org_id=query.org_id)
     check_references(db, realm, validate_ids(named), public=False)
     rules = policies(db)
-    statement = _statement(query, _stations(db, realm.station_pks, rules, query), now)
+    ports = list(db.scalars(select(Port.id).where(Port.station_pk.in_(
+        _stations(db, realm.station_pks, rules, query)))))  # fmt: skip
+    sources = _branches(query, ports, now)
     if query.card_digits is None and query.pricing_rule is None:
-        rows = page_rows(db, statement, page)
-        views = _hydrate(db, root_seed, [row for _, row in rows.rows], rules)
-        cut = Page(tuple(zip([n for n, _ in rows.rows], views, strict=True)), rows.more)
+        first = page.start_record - 1
+        rows = _merged(db, sources, first + page.size + 1)
+        views = _hydrate(db, root_seed, rows[first : first + page.size], rules)
+        cut = Page(tuple(enumerate(views, start=first + 1)), len(rows) > first + page.size)
     else:  # the card digits and the window used are derived per transaction: filter here
-        every = _hydrate(db, root_seed, list(db.execute(statement)), rules)
+        every = _hydrate(db, root_seed, _merged(db, sources, None), rules)
         cut = page_of([v for v in every if _wanted(v, query)], page)
     if not cut.rows:
         raise CPError(ResponseCode.NO_TRANSACTION_FOUND)
@@ -164,51 +169,62 @@ def _stations(db: Session, realm: AbstractSet[int], rules: Policies, q: Transact
     ]
 
 
-def _statement(q: TransactionQuery, stations: list[int], now: datetime) -> Select[Any]:
-    """(kind, transactionID, reported) rows of the transactions on ``stations``, in the order
-    they were reported: sessions and their usage addenda computed, reservations stored."""
+def _branches(q: TransactionQuery, ports: list[int], now: datetime) -> list[Select[Any]]:
+    """(kind, transactionID, reported) selects, one a source, each in reporting order: the
+    session transactions and usage addenda computed from the sessions, the stored
+    reservations. Each is read along its own (reported, id) index, so a page costs the same
+    whatever the length of history."""
     lo, hi = None, now - REPORT_DELAY
     if q.from_time is not None and q.to_time is not None:
         lo, hi = q.from_time - REPORT_DELAY, min(hi, q.to_time - REPORT_DELAY)
-    session_ids = ChargingSession.id + ID_OFFSET
-    addendum_ids = ChargingSession.id * 2 + (RESERVATION_IDS + 1)
-    branches = [
-        _computed(SESSION, session_ids, stations, lo, hi),
-        _computed(ADDENDUM, addendum_ids, stations, lo, hi).where(ChargingSession.reserved),
+    sources: list[Select[Any]] = []
+    if q.kind is None or _same(SESSION, q.kind):
+        sources.append(_computed(SESSION, ChargingSession.id + ID_OFFSET, ports, lo, hi))
+        if q.transaction_id is not None:
+            sources[-1] = sources[-1].where(ChargingSession.id == q.transaction_id - ID_OFFSET)
+    if q.kind is None or _same(ADDENDUM, q.kind):
+        addenda = _computed(ADDENDUM, ChargingSession.id * 2 + (RESERVATION_IDS + 1), ports, lo, hi)
+        if q.transaction_id is not None:
+            reserved = addendum_session(q.transaction_id)
+            addenda = addenda.where(ChargingSession.id == (reserved if reserved else -1))
+        sources.append(addenda.where(ChargingSession.reserved))
+    booked = (
         select(Transaction.kind.label("kind"), Transaction.id.label("tid"),
                Transaction.reported_at.label("at"))
-        .join(Port, Transaction.port_pk == Port.id)
-        .where(Port.station_pk.in_(stations), Transaction.reported_at <= hi),
-    ]  # fmt: skip
+        .where(Transaction.port_pk.in_(ports), Transaction.reported_at <= hi)
+        .order_by(Transaction.reported_at, Transaction.id)
+    )  # fmt: skip
     if lo is not None:
-        branches[2] = branches[2].where(Transaction.reported_at >= lo)
+        booked = booked.where(Transaction.reported_at >= lo)
     if q.transaction_id is not None:
-        wanted = q.transaction_id
-        branches[0] = branches[0].where(session_ids == wanted)
-        branches[1] = branches[1].where(addendum_ids == wanted)
-        branches[2] = branches[2].where(Transaction.id == wanted)
+        booked = booked.where(Transaction.id == q.transaction_id)
     if q.kind is not None:
-        branches[0] = branches[0].where(true_if(_same(SESSION, q.kind)))
-        branches[1] = branches[1].where(true_if(_same(ADDENDUM, q.kind)))
-        branches[2] = branches[2].where(func.lower(Transaction.kind) == q.kind.strip().lower())
-    every = union_all(*branches).subquery()
-    return select(every.c.kind, every.c.tid, every.c.at).order_by(every.c.at, every.c.tid)
-
-
-def true_if(condition: bool) -> ColumnElement[bool]:
-    return ~false() if condition else false()
+        booked = booked.where(func.lower(Transaction.kind) == q.kind.strip().lower())
+    return [*sources, booked]
 
 
 def _computed(
-    kind: str, ids: Any, stations: list[int], lo: datetime | None, hi: datetime
+    kind: str, ids: Any, ports: list[int], lo: datetime | None, hi: datetime
 ) -> Select[Any]:
-    """Transactions computed from the finished, reported sessions on ``stations``."""
+    """Transactions computed from the finished, reported sessions on ``ports``."""
+    # (``port_pk + 0`` keeps planners off the port index, as for session pages: the
+    # (reported, id) index then gives the order without a sort.)
     statement = (
         select(literal(kind).label("kind"), ids.label("tid"), REPORTED.label("at"))
-        .join(Port, ChargingSession.port_pk == Port.id)
-        .where(Port.station_pk.in_(stations), hi >= REPORTED)
+        .where((ChargingSession.port_pk + 0).in_(ports), hi >= REPORTED)
+        .order_by(REPORTED, ChargingSession.id)
     )
     return statement if lo is None else statement.where(lo <= REPORTED)
+
+
+def _merged(db: Session, sources: list[Select[Any]], limit: int | None) -> list[Any]:
+    """The rows of every source, merged in (reported, transactionID) order, ``limit`` at most
+    (each source is read no further than that)."""
+    streams = [
+        db.execute(source if limit is None else source.limit(limit)).all() for source in sources
+    ]
+    merged = heapq.merge(*streams, key=lambda row: (row.at, row.tid))
+    return list(merged if limit is None else islice(merged, limit))
 
 
 def _hydrate(db: Session, root_seed: int, rows: list[Any], rules: Policies) -> list[
