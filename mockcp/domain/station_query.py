@@ -15,6 +15,7 @@ from datetime import datetime
 from mockcp.codes import ResponseCode
 from mockcp.db.models import Organization, Port, Station, StationGroup
 from mockcp.domain.geo import DEFAULT_PROXIMITY, DEFAULT_UNIT, PER_MILE, distance
+from mockcp.domain.pricing import PricingAsk
 from mockcp.domain.realm import check_station_id
 from mockcp.errors import CPError
 
@@ -58,6 +59,7 @@ class StationQuery:
     warranty_service: str | None = None
     status: int | None = None
     activated_since: datetime | None = None
+    pricing: PricingAsk | None = None  # not a filter: prices each port (estimatedCost)
     company_id: str | None = None
     radio_group_id: str | None = None
 

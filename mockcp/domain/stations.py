@@ -8,15 +8,16 @@ order, paged by ``domain.paging``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from mockcp.codes import ResponseCode
-from mockcp.db.models import GroupMember, Organization, PricingRule, Station, StationGroup
+from mockcp.db.models import GroupMember, Organization, Port, PricingRule, Station, StationGroup
 from mockcp.domain.paging import Page, PageRequest, page_of
+from mockcp.domain.pricing import PricingAsk, estimated_cost
 from mockcp.domain.principal import Principal
 from mockcp.domain.realm import Realm, realm_of, resolve_group, resolve_org
 from mockcp.domain.station_query import StationQuery, station_filters, validate_ids
@@ -32,6 +33,10 @@ class StationView:
     org: Organization
     groups: tuple[StationGroup, ...]
     pricing: tuple[PricingRule, ...]
+    costs: dict[int, float] = field(default_factory=dict)  # port pk -> estimatedCost
+
+    def estimated_cost(self, port: Port) -> float:
+        return self.costs.get(port.id, 0.0)
 
 
 def custom_group_stations(
@@ -86,7 +91,10 @@ def search_stations(
     if not cut.rows:
         raise CPError(ResponseCode.NO_STATION_FOUND)
     pricing = _pricing(db, [s.id for _, s in cut.rows])
-    rows = tuple((number, _view(s, orgs, groups, memberships, pricing)) for number, s in cut.rows)
+    rows = tuple(
+        (number, _view(s, orgs, groups, memberships, pricing, query.pricing))
+        for number, s in cut.rows
+    )
     return Page(rows, cut.more)
 
 
@@ -163,8 +171,13 @@ def _view(
     groups: dict[int, StationGroup],
     memberships: dict[int, set[int]],
     pricing: dict[int, list[PricingRule]],
+    ask: PricingAsk | None,
 ) -> StationView:
     member_of = tuple(groups[g] for g in sorted(memberships.get(station.id, set())))
-    return StationView(
-        station, orgs[station.org_pk], member_of, tuple(pricing.get(station.id, [])[:2])
+    windows = pricing.get(station.id, [])[:2]
+    costs = (
+        {p.id: estimated_cost(windows, ask, p.power_kw) for p in station.ports}
+        if ask is not None and windows
+        else {}
     )
+    return StationView(station, orgs[station.org_pk], member_of, tuple(windows), costs)

@@ -7,6 +7,7 @@ from typing import Any
 
 from mockcp.db.models import Port, PricingRule, Station
 from mockcp.domain.paging import Page
+from mockcp.domain.pricing import PricingAsk
 from mockcp.domain.station_query import StationQuery, port_status
 from mockcp.domain.stations import StationView
 from mockcp.soap.mapping import OK
@@ -58,6 +59,7 @@ def from_search(q: Any) -> StationQuery:
         warranty_service=field("warrantyService"),
         status=field("Status"),
         activated_since=field("stationActivationDate"),
+        pricing=_pricing_ask(field("Pricing")),
         company_id=_strip(field("companyID")),
         radio_group_id=_strip(field("radioGroupID")),
     )
@@ -68,7 +70,7 @@ def coordinate(value: float) -> str:
     return format(PyDecimal(repr(value)), ".15f")
 
 
-def to_port_data(station: Station, port: Port) -> r.portData:
+def to_port_data(station: Station, port: Port, cost: float = 0.0) -> r.portData:
     return r.portData(
         portNumber=str(port.port_number),
         Geo=geoData(Lat=coordinate(port.latitude), Long=coordinate(port.longitude)),
@@ -86,7 +88,7 @@ def to_port_data(station: Station, port: Port) -> r.portData:
         Voltage=str(port.voltage),
         Current=str(port.current),
         Power=f"{port.power_kw:.3f}",
-        estimatedCost=0.0,
+        estimatedCost=cost,
     )
 
 
@@ -124,7 +126,7 @@ def station_fields(number: int, view: StationView) -> dict[str, Any]:
         "State": s.state,
         "Country": s.country,
         "postalCode": s.postal_code,
-        "Port": [to_port_data(s, port) for port in s.ports],
+        "Port": [to_port_data(s, port, view.estimated_cost(port)) for port in s.ports],
         "Pricing": [to_pricing(rule) for rule in view.pricing],
         "numPorts": len(s.ports),
         "driverName": s.driver_name,
@@ -207,3 +209,11 @@ def to_public_status_response(page: Page[StationView], port_details: bool) -> An
         ports = [build(r.publicPortDataStatus, p.__dict__) for p in full.Port]
         data.append(r.publicStatusdata(stationID=full.stationID, Port=ports, recordNumber=number))
     return getPublicStationStatusResponse(**OK, stationStatusData=data)
+
+
+def _pricing_ask(options: Any) -> PricingAsk | None:
+    if options is None:
+        return None
+    return PricingAsk(
+        options.startTime, options.Duration, options.energyRequired, options.vehiclePower
+    )

@@ -6,6 +6,8 @@ Harbor (1:ORG00002) owns 1:20001-1:20002 and was granted station 1:10002 only.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import zeep
 
@@ -303,3 +305,32 @@ def test_getStations_state_with_proximity_centres_on_the_state(any_client: zeep.
     assert ids(wide) == SUNRISE_SEES
     near = any_client.service.getStations(searchQuery={"postalCode": "80301", "Proximity": 0.5})
     assert ids(near) == ["1:10003"]
+
+
+def _costs(client: zeep.Client, start: str, hours: int, kwh: float, kw: float) -> dict[str, Any]:
+    options = {"startTime": start, "Duration": hours, "energyRequired": kwh, "vehiclePower": kw}
+    reply = client.service.getStations(searchQuery={"Pricing": options})
+    assert_code(reply, ResponseCode.OK)
+    assert ids(reply) == SUNRISE_SEES  # Pricing prices the rows; it filters nothing
+    return {s.stationID: [p.estimatedCost for p in s.Port] for s in reply.stationData}
+
+
+def test_getStations_pricing_options_give_each_port_its_estimated_cost(
+    any_client: zeep.Client,
+) -> None:
+    """3 h, 10 kWh at 6.6 kW (1.52 h of charging, 1.48 h idle), under each station's policy."""
+    evening = _costs(any_client, "17:00:00", 3, 10.0, 6.6)
+    assert evening == {
+        "1:10001": [3.0, 3.0],  # $1.00 a session + $0.20/kWh
+        "1:10002": [3.5],  # "Evening peak" 16:00-20:59:59: $0.35/kWh
+        "1:10003": [0.0],  # no pricing policy
+        "1:20001": [0.0, 0.0],
+        "1:20002": [round(0.42 * 10 + 6.0 * (3 - 10 / 6.6), 2)] * 2,  # kWh + idle hours
+    }
+    morning = _costs(any_client, "09:00:00", 3, 10.0, 6.6)
+    assert morning["1:10002"] == [4.0]  # "Off-peak" (wraps midnight): $1/h for 2 h, then $2/h
+    capped = _costs(any_client, "18:30:00", 4, 80.0, 11.0)  # 28.8 kWh at 7.2 kW in 4 h
+    assert capped["1:10002"] == [round(min(0.35 * 28.8, 12.0), 2)]
+    assert capped["1:10001"] == [round(1.0 + 0.2 * 28.8, 2)] * 2
+    plain = any_client.service.getStations(searchQuery={"stationID": "1:10002"})
+    assert plain.stationData[0].Port[0].estimatedCost == 0.0  # no Pricing asked: 0.00
