@@ -114,3 +114,32 @@ def test_postgres_a_shed_made_through_one_app_caps_the_load_read_through_another
         reply = second.client().service.getLoad(searchQuery={"stationID": "1:10002"})
         port = reply.stationData[0].Port[0]
         assert (port.portLoad, port.shedState, port.percentShed) == (Decimal("5.040"), 1, 30)
+
+
+def test_postgres_answers_byte_for_byte_what_sqlite_answers(pg_url: str) -> None:
+    """The same world on both stores: sessions, transactions (reservations and time-of-use
+    included) and status read back byte-identical after the same clock moves."""
+    from tests.soap.envelopes import SOAP_PATH, guide_style
+
+    bodies = [
+        "<urn:getChargingSessionData><searchQuery/></urn:getChargingSessionData>",
+        "<urn:getTransactionData><searchQuery><numTransactions>500</numTransactions>"
+        "</searchQuery></urn:getTransactionData>",
+        "<urn:getStationStatus><searchQuery/></urn:getStationStatus>",
+        "<urn:getAlarms><searchQuery/></urn:getAlarms>",
+    ]
+    answers = []
+    for url in (pg_url, "sqlite://"):
+        clock = ManualClock(START)
+        with MockChargePoint(Settings(database_url=url, fixture="minimal"), clock) as mock:
+            tenant = mock.tenants()[0]
+            for step in (timedelta(hours=5), timedelta(days=2)):
+                clock.advance(step)
+                answers.append([
+                    Client(mock.wsgi).post(
+                        SOAP_PATH, data=guide_style(tenant.license_key, tenant.password, body)
+                    ).get_data()
+                    for body in bodies
+                ])  # fmt: skip
+    assert answers[:2] == answers[2:]
+    assert b"<transactionType>Reservation" in answers[1][1]
