@@ -1,4 +1,4 @@
-"""The ``mockcp`` command: serve, codes, coverage, dump-wsdl."""
+"""The ``mockcp`` command: serve, codes, coverage, realism, run-scenario, dump-wsdl."""
 
 from __future__ import annotations
 
@@ -36,6 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
     realism.add_argument("--seed", type=int, default=20161107)
     realism.add_argument("--csv", type=Path, default=None, help="also write the sessions here")
     realism.add_argument("--targets", type=Path, default=None, help="realism_targets.json")
+    scenario = commands.add_parser(
+        "run-scenario", help="run a scenarios/*.yaml file in process and check it"
+    )
+    scenario.add_argument("path", type=Path)
     dump = commands.add_parser("dump-wsdl", help="print the served WSDL")
     dump.add_argument("--address", default="http://127.0.0.1:8080" + SOAP_PATH)
     return parser
@@ -87,6 +91,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from mockcp.realism import run
 
         return run(args.sessions, args.seed, args.csv, args.targets)
+    if args.command == "run-scenario":
+        from mockcp.scenario import run as run_scenario
+
+        if not args.path.is_file():
+            print(f"mockcp: no scenario file {args.path}", file=sys.stderr)
+            return 2
+        return run_scenario(args.path)
     if args.command == "dump-wsdl":
         app = create_app(Settings(database_url="sqlite://", fixture="minimal"))
         sys.stdout.write(app.wsdl_bytes(args.address).decode("utf-8"))

@@ -1,107 +1,69 @@
-"""Scenario files in scenarios/ run against a fresh mock, through zeep, as a client would."""
+"""Scenario files in scenarios/ run against a fresh mock, through zeep, as a client would
+(mockcp.scenario, also ``mockcp run-scenario``): every check of each file holds, and the
+raw readings are checked here on their own too."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
-from mockcp.clock import ManualClock, utc
-from mockcp.config import Settings
-from mockcp.testing import MockChargePoint
+from mockcp import scenario as sc
+from mockcp.cli import main
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
 
-def _at(text: str) -> datetime:
-    return utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
-
-
-def _samples(scenario: dict[str, Any], with_event: bool) -> list[tuple[datetime, Any]]:
-    """getLoad on the event's group every few minutes from the scenario's clock."""
-    start = _at(scenario["clock"])
-    clock = ManualClock(start)
-    settings = Settings(database_url="sqlite://", **scenario["world"])
-    with MockChargePoint(settings, clock) as mock:
-        tenant = next(t for t in mock.tenants() if t.org_id == scenario["tenant"])
-        service = mock.client(tenant).service
-        event = dict(scenario["event"])
-        if with_event:
-            event["eventStartTime"] = _at(event["eventStartTime"])
-            reply = service.createLoadShedEvent(shedEvent=event)
-            assert reply.responseCode == "100", reply.responseText
-        found = []
-        step = timedelta(minutes=scenario["sample"]["every_minutes"])
-        while clock.now() <= _at(scenario["sample"]["until"]):
-            load = service.getLoad(searchQuery={"sgID": int(event["sgID"])})
-            assert load.responseCode == "100", load.responseText
-            found.append((clock.now(), load))
-            clock.advance(step)
-        return found
-
-
-def _mean(values: list[float]) -> float:
-    return sum(values) / len(values)
-
-
 @pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*demand-response*.yaml")), ids=str)
 def test_demand_response_scenario(path: Path) -> None:
-    scenario = yaml.safe_load(path.read_text(encoding="utf-8"))
-    expect = scenario["expect"]
-    begins = _at(scenario["event"]["eventStartTime"])
-    ends = begins + timedelta(minutes=scenario["event"]["eventDuration"])
-    shed, free = _samples(scenario, True), _samples(scenario, False)
-
-    def group_kw(rows: list[tuple[datetime, Any]], lo: datetime, hi: datetime) -> list[float]:
-        return [float(load.sgLoad) for at, load in rows if lo <= at < hi]
-
-    before = group_kw(shed, begins - timedelta(hours=1), begins)
-    assert max(before) >= expect["before_peak_kw_at_least"]
-    assert before == group_kw(free, begins - timedelta(hours=1), begins)  # nothing moved early
-    for at, load in shed:
-        if begins <= at < ends:
-            for station in load.stationData:
-                for port in station.Port:
-                    assert float(port.portLoad) <= expect["during_port_kw_at_most"], (at, port)
-                    assert port.shedState == 1
-    during, uncapped = group_kw(shed, begins, ends), group_kw(free, begins, ends)
-    assert _mean(during) <= expect["during_share_of_uncapped_at_most"] * _mean(uncapped)
-    later = datetime.max.replace(tzinfo=begins.tzinfo)
-    after, free_after = group_kw(shed, ends, later), group_kw(free, ends, later)
-    assert max(after) >= expect["after_share_of_uncapped_peak_at_least"] * max(free_after)
+    scenario = sc.load(path)
+    shed, free = sc.load_samples(scenario, True), sc.load_samples(scenario, False)
+    checks = sc.demand_response_checks(scenario, shed, free)
+    assert checks and all(c.ok for c in checks), [c for c in checks if not c.ok]
+    begins, ends = sc.event_window(scenario)
+    cap = scenario["expect"]["during_port_kw_at_most"]
+    during = [(when, reply) for when, reply in shed if begins <= when < ends]
+    assert during and [when for when, _ in shed] == [when for when, _ in free]
+    for when, reply in during:  # every port capped and marked shed at every sample
+        for station in reply.stationData:
+            for port in station.Port:
+                assert float(port.portLoad) <= cap and port.shedState == 1, (when, port)
+    before = [w for w, _ in shed if w < begins]
+    assert sc.group_kw(shed, before[0], begins) == sc.group_kw(free, before[0], begins)
+    assert sum(sc.group_kw(shed, begins, ends)) < sum(sc.group_kw(free, begins, ends))
 
 
 @pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*depot*.yaml")), ids=str)
 def test_depot_scenario(path: Path) -> None:
-    scenario = yaml.safe_load(path.read_text(encoding="utf-8"))
-    clock = ManualClock(_at(scenario["clock"]))
-    settings = Settings(database_url="sqlite://", **scenario["world"])
-    with MockChargePoint(settings, clock) as mock:
-        tenant = next(t for t in mock.tenants() if t.org_id == scenario["tenant"])
-        service = mock.client(tenant).service
-        night_start = _at(scenario["checks"][0]["at"])
-        for check in scenario["checks"]:
-            clock.set(_at(check["at"]))
-            reply = service.getFleetVehicles(searchQuery={"fleetName": "Fleet 1"})
-            assert reply.responseCode == "100", reply.responseText
-            statuses = {v.fleetVehicleID: v.vehicleChargingStatus for v in reply.fleetVehicle}
-            assert len(statuses) == 4
-            if "all" in check:
-                assert set(statuses.values()) == {check["all"]}, (check["at"], statuses)
-            if "any" in check:
-                assert set(statuses.values()) <= set(check["any"]), (check["at"], statuses)
-            for status, least in check.get("at_least", {}).items():
-                assert list(statuses.values()).count(status) >= least, (check["at"], statuses)
-        clock.set(_at(scenario["usage_after"]))
-        usage = service.getFleetUsageData(searchQuery={"fromTimeStamp": night_start})
-        assert usage.responseCode == "100", usage.responseText
-        rows = list(usage.fleetUsageData)
-        assert len({r.fleetVehicleID for r in rows}) == 4
-        for row in rows:
-            session = service.getChargingSessionData(
-                searchQuery={"sessionID": row.transactionID - 7_000_000_000}
-            ).ChargingSessionData[0]
-            assert session.Energy == row.Energy and row.Energy > 0
+    scenario = sc.load(path)
+    night = sc.depot_night(scenario)
+    checks = sc.depot_checks(scenario, night)
+    assert checks and all(c.ok for c in checks), [c for c in checks if not c.ok]
+    first, *_, last = night.statuses
+    assert set(first[1].values()) == {"Not Plugged In"} == set(last[1].values())
+    assert any("Charging" in statuses.values() for _, statuses in night.statuses)
+    assert len({r.fleetVehicleID for r in night.usage}) == scenario["vehicles"]
+    for row in night.usage:
+        assert row.Energy == night.session_energy[row.transactionID - 7_000_000_000] > 0
+
+
+def test_run_scenario_prints_the_timeline_and_its_checks(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["run-scenario", str(SCENARIOS / "overnight-depot.yaml")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("scenario: Overnight depot")
+    assert out[1] == "2024-03-12 22:00Z  4 Not Plugged In"
+    assert out[2] == "2024-03-13 03:00Z  4 Charging"
+    assert all(line.startswith("  [pass] ") for line in out[5:]) and len(out) > 10
+
+
+def test_run_scenario_refuses_what_is_not_a_scenario(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run-scenario", str(tmp_path / "missing.yaml")]) == 2
+    assert "no scenario file" in capsys.readouterr().err
+    odd = tmp_path / "odd.yaml"
+    odd.write_text("name: nothing to run\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="not a scenario"):
+        sc.load(odd)
