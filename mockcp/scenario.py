@@ -9,6 +9,7 @@ every file through the same functions. Needs the test extra (zeep): ``pip instal
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,10 +19,10 @@ import yaml
 
 from mockcp.clock import ManualClock, utc
 from mockcp.config import Settings
+from mockcp.domain.transactions import ID_OFFSET
 from mockcp.testing import MockChargePoint
 
 Samples = list[tuple[datetime, Any]]  # (time, getLoad reply)
-SESSION_TRANSACTIONS = 7_000_000_000  # a session's transactionID is its sessionID + this
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,7 @@ def at(text: str) -> datetime:
     return utc(datetime.fromisoformat(str(text).replace("Z", "+00:00")))
 
 
+@contextmanager
 def _service(scenario: dict[str, Any]) -> Iterator[tuple[Any, ManualClock]]:
     clock = ManualClock(at(scenario["clock"]))
     settings = Settings(database_url="sqlite://", **scenario["world"])
@@ -56,7 +58,7 @@ def _service(scenario: dict[str, Any]) -> Iterator[tuple[Any, ManualClock]]:
 def load_samples(scenario: dict[str, Any], with_event: bool) -> Samples:
     """getLoad on the event's group every few minutes from the scenario's clock, with the
     event scheduled through createLoadShedEvent, or (the twin) without it."""
-    for service, clock in _service(scenario):
+    with _service(scenario) as (service, clock):
         event = dict(scenario["event"])
         if with_event:
             event["eventStartTime"] = at(event["eventStartTime"])
@@ -72,7 +74,6 @@ def load_samples(scenario: dict[str, Any], with_event: bool) -> Samples:
             found.append((clock.now(), reply))
             clock.advance(step)
         return found
-    raise AssertionError("unreachable")
 
 
 def event_window(scenario: dict[str, Any]) -> tuple[datetime, datetime]:
@@ -131,7 +132,7 @@ class DepotNight:
 def depot_night(scenario: dict[str, Any]) -> DepotNight:
     """Each fleet vehicle's vehicleChargingStatus at each check time of a depot scenario,
     then its sessions in getFleetUsageData and getChargingSessionData."""
-    for service, clock in _service(scenario):
+    with _service(scenario) as (service, clock):
         statuses = []
         for check in scenario["checks"]:
             clock.set(at(check["at"]))
@@ -148,11 +149,10 @@ def depot_night(scenario: dict[str, Any]) -> DepotNight:
         rows = list(usage.fleetUsageData)
         energy = {}
         for row in rows:
-            sid = row.transactionID - SESSION_TRANSACTIONS
+            sid = row.transactionID - ID_OFFSET
             found_session = service.getChargingSessionData(searchQuery={"sessionID": sid})
             energy[sid] = found_session.ChargingSessionData[0].Energy
         return DepotNight(statuses, rows, energy)
-    raise AssertionError("unreachable")
 
 
 def depot_checks(scenario: dict[str, Any], night: DepotNight) -> list[Check]:
@@ -176,7 +176,7 @@ def depot_checks(scenario: dict[str, Any], night: DepotNight) -> list[Check]:
             )
     charged = {r.fleetVehicleID for r in night.usage}
     agree = all(
-        r.Energy == night.session_energy[r.transactionID - SESSION_TRANSACTIONS] and r.Energy > 0
+        r.Energy == night.session_energy[r.transactionID - ID_OFFSET] and r.Energy > 0
         for r in night.usage
     )
     return [

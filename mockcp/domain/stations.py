@@ -58,7 +58,7 @@ def custom_group_stations(
     names = db.scalars(select(StationGroup.name).where(StationGroup.id.in_(realm.group_ids)))
     if not wanted or wanted not in {name.strip().lower() for name in names}:
         raise CPError(ResponseCode.INVALID_CUSTOM_GROUP_NAME)
-    return search_stations(db, principal, query, paging, live=live)
+    return search_stations(db, principal, query, paging, live=live, realm=realm)
 
 
 def search_stations(
@@ -68,6 +68,7 @@ def search_stations(
     paging: tuple[str, int | None, int | None],
     public: bool = False,
     live: tuple[int, datetime] | None = None,
+    realm: Realm | None = None,
 ) -> Page[StationView]:
     """The page of stations matching every filter of ``query`` (AND).
 
@@ -80,7 +81,7 @@ def search_stations(
     page = PageRequest.for_operation(*paging)
     if live is not None:
         materialize(db, *live)
-    realm = realm_of(db, principal)
+    realm = realm or realm_of(db, principal)  # (a caller that has it already passes it)
     check_references(db, realm, validate_ids(query), public)
     index = station_index(db, realm, public)
     matched = index.matching(query, realm, public)
