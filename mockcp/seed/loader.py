@@ -1,14 +1,15 @@
-"""Loads a fixture mapping (``fixtures/*.yaml``) into a Session, through the ORM."""
+"""Loads a fixture mapping (``mockcp/data/fixtures/*.yaml``) into a Session, through the ORM."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import yaml
 from sqlalchemy.orm import Session
 
+from mockcp.data import FIXTURES as FIXTURES  # re-exported: tests read the packaged worlds
 from mockcp.db.models import (
     ApiCredential,
     CpnInstance,
@@ -30,8 +31,6 @@ from mockcp.db.people import (
     ManagementRealm,
 )
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-
 STATION_DEFAULTS: dict[str, Any] = {
     "manufacturer": "ChargePoint",
     "description": "-",
@@ -47,7 +46,7 @@ class FixtureError(ValueError):
     """A fixture that does not describe a valid world."""
 
 
-def read_fixture(path: Path) -> dict[str, Any]:
+def read_fixture(path: Traversable) -> dict[str, Any]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise FixtureError(f"{path}: a fixture is a mapping of sections")

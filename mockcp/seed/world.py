@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mockcp.data import FIXTURES, find
 from mockcp.db.activity import WorldMeta
 from mockcp.seed.builder import WorldBuilder
-from mockcp.seed.loader import FIXTURES, FixtureError, load, read_fixture
+from mockcp.seed.loader import FixtureError, load, read_fixture
 
 
 def resolve(fixture: str, seed: int | None) -> dict[str, Any]:
     """The fixture mapping for a fixture name or path (builder fixtures are built here)."""
-    path = FIXTURES / f"{fixture}.yaml" if fixture in {"minimal", "demo"} else Path(fixture)
-    if not path.is_file():
+    path = find(FIXTURES, fixture)
+    if path is None:
         raise FixtureError(f"no fixture named or at {fixture!r}")
     data = read_fixture(path)
     if data.get("builder") == "demo":
