@@ -1,25 +1,81 @@
-"""The ``mockcp`` command: serve, codes, coverage, realism, run-scenario, dump-wsdl."""
+"""The ``mockcp`` command: serve, codes, coverage, realism, run-scenario, dump-wsdl.
+
+A user mistake (a fixture that does not exist, a bad --start, a busy port, a database URL
+that does not open) is one line on stderr and exit status 2, never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import socket
 import sys
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mockcp.app import SOAP_PATH, WSDL_PATH, create_app
-from mockcp.codes import catalogue_table
-from mockcp.config import Settings
-from mockcp.coverage import coverage_table
-from mockcp.domain.tenants import list_tenants
+from mockcp.config import ConfigError, Settings, parse_start, unknown_variables
+from mockcp.data import FIXTURES, SCENARIOS, find, names
+from mockcp.progress import progress
+
+if TYPE_CHECKING:
+    from mockcp.app import MockChargePointApp
+
+SOAP_PATH = "/webservices/chargepoint/services/5.1"  # the same as mockcp.app's (a test says so)
+EXAMPLES = {
+    "serve": """examples:
+  mockcp serve                                   demo world, SQLite file, real time
+  mockcp serve --fixture minimal --clock frozen --start 2024-03-12T17:00:00Z
+  mockcp serve --port 9000 --db postgresql+psycopg://u:p@host/mockcp
+  MOCKCP_SEED=7 MOCKCP_CLOCK=x60 mockcp serve    every flag is also MOCKCP_<FLAG>""",
+    "codes": """examples:
+  mockcp codes                 the catalogue as a text table
+  mockcp codes --markdown      as the Markdown table of docs/response-codes.md""",
+    "coverage": """example:
+  mockcp coverage              which operations are served and how faithfully""",
+    "realism": """examples:
+  mockcp realism --sessions 500            a quick run
+  mockcp realism --csv sessions.csv        also write the sessions in the export's columns""",
+    "run-scenario": """examples:
+  mockcp run-scenario overnight-depot                     a packaged scenario, by name
+  mockcp run-scenario my-scenarios/peak.yaml              a scenario file of your own
+  mockcp run-scenario --list                              the packaged scenarios""",
+    "dump-wsdl": """examples:
+  mockcp dump-wsdl > cp_api_5.1.wsdl
+  mockcp dump-wsdl --address https://mock.example.test/webservices/chargepoint/services/5.1""",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mockcp", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="run the SOAP server")
+class UsageError(Exception):
+    """A user mistake: printed as one line, exit status 2."""
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_text: str
+) -> argparse.ArgumentParser:
+    return commands.add_parser(
+        name,
+        help=help_text,
+        description=help_text,
+        epilog=EXAMPLES[name],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def add_serve_arguments(serve: argparse.ArgumentParser) -> None:
+    """The serve flags; each is also the environment variable MOCKCP_<FLAG>."""
     serve.add_argument("--host", default=None, help="bind address (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default 8080)")
     serve.add_argument(
@@ -29,25 +85,36 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, default=None, help="root seed of the demo world")
     serve.add_argument("--clock", default=None, help="realtime (default), frozen or xN")
     serve.add_argument("--start", default=None, help="simulated start, ISO-8601 (default: now)")
-    commands.add_parser("codes", help="print the response-code catalogue")
-    commands.add_parser("coverage", help="print the operation coverage table")
-    realism = commands.add_parser("realism", help="compare the simulator with real sessions")
-    realism.add_argument("--sessions", type=int, default=5000)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mockcp",
+        description="A high-fidelity mock of the ChargePoint Web Services SOAP API.",
+        epilog="Run 'mockcp COMMAND --help' for a command's options and examples.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_serve_arguments(_command(commands, "serve", "run the SOAP server"))
+    codes = _command(commands, "codes", "print the response-code catalogue")
+    codes.add_argument("--markdown", action="store_true", help="as a Markdown table")
+    _command(commands, "coverage", "print the operation coverage table")
+    realism = _command(commands, "realism", "compare the simulator with real sessions")
+    realism.add_argument("--sessions", type=_positive, default=5000, help="default 5000")
     realism.add_argument("--seed", type=int, default=20161107)
     realism.add_argument("--csv", type=Path, default=None, help="also write the sessions here")
     realism.add_argument("--targets", type=Path, default=None, help="realism_targets.json")
-    scenario = commands.add_parser(
-        "run-scenario", help="run a scenarios/*.yaml file in process and check it"
-    )
-    scenario.add_argument("path", type=Path)
-    dump = commands.add_parser("dump-wsdl", help="print the served WSDL")
+    scenario = _command(commands, "run-scenario", "run a scenario in process and check it")
+    scenario.add_argument("scenario", nargs="?", help="a packaged scenario's name or a YAML path")
+    scenario.add_argument("--list", action="store_true", help="list the packaged scenarios")
+    dump = _command(commands, "dump-wsdl", "print the served WSDL")
     dump.add_argument("--address", default="http://127.0.0.1:8080" + SOAP_PATH)
     return parser
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
-    start = datetime.fromisoformat(args.start.replace("Z", "+00:00")) if args.start else None
-    return Settings.from_env(
+    """Flags over ``MOCKCP_*`` variables over defaults, each value checked before any work."""
+    start = parse_start(args.start) if args.start else None
+    settings = Settings.from_env(
         host=args.host,
         port=args.port,
         database_url=args.db,
@@ -56,15 +123,76 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         clock_mode=args.clock,
         clock_start=start,
     )
+    from mockcp.clock import parse_mode
+
+    try:
+        parse_mode(settings.clock_mode)
+    except ValueError as error:
+        raise UsageError(f"--clock: {error}") from None
+    if find(FIXTURES, settings.fixture) is None:
+        raise UsageError(
+            f"--fixture: no fixture named or at {settings.fixture!r} "
+            f"(packaged: {', '.join(names(FIXTURES))}; or the path of a YAML file)"
+        )
+    _check_database_url(settings.database_url)
+    return settings
+
+
+def _check_database_url(url: str) -> None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        parsed = make_url(url)
+        parsed.get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError) as error:
+        raise UsageError(f"--db: {url!r} is not a database URL mockcp can use ({error})") from None
+    except ImportError as error:
+        raise UsageError(f"--db: {url!r} needs a driver that is not installed ({error})") from None
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Fail early, before the world is built, when the address cannot be bound."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise UsageError(f"--port: {host}:{port} is already in use") from None
+            raise UsageError(f"--host/--port: cannot listen on {host}:{port} ({error})") from None
+
+
+def build_app(settings: Settings) -> MockChargePointApp:
+    """The app for ``settings``, with progress; a database that does not open is a UsageError."""
+    from sqlalchemy.exc import OperationalError
+
+    from mockcp.app import create_app
+    from mockcp.seed.loader import FixtureError
+
+    with progress("starting", 2) as shown:
+        shown.step(f"building the {settings.fixture!r} world and its history")
+        try:
+            app = create_app(settings)
+        except OperationalError as error:
+            first = str(error.orig or error).strip().splitlines()[0]
+            raise UsageError(f"--db: cannot open {settings.database_url!r}: {first}") from None
+        except FixtureError as error:
+            raise UsageError(f"--fixture: {error}") from None
+        shown.step("ready")
+    return app
 
 
 def serve(settings: Settings) -> int:
     from werkzeug.serving import run_simple
 
+    from mockcp.app import WSDL_PATH
+    from mockcp.domain.tenants import list_tenants
+
     logging.basicConfig(level=settings.log_level)
     # spyne logs every client fault with a traceback; mockcp logs what matters itself.
     logging.getLogger("spyne").setLevel(logging.CRITICAL)
-    app = create_app(settings)
+    check_port_free(settings.host, settings.port)
+    app = build_app(settings)
     base = f"http://{settings.host}:{settings.port}"
     print(f"mockcp: SOAP endpoint {base}{SOAP_PATH}")
     print(f"mockcp: WSDL          {base}{WSDL_PATH}")
@@ -75,31 +203,85 @@ def serve(settings: Settings) -> int:
             print(f"      licence key {tenant.license_key}")
             print(f"      password    {tenant.password}")
     sys.stdout.flush()
-    run_simple(settings.host, settings.port, app, threaded=True)
+    try:
+        run_simple(settings.host, settings.port, app, threaded=True)
+    except OSError as error:  # lost the port between the check and the bind
+        raise UsageError(f"--port: cannot listen on {base} ({error.strerror})") from None
     return 0
+
+
+def run_scenario(args: argparse.Namespace) -> int:
+    from mockcp import scenario as sc
+
+    if args.list or not args.scenario:
+        print("\n".join(names(SCENARIOS)))
+        return 0 if args.list else 2
+    found: Traversable | None = find(SCENARIOS, args.scenario)
+    if found is None:
+        raise UsageError(
+            f"no scenario named or at {args.scenario!r} "
+            f"(packaged: {', '.join(names(SCENARIOS))}; or the path of a YAML file)"
+        )
+    try:
+        sc.load(found)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    with progress("run-scenario", 3) as shown:
+        lines, checks = sc.execute(found, shown.step)
+    print("\n".join(lines))
+    return 0 if all(c.ok for c in checks) else 1
+
+
+def realism(args: argparse.Namespace) -> int:
+    from mockcp.realism import run
+
+    if args.targets is not None and not args.targets.is_file():
+        raise UsageError(f"--targets: no file {args.targets}")
+    with progress("realism", 1) as shown:
+        shown.step(f"simulating {args.sessions} sessions and reading them back through SOAP")
+        return run(args.sessions, args.seed, args.csv, args.targets)
+
+
+def dump_wsdl(args: argparse.Namespace) -> int:
+    from mockcp.app import create_app
+
+    app = create_app(Settings(database_url="sqlite://", fixture="minimal"))
+    sys.stdout.write(app.wsdl_bytes(args.address).decode("utf-8"))
+    return 0
+
+
+def codes(args: argparse.Namespace) -> int:
+    from mockcp.codes import catalogue_markdown, catalogue_table
+
+    print(catalogue_markdown() if args.markdown else catalogue_table())
+    return 0
+
+
+def coverage(args: argparse.Namespace) -> int:
+    from mockcp.coverage import coverage_table
+
+    print(coverage_table())
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "serve": lambda args: serve(settings_from_args(args)),
+    "codes": codes,
+    "coverage": coverage,
+    "realism": realism,
+    "run-scenario": run_scenario,
+    "dump-wsdl": dump_wsdl,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "codes":
-        print(catalogue_table())
-        return 0
-    if args.command == "coverage":
-        print(coverage_table())
-        return 0
-    if args.command == "realism":
-        from mockcp.realism import run
-
-        return run(args.sessions, args.seed, args.csv, args.targets)
-    if args.command == "run-scenario":
-        from mockcp.scenario import run as run_scenario
-
-        if not args.path.is_file():
-            print(f"mockcp: no scenario file {args.path}", file=sys.stderr)
-            return 2
-        return run_scenario(args.path)
-    if args.command == "dump-wsdl":
-        app = create_app(Settings(database_url="sqlite://", fixture="minimal"))
-        sys.stdout.write(app.wsdl_bytes(args.address).decode("utf-8"))
-        return 0
-    return serve(settings_from_args(args))
+    for name in unknown_variables():
+        print(f"mockcp: warning: {name} is not a mockcp setting; ignored", file=sys.stderr)
+    try:
+        return COMMANDS[args.command](args)
+    except (UsageError, ConfigError) as error:
+        print(f"mockcp: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -12,6 +12,7 @@ import enum
 from typing import Literal
 
 Kind = Literal["ok", "client", "auth", "server"]
+KINDS: tuple[Kind, ...] = ("ok", "client", "auth", "server")
 
 
 class ResponseCode(enum.Enum):
@@ -340,3 +341,25 @@ def catalogue_table() -> str:
         text = member.text.replace("|", "\\|")
         rows.append(f"| {member.code} | `{member.name}` | {member.kind} | {text} |")
     return "\n".join(rows)
+
+
+def catalogue_markdown() -> str:
+    """docs/response-codes.md, generated: ``mockcp codes --markdown`` (a test keeps them equal)."""
+    counts = {kind: sum(1 for m in ResponseCode if m.kind == kind) for kind in KINDS}
+    summary = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+    return "\n".join(
+        [
+            "# Response codes",
+            "",
+            "Generated from `mockcp/codes.py` by `mockcp codes --markdown`; do not edit by hand",
+            "(`tests/test_codes.py` keeps this file equal to the command's output).",
+            "",
+            "Every answer mockcp gives carries one of these codes with its text, as the guide's",
+            "section 3 lists them. `kind` says who caused it: `ok`, `client` (the request),",
+            "`auth` (rights or the service plan) or `server`. `{...}` in a text is filled in",
+            f"with the request's values. {len(ResponseCode)} codes: {summary}.",
+            "",
+            catalogue_table(),
+            "",
+        ]
+    )

@@ -7,10 +7,27 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 DEFAULT_DB = "sqlite:///mockcp.sqlite3"
+
+# The command-line flag names, as environment variables (``--seed`` is ``MOCKCP_SEED``).
+FLAG_NAMES: dict[str, str] = {
+    "db": "database_url",
+    "seed": "root_seed",
+    "clock": "clock_mode",
+    "start": "clock_start",
+}
+# MOCKCP_* variables read elsewhere than Settings (the CLI, the test suite, run.py, i13/i14).
+OTHER_VARIABLES = frozenset(
+    {"PROGRESS", "TEST_POSTGRES_URL", "VENV", "ADMIN_TOKEN", "WORKERS", "THREADS"}
+)
+_TEXT = {"database_url", "fixture", "clock_mode", "host", "log_level", "wsdl_public_url"}
+
+
+class ConfigError(ValueError):
+    """A setting that cannot be used as given (a user mistake, reported in one line)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,9 +50,12 @@ class Settings:
     def from_env(
         cls, prefix: str = "MOCKCP_", environ: Mapping[str, str] | None = None, **overrides: Any
     ) -> Settings:
-        """Defaults, then ``MOCKCP_<FIELD>`` variables (JSON-decoded), then overrides.
+        """Defaults, then ``MOCKCP_<FLAG>`` or ``MOCKCP_<FIELD>`` variables, then overrides.
 
-        ``MOCKCP_DB`` is accepted as a short name for ``MOCKCP_DATABASE_URL``.
+        The flag names (``MOCKCP_DB``, ``MOCKCP_SEED``, ``MOCKCP_CLOCK``, ``MOCKCP_START``,
+        ``MOCKCP_FIXTURE``, ``MOCKCP_PORT``, ``MOCKCP_HOST``) and the field names
+        (``MOCKCP_DATABASE_URL``, ``MOCKCP_ROOT_SEED``...) both work. A value that cannot be
+        used raises ``ConfigError`` naming the variable.
         """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
@@ -44,19 +64,44 @@ class Settings:
             if not key.startswith(prefix):
                 continue
             name = key[len(prefix) :].lower()
-            name = "database_url" if name == "db" else name
+            name = FLAG_NAMES.get(name, name)
             if name in names:
-                values[name] = _decode(name, raw)
+                values[name] = decode(name, raw, key)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
 
-def _decode(name: str, raw: str) -> Any:
+def unknown_variables(
+    prefix: str = "MOCKCP_", environ: Mapping[str, str] | None = None
+) -> list[str]:
+    """The ``MOCKCP_*`` variables nothing reads (a typo, or an old name), sorted."""
+    env = os.environ if environ is None else environ
+    fields = {field.name for field in dataclasses.fields(Settings)}
+    known = {n.upper() for n in (*fields, *FLAG_NAMES)} | OTHER_VARIABLES
+    return sorted(k for k in env if k.startswith(prefix) and k[len(prefix) :] not in known)
+
+
+def parse_start(text: str, source: str = "--start") -> datetime:
+    """An ISO-8601 instant (``Z`` or an offset; a naive time is taken as UTC)."""
+    try:
+        found = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ConfigError(
+            f"{source}: {text!r} is not an ISO-8601 time (e.g. 2024-03-12T17:00:00Z)"
+        ) from None
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+
+def decode(name: str, raw: str, source: str) -> Any:
+    """The value of field ``name`` from text (an environment variable's)."""
     if name == "clock_start":
-        return datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    if name in {"database_url", "fixture", "clock_mode", "host", "log_level", "wsdl_public_url"}:
+        return parse_start(raw, source)
+    if name in _TEXT:
         return raw
     try:
-        return json.loads(raw)
+        value = json.loads(raw)
     except ValueError:
-        return raw
+        value = raw
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ConfigError(f"{source}: {raw!r} is not a whole number")
+    return value

@@ -1,4 +1,4 @@
-"""Scenario files (``scenarios/*.yaml``) run in process through zeep, as a client would.
+"""Scenario files (``mockcp/data/scenarios/*.yaml``) run in process through zeep, as a client would.
 
 ``mockcp run-scenario PATH`` prints what happens (a partner demo: the group's load with the
 event beside an untouched twin world, or the depot vans' status through the night) and
@@ -8,11 +8,11 @@ every file through the same functions. Needs the test extra (zeep): ``pip instal
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import yaml
@@ -35,7 +35,7 @@ class Check:
     ok: bool
 
 
-def load(path: Path) -> dict[str, Any]:
+def load(path: Traversable) -> dict[str, Any]:
     scenario = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(scenario, dict) or not ({"event", "checks"} & set(scenario)):
         raise ValueError(f"{path}: not a scenario (no event and no checks)")
@@ -187,12 +187,23 @@ def depot_checks(scenario: dict[str, Any], night: DepotNight) -> list[Check]:
     ]  # fmt: skip
 
 
-def execute(path: Path) -> tuple[list[str], list[Check]]:
-    """Run one scenario file: the lines that tell what happened, and its checks."""
+def _quiet(stage: str) -> None:
+    """No progress shown (the default ``step`` of ``execute``)."""
+
+
+def execute(
+    path: Traversable, step: Callable[[str], None] = _quiet
+) -> tuple[list[str], list[Check]]:
+    """Run one scenario file: the lines that tell what happened, and its checks.
+
+    ``step`` hears each stage begin (three at most) (``mockcp run-scenario`` shows progress)."""
     scenario = load(path)
     lines = [f"scenario: {scenario['name']} ({path})"]
     if "event" in scenario:
-        shed, free = load_samples(scenario, True), load_samples(scenario, False)
+        step("the world with the event")
+        shed = load_samples(scenario, True)
+        step("its twin without the event")
+        free = load_samples(scenario, False)
         begins, ends = event_window(scenario)
         lines.append(f"{'time (UTC)':<17} {'group kW':>9} {'twin kW':>9}")
         for (when, reply), (_, twin) in zip(shed, free, strict=True):
@@ -201,19 +212,21 @@ def execute(path: Path) -> tuple[list[str], list[Check]]:
             lines.append(f"{when:%Y-%m-%d %H:%M}  {kw:9.3f} {twin_kw:9.3f}{mark}")
         checks = demand_response_checks(scenario, shed, free)
     else:
+        step("the depot's night: statuses, then the night's usage")
         night = depot_night(scenario)
         for when, statuses in night.statuses:
             values = list(statuses.values())
             counts = ", ".join(f"{values.count(s)} {s}" for s in sorted(set(values)))
             lines.append(f"{when:%Y-%m-%d %H:%M}Z  {counts}")
         checks = depot_checks(scenario, night)
+    step("checking the expectations")
     for check in checks:
         verdict = "pass" if check.ok else "FAIL"
         lines.append(f"  [{verdict}] {check.name}: {check.measured} (target {check.target})")
     return lines, checks
 
 
-def run(path: Path) -> int:
+def run(path: Traversable) -> int:
     """``mockcp run-scenario``: print what happened and the checks; 0 when they all hold."""
     lines, checks = execute(path)
     print("\n".join(lines))

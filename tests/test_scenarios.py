@@ -1,4 +1,4 @@
-"""Scenario files in scenarios/ run against a fresh mock, through zeep, as a client would
+"""Scenario files in mockcp/data/scenarios/ run against a fresh mock, through zeep, as a client would
 (mockcp.scenario, also ``mockcp run-scenario``): every check of each file holds, and the
 raw readings are checked here on their own too."""
 
@@ -10,8 +10,9 @@ import pytest
 
 from mockcp import scenario as sc
 from mockcp.cli import main
+from mockcp.data import SCENARIOS as PACKAGED
 
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+SCENARIOS = Path(str(PACKAGED))  # the packaged scenarios (a plain folder in a checkout)
 
 
 @pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*demand-response*.yaml")), ids=str)
@@ -50,7 +51,7 @@ def test_depot_scenario(path: Path) -> None:
 def test_run_scenario_prints_the_timeline_and_its_checks(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["run-scenario", str(SCENARIOS / "overnight-depot.yaml")]) == 0
+    assert main(["run-scenario", "overnight-depot"]) == 0  # a packaged scenario, by name
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("scenario: Overnight depot")
     assert out[1] == "2024-03-12 22:00Z  4 Not Plugged In"
@@ -61,9 +62,36 @@ def test_run_scenario_prints_the_timeline_and_its_checks(
 def test_run_scenario_refuses_what_is_not_a_scenario(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["run-scenario", str(tmp_path / "missing.yaml")]) == 2
-    assert "no scenario file" in capsys.readouterr().err
+    missing = str(tmp_path / "missing.yaml")
+    assert main(["run-scenario", missing]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"mockcp: error: no scenario named or at {missing!r} (packaged: "
+        "evening-peak-demand-response, overnight-depot; or the path of a YAML file)\n"
+    )
     odd = tmp_path / "odd.yaml"
     odd.write_text("name: nothing to run\n", encoding="utf-8")
     with pytest.raises(ValueError, match="not a scenario"):
         sc.load(odd)
+    assert main(["run-scenario", str(odd)]) == 2
+    assert (
+        capsys.readouterr().err
+        == f"mockcp: error: {odd}: not a scenario (no event and no checks)\n"
+    )
+
+
+def test_run_scenario_runs_a_file_by_path_and_lists_the_packaged_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run-scenario", "--list"]) == 0
+    assert capsys.readouterr().out.split() == sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
+    copy = tmp_path / "mine.yaml"
+    copy.write_text((SCENARIOS / "overnight-depot.yaml").read_text(encoding="utf-8"))
+    assert main(["run-scenario", str(copy)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith(f"scenario: Overnight depot ({copy})")
+    # not a terminal: progress is plain lines on stderr, one a stage
+    assert captured.err.splitlines() == [
+        "mockcp: run-scenario [1/3] the depot's night: statuses, then the night's usage",
+        "mockcp: run-scenario [2/3] checking the expectations",
+    ]
