@@ -18,12 +18,23 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "clock": (),
     "rng": (),
     "config": (),
+    "data": (),  # the packaged files, found through importlib.resources: standard library only
+    "progress": ("tqdm",),
     "db": ("sqlalchemy", "mockcp.db", *BASE),
     # domain calls sim.engine.materialize before time-dependent reads (architecture 1.2 step 7),
     # so sim may not import domain (no cycle): it works on the ORM models and the clock.
     "domain": ("sqlalchemy", "mockcp.db", "mockcp.domain", "mockcp.sim", *BASE),
     "sim": ("sqlalchemy", "mockcp.sim", "mockcp.db", *BASE),
-    "seed": ("faker", "yaml", "sqlalchemy", "mockcp.seed", "mockcp.db", "mockcp.domain", *BASE),
+    "seed": (
+        "faker",
+        "yaml",
+        "sqlalchemy",
+        "mockcp.seed",
+        "mockcp.db",
+        "mockcp.domain",
+        "mockcp.data",
+        *BASE,
+    ),
     # soap: spyne and lxml; the ORM models (never db.engine) and Session for typing.
     "soap": (
         "spyne",

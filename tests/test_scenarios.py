@@ -1,6 +1,6 @@
-"""Scenario files in mockcp/data/scenarios/ run against a fresh mock, through zeep, as a client would
-(mockcp.scenario, also ``mockcp run-scenario``): every check of each file holds, and the
-raw readings are checked here on their own too."""
+"""Scenario files in mockcp/data/scenarios/ run against a fresh mock, through zeep, as a
+client would (mockcp.scenario, also ``mockcp run-scenario``): every check of each file holds,
+and the raw readings are checked here on their own too."""
 
 from __future__ import annotations
 
