@@ -9,12 +9,13 @@ from __future__ import annotations
 import argparse
 import errno
 import logging
+import os
 import socket
 import sys
 from collections.abc import Callable, Sequence
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from mockcp.config import ConfigError, Settings, parse_start, unknown_variables
 from mockcp.data import FIXTURES, SCENARIOS, find, names
@@ -52,6 +53,13 @@ class UsageError(Exception):
     """A user mistake: printed as one line, exit status 2."""
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, but a mistake on the command line is one line (not the usage block)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -63,8 +71,8 @@ def _positive(text: str) -> int:
 
 
 def _command(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_text: str
-) -> argparse.ArgumentParser:
+    commands: argparse._SubParsersAction[Parser], name: str, help_text: str
+) -> Parser:
     return commands.add_parser(
         name,
         help=help_text,
@@ -88,7 +96,7 @@ def add_serve_arguments(serve: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="mockcp",
         description="A high-fidelity mock of the ChargePoint Web Services SOAP API.",
         epilog="Run 'mockcp COMMAND --help' for a command's options and examples.",
@@ -143,12 +151,14 @@ def _check_database_url(url: str) -> None:
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
     try:
-        parsed = make_url(url)
-        parsed.get_dialect()
+        dialect = make_url(url).get_dialect()
     except (ArgumentError, NoSuchModuleError, ValueError) as error:
         raise UsageError(f"--db: {url!r} is not a database URL mockcp can use ({error})") from None
+    try:
+        dialect.import_dbapi()
     except ImportError as error:
-        raise UsageError(f"--db: {url!r} needs a driver that is not installed ({error})") from None
+        hint = " (pip install 'mockcp[postgres]')" if dialect.name == "postgresql" else ""
+        raise UsageError(f"--db: {url!r} needs a driver: {error}{hint}") from None
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -164,6 +174,7 @@ def check_port_free(host: str, port: int) -> None:
 
 def build_app(settings: Settings) -> MockChargePointApp:
     """The app for ``settings``, with progress; a database that does not open is a UsageError."""
+    import yaml
     from sqlalchemy.exc import OperationalError
 
     from mockcp.app import create_app
@@ -176,8 +187,13 @@ def build_app(settings: Settings) -> MockChargePointApp:
         except OperationalError as error:
             first = str(error.orig or error).strip().splitlines()[0]
             raise UsageError(f"--db: cannot open {settings.database_url!r}: {first}") from None
-        except FixtureError as error:
-            raise UsageError(f"--fixture: {error}") from None
+        except (FixtureError, yaml.YAMLError) as error:
+            raise UsageError("--fixture: " + " ".join(str(error).split())) from None
+        except (KeyError, TypeError) as error:
+            if settings.fixture in names(FIXTURES):
+                raise  # a packaged world that does not load is mockcp's bug, not the user's
+            message = f"--fixture: {settings.fixture} is not a valid world ({error!r})"
+            raise UsageError(message) from None
         shown.step("ready")
     return app
 
@@ -213,9 +229,11 @@ def serve(settings: Settings) -> int:
 def run_scenario(args: argparse.Namespace) -> int:
     from mockcp import scenario as sc
 
-    if args.list or not args.scenario:
+    if args.list:
         print("\n".join(names(SCENARIOS)))
-        return 0 if args.list else 2
+        return 0
+    if not args.scenario:
+        raise UsageError(f"run-scenario: name a scenario ({', '.join(names(SCENARIOS))}) or a file")
     found: Traversable | None = find(SCENARIOS, args.scenario)
     if found is None:
         raise UsageError(
@@ -239,7 +257,10 @@ def realism(args: argparse.Namespace) -> int:
         raise UsageError(f"--targets: no file {args.targets}")
     with progress("realism", 1) as shown:
         shown.step(f"simulating {args.sessions} sessions and reading them back through SOAP")
-        return run(args.sessions, args.seed, args.csv, args.targets)
+        try:
+            return run(args.sessions, args.seed, args.csv, args.targets)
+        except FileNotFoundError as error:
+            raise UsageError(str(error)) from None
 
 
 def dump_wsdl(args: argparse.Namespace) -> int:
@@ -285,3 +306,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # ``mockcp codes | head``: the reader has gone, nothing to report
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import io
 import os
+import socket
 import subprocess
 import sys
+from contextlib import nullcontext
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import zeep
 from zeep.wsse.username import UsernameToken
 
-from mockcp.cli import main
+from mockcp.cli import COMMANDS, SOAP_PATH, main
+from mockcp.config import Settings, unknown_variables
+from mockcp.progress import progress
 from tests.serving import free_port, get_json, wait_ready
 
 
@@ -82,3 +88,132 @@ def test_a_file_database_is_rebuilt_when_the_world_changes(tmp_path: Path) -> No
         with app.sessions() as db:
             assert len(list_tenants(db)) == orgs
         app.engine.dispose()
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_every_subcommand_has_help_with_an_example(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as done:
+        main([command, "--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: mockcp {command}")
+    assert "example" in out and f"\n  mockcp {command}" in out
+
+
+@pytest.fixture
+def quiet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No MOCKCP_* from the outside, no progress lines: stderr holds only what a test says."""
+    for name in [k for k in os.environ if k.startswith("MOCKCP_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("MOCKCP_PROGRESS", "0")
+
+
+MISTAKES = [
+    (["serve", "--fixture", "nope"], "mockcp: error: --fixture: no fixture named or at 'nope' "
+     "(packaged: demo, minimal; or the path of a YAML file)"),
+    (["serve", "--start", "yesterday"],
+     "mockcp: error: --start: 'yesterday' is not an ISO-8601 time (e.g. 2024-03-12T17:00:00Z)"),
+    (["serve", "--clock", "fast"],
+     "mockcp: error: --clock: unknown clock mode 'fast' (frozen, realtime or xN with N > 0)"),
+    (["serve", "--db", "nosuch://x"], "mockcp: error: --db: 'nosuch://x' is not a database URL "
+     "mockcp can use (Can't load plugin: sqlalchemy.dialects:nosuch)"),
+    (["serve", "--db", "mysql://u@127.0.0.1:1/x"],
+     "mockcp: error: --db: 'mysql://u@127.0.0.1:1/x' needs a driver: No module named 'MySQLdb'"),
+    (["serve", "--db", "sqlite:////nonexistent/x.db", "--fixture", "minimal"],
+     "mockcp: error: --db: cannot open 'sqlite:////nonexistent/x.db': unable to open database "
+     "file"),
+    (["serve", "--port", "abc"],
+     "mockcp serve: error: argument --port: invalid int value: 'abc' (see mockcp serve --help)"),
+    (["realism", "--sessions", "0"], "mockcp realism: error: argument --sessions: '0' must be "
+     "at least 1 (see mockcp realism --help)"),
+    (["realism", "--targets", "/nonexistent.json"],
+     "mockcp: error: --targets: no file /nonexistent.json"),
+    (["run-scenario"], "mockcp: error: run-scenario: name a scenario "
+     "(evening-peak-demand-response, overnight-depot) or a file"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("argv", "line"), MISTAKES, ids=lambda v: " ".join(v)[:40])
+@pytest.mark.usefixtures("quiet")
+def test_a_user_mistake_is_one_line_on_stderr_and_exit_2(
+    argv: list[str], line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) if "(see mockcp" in line else nullcontext() as raised:
+        code = main(argv)
+    code = raised.value.code if raised else code
+    assert code == 2
+    assert capsys.readouterr().err == line + "\n"
+
+
+@pytest.mark.usefixtures("quiet")
+def test_a_busy_port_is_one_line_before_any_work(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["serve", "--port", str(port), "--db", "sqlite://"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"mockcp: error: --port: 127.0.0.1:{port} is already in use\n"
+    assert captured.out == ""
+
+
+@pytest.mark.usefixtures("quiet")
+def test_a_bad_variable_is_one_line_naming_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("MOCKCP_PORT", "eighty")
+    assert main(["serve"]) == 2
+    assert capsys.readouterr().err == "mockcp: error: MOCKCP_PORT: 'eighty' is not a whole number\n"
+
+
+@pytest.mark.usefixtures("quiet")
+def test_an_unknown_mockcp_variable_is_a_warning_at_start(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("MOCKCP_SEEED", "7")
+    assert main(["codes"]) == 0
+    assert capsys.readouterr().err == (
+        "mockcp: warning: MOCKCP_SEEED is not a mockcp setting; ignored\n"
+    )
+
+
+def test_the_variables_carry_the_flag_names() -> None:
+    env = {
+        "MOCKCP_SEED": "7", "MOCKCP_CLOCK": "x60", "MOCKCP_START": "2024-06-01T08:00:00Z",
+        "MOCKCP_FIXTURE": "minimal", "MOCKCP_PORT": "9001", "MOCKCP_HOST": "0.0.0.0",
+        "MOCKCP_DB": "sqlite://", "MOCKCP_PROGRESS": "0",
+    }  # fmt: skip
+    settings = Settings.from_env(environ=env)
+    assert (settings.root_seed, settings.clock_mode, settings.fixture) == (7, "x60", "minimal")
+    assert settings.clock_start == datetime(2024, 6, 1, 8, 0, tzinfo=UTC)
+    assert (settings.port, settings.host, settings.database_url) == (9001, "0.0.0.0", "sqlite://")
+    assert unknown_variables(environ=env) == []
+    assert unknown_variables(environ={**env, "MOCKCP_COLOCK": "x"}) == ["MOCKCP_COLOCK"]
+
+
+def test_the_cli_soap_path_is_the_app_s() -> None:
+    from mockcp.app import SOAP_PATH as APP_SOAP_PATH
+
+    assert SOAP_PATH == APP_SOAP_PATH
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_a_bar_on_a_terminal_and_plain_lines_elsewhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("MOCKCP_PROGRESS", raising=False)
+    terminal, log = Terminal(), io.StringIO()
+    for stream in (terminal, log):
+        with progress("work", 2, stream) as shown:
+            shown.step("first")
+            shown.step("second")
+    assert log.getvalue() == "mockcp: work [1/2] first\nmockcp: work [2/2] second\n"
+    drawn = terminal.getvalue()
+    assert drawn.startswith("\rwork:   0%|") and "| 1/2 [" in drawn and "second]" in drawn
+    assert drawn.endswith("\r") and "\n" not in drawn  # redrawn in place, cleared when done
