@@ -344,9 +344,21 @@ def catalogue_table() -> str:
 
 
 def catalogue_markdown() -> str:
-    """docs/response-codes.md, generated: ``mockcp codes --markdown`` (a test keeps them equal)."""
+    """docs/response-codes.md, generated: ``mockcp codes --markdown`` (a test keeps them equal).
+
+    The table of ``catalogue_table`` with one more column: whether a 5.1 operation answers
+    the code, or why none does (``UNREACHABLE``)."""
     counts = {kind: sum(1 for m in ResponseCode if m.kind == kind) for kind in KINDS}
     summary = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+    rows = [
+        "| code | name | kind | text | answered by mockcp |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for member in ResponseCode:
+        text = member.text.replace("|", "\\|")
+        answered = f"no: {UNREACHABLE[member]}" if member in UNREACHABLE else "yes"
+        answered = answered.replace("|", "\\|")
+        rows.append(f"| {member.code} | `{member.name}` | {member.kind} | {text} | {answered} |")
     return "\n".join(
         [
             "# Response codes",
@@ -354,12 +366,17 @@ def catalogue_markdown() -> str:
             "Generated from `mockcp/codes.py` by `mockcp codes --markdown`; do not edit by hand",
             "(`tests/test_codes.py` keeps this file equal to the command's output).",
             "",
-            "Every answer mockcp gives carries one of these codes with its text, as the guide's",
-            "section 3 lists them. `kind` says who caused it: `ok`, `client` (the request),",
-            "`auth` (rights or the service plan) or `server`. `{...}` in a text is filled in",
-            f"with the request's values. {len(ResponseCode)} codes: {summary}.",
+            "Every business answer carries one of these codes with its text, from the guide's",
+            "section 3 (the texts are the guide's, except where real responses print them",
+            "differently). `kind` says who caused it: `ok`, `client` (the request), `auth`",
+            "(rights or the service plan) or `server`; `{...}` in a text is filled in with the",
+            f"request's values. {len(ResponseCode)} codes: {summary}.",
+            f"{len(ResponseCode) - len(UNREACHABLE)} are answered by the 5.1 operations; the",
+            f"other {len(UNREACHABLE)} belong to operations or parameters 5.1 does not have, to",
+            "failures of the real station link, or to conditions mockcp answers otherwise, each",
+            "with its reason in the last column. Any code can be forced on any operation with",
+            "`POST /_mock/faults` ([the control plane](control-plane.md)).",
             "",
-            catalogue_table(),
-            "",
+            *rows,
         ]
     )

@@ -15,7 +15,7 @@ from mockcp.errors import CPError
 from tests.conftest import GUIDE, require_shared
 
 PACKAGE = Path(__file__).resolve().parents[1] / "mockcp"
-README = Path(__file__).resolve().parents[1] / "README.md"
+DOCS_CODES = Path(__file__).resolve().parents[1] / "docs" / "response-codes.md"
 # Texts that real responses print differently from the guide (real-interface 3.5).
 REAL_TEXTS = {"100", "160", "172", "182", "184"}
 # Guide placeholders that the catalogue turns into template fields.
@@ -121,8 +121,15 @@ def test_codes_command_prints_the_table(capsys: pytest.CaptureFixture[str]) -> N
     assert out.count("\n") == 97
 
 
-def test_readme_holds_the_generated_table() -> None:
-    assert catalogue_table() in README.read_text(encoding="utf-8")
+def test_docs_response_codes_is_the_generated_page(capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/response-codes.md is ``mockcp codes --markdown``, byte for byte: regenerate it
+    with ``mockcp codes --markdown > docs/response-codes.md`` when the catalogue changes."""
+    assert main(["codes", "--markdown"]) == 0
+    page = capsys.readouterr().out
+    assert page == DOCS_CODES.read_text(encoding="utf-8")
+    assert catalogue_table().splitlines()[2:] == [
+        row.rsplit(" | ", 1)[0] + " |" for row in page.split("\n\n")[-1].strip().splitlines()[2:]
+    ]  # the same rows as ``mockcp codes``, one column more
 
 
 def test_every_member_is_answered_somewhere_or_listed_unreachable_with_a_reason() -> None:
