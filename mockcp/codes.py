@@ -335,7 +335,7 @@ def by_code(code: str) -> ResponseCode:
 
 
 def catalogue_table() -> str:
-    """The catalogue as a Markdown table (``mockcp codes`` and the README)."""
+    """The catalogue as a Markdown table (``mockcp codes``; the docs page adds a column)."""
     rows = ["| code | name | kind | text |", "| --- | --- | --- | --- |"]
     for member in ResponseCode:
         text = member.text.replace("|", "\\|")
