@@ -83,11 +83,16 @@ def test_ini_options_and_the_marker_choose_world_and_start(tmp_path: Path) -> No
         "@pytest.mark.mockcp(start='2031-02-03T04:05:00+00:00', clock='x60')\n"
         "def test_marker(mockcp):\n"
         "    assert mockcp.wsgi.clock.now() >= datetime(2031, 2, 3, 4, 5, tzinfo=UTC)\n"
-        "    assert mockcp.settings.clock_mode == 'x60'\n"
+        "    assert mockcp.settings.clock_mode == 'x60'\n\n"
+        "@pytest.mark.mockcp(fixture='demo', seed=7)\n"
+        "def test_demo(mockcp, mockcp_client):\n"
+        "    assert (mockcp.settings.fixture, mockcp.settings.root_seed) == ('demo', 7)\n"
+        "    assert len(mockcp.tenants()) == 4\n"
+        "    assert len(mockcp_client.service.getCPNInstances()) == 4\n"
     )
     done = run_pytest(tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "2 passed" in done.stdout
+    assert "3 passed" in done.stdout
 
 
 @pytest.mark.slow
