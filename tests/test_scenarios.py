@@ -11,6 +11,7 @@ import pytest
 from mockcp import scenario as sc
 from mockcp.cli import main
 from mockcp.data import SCENARIOS as PACKAGED
+from mockcp.data import find
 
 SCENARIOS = Path(str(PACKAGED))  # the packaged scenarios (a plain folder in a checkout)
 
@@ -52,7 +53,13 @@ def test_run_scenario_prints_the_timeline_and_its_checks(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["run-scenario", "overnight-depot"]) == 0  # a packaged scenario, by name
-    out = capsys.readouterr().out.splitlines()
+    captured = capsys.readouterr()
+    # not a terminal: progress is plain lines on stderr, one a stage
+    assert captured.err.splitlines() == [
+        "mockcp: run-scenario [1/3] the depot's night: statuses, then the night's usage",
+        "mockcp: run-scenario [2/3] checking the expectations",
+    ]
+    out = captured.out.splitlines()
     assert out[0].startswith("scenario: Overnight depot")
     assert out[1] == "2024-03-12 22:00Z  4 Not Plugged In"
     assert out[2] == "2024-03-13 03:00Z  4 Charging"
@@ -80,18 +87,14 @@ def test_run_scenario_refuses_what_is_not_a_scenario(
     )
 
 
-def test_run_scenario_runs_a_file_by_path_and_lists_the_packaged_ones(
+def test_run_scenario_finds_packaged_names_and_file_paths(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["run-scenario", "--list"]) == 0
     assert capsys.readouterr().out.split() == sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
-    copy = tmp_path / "mine.yaml"
+    copy = tmp_path / "overnight-depot.yaml"  # a file of the user's, named like a packaged one
     copy.write_text((SCENARIOS / "overnight-depot.yaml").read_text(encoding="utf-8"))
-    assert main(["run-scenario", str(copy)]) == 0
-    captured = capsys.readouterr()
-    assert captured.out.startswith(f"scenario: Overnight depot ({copy})")
-    # not a terminal: progress is plain lines on stderr, one a stage
-    assert captured.err.splitlines() == [
-        "mockcp: run-scenario [1/3] the depot's night: statuses, then the night's usage",
-        "mockcp: run-scenario [2/3] checking the expectations",
-    ]
+    assert find(PACKAGED, "overnight-depot") == PACKAGED / "overnight-depot.yaml"
+    assert find(PACKAGED, str(copy)) == copy
+    assert find(PACKAGED, "overnight-depot.yaml") == PACKAGED / "overnight-depot.yaml"
+    assert find(PACKAGED, "no-such-scenario") is None
