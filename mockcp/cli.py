@@ -164,6 +164,8 @@ def _check_database_url(url: str) -> None:
 def check_port_free(host: str, port: int) -> None:
     """Fail early, before the world is built, when the address cannot be bound."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        # as the server will: a port in TIME_WAIT is free, one with a listener is not
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as error:
