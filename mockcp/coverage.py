@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from lxml import etree
-from werkzeug.test import Client
 
 from mockcp.app import SOAP_PATH
 from mockcp.clock import ManualClock
@@ -27,7 +26,7 @@ from mockcp.config import Settings
 from mockcp.soap.application import SERVICES
 from mockcp.soap.probe import minimal_requests
 from mockcp.soap.wsdl import OPERATIONS
-from mockcp.testing import MockChargePoint
+from mockcp.testing import IN_PROCESS_BASE, InProcessTransport, MockChargePoint
 
 TNS = "urn:dictionary:com.chargepoint.webservices"
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -87,12 +86,12 @@ def probe(operations: Iterable[str] = OPERATIONS) -> dict[str, str]:
     settings = Settings(database_url="sqlite://", fixture="minimal")
     with MockChargePoint(settings, ManualClock(PROBE_TIME)) as mock:
         tenant = mock.tenants()[0]
-        web = Client(mock.wsgi)
+        web, headers = InProcessTransport(mock.wsgi), {"Content-Type": "text/xml; charset=utf-8"}
         found, requests = {}, minimal_requests()
         for name in operations:
             sent = _envelope(requests[name], tenant.license_key, tenant.password)
-            reply = web.post(SOAP_PATH, data=sent, content_type="text/xml; charset=utf-8")
-            found[name] = classify(name, reply.get_data())
+            reply = web.post(IN_PROCESS_BASE + SOAP_PATH, sent, headers)
+            found[name] = classify(name, reply.content)
         return found
 
 
