@@ -54,7 +54,7 @@ def fleet_fixture(sessions: int) -> dict[str, Any]:
          "connections": [{"org": "1:ORG09000", "status": "APPROVED"}], "cards": [f"CNCP9{n:09d}"]}
         for n in range(120)
     ]  # fmt: skip
-    depot, vehicles = _depot()
+    depot, vehicles = depot_parts()
     return {
         "history_days": days,
         "cpn_instances": [{"id": 1, "name": "USA", "description": "ChargePoint North America"}],
@@ -75,7 +75,7 @@ def fleet_fixture(sessions: int) -> dict[str, Any]:
 DEPOT_PORTS = 6
 
 
-def _depot() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def depot_parts() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """A second organisation's fleet depot: its vehicles' sessions carry the savings columns
     of getFleetUsageData (check 16). Its own realm, so the public fleet's checks never see it."""
     stations = [
