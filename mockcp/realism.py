@@ -9,6 +9,8 @@ import math
 import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,8 @@ import zeep
 
 from mockcp.clock import ManualClock
 from mockcp.config import Settings
-from mockcp.realism_checks import REQUIRED, Check, Measured, Row, checks, ghg_rate
+from mockcp.domain.savings import gasoline_gallons, ghg_kg
+from mockcp.realism_checks import REQUIRED, Check, Measured, Row, Savings, checks
 from mockcp.testing import MockChargePoint
 
 START = datetime(2019, 9, 1, 6, 0, tzinfo=UTC)
@@ -51,15 +54,49 @@ def fleet_fixture(sessions: int) -> dict[str, Any]:
          "connections": [{"org": "1:ORG09000", "status": "APPROVED"}], "cards": [f"CNCP9{n:09d}"]}
         for n in range(120)
     ]  # fmt: skip
+    depot, vehicles = depot_parts()
     return {
         "history_days": days,
         "cpn_instances": [{"id": 1, "name": "USA", "description": "ChargePoint North America"}],
         "organizations": [{"org_id": "1:ORG09000", "name": "City of Boulder", "company_id": "9000",
-                           "license_key": "realism" * 8, "password": "realism-password"}],
-        "groups": [{"id": 9000, "org": "1:ORG09000", "name": "Boulder - Public Charging"}],
-        "stations": stations,
+                           "license_key": "realism" * 8, "password": "realism-password"},
+                          {"org_id": "1:ORG09100", "name": "Boulder Fleet Services",
+                           "company_id": "9100", "license_key": "depot" * 8,
+                           "password": "depot-password"}],
+        "groups": [{"id": 9000, "org": "1:ORG09000", "name": "Boulder - Public Charging"},
+                   {"id": 9100, "org": "1:ORG09100", "name": "Boulder - Fleet Depot"}],
+        "stations": stations + depot,
         "drivers": drivers,
+        "fleets": [{"org": "1:ORG09100", "name": "Boulder Fleet", "depot_group": 9100,
+                    "vehicles": vehicles}],
     }  # fmt: skip
+
+
+DEPOT_PORTS = 6
+
+
+def depot_parts() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A second organisation's fleet depot: its vehicles' sessions carry the savings columns
+    of getFleetUsageData (check 16). Its own realm, so the public fleet's checks never see it."""
+    stations = [
+        {"station_id": f"1:{71000 + n}", "org": "1:ORG09100", "groups": [9100],
+         "name": f"BOULDER FLEET / DEPOT {n:02d}", "model": "CT4010-HD-GW",
+         "serial_number": f"1151200{n:05d}", "mac_address": f"000D:6F00:0156:{n:04X}",
+         "address": "1739 Broadway", "city": "Boulder", "state": "Colorado",
+         "country": "United States", "postal_code": "80302", "latitude": 40.02,
+         "longitude": -105.28, "timezone_offset": "-07:00", "site_type": "fleet",
+         "ports": [{"port_number": 1, "connector": "J1772", "level": "L2", "voltage": 240,
+                    "current": 30, "power_kw": 7.2}]}
+        for n in range(DEPOT_PORTS)
+    ]  # fmt: skip
+    vehicles = [
+        {"fleet_vehicle_id": f"FV-9{n:03d}", "vehicle_id": f"CITY-{n:02d}",
+         "vin": f"1N4AZ1CP0KC3{n:05d}", "license_plate": f"CO-CTY{n:03d}", "make": "Nissan",
+         "model": "Leaf", "year": 2019, "battery_kwh": 40.0, "onboard_charger_kw": 6.6,
+         "cards": [f"CPFL9{n:09d}"]}
+        for n in range(DEPOT_PORTS)
+    ]  # fmt: skip
+    return stations, vehicles
 
 
 def _minutes(text: str) -> float:
@@ -80,6 +117,20 @@ def read_rows(client: zeep.Client, **query: Any) -> Iterator[Any]:
         start += len(reply.ChargingSessionData)
 
 
+def read_savings(client: zeep.Client) -> Iterator[Savings]:
+    """The depot's sessions as getFleetUsageData reports them, with their savings columns."""
+    start = 1
+    while True:
+        reply = client.service.getFleetUsageData(searchQuery={"startRecord": start})
+        if reply.responseCode != "100":
+            return
+        for r in reply.fleetUsageData:
+            yield Savings(r.startTime, r.Energy, r.gasolineSavings, r.ghgSavings)
+        if reply.moreFlag != 1:
+            return
+        start += len(reply.fleetUsageData)
+
+
 def as_row(session: Any, port_kw: float) -> Row:
     local = (session.startTime + OFFSET).replace(tzinfo=None)
     energy = float(session.Energy)
@@ -88,7 +139,7 @@ def as_row(session: Any, port_kw: float) -> Row:
         connected_min=_minutes(session.totalSessionDuration),
         charging_min=_minutes(session.totalChargingDuration), energy_kwh=energy,
         ended_by=session.endedBy, user=session.userID, port_kw=port_kw,
-        gasoline_gal=round(0.1255 * energy, 3), ghg_kg=round(ghg_rate(local) * energy, 3),
+        gasoline_gal=gasoline_gallons(energy), ghg_kg=ghg_kg(energy, session.startTime),
     )  # fmt: skip
 
 
@@ -189,21 +240,28 @@ def simulate(sessions: int, seed: int) -> tuple[list[Row], list[Any], Measured]:
             client = mock.client()
             found = list(read_rows(client))
             rows = [as_row(s, ports[s.stationID]) for s in found]
-            measured = Measured(*interval_checks(client, found, ports), *shed_check(client, clock))
+            savings = tuple(read_savings(mock.client(mock.tenants()[1])))
+            measured = Measured(
+                *interval_checks(client, found, ports), *shed_check(client, clock), savings
+            )
             return rows, found, measured
 
 
 def report(found: list[Check]) -> tuple[str, bool]:
     """The printed table, and whether the run passes (required checks and >= 18 of 23)."""
-    lines = [f"{'#':>2}  {'check':<45} {'target':<48} {'value':<28} result"]
+    lines = [f"{'#':>2}  {'kind':<10} {'check':<45} {'target':<48} {'value':<28} result"]
     for c in found:
         result = "not run" if c.passed is None else ("pass" if c.passed else "FAIL")
-        lines.append(f"{c.number:>2}  {c.name:<45} {c.target:<48} {c.value:<28} {result}")
+        lines.append(
+            f"{c.number:>2}  {c.kind:<10} {c.name:<45} {c.target:<48} {c.value:<28} {result}"
+        )
     passed = sum(1 for c in found if c.passed)
     required = all(c.passed for c in found if c.number in REQUIRED)
     ok = required and passed >= 18
     lines.append(f"{passed} of {len(found)} checks pass; required {', '.join(map(str, REQUIRED))}: "
                  f"{'all pass' if required else 'NOT all pass'}")  # fmt: skip
+    emergent = [str(c.number) for c in found if c.kind == "emergent"]
+    lines.append(f"round trip: an input read back; emergent (not an input): {', '.join(emergent)}")
     return "\n".join(lines), ok
 
 
@@ -220,12 +278,10 @@ def run(sessions: int, seed: int, csv_path: Path | None, targets_path: Path | No
 
 
 def load_targets(path: Path | None) -> dict[str, Any]:
-    """The Boulder statistics: ``realism_targets.json`` of the shared reference folder."""
-    candidates = [path] if path else [
-        Path.cwd().parent / "shared/reference/sessions/realism_targets.json",
-        Path(__file__).resolve().parents[2] / "shared/reference/sessions/realism_targets.json",
-    ]  # fmt: skip
-    for candidate in candidates:
-        if candidate is not None and candidate.is_file():
-            return dict(json.loads(candidate.read_text(encoding="utf-8"))["boulder"])
-    raise FileNotFoundError("realism_targets.json not found: pass --targets PATH")
+    """The Boulder statistics: ``path``, else mockcp's packaged copy (``data/``, its source
+    named inside) of the reference folder's ``realism_targets.json``."""
+    packaged = files("mockcp") / "data" / "realism_targets.json"
+    source: Path | Traversable = path if path is not None else packaged
+    if not source.is_file():
+        raise FileNotFoundError(f"{source} not found: pass --targets PATH")
+    return dict(json.loads(source.read_text(encoding="utf-8"))["boulder"])

@@ -1,29 +1,81 @@
-"""Shared fixtures: a minimal world in memory, zeep clients, the reference WSDL."""
+"""Shared fixtures: a minimal world in memory, zeep clients, the reference WSDL.
+
+Also the suite's two guards: without the reference folder (``../shared``, or
+``MOCKCP_SHARED``) the run stops at once with one message instead of skipping every test
+that compares with it; and the hypothesis profile (``MOCKCP_HYPOTHESIS``: ``ci``, the
+default, or ``dev``, about a quarter of the examples for quick local runs).
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import zeep
+from hypothesis import settings as hypothesis_settings
 
 from mockcp.clock import ManualClock
 from mockcp.config import Settings
 from mockcp.domain.tenants import Tenant
 from mockcp.testing import MockChargePoint
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = Path(os.environ.get("MOCKCP_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 REFERENCE_WSDL = SHARED / "reference" / "cp_api_5.1.wsdl"
 GUIDE = SHARED / "spec" / "chargepoint-api-guide-5.1.txt"
+REFERENCE_FILES = (
+    REFERENCE_WSDL,
+    SHARED / "reference" / "cp_api_5.0.wsdl",
+    GUIDE,
+    SHARED / "reference" / "sessions" / "realism_targets.json",
+)
 START = datetime(2024, 3, 12, 17, 0, tzinfo=UTC)
+
+# Hypothesis: "ci" keeps each test's own example counts; "dev" runs about a quarter of them.
+HYPOTHESIS_PROFILE = os.environ.get("MOCKCP_HYPOTHESIS", "ci")
+DEV_SHARE = 4
+hypothesis_settings.register_profile("ci", deadline=None, print_blob=True)
+hypothesis_settings.register_profile("dev", deadline=None, max_examples=25)
+hypothesis_settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+def missing_reference() -> list[Path]:
+    return [path for path in REFERENCE_FILES if not path.is_file()]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """No reference folder: stop with one message rather than pass with hundreds of skips."""
+    missing = missing_reference()
+    if missing:
+        raise pytest.UsageError(
+            f"mockcp's tests compare the mock with the reference material (the guide, the real "
+            f"WSDLs, the Boulder statistics) and {missing[0]} is missing. Put the project's "
+            f"shared folder beside the repository as ../shared, or set MOCKCP_SHARED to it."
+        )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under the ``dev`` profile, cut each test's own max_examples to a quarter (at least 2)."""
+    if HYPOTHESIS_PROFILE != "dev":
+        return
+    done: set[int] = set()  # parametrized items share one function, a state machine its class
+    for item in items:
+        owners = ((getattr(item, "obj", None), "_hypothesis_internal_use_settings"),
+                  (getattr(item, "cls", None), "settings"))  # fmt: skip
+        for owner, name in owners:
+            current = getattr(owner, name, None)
+            if isinstance(current, hypothesis_settings) and id(owner) not in done:
+                done.add(id(owner))
+                fewer = max(2, current.max_examples // DEV_SHARE)
+                setattr(owner, name, hypothesis_settings(current, max_examples=fewer))
 
 
 def require_shared(path: Path) -> Path:
-    """``path`` inside ../shared/, or skip: the reference material is not checked out here."""
+    """``path`` inside the reference folder; the session guard has made sure it is there."""
     if not path.is_file():
-        pytest.skip(f"../shared/ is absent here ({path} not found); reference checks need it")
+        pytest.fail(f"{path} is missing from the reference folder {SHARED}")
     return path
 
 

@@ -1,23 +1,35 @@
-"""getStationActiveFaults: the current faults of up to 100 stations, from the data.
+"""getStationActiveFaults: the current faults of up to 100 stations, at the clock's now.
 
-A port with a ``fault_reason`` is an active fault of its station. FIDELITY: ChargePoint's
-fault codes, severities and remedies are not public; mockcp uses a small vocabulary of
-its own (``FAULTS``) keyed by the real fault names, and one FRU (the port's head) per fault.
+What the world has made true at now, read the way the alarms are (the simulation is
+brought up to now first):
+
+- a port with a ``fault_reason`` (the fixture's out-of-service ports);
+- an Unreachable station (the fixture's offline stations, and a simulated connectivity drop
+  until its Reachable alarm), since the drop's Unreachable alarm;
+- a power loss: from a Powered Off alarm until the station's "Bootup Due to POWER ON";
+- a tripped port: from a GFCI Soft Trip alarm until that port's "Fault Cleared".
+
+clearAlarms moves alarms to history but repairs nothing: faults follow the alarms' times,
+whether cleared or not. FIDELITY: ChargePoint's fault codes, severities and remedies are not
+public; mockcp uses a small vocabulary of its own (``FAULTS``) keyed by the real fault and
+alarm names, with one FRU per fault (the port's head, or the station for station faults).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from mockcp.codes import ResponseCode
+from mockcp.db.activity import Alarm
 from mockcp.db.models import Port, Station
 from mockcp.domain.principal import Principal
 from mockcp.domain.realm import check_station_id, realm_of
 from mockcp.errors import CPError
+from mockcp.sim.engine import materialize
 
 # name -> (code, severity, remedy)
 FAULTS = {
@@ -25,7 +37,12 @@ FAULTS = {
     "gfci trip": ("GF-001", "Major", "Reset the GFCI and inspect the cable"),
     "pilot unreachable (18)": ("PL-018", "Major", "Power-cycle the station"),
     "station unreachable": ("NW-001", "Major", "Check the station's network connection"),
+    "powered off": ("PW-001", "Critical", "Check the site's power supply and breaker"),
+    "gfci soft trip": ("GF-002", "Major", "The station retries; inspect the vehicle's cable"),
 }
+# alarm that raises a fault -> the alarm that ends it (sim/alarms.py pairs them)
+ENDED_BY = {"Powered Off": "Bootup Due to POWER ON", "GFCI Soft Trip": "Fault Cleared"}
+LOOKBACK = timedelta(days=2)  # longer than any simulated outage
 UNKNOWN_FAULT = ("GEN-000", "Minor", "Contact ChargePoint support")
 
 
@@ -37,7 +54,7 @@ class ActiveFault:
     severity: str
     remedy: str
     station: Station
-    port: Port
+    port: Port | None  # None: a fault of the whole station
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +63,14 @@ class StationFaults:
     faults: tuple[ActiveFault, ...]
 
 
-def active_faults(db: Session, principal: Principal, station_ids: list[str]) -> list[StationFaults]:
-    """Each requested station with its active faults, in request order.
+def active_faults(
+    db: Session, principal: Principal, station_ids: list[str], root_seed: int, now: datetime
+) -> list[StationFaults]:
+    """Each requested station with its active faults at ``now``, in request order.
 
     Raises: 152 malformed station ID; 119 unknown station; 131 station outside the realm.
     """
+    materialize(db, root_seed, now)
     realm = realm_of(db, principal)
     wanted = [check_station_id(station_id) for station_id in station_ids]
     found = {
@@ -61,24 +81,59 @@ def active_faults(db: Session, principal: Principal, station_ids: list[str]) -> 
             .where(Station.station_id.in_(wanted))
         )
     }
-    result = []
     for station_id in wanted:
         station = found.get(station_id)
         if station is None:
             raise CPError(ResponseCode.INVALID_STATION_ID)
         if station.id not in realm.station_pks:
             raise CPError(ResponseCode.STATIONS_OUTSIDE_REALM)
-        result.append(StationFaults(station_id, tuple(_faults(station))))
-    return result
+    raised = _raised(db, [s.id for s in found.values()], now)
+    return [
+        StationFaults(station_id, tuple(_faults(found[station_id], raised)))
+        for station_id in wanted
+    ]
 
 
-def _faults(station: Station) -> list[ActiveFault]:
+Raised = dict[tuple[int, int | None, str], datetime]  # (station, port, alarm) -> since
+
+
+def _raised(db: Session, station_pks: list[int], now: datetime) -> Raised:
+    """The alarms that raised a fault not yet ended at ``now``, with when they were raised."""
+    watched = ["Unreachable", "Reachable", *ENDED_BY, *ENDED_BY.values()]
+    ends = {end: start for start, end in ENDED_BY.items()} | {"Reachable": "Unreachable"}
+    open_: Raised = {}
+    for alarm in db.scalars(
+        select(Alarm)
+        .where(Alarm.station_pk.in_(station_pks), Alarm.alarm_type.in_(watched))
+        .where(Alarm.alarm_time <= now, Alarm.alarm_time > now - LOOKBACK)
+        .order_by(Alarm.alarm_time, Alarm.id)
+    ):
+        key = (alarm.station_pk, alarm.port_number)
+        if alarm.alarm_type in ends:
+            open_.pop((*key, ends[alarm.alarm_type]), None)
+        else:
+            open_[(*key, alarm.alarm_type)] = alarm.alarm_time
+    return open_
+
+
+def _fault(name: str, time: datetime | None, station: Station, port: Port | None) -> ActiveFault:
+    code, severity, remedy = FAULTS.get(name.lower(), UNKNOWN_FAULT)
+    return ActiveFault(code, name, time, severity, remedy, station, port)
+
+
+def _faults(station: Station, raised: Raised) -> list[ActiveFault]:
     faults = []
+    if station.network_status.lower() == "unreachable":
+        since = raised.get((station.id, None, "Unreachable"), station.last_communication)
+        faults.append(_fault("Station Unreachable", since, station, None))
+    power_lost = raised.get((station.id, None, "Powered Off"))
+    if power_lost is not None:
+        faults.append(_fault("Powered Off", power_lost, station, None))
     for port in station.ports:
         if port.fault_reason:
-            code, severity, remedy = FAULTS.get(port.fault_reason.lower(), UNKNOWN_FAULT)
             time = port.status_time or station.last_communication
-            faults.append(
-                ActiveFault(code, port.fault_reason, time, severity, remedy, station, port)
-            )
+            faults.append(_fault(port.fault_reason, time, station, port))
+        trip = raised.get((station.id, port.port_number, "GFCI Soft Trip"))
+        if trip is not None:
+            faults.append(_fault("GFCI Soft Trip", trip, station, port))
     return faults

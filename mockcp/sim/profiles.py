@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Start-hour shares (%) of weekday sessions at a public site (domain.md 3; Boulder).
+# Weekday arrival weights (%) of a public site, copied from domain.md 3 ("Arrivals" row:
+# "weekday hourly weights proportional to Boulder weekday shares (05 h 1.6, 06 3.4, ...,
+# 23 0.3, 00-04 0.3 total %)"); the 00-04 total is spread evenly, 0.06 an hour. Not the
+# realism targets (check 13 compares with all-day shares of the export, realism_targets.json).
 PUBLIC_WEEKDAY_HOURS = (
-    0.15, 0.19, 0.08, 0.02, 0.05, 1.21, 2.78, 4.22, 8.0, 6.97, 7.22, 8.23,
-    8.91, 8.73, 6.69, 6.54, 6.86, 8.41, 7.09, 4.46, 1.89, 0.7, 0.36, 0.26,
+    0.06, 0.06, 0.06, 0.06, 0.06, 1.6, 3.4, 4.9, 8.8, 7.1, 6.8, 7.6,
+    8.5, 8.2, 6.4, 6.1, 6.8, 8.4, 7.4, 4.5, 2.0, 0.7, 0.4, 0.3,
 )  # fmt: skip
 # Weekends peak late morning to early afternoon (~10 %/h at 11-13 h).
 PUBLIC_WEEKEND_HOURS = (
@@ -47,17 +50,17 @@ class SiteProfile:
 
 
 SITES = {
-    "public": SiteProfile(
+    "public": SiteProfile(  # domain.md 3, "Public L2 default" column (Boulder)
         weekday_hours=PUBLIC_WEEKDAY_HOURS,
         weekend_hours=PUBLIC_WEEKEND_HOURS,
-        sessions_per_port_weekday=1.35,
-        weekend_factor=0.89,
-        energy_mu=1.83,
+        sessions_per_port_weekday=1.35,  # domain.md 1.3: per station-day incl. idle days 1.35
+        weekend_factor=0.89,  # domain.md 3: "weekend volume ~ 0.89 x weekday"
+        energy_mu=1.83,  # domain.md 3: "log-normal mu_ln 1.83, sigma_ln 0.88"
         energy_sigma=0.88,
-        zero_energy_share=0.09,
-        idle_zero_share=0.72,
-        idle_long_share=0.12,
-        idle_day_share=0.018,
+        zero_energy_share=0.09,  # domain.md 3: "plus 8-11 % zero-energy sessions"
+        idle_zero_share=0.72,  # domain.md 3 idle mixture: "72 % ~ 0"
+        idle_long_share=0.12,  # "14 % > 1 h", less the ~2 % of those > 24 h
+        idle_day_share=0.018,  # "~2 % > 24 h"; domain.md 1.3: connected > 24 h 1.8 %
     ),
     "workplace": SiteProfile(
         weekday_hours=WORKPLACE_HOURS,

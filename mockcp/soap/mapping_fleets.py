@@ -6,23 +6,17 @@ in add and update, ``License`` in usage data (real-interface 3.1).
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import time
 from typing import Any
 
 from mockcp.db.people import Credential, FleetVehicle
 from mockcp.domain.fleet_usage import UsageQuery, UsageView
 from mockcp.domain.fleets import VehicleFields, VehicleQuery, VehicleView
 from mockcp.domain.paging import Page
+from mockcp.domain.savings import gasoline_gallons, ghg_kg
 from mockcp.soap.mapping import OK
 from mockcp.soap.types import fleets as f
 from mockcp.soap.types.common import credentialIDsData
-
-GASOLINE_GAL_PER_KWH = 0.1255
-
-
-def ghg_kg_per_kwh(start: datetime) -> float:
-    """ChargePoint's factor: 0.42 until January 2021, 0.71 from February 2021 (domain.md 2)."""
-    return 0.42 if start.replace(tzinfo=None) < datetime(2021, 2, 1) else 0.7099
 
 
 def from_vehicle_data(v: Any) -> VehicleFields:
@@ -146,8 +140,8 @@ def _usage(number: int, u: UsageView) -> f.responseDataForFleetUsage:
         fleetOrgID=u.fleet_org.org_id, fleetOrgName=u.fleet_org.name,
         transactionID=u.transaction_id, transactionType="Session",
         transactionTime=u.transaction_time, Energy=round(s.energy_kwh, 6),
-        gasolineSavings=round(GASOLINE_GAL_PER_KWH * s.energy_kwh, 3),
-        ghgSavings=round(ghg_kg_per_kwh(s.start_time) * s.energy_kwh, 3),
+        gasolineSavings=gasoline_gallons(s.energy_kwh),
+        ghgSavings=ghg_kg(s.energy_kwh, s.start_time),
         startTime=s.start_time, endTime=s.end_time, startSOC=s.start_soc, endSOC=s.end_soc,
         chargingTime=_clock(max((charge_end - s.start_time).total_seconds(), 0)),
         sessionDuration=_clock((end - s.start_time).total_seconds()),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
-from mockcp.domain.faults import StationFaults
+from mockcp.domain.faults import ActiveFault, StationFaults
 from mockcp.domain.paging import Page
 from mockcp.domain.rights import RightsEntry, RightsQuery
 from mockcp.soap.mapping import OK
@@ -58,6 +58,14 @@ def to_rights_response(page: Page[RightsEntry]) -> t.getStationRightsResponse:
     return t.getStationRightsResponse(**OK, rightsData=data, moreFlag=page.more_flag)
 
 
+def _part(f: ActiveFault) -> tuple[str, str, str]:
+    """(description prefix, FRU ID, FRU name): the port's head, or the station itself."""
+    if f.port is None:
+        return "Station", f.station.station_id, "Station"
+    n = f.port.port_number
+    return f"Port {n}", f"{f.station.station_id}-P{n}", f"Port {n} head"
+
+
 def to_active_faults_response(result: list[StationFaults]) -> s.getStationActiveFaultsResponse:
     stations = []
     for entry in result:
@@ -67,13 +75,13 @@ def to_active_faults_response(result: list[StationFaults]) -> s.getStationActive
                 faultName=f.name,
                 faultTime=f.time,
                 faultSeverity=f.severity,
-                faultDescription=f"Port {f.port.port_number}: {f.name}",
+                faultDescription=f"{_part(f)[0]}: {f.name}",
                 remedy=f.remedy,
                 frus=r.frus(
                     fru=[
                         r.fru(
-                            fruID=f"{f.station.station_id}-P{f.port.port_number}",
-                            fruName=f"Port {f.port.port_number} head",
+                            fruID=_part(f)[1],
+                            fruName=_part(f)[2],
                             serialNumber=f.station.serial_number,
                             softwareVersion=f.station.firmware,
                         )

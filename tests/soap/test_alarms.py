@@ -17,7 +17,7 @@ from mockcp.db.activity import Alarm
 from mockcp.db.models import Station
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
-from tests.soap.test_load import HARBOR, SUNRISE, expect
+from tests.helpers import HARBOR, SUNRISE, expect
 
 SIXTY_DAYS = START + timedelta(days=60)
 

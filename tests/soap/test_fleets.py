@@ -12,14 +12,7 @@ from mockcp.clock import ManualClock
 from mockcp.codes import ResponseCode
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
-from tests.soap.test_load import HARBOR, expect
-
-NEW = {
-    "chargePointCards": {"chargePointCardSn": ["CPFL0000300001"], "mifareID": ["04A1B2C3D4E5F6"]},
-    "licensePlate": "CO-NEW001", "fleetName": "sunrise delivery fleet", "vehicleID": "VAN-02",
-    "vin": "1FTBW3XM5KKA00003", "color": "White", "make": "Ford", "model": "E-Transit",
-    "year": "2024", "driverID": "D-17", "vehiclePortMacIDs": {"vehiclePortMacID": ["00:1A:2B:3C"]},
-}  # fmt: skip
+from tests.helpers import HARBOR, NEW, expect
 
 
 def vehicles(client: zeep.Client, **query: Any) -> list[Any]:

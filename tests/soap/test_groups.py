@@ -11,6 +11,7 @@ import pytest
 import zeep
 
 from mockcp.codes import ResponseCode
+from tests.helpers import assert_code
 
 NETWORK_MANAGER_TASKS = [
     ("view_station", "View station details and status"),
@@ -18,10 +19,6 @@ NETWORK_MANAGER_TASKS = [
     ("view_sessions", "View charging sessions"),
     ("manage_drivers", "Approve and remove drivers"),
 ]
-
-
-def assert_code(reply: object, code: ResponseCode) -> None:
-    assert (reply.responseCode, reply.responseText) == (code.code, code.text)  # type: ignore[attr-defined]
 
 
 # getOrgsAndStationGroups (7.5)

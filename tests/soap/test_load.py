@@ -18,15 +18,7 @@ from mockcp.clock import ManualClock
 from mockcp.codes import ResponseCode
 from mockcp.testing import BINDING, MockChargePoint
 from tests.conftest import REFERENCE_WSDL, START, require_shared
-
-CHARGING = START + timedelta(hours=2)  # 19:00: 1:10002 draws 7.2 kW
-SESSION = 100300009
-
-
-def port_load(client: zeep.Client, station: str = "1:10002", port: int = 0) -> Any:
-    reply = client.service.getLoad(searchQuery={"stationID": station})
-    assert reply.responseCode == "100"
-    return reply.stationData[0].Port[port]
+from tests.helpers import CHARGING, HARBOR, SESSION, SUNRISE, expect, port_load
 
 
 def shed_station(client: zeep.Client, minutes: int = 0, **values: Any) -> Any:
@@ -36,10 +28,6 @@ def shed_station(client: zeep.Client, minutes: int = 0, **values: Any) -> Any:
 
 def clear_station(client: zeep.Client, station: str = "1:10002") -> Any:
     return client.service.clearShedState(shedQuery={"shedStation": {"stationID": station}})
-
-
-def expect(reply: Any, code: ResponseCode, **fields: object) -> None:
-    assert (reply.responseCode, reply.responseText) == (code.code, code.render(**fields))
 
 
 def test_percent_is_of_the_power_at_the_first_call(client: zeep.Client, clock: ManualClock) -> None:
@@ -200,7 +188,6 @@ def test_dc_ports_report_the_battery(client: zeep.Client, clock: ManualClock) ->
     assert port_load(client, "1:10001").lastBatteryPercent == 0.0  # AC: not reported
 
 
-SUNRISE, HARBOR = 0, 1
 STATION_CASES = [
     ({"shedStation": {"stationID": "1:10002", "percentShedPerStation": 101}}, 0,
      ResponseCode.PERCENT_OVER_100, {}),

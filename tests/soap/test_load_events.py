@@ -13,7 +13,7 @@ from mockcp.clock import ManualClock
 from mockcp.codes import ResponseCode
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
-from tests.soap.test_load import CHARGING, HARBOR, expect, port_load
+from tests.helpers import CHARGING, HARBOR, expect, port_load
 
 
 def event(client: zeep.Client, **fields: Any) -> Any:

@@ -15,7 +15,7 @@ from mockcp.clock import ManualClock
 from mockcp.config import Settings
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
-from tests.soap.test_fleets import NEW
+from tests.helpers import NEW
 
 STEPS: dict[str, Callable[[int, int, list[Any]], int]] = {
     "start+received": lambda start, size, rows: start + len(rows),

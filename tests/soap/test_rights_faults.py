@@ -9,8 +9,8 @@ from werkzeug.test import Client
 from mockcp.codes import ResponseCode
 from mockcp.domain.tenants import Tenant
 from mockcp.testing import MockChargePoint
+from tests.helpers import assert_code
 from tests.soap.envelopes import SOAP_PATH, fault_of, go_style
-from tests.soap.test_groups import assert_code
 
 
 def shape(reply: object) -> list[tuple[str | None, str, list[str]]]:

@@ -16,7 +16,7 @@ from mockcp.codes import ResponseCode
 from mockcp.config import Settings
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
-from tests.soap.test_groups import assert_code
+from tests.helpers import assert_code
 
 
 @pytest.fixture(scope="module")

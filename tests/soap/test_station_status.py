@@ -6,8 +6,7 @@ import pytest
 import zeep
 
 from mockcp.codes import ResponseCode
-from tests.soap.test_groups import assert_code
-from tests.soap.test_stations import ids
+from tests.helpers import assert_code, ids
 
 
 def ports(row: object) -> list[tuple[str, str]]:

@@ -12,13 +12,9 @@ import pytest
 import zeep
 
 from mockcp.codes import ResponseCode
-from tests.soap.test_groups import assert_code
+from tests.helpers import assert_code, ids
 
 SUNRISE_SEES = ["1:10001", "1:10002", "1:10003", "1:20001", "1:20002"]
-
-
-def ids(reply: object) -> list[str]:
-    return [s.stationID for s in reply.stationData]  # type: ignore[attr-defined]
 
 
 def test_getStations_empty_query_lists_the_realm(any_client: zeep.Client) -> None:

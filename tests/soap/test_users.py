@@ -15,7 +15,7 @@ from mockcp.clock import ManualClock
 from mockcp.codes import ResponseCode
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
-from tests.soap.test_load import CHARGING, HARBOR, SESSION, SUNRISE, expect, port_load
+from tests.helpers import CHARGING, HARBOR, SESSION, SUNRISE, expect, port_load
 
 
 def users(client: zeep.Client, **query: Any) -> list[Any]:

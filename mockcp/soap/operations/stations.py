@@ -66,5 +66,8 @@ class StationService(ServiceBase):  # type: ignore[misc]
     def getStationActiveFaults(ctx: Any, request: t.getStationActiveFaults) -> Any:
         """The active faults of 1-100 stations of the caller's realm."""
         wanted = list(request.searchQuery.stationIDs.stationID)
-        result = faults.active_faults(ctx.udc.session(), ctx.udc.principal, wanted)
+        udc = ctx.udc
+        result = faults.active_faults(
+            udc.session(), udc.principal, wanted, udc.runtime.settings.root_seed, udc.clock.now()
+        )
         return mr.to_active_faults_response(result)
