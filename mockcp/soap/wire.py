@@ -4,7 +4,7 @@ In (real-interface 1, 3): a hardened parser (no DTD, no entities, no href/id
 resolution, size and depth limits), WS-Security checked before anything else,
 then the body normalised before spyne's soft validation: children matched by
 local name whatever their namespace, ``xsi:type`` dropped, empty optional
-non-string elements treated as absent, booleans ``true|false|1|0``, timestamps
+elements treated as absent (required ones: a Client fault), booleans ``true|false|1|0``, timestamps
 with ``Z``, an offset or none (UTC).
 
 Out (real-interface 1, 3.2, 3.3): ``soapenv``/``ns1`` prefixes, unqualified
@@ -23,7 +23,6 @@ from typing import Any
 
 from lxml import etree
 from spyne import ComplexModelBase, Fault
-from spyne.model.enum import EnumBase
 from spyne.model.primitive import (
     Boolean,
     Date,
@@ -33,7 +32,6 @@ from spyne.model.primitive import (
     Float,
     Integer,
     Time,
-    Unicode,
 )
 from spyne.protocol.soap import Soap11
 
@@ -135,8 +133,17 @@ def split_envelope(root: etree._Element) -> tuple[etree._Element | None, etree._
     return header, body[0]
 
 
-def normalise(element: etree._Element, cls: type[ComplexModelBase]) -> None:
-    """Rewrite a request element in place so spyne reads it as the 5.1 schema means it."""
+def normalise(
+    element: etree._Element, cls: type[ComplexModelBase], operation: str | None = None
+) -> None:
+    """Rewrite a request element in place so spyne reads it as the 5.1 schema means it.
+
+    The one rule for empty elements (what SOAP stacks send for an unset field: suds,
+    Go structs without ``omitempty``, request templates): an empty optional element
+    is absent, whatever its type; an empty required element of a simple type is a
+    ``Client`` fault naming it, as the real service's schema validation answers.
+    """
+    operation = operation or etree.QName(element).localname
     for name in list(element.attrib):
         if str(name).startswith(f"{{{XSI}}}"):
             del element.attrib[name]
@@ -158,9 +165,9 @@ def normalise(element: etree._Element, cls: type[ComplexModelBase]) -> None:
         ):
             element.remove(child)
         elif issubclass(member, ComplexModelBase):
-            normalise(child, member)
+            normalise(child, member, operation)
         else:
-            _normalise_simple(element, child, member)
+            _normalise_simple(element, child, member, operation)
 
 
 def _split_repeats(element: etree._Element, cls: type[ComplexModelBase]) -> None:
@@ -190,12 +197,18 @@ def _is_blank(element: etree._Element) -> bool:
     return all(not (node.text or "").strip() for node in element.iter())
 
 
-def _normalise_simple(parent: etree._Element, child: etree._Element, member: Any) -> None:
+def _normalise_simple(
+    parent: etree._Element, child: etree._Element, member: Any, operation: str
+) -> None:
     text = (child.text or "").strip()
-    if not text and not issubclass(member, Unicode | EnumBase):
+    if not text and len(child) == 0:
         if member.Attributes.min_occurs == 0:
             parent.remove(child)
-        return
+            return
+        raise client_fault(
+            f"Invalid {operation} request: element '{child.tag}' is required "
+            "and must not be empty."
+        )
     if issubclass(member, Boolean):
         lowered = text.lower()
         if lowered not in {"true", "false", "1", "0"}:
