@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from werkzeug.test import Client
 
@@ -203,3 +205,40 @@ def test_issue_11_empty_optional_filters_are_absent(
     assert etree.fromstring(empty.get_data()).findtext(".//responseCode") == "100"
     assert len(found) > 0
     assert len(found) == len(etree.fromstring(absent.get_data()).findall(f".//{rows}"))
+
+
+OPERATIONS = sorted(REQUESTS)
+
+
+@st.composite
+def requests_for(draw: st.DrawFn, op: str) -> str:
+    """A request built from the WSDL: each optional element absent, empty or valued."""
+    request = REQUESTS[op]
+    choices: dict[tuple[str, ...], str] = {}
+    values: dict[tuple[str, ...], str] = {}
+    for path, node in wsdl_requests.paths(request):
+        if node.optional:
+            choices[path] = draw(
+                st.sampled_from((wsdl_requests.ABSENT, wsdl_requests.EMPTY, wsdl_requests.VALUE))
+            )
+        if node.xsd is not None:
+            values[path] = draw(st.sampled_from(wsdl_requests.values_for(node)))
+    return wsdl_requests.render_values(request, choices, values)
+
+
+@pytest.mark.parametrize("op", OPERATIONS)
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_any_mix_of_absent_empty_and_valued_elements_is_never_a_server_fault(
+    worlds: dict[str, MockChargePoint], op: str, data: st.DataObject
+) -> None:
+    mock = world_for(op, worlds)
+    inner = data.draw(requests_for(op))
+    status, code, text = call(mock, mock.tenants()[0], op, inner)
+    if status == 200:  # a business answer (getCPNInstancesResponse has no responseCode)
+        assert code.isdigit() or op == "getCPNInstances", (inner, code, text)
+    else:
+        assert (status, code) == (500, "soapenv:Client"), (inner, code, text)
+        assert text.startswith(f"Invalid {op} request: ") or text.startswith("Element "), text

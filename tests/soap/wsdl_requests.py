@@ -197,3 +197,48 @@ def blank_optional_ancestor(root: Node, path: Path_, choices: Mapping[Path_, str
             if not "".join(etree.fromstring(xml).itertext()).strip():
                 return path[:depth]
     return None
+
+
+# Other schema-valid values a property test may pick (edge values a client can send).
+MORE_VALUES = {
+    "string": ("1", "x", "1:ORG00001", "Ünïcode & <escaped>"),
+    "int": ("0", "-1", "1", "1001", "2147483647"),
+    "long": ("0", "-1", "1", "9223372036854775807"),
+    "double": ("0", "-1.5", "1e3", "37.4"),
+    "decimal": ("0", "-1.5", "12.125"),
+    "boolean": ("0", "1", "true", "false"),
+    "dateTime": ("2024-03-12T10:00:00Z", "2024-03-12T10:00:00+02:00", "1970-01-01T00:00:00"),
+    "date": ("2024-03-12", "1999-12-31"),
+    "time": ("10:00:00", "23:59:59", "00:00:00"),
+}
+
+
+def values_for(node: Node) -> tuple[str, ...]:
+    if node.enumeration:
+        return node.enumeration
+    return MORE_VALUES.get(node.xsd or "string", (node.sample(),))
+
+
+def render_values(
+    node: Node,
+    choices: Mapping[Path_, str],
+    values: Mapping[Path_, str],
+    prefix: Path_ = (),
+) -> str:
+    """As ``render``, with the value of each valued simple element taken from ``values``."""
+    parts: list[str] = []
+    for child in node.children:
+        path = (*prefix, child.name)
+        choice = choices.get(path, ABSENT if child.optional else VALUE)
+        if choice == ABSENT:
+            continue
+        if choice == EMPTY:
+            parts.append(f"<{child.name}/>")
+        elif child.xsd is None:
+            inner = render_values(child, choices, values, path)
+            parts.append(f"<{child.name}>{inner}</{child.name}>")
+        else:
+            text = values.get(path, child.sample())
+            escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            parts.append(f"<{child.name}>{escaped}</{child.name}>")
+    return "".join(parts)
