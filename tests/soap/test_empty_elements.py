@@ -20,7 +20,7 @@ from mockcp.clock import ManualClock
 from mockcp.config import Settings
 from mockcp.domain.tenants import Tenant
 from mockcp.testing import MockChargePoint
-from tests.conftest import REFERENCE_WSDL, START
+from tests.conftest import REFERENCE_WSDL, SHARED, START
 from tests.soap import wsdl_requests
 from tests.soap.envelopes import SOAP_PATH, guide_style
 
@@ -211,13 +211,21 @@ def test_issue_11_empty_optional_filters_are_absent(
     assert len(found) == len(etree.fromstring(absent.get_data()).findall(f".//{rows}"))
 
 
-OPERATIONS = sorted(REQUESTS)
+REFERENCE_5_0 = SHARED / "reference" / "cp_api_5.0.wsdl"
+REQUESTS_BY_VERSION = {
+    "5.1": REQUESTS,
+    "5.0": wsdl_requests.requests(REFERENCE_5_0) if REFERENCE_5_0.is_file() else {},
+}
+VERSIONED_OPERATIONS = [
+    pytest.param(version, op, id=f"{version}:{op}")
+    for version, requests in REQUESTS_BY_VERSION.items()
+    for op in sorted(requests)
+]
 
 
 @st.composite
-def requests_for(draw: st.DrawFn, op: str) -> str:
+def requests_for(draw: st.DrawFn, request: wsdl_requests.Node) -> str:
     """A request built from the WSDL: each optional element absent, empty or valued."""
-    request = REQUESTS[op]
     choices: dict[tuple[str, ...], str] = {}
     values: dict[tuple[str, ...], str] = {}
     for path, node in wsdl_requests.paths(request):
@@ -230,17 +238,19 @@ def requests_for(draw: st.DrawFn, op: str) -> str:
     return wsdl_requests.render_values(request, choices, values)
 
 
-@pytest.mark.parametrize("op", OPERATIONS)
+@pytest.mark.parametrize(("version", "op"), VERSIONED_OPERATIONS)
 @settings(
-    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
 def test_any_mix_of_absent_empty_and_valued_elements_is_never_a_server_fault(
-    worlds: dict[str, MockChargePoint], op: str, data: st.DataObject
+    worlds: dict[str, MockChargePoint], version: str, op: str, data: st.DataObject
 ) -> None:
-    mock = world_for(op, worlds)
-    inner = data.draw(requests_for(op))
-    status, code, text = call(mock, mock.tenants()[0], op, inner)
+    """Built from either published WSDL and sent to that version's endpoint."""
+    mock = world_for(f"{version}:{op}", worlds)
+    inner = data.draw(requests_for(REQUESTS_BY_VERSION[version][op]))
+    path = f"/webservices/chargepoint/services/{version}"
+    status, code, text = call(mock, mock.tenants()[0], op, inner, path)
     if status == 200:  # a business answer (getCPNInstancesResponse has no responseCode)
         assert code.isdigit() or op == "getCPNInstances", (inner, code, text)
     else:
