@@ -237,3 +237,18 @@ def test_5_0_uses_the_same_credentials_and_world(mock_5_0: MockChargePoint) -> N
     )
     assert bad.status_code == 500
     assert fault_of(bad.get_data())[0] == "wsse:FailedAuthentication"
+
+
+def test_5_0_over_real_http_from_the_served_wsdl(mock_5_0: MockChargePoint) -> None:
+    """A client that loads ``/cp_api_5.0.wsdl`` from the server and calls what it says."""
+    tenant = mock_5_0.tenants()[0]
+    with mock_5_0.serve() as url:
+        client = zeep.Client(
+            f"{url}/cp_api_5.0.wsdl",
+            wsse=zeep.wsse.username.UsernameToken(tenant.license_key, tenant.password),
+        )
+        assert len(client.wsdl.bindings[BINDING]._operations) == 25
+        reply = client.service.getStationStatus(searchQuery={"stationID": "1:10001"})
+        assert reply.responseCode == "100"
+        assert [port.portNumber for port in reply.stationData[0].Port] == ["1", "2"]
+        assert client.service._binding_options["address"] == f"{url}{PATH_5_0}"
