@@ -38,29 +38,33 @@ def from_vehicle_data(v: Any) -> VehicleFields:
 
 
 def to_update_response(
-    external: str, vehicle: FleetVehicle, cards: list[Credential], fleet: str
+    updated: list[tuple[str, FleetVehicle, list[Credential], str]],
 ) -> f.updateFleetVehicleResponse:
-    return f.updateFleetVehicleResponse(
-        **OK,
-        vehicle=f.updateDataForFleetVehicle(
-            fleetVehicleID=external,
-            chargePointCards=f.ChargePointCardId(
-                chargePointCardSn=[c.serial_number for c in cards if c.serial_number],
-                mifareID=[c.mifare_id for c in cards if c.mifare_id],
-            ),
-            licensePlate=vehicle.license_plate,
-            fleetName=fleet,
-            vehicleID=vehicle.vehicle_id,
-            vin=vehicle.vin,
-            color=vehicle.color,
-            make=vehicle.make,
-            model=vehicle.model,
-            year=str(vehicle.year),
-            driverID=vehicle.fleet_user_id,
-            vehiclePortMacIDs=f.vehiclePortMACInfo(vehiclePortMacID=list(vehicle.port_macs))
-            if vehicle.port_macs
-            else None,
-        ),  # fmt: skip
+    """One ``vehicle`` per updated vehicle, in the order sent (guide 10.3)."""
+    return f.updateFleetVehicleResponse(**OK, vehicle=[_updated(*row) for row in updated])
+
+
+def _updated(
+    external: str, vehicle: FleetVehicle, cards: list[Credential], fleet: str
+) -> f.updateDataForFleetVehicle:
+    return f.updateDataForFleetVehicle(
+        fleetVehicleID=external,
+        chargePointCards=f.ChargePointCardId(
+            chargePointCardSn=[c.serial_number for c in cards if c.serial_number],
+            mifareID=[c.mifare_id for c in cards if c.mifare_id],
+        ),
+        licensePlate=vehicle.license_plate,
+        fleetName=fleet,
+        vehicleID=vehicle.vehicle_id,
+        vin=vehicle.vin,
+        color=vehicle.color,
+        make=vehicle.make,
+        model=vehicle.model,
+        year=str(vehicle.year),
+        driverID=vehicle.fleet_user_id,
+        vehiclePortMacIDs=f.vehiclePortMACInfo(vehiclePortMacID=list(vehicle.port_macs))
+        if vehicle.port_macs
+        else None,
     )
 
 

@@ -47,9 +47,14 @@ def _wrappers(version: ApiVersion) -> frozenset[str]:
     return frozenset(version.operations) | {f"{op}Response" for op in version.operations}
 
 
-# Request elements that mockcp accepts more often than the real WSDL publishes, as the guide
-# documents (10.1: several vehicles per addFleetVehicle): the WSDL says what the real one does.
-PUBLISHED_MAX_OCCURS = {("addFleetVehicle", "vehicle"): "1"}
+# Elements that mockcp accepts (and answers) more often than the real WSDL publishes, as the
+# guide documents (10.1, 10.3: several vehicles per addFleetVehicle and updateFleetVehicle):
+# the WSDL says what the real one does.
+PUBLISHED_MAX_OCCURS = {
+    ("addFleetVehicle", "vehicle"): "1",
+    ("updateFleetVehicle", "vehicle"): "1",
+    ("updateFleetVehicleResponse", "vehicle"): "1",
+}
 
 
 def _q(ns: str, name: str) -> str:

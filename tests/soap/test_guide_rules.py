@@ -1,0 +1,110 @@
+"""The guide's rules where mockcp used to differ (issue 11), each test citing its section."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import zeep
+from lxml import etree
+from werkzeug.test import Client
+
+from mockcp.codes import ResponseCode
+from mockcp.domain.paging import PageRequest
+from mockcp.testing import MockChargePoint
+from tests.soap.envelopes import SOAP_PATH, guide_style
+
+
+def by_hand(mock: MockChargePoint, op: str, inner: str) -> etree._Element:
+    """A request written as the guide's samples are; the response payload."""
+    tenant = mock.tenants()[0]
+    reply = Client(mock.wsgi).post(
+        SOAP_PATH,
+        data=guide_style(tenant.license_key, tenant.password, f"<urn:{op}>{inner}</urn:{op}>"),
+    )
+    assert reply.status_code == 200, reply.get_data()
+    payload = etree.fromstring(reply.get_data()).find(f".//{{*}}{op}Response")
+    assert payload is not None
+    return payload
+
+
+def vehicle_xml(number: int) -> str:
+    return (
+        f"<vehicle><chargePointCards><chargePointCardSn>CPFL{400000 + number:010d}"
+        f"</chargePointCardSn></chargePointCards><licensePlate>CO-N{number:05d}</licensePlate>"
+        "<fleetName>Sunrise Delivery Fleet</fleetName><make>Ford</make>"
+        "<model>E-Transit</model><year>2024</year></vehicle>"
+    )
+
+
+def rows(reply: Any) -> list[Any]:
+    assert reply.responseCode == "100", reply.responseText
+    return list(reply.fleetVehicle)
+
+
+def test_guide_10_4_1_num_records_above_100_up_to_500(
+    mock: MockChargePoint, client: zeep.Client
+) -> None:
+    """Guide 10.4.1/10.4.2: 100 vehicles when numRecords is absent; more when asked for."""
+    added = by_hand(mock, "addFleetVehicle", "".join(vehicle_xml(n) for n in range(148)))
+    assert added.findtext("responseCode") == "100"
+    assert len(rows(client.service.getFleetVehicles(searchQuery={}))) == 100
+    assert client.service.getFleetVehicles(searchQuery={}).moreFlag == 1
+    assert len(rows(client.service.getFleetVehicles(searchQuery={"numRecords": 120}))) == 120
+    everything = client.service.getFleetVehicles(searchQuery={"numRecords": 150})
+    assert (len(rows(everything)), everything.moreFlag) == (150, 0)
+    assert len(rows(client.service.getFleetVehicles(searchQuery={"numRecords": 5000}))) == 150
+
+
+def test_guide_10_4_and_10_5_page_maximum_is_500() -> None:
+    """The guide names no maximum for 10.4/10.5: mockcp clamps at 500 (docs/fidelity-clients.md)."""
+    for operation in ("getFleetVehicles", "getFleetUsageData"):
+        assert PageRequest.for_operation(operation, None, None).size == 100
+        assert PageRequest.for_operation(operation, None, 101).size == 101
+        assert PageRequest.for_operation(operation, 3, 5000) == PageRequest(3, 500)
+
+
+UPDATE_TWO = """
+<vehicle><fleetVehicleID>{first}</fleetVehicleID><licensePlate>CO-UPD001</licensePlate></vehicle>
+<vehicle><fleetVehicleID>{second}</fleetVehicleID><color>Blue</color>{extra}</vehicle>
+"""
+
+
+def test_guide_10_3_update_several_vehicles_in_one_call(
+    mock: MockChargePoint, client: zeep.Client
+) -> None:
+    """Guide 10.3: "Multiple vehicles can be updated in a single call" (sample 10.3.3: two)."""
+    first, second = (
+        v.fleetVehicleID for v in rows(client.service.getFleetVehicles(searchQuery={}))
+    )
+    answer = by_hand(
+        mock, "updateFleetVehicle", UPDATE_TWO.format(first=first, second=second, extra="")
+    )
+    assert (answer.findtext("responseCode"), answer.findtext("responseText")) == (
+        "100",
+        ResponseCode.OK.text,
+    )
+    echoed = answer.findall("vehicle")
+    assert [v.findtext("fleetVehicleID") for v in echoed] == [first, second]
+    assert [v.findtext("licensePlate") for v in echoed][0] == "CO-UPD001"
+    assert echoed[1].findtext("color") == "Blue"
+    now = {v.fleetVehicleID: v for v in rows(client.service.getFleetVehicles(searchQuery={}))}
+    assert (now[first].license, now[second].color) == ("CO-UPD001", "Blue")
+
+
+def test_guide_10_3_several_vehicles_all_or_none(
+    mock: MockChargePoint, client: zeep.Client
+) -> None:
+    """The second vehicle's type is unknown (10.3.4 Invalid Vehicle Type): neither changes."""
+    before = rows(client.service.getFleetVehicles(searchQuery={}))
+    first, second = (v.fleetVehicleID for v in before)
+    bad = "<make>Nope</make><model>Nope</model><year>1901</year>"
+    answer = by_hand(
+        mock, "updateFleetVehicle", UPDATE_TWO.format(first=first, second=second, extra=bad)
+    )
+    code = ResponseCode.INVALID_PARAMETERS
+    assert (answer.findtext("responseCode"), answer.findtext("responseText")) == (
+        code.code,
+        code.render(params="(Invalid Vehicle Type)"),
+    )
+    assert answer.findall("vehicle") == []
+    assert rows(client.service.getFleetVehicles(searchQuery={})) == before
