@@ -157,14 +157,17 @@ def station_fields(number: int, view: StationView) -> dict[str, Any]:
     }
 
 
-def to_status_data(number: int, view: StationView, port_details: bool) -> r.oStatusdata:
-    s = view.station
+def to_status_data(
+    number: int, view: StationView, port_details: bool, heard: dict[int, Any] | None = None
+) -> r.oStatusdata:
+    """A status row; ``heard``: port pk -> last communication (guide 7.2.3 TimeStamp)."""
+    s, heard = view.station, heard or {}
     ports = [
         r.portDataStatus(
             portNumber=str(p.port_number),
             Status=port_status(s, p),
             faultReason=p.fault_reason,
-            TimeStamp=p.status_time or s.last_communication,
+            TimeStamp=heard.get(p.id) or p.status_time or s.last_communication,
             Connector=p.connector if port_details else None,
             Power=f"{p.power_kw:.3f}" if port_details else None,
         )
@@ -190,22 +193,26 @@ def to_stations_response(page: Page[StationView], response: Any, row: Any) -> An
     )
 
 
-def to_status_response(page: Page[StationView], port_details: bool) -> Any:
+def to_status_response(
+    page: Page[StationView], port_details: bool, heard: dict[int, Any] | None = None
+) -> Any:
     from mockcp.soap.types.stations import getStationStatusResponse
 
     return getStationStatusResponse(
         **OK,
-        stationData=[to_status_data(n, view, port_details) for n, view in page.rows],
+        stationData=[to_status_data(n, view, port_details, heard) for n, view in page.rows],
         moreFlag=page.more_flag,
     )
 
 
-def to_public_status_response(page: Page[StationView], port_details: bool) -> Any:
+def to_public_status_response(
+    page: Page[StationView], port_details: bool, heard: dict[int, Any] | None = None
+) -> Any:
     from mockcp.soap.types.stations import getPublicStationStatusResponse
 
     data = []
     for number, view in page.rows:
-        full = to_status_data(number, view, port_details)
+        full = to_status_data(number, view, port_details, heard)
         ports = [build(r.publicPortDataStatus, p.__dict__) for p in full.Port]
         data.append(r.publicStatusdata(stationID=full.stationID, Port=ports, recordNumber=number))
     return getPublicStationStatusResponse(**OK, stationStatusData=data)

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import zeep
 from lxml import etree
+from sqlalchemy import select
 from werkzeug.test import Client
 
+from mockcp.clock import ManualClock
 from mockcp.codes import ResponseCode
+from mockcp.db.activity import Alarm
+from mockcp.db.models import Station
+from mockcp.domain.heartbeat import HEARTBEAT
 from mockcp.domain.paging import PageRequest
 from mockcp.testing import MockChargePoint
+from tests.conftest import START
 from tests.soap.envelopes import SOAP_PATH, guide_style
 
 
@@ -108,3 +115,44 @@ def test_guide_10_3_several_vehicles_all_or_none(
     )
     assert answer.findall("vehicle") == []
     assert rows(client.service.getFleetVehicles(searchQuery={})) == before
+
+
+def port_stamps(client: zeep.Client, station: str) -> list[Any]:
+    reply = client.service.getStationStatus(searchQuery={"stationID": station})
+    assert reply.responseCode == "100", reply.responseText
+    return [port.TimeStamp for port in reply.stationData[0].Port]
+
+
+def test_guide_7_2_3_time_stamp_is_the_last_heartbeat_of_a_reachable_station(
+    client: zeep.Client, clock: ManualClock
+) -> None:
+    """Guide 7.2.3 "TimeStamp: ... the last communication between the station and ChargePoint"."""
+    for hours in (0, 1, 5):
+        clock.set(START + timedelta(hours=hours, minutes=7))
+        now = clock.now()
+        stamps = port_stamps(client, "1:20001")
+        assert all(now - HEARTBEAT < stamp <= now for stamp in stamps), (now, stamps)
+
+
+def test_guide_7_2_3_time_stamp_is_frozen_while_the_station_is_unreachable(
+    mock: MockChargePoint, client: zeep.Client, clock: ManualClock
+) -> None:
+    """1:10003 is offline (fixture): it has not talked to the cloud, whatever the clock says."""
+    first = port_stamps(client, "1:10003")
+    clock.set(START + timedelta(days=2))
+    assert port_stamps(client, "1:10003") == first
+    assert all(stamp <= START for stamp in first)
+
+
+def test_guide_7_2_3_a_station_going_silent_keeps_the_time_it_went_silent(
+    mock: MockChargePoint, client: zeep.Client, clock: ManualClock
+) -> None:
+    silent_at = START + timedelta(minutes=40)
+    with mock.wsgi.sessions() as db, db.begin():
+        station = db.scalars(select(Station).where(Station.station_id == "1:20001")).one()
+        db.add(Alarm(station_pk=station.id, alarm_type="Unreachable", alarm_time=silent_at))
+    for later in (timedelta(hours=1), timedelta(hours=6)):
+        clock.set(START + later)
+        reply = client.service.getStationStatus(searchQuery={"stationID": "1:20001"})
+        assert reply.stationData[0].networkStatus == "Unreachable"
+        assert [p.TimeStamp for p in reply.stationData[0].Port] == [silent_at, silent_at]
