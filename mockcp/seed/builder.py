@@ -45,6 +45,8 @@ VEHICLES = [
     ("Ford", "E-Transit", 68.0, 11.3),
     ("Tesla", "Model 3", 75.0, 11.5),
 ]
+# Telematics providers a fleet may integrate (the guide's sample 10.4.5 names FleetCarma).
+TELEMATICS = ("FleetCarma", "Geotab", "Samsara")
 
 
 class WorldBuilder:
@@ -281,6 +283,10 @@ class WorldBuilder:
 
     def _fleet(self, index: int, spec: dict[str, Any], org_id: str, depot: int | None) -> None:
         rng = for_entity(self.seed, "fleet", index)
+        # Guide 10.4.3 telematicsProvider/Status: some fleets integrate one (their own draw,
+        # so the vehicles' other values stay as they were).
+        telematics = for_entity(self.seed, "telematics", index)
+        provider = telematics.choice(TELEMATICS) if telematics.random() < 0.5 else None
         vehicles = []
         for number in range(1, self.params["vehicles_per_fleet"] + 1):
             make, model, battery, obc = rng.choice(VEHICLES)
@@ -300,6 +306,10 @@ class WorldBuilder:
                     "battery_kwh": battery,
                     "onboard_charger_kw": obc,
                     "cards": [f"CPFL{index:03d}{number:07d}"],
+                    "telematics_provider": provider,
+                    "telematics_status": None
+                    if provider is None
+                    else ("Connected" if telematics.random() < 0.9 else "Not Connected"),
                 }
             )
         self.world["fleets"].append(
@@ -338,4 +348,3 @@ def pricing_policy(rng: Random, standard: dict[str, Any]) -> list[dict[str, Any]
              "idle_fee_per_hour": round(rng.choice([4.0, 6.0, 10.0]), 2), "max_price": 40.0},
         ]  # fmt: skip
     return [standard]
-

@@ -10,6 +10,7 @@ from datetime import datetime, time
 from typing import Any
 
 from mockcp.db.people import Credential, FleetVehicle
+from mockcp.domain.fleet_facts import customer_id, fraud_status, plug_type
 from mockcp.domain.fleet_usage import UsageQuery, UsageView
 from mockcp.domain.fleets import VehicleFields, VehicleQuery, VehicleView
 from mockcp.domain.paging import Page
@@ -139,7 +140,7 @@ def _clock(seconds: float) -> time:
 
 
 def _usage(number: int, u: UsageView) -> f.responseDataForFleetUsage:
-    s, station, v = u.session, u.station, u.vehicle
+    s, station, v, pay = u.session, u.station, u.vehicle, u.payment
     end = s.end_time or s.start_time
     charge_end = s.charging_end_time or end
     dc = u.port.level == "DC" or u.port.mode == "4"
@@ -155,11 +156,16 @@ def _usage(number: int, u: UsageView) -> f.responseDataForFleetUsage:
         startTime=s.start_time, endTime=s.end_time, startSOC=s.start_soc, endSOC=s.end_soc,
         chargingTime=_clock(max((charge_end - s.start_time).total_seconds(), 0)),
         sessionDuration=_clock((end - s.start_time).total_seconds()),
-        portType="DC" if dc else "AC", plugType=u.port.connector, Currency=station.currency_code,
+        portType="DC" if dc else "AC", plugType=plug_type(u.port.connector),
+        Currency=station.currency_code,
         Fee=u.fee, pricingRule=u.rule, stationOrgName=u.station_org.name,
         stationName=station.name, Address=station.address, City=station.city,
         State=station.state, postalCode=station.postal_code, Country=station.country,
         VIN=v.vin, stationID=station.station_id, portNumber=u.port.port_number,
+        fraudDetectionStatus=fraud_status(s, v), fleetCustomerID=customer_id(u.fleet),
+        Odometer=u.odometer, paymentType=pay.type if pay else None,
+        paymentID=pay.payment_id if pay else None,
+        paymentSourceAccount=pay.source_account if pay else None, ID=str(s.id),
     )  # fmt: skip
 
 

@@ -14,6 +14,7 @@ from mockcp.clock import ManualClock
 from mockcp.codes import ResponseCode
 from mockcp.db.activity import Alarm
 from mockcp.db.models import Station
+from mockcp.db.people import FleetVehicle
 from mockcp.domain.heartbeat import HEARTBEAT
 from mockcp.domain.paging import PageRequest
 from mockcp.testing import MockChargePoint
@@ -156,3 +157,60 @@ def test_guide_7_2_3_a_station_going_silent_keeps_the_time_it_went_silent(
         reply = client.service.getStationStatus(searchQuery={"stationID": "1:20001"})
         assert reply.stationData[0].networkStatus == "Unreachable"
         assert [p.TimeStamp for p in reply.stationData[0].Port] == [silent_at, silent_at]
+
+
+GUIDE_PAYMENT_TYPES = {"Voyager", "WEX", "ChargePoint Fuel Card", "Credit Card", "PayPal"}
+GUIDE_PLUG_TYPES = {
+    "NEMA 5-20R", "Type 1", "Type 2 Socket", "Type 2 Cable Attached",
+    "CCS Combo Type 1", "CCS Combo Type 2", "CHAdeMO", "Tesla",
+}  # fmt: skip
+
+
+def test_guide_10_5_3_fleet_usage_carries_every_field(
+    mock: MockChargePoint, client: zeep.Client
+) -> None:
+    """Guide 10.5.3: fraudDetectionStatus, Odometer, payment*, fleetCustomerID; WSDL: ID."""
+    usage = client.service.getFleetUsageData(searchQuery={})
+    assert usage.responseCode == "100"
+    rows = list(usage.fleetUsageData)
+    assert len(rows) >= 3
+    vehicles = {v.fleetVehicleID: v for v in rows_of(client)}
+    for row in rows:
+        battery = battery_of(vehicles[row.fleetVehicleID])
+        validated = row.Energy <= battery
+        assert row.fraudDetectionStatus == ("Session Validated" if validated else "Fraud Detected")
+        assert row.paymentType in GUIDE_PAYMENT_TYPES
+        assert (row.paymentID is not None) == (row.paymentType == "ChargePoint Fuel Card")
+        if row.paymentType == "PayPal":
+            assert row.paymentSourceAccount is None
+        else:
+            assert len(row.paymentSourceAccount) == 4 and row.paymentSourceAccount.isdigit()
+        assert row.fleetCustomerID.startswith("CUST") and len(row.fleetCustomerID) == 9
+        assert row.plugType in GUIDE_PLUG_TYPES
+        # ID: the session's id, as getChargingSessionData prints it for the same session
+        sessions = client.service.getChargingSessionData(searchQuery={"sessionID": int(row.ID)})
+        assert sessions.ChargingSessionData[0].startTime == row.startTime
+    by_vehicle: dict[str, list[Any]] = {}
+    for row in rows:
+        by_vehicle.setdefault(row.fleetVehicleID, []).append(row)
+    for vehicle_rows in by_vehicle.values():  # a vehicle's payment source is its own
+        assert (
+            len({(r.paymentType, r.paymentID, r.paymentSourceAccount) for r in vehicle_rows}) == 1
+        )
+    # "If telematics integration is done with the fleet": FV-0001 is on FleetCarma, Connected
+    readings = [(row.startTime, row.Odometer) for row in by_vehicle["1:FV-0001"]]
+    assert all(reading is not None and reading > 0 for _, reading in readings)
+    assert [r for _, r in sorted(readings)] == sorted(r for _, r in readings)
+    with mock.wsgi.sessions() as db, db.begin():
+        vehicle = db.scalars(select(FleetVehicle).where(FleetVehicle.fleet_vehicle_id == "FV-0001"))
+        vehicle.one().telematics_status = "Not Connected"
+    again = client.service.getFleetUsageData(searchQuery={}).fleetUsageData
+    assert [row.Odometer for row in again] == [None] * len(rows)
+
+
+def rows_of(client: zeep.Client) -> list[Any]:
+    return rows(client.service.getFleetVehicles(searchQuery={}))
+
+
+def battery_of(vehicle: Any) -> float:
+    return {"E-Transit": 68.0, "Model 3": 75.0}[vehicle.model]
