@@ -292,7 +292,8 @@ class WorldBuilder:
             make, model, battery, obc = rng.choice(VEHICLES)
             vehicles.append(
                 {
-                    "fleet_vehicle_id": f"FV-{index:02d}{number:03d}",
+                    # numeric after the CPN prefix, as every guide sample prints it (1:7890)
+                    "fleet_vehicle_id": str(20000 + index * 100 + number),
                     "vehicle_id": f"UNIT-{number:02d}",
                     "vin": "".join(
                         rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ0123456789") for _ in range(17)

@@ -6,6 +6,7 @@ from decimal import Decimal as PyDecimal
 from typing import Any
 
 from mockcp.db.models import Port, PricingRule, Station
+from mockcp.domain.identifiers import company_id
 from mockcp.domain.paging import Page
 from mockcp.domain.pricing import PricingAsk
 from mockcp.domain.station_query import StationQuery, port_status
@@ -143,7 +144,7 @@ def station_fields(number: int, view: StationView) -> dict[str, Any]:
         "servicePlanExpiryDate": s.service_plan_expiry,
         "demo": s.demo_serial,
         "orgID": view.org.org_id,
-        "companyID": view.org.company_id,
+        "companyID": company_id(view.org),
         "organizationName": view.org.name,
         "sgID": ", ".join(str(g.id) for g in view.groups) or None,
         "sgName": ", ".join(g.name for g in view.groups) or None,

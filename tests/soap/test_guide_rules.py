@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -197,12 +198,12 @@ def test_guide_10_5_3_fleet_usage_carries_every_field(
         assert (
             len({(r.paymentType, r.paymentID, r.paymentSourceAccount) for r in vehicle_rows}) == 1
         )
-    # "If telematics integration is done with the fleet": FV-0001 is on FleetCarma, Connected
-    readings = [(row.startTime, row.Odometer) for row in by_vehicle["1:FV-0001"]]
+    # "If telematics integration is done with the fleet": 7890 is on FleetCarma, Connected
+    readings = [(row.startTime, row.Odometer) for row in by_vehicle["1:7890"]]
     assert all(reading is not None and reading > 0 for _, reading in readings)
     assert [r for _, r in sorted(readings)] == sorted(r for _, r in readings)
     with mock.wsgi.sessions() as db, db.begin():
-        vehicle = db.scalars(select(FleetVehicle).where(FleetVehicle.fleet_vehicle_id == "FV-0001"))
+        vehicle = db.scalars(select(FleetVehicle).where(FleetVehicle.fleet_vehicle_id == "7890"))
         vehicle.one().telematics_status = "Not Connected"
     again = client.service.getFleetUsageData(searchQuery={}).fleetUsageData
     assert [row.Odometer for row in again] == [None] * len(rows)
@@ -214,3 +215,33 @@ def rows_of(client: zeep.Client) -> list[Any]:
 
 def battery_of(vehicle: Any) -> float:
     return {"E-Transit": 68.0, "Model 3": 75.0}[vehicle.model]
+
+
+CPN_FORM = re.compile(r"^\d+:\d+$")
+
+
+def test_guide_7_6_5_and_8_1_5_company_id_is_cpn_prefixed_everywhere(client: zeep.Client) -> None:
+    """Guide samples 7.6.5 (``<companyID>1:1</companyID>``) and 8.1.5 (``1:0``)."""
+    printed = [row.companyID for row in client.service.getStations(searchQuery={}).stationData] + [
+        row.companyID for row in client.service.getAlarms(searchQuery={}).Alarms
+    ]
+    rights = client.service.getStationRights(searchQuery={}).rightsData
+    printed += [station.companyID for right in rights for station in right.stationData]
+    transactions = client.service.getTransactionData(searchQuery={}).transactions.transactionData
+    printed += [row.companyID for row in transactions]
+    assert len(printed) > 10
+    assert all(CPN_FORM.match(value) for value in printed), printed
+    assert set(printed) == {"1:10001", "1:10002"}
+
+
+def test_guide_10_4_5_fleet_vehicle_id_is_numeric_after_the_cpn_prefix(
+    mock: MockChargePoint, client: zeep.Client
+) -> None:
+    """Guide samples 10.2.3 (``1:12345``), 10.4.5 (``1:7890``): CPNID:number."""
+    added = by_hand(mock, "addFleetVehicle", vehicle_xml(1)).findtext("fleetVehicleID") or ""
+    listed = [v.fleetVehicleID for v in rows_of(client)]
+    used = [
+        r.fleetVehicleID for r in client.service.getFleetUsageData(searchQuery={}).fleetUsageData
+    ]
+    assert added in listed and "1:7890" in listed
+    assert all(CPN_FORM.match(value) for value in [added, *listed, *used])

@@ -44,7 +44,7 @@ def test_getStations_row_values_and_quirks(any_client: zeep.Client) -> None:
     assert (row.orgID, row.organizationName, row.companyID) == (
         "1:ORG00001",
         "Sunrise Energy Co-op",
-        "10001",
+        "1:10001",
     )
     assert (row.sgID, row.sgName) == (
         "1001, 1002",
@@ -152,6 +152,7 @@ def test_getStations_raw_wire_uses_timeStamp_and_joined_groups(
         ({"warrantyService": "assure"}, SUNRISE_SEES),
         ({"City": "Boulder", "Level": "L2", "Power": "11.5"}, ["1:10003"]),
         ({"companyID": "10002"}, ["1:20001", "1:20002"]),
+        ({"companyID": "1:10002"}, ["1:20001", "1:20002"]),  # guide form CPNID:companyID
         ({"radioGroupID": "rg-7"}, ["1:10001"]),
         ({"stationActivationDate": "2024-01-01T00:00:00Z"}, ["1:10003"]),
     ],
