@@ -10,6 +10,13 @@ from typing import Any
 
 from faker import Faker
 
+from mockcp.domain.station_facts import (
+    LTE_RSRP,
+    NEEDS_VALIDATED_SITE,
+    WARRANTY_SERVICES,
+    WIFI_RSSI,
+    has_modem,
+)
 from mockcp.rng import Random, derive_seed, for_entity
 from mockcp.seed.providers import (
     METROS,
@@ -47,6 +54,24 @@ VEHICLES = [
 ]
 # Telematics providers a fleet may integrate (the guide's sample 10.4.5 names FleetCarma).
 TELEMATICS = ("FleetCarma", "Geotab", "Samsara")
+
+
+def station_facts(rng: Random, model: str) -> dict[str, Any]:
+    """Warranty, site validation, reception and network identity in the guide's terms
+    (7.1.3-7.1.5, domain/station_facts.py), drawn from the station's own generator."""
+    warranty = rng.choices(WARRANTY_SERVICES, weights=[10, 30, 25, 5, 10, 5, 10, 5])[0]
+    validated = warranty in NEEDS_VALIDATED_SITE or (warranty != "None" and rng.random() < 0.5)
+    low, high = LTE_RSRP if has_modem(model) else WIFI_RSSI
+    return {
+        "warranty_service": warranty,
+        "site_validated": None if warranty == "None" else validated,
+        "site_validation_day": rng.randint(30, 700) if validated else None,
+        "reception": rng.randint(low, high),
+        "wan_ip": f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(2, 254)}"
+        if has_modem(model)
+        else None,
+        "radio_group_id": str(rng.randint(1, 400)) if model.startswith("CT40") else None,
+    }
 
 
 class WorldBuilder:
@@ -224,7 +249,7 @@ class WorldBuilder:
                 "power_share": len(ports) == 2 and rng.random() < 0.3,
                 "panel_sharing": rng.random() < 0.05,
                 "supports_port_shed": not model.startswith("CPE"),
-                "reception": rng.randint(1, 5),
+                **station_facts(for_entity(self.seed, "station-facts", station_id), model),
                 "ports": [
                     {
                         "port_number": n,

@@ -9,6 +9,7 @@ from mockcp.db.models import Port, PricingRule, Station
 from mockcp.domain.identifiers import company_id
 from mockcp.domain.paging import Page
 from mockcp.domain.pricing import PricingAsk
+from mockcp.domain.station_facts import DRIVER_SUPPORT_PHONE, pricing_type
 from mockcp.domain.station_query import StationQuery, port_status
 from mockcp.domain.stations import StationView
 from mockcp.soap.mapping import OK
@@ -95,7 +96,7 @@ def to_port_data(station: Station, port: Port, cost: float = 0.0) -> r.portData:
 
 def to_pricing(rule: PricingRule) -> r.pricingSpecification:
     return r.pricingSpecification(
-        Type=rule.kind,
+        Type=pricing_type(rule.per_kwh, rule.per_hour),
         startTime=rule.start_time,
         endTime=rule.end_time,
         minPrice=rule.min_price,
@@ -135,7 +136,7 @@ def station_fields(number: int, view: StationView) -> dict[str, Any]:
         "driverEmail": s.driver_email,
         "driverPhoneNumber": s.driver_phone,
         "lastModifiedDate": s.modified_at,
-        "mainPhone": s.main_phone or view.org.main_phone,
+        "mainPhone": DRIVER_SUPPORT_PHONE,  # guide 7.1.3: ChargePoint's driver support
         "modTimeStamp": s.modified_at,
         "timezoneOffset": s.timezone_offset,
         "currencyCode": s.currency_code,

@@ -245,3 +245,38 @@ def test_guide_10_4_5_fleet_vehicle_id_is_numeric_after_the_cpn_prefix(
     ]
     assert added in listed and "1:7890" in listed
     assert all(CPN_FORM.match(value) for value in [added, *listed, *used])
+
+
+WARRANTY_NAMES = {
+    "None", "Parts Only", "Parts and Labor", "Mission Critical", "Remote Support Standard",
+    "Remote Support Critical", "Remote Support and EPW Standard", "Remote Support and EPW Critical",
+}  # fmt: skip
+
+
+def check_station_vocabulary(rows: list[Any]) -> None:
+    """Guide 7.1.3-7.1.5 vocabulary of getStations rows (shared by the minimal and demo worlds)."""
+    for row in rows:
+        assert row.mainPhone == "1-888-758-4389"  # 7.1.3 ChargePoint's driver support number
+        assert row.warrantyService in WARRANTY_NAMES  # 7.1.5
+        if row.warrantyService in {"Parts and Labor", "Mission Critical"}:
+            assert row.siteValidated is True and row.siteValidationDate is not None
+        if row.siteValidationDate is not None:
+            assert row.siteValidated is True
+        modem = row.stationModel.endswith("-GW") or row.stationModel.startswith(("CPGW", "CPE"))
+        low = -120 if modem else -90  # 7.1.4: LTE RSRP for gateways, Wi-Fi RSSI otherwise
+        assert low <= row.stationReception <= 0, (row.stationModel, row.stationReception)
+        assert (row.wanIpAddress is not None) == modem
+        assert row.radioGroupID is None or row.radioGroupID.isdigit()
+        for price in row.Pricing:  # 7.1.3 "Pricing type (Session, Hourly or kWh)"
+            assert price.Type in {"Session", "Hourly", "kWh"}
+
+
+def test_guide_7_1_getStations_values_in_the_guide_vocabulary(client: zeep.Client) -> None:
+    rows = list(client.service.getStations(searchQuery={}).stationData)
+    check_station_vocabulary(rows)
+    by_id = {row.stationID: row for row in rows}
+    assert by_id["1:10001"].warrantyService == "Parts and Labor"
+    assert by_id["1:10001"].wanIpAddress == "10.20.31.7"
+    assert by_id["1:10003"].wanIpAddress is None  # a Flex unit: Wi-Fi, no modem
+    assert {by_id["1:10001"].radioGroupID, by_id["1:10002"].radioGroupID} == {"7"}
+    assert [p.Type for p in by_id["1:10002"].Pricing] == ["kWh", "Hourly"]
