@@ -18,6 +18,7 @@ from mockcp.domain.station_facts import (
     has_modem,
 )
 from mockcp.rng import Random, derive_seed, for_entity
+from mockcp.seed.home import HOME_EVERY, HOME_STATIONS, home_station, waitlist
 from mockcp.seed.providers import (
     METROS,
     SITE_KINDS,
@@ -82,6 +83,7 @@ class WorldBuilder:
         self.params = params
         self._fakers: dict[str, Faker] = {}
         self.depots: dict[int, int] = {}  # org index -> the group of its first depot site
+        self.homes: dict[int, list[str]] = {}  # org index -> its home-program stations
         self.world: dict[str, Any] = {
             "cpn_instances": CPN_INSTANCES,
             "rights_profiles": PROFILES,
@@ -145,6 +147,14 @@ class WorldBuilder:
         self.world["groups"].append({"id": top, "org": org_id, "name": f"{name} - All Sites"})
         for site in range(1, self.params["sites_per_org"] + 1):
             self._site(index, spec, org_id, name, top, site)
+        homes = [
+            home_station(
+                self.seed, self.faker(spec["locale"], "home", index, n), index, spec, org_id, n
+            )
+            for n in range(1, HOME_STATIONS + 1)
+        ]  # a home program's stations (seed/home.py), whatever the number of drivers
+        self.world["stations"].extend(homes)
+        self.homes[index] = [home["station_id"] for home in homes]
         for number in range(1, self.params["drivers_per_org"] + 1):
             self._driver(index, spec, org_id, number)
         self._fleet(index, spec, org_id, self.depots.get(index))
@@ -250,6 +260,7 @@ class WorldBuilder:
                 "panel_sharing": rng.random() < 0.05,
                 "supports_port_shed": not model.startswith("CPE"),
                 **station_facts(for_entity(self.seed, "station-facts", station_id), model),
+                **waitlist(index, site, number),
                 "ports": [
                     {
                         "port_number": n,
@@ -303,8 +314,17 @@ class WorldBuilder:
                     }
                 ],
                 "cards": [f"CNCP{index:03d}{number:07d}"],
+                **self._home(index, org_id, number),
             }
         )
+
+    def _home(self, index: int, org_id: str, number: int) -> dict[str, Any]:
+        """Drivers 4, 8 and 12 of an organisation own one of its home stations."""
+        homes = self.homes.get(index, [])
+        slot = number // HOME_EVERY - 1
+        if number % HOME_EVERY or slot >= len(homes):
+            return {}
+        return {"home_station": homes[slot]}
 
     def _fleet(self, index: int, spec: dict[str, Any], org_id: str, depot: int | None) -> None:
         rng = for_entity(self.seed, "fleet", index)
