@@ -280,3 +280,23 @@ def test_guide_7_1_getStations_values_in_the_guide_vocabulary(client: zeep.Clien
     assert by_id["1:10003"].wanIpAddress is None  # a Flex unit: Wi-Fi, no modem
     assert {by_id["1:10001"].radioGroupID, by_id["1:10002"].radioGroupID} == {"7"}
     assert [p.Type for p in by_id["1:10002"].Pricing] == ["kWh", "Hourly"]
+
+
+def test_guide_6_1_2_to_time_stamp_bounds_the_end_of_the_session(
+    client: zeep.Client, clock: ManualClock
+) -> None:
+    """FIDELITY: 6.1.2 "toTimeStamp: Session time < ... indicating the end of the charging
+    session" (and fromTimeStamp "... indicating the start"): from bounds the start, to the end."""
+    everything = client.service.getChargingSessionData(searchQuery={}).ChargingSessionData
+    ended = [r for r in everything if r.endTime is not None]
+    target = ended[len(ended) // 2]
+    to = target.endTime + timedelta(seconds=1)
+    rows = client.service.getChargingSessionData(
+        searchQuery={"fromTimeStamp": target.startTime, "toTimeStamp": to}
+    ).ChargingSessionData
+    assert target.sessionID in [r.sessionID for r in rows]
+    assert all(target.startTime <= r.startTime and r.endTime < to for r in rows)
+    just_before_end = client.service.getChargingSessionData(
+        searchQuery={"fromTimeStamp": target.startTime, "toTimeStamp": target.endTime}
+    )
+    assert target.sessionID not in [r.sessionID for r in just_before_end.ChargingSessionData or []]
