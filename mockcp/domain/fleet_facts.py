@@ -10,9 +10,10 @@ store keeps none of them, so each is derived, the same on every call, from the v
   service"), ``paymentSourceAccount`` the last 4 digits of a card (none for PayPal);
 - ``Odometer`` only for a vehicle with a connected telematics integration ("If telematics
   integration is done with the fleet"): miles at the session's start, growing with time;
-- ``fraudDetectionStatus`` ``Fraud Detected`` when the session put more energy into the
-  vehicle than its battery holds (the card was used for another car), else
-  ``Session Validated``;
+- ``fraudDetectionStatus`` for a telematics-connected vehicle ``Fraud Detected`` when the
+  session put more energy into the vehicle than its battery holds (the card was used for
+  another car), else ``Session Validated``; ``Unknown (not enabled)`` without telematics
+  (sample 10.5.5); a session with no fee is paid ``Free`` (sample 10.5.5);
 - ``fleetCustomerID`` the fleet's own customer code; ``ID`` the charging session's id.
 """
 
@@ -35,6 +36,8 @@ PAYMENT_TYPES = (
     ("PayPal", 5),
 )
 VALIDATED, FRAUD = "Session Validated", "Fraud Detected"
+NOT_ENABLED = "Unknown (not enabled)"  # sample 10.5.5, a fleet without fraud detection
+FREE = "Free"  # sample 10.5.5: <Fee>0</Fee> ... <paymentType>Free</paymentType>
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +47,10 @@ class Payment:
     source_account: str | None
 
 
-def payment_of(root_seed: int, vehicle: FleetVehicle) -> Payment:
-    """The vehicle's funding source (the same on every call)."""
+def payment_of(root_seed: int, vehicle: FleetVehicle, fee: float = 1.0) -> Payment:
+    """The vehicle's funding source (the same on every call); nothing to pay: Free."""
+    if fee <= 0:
+        return Payment(FREE, None, None)
     rng = for_entity(root_seed, "fleet-payment", vehicle.fleet_vehicle_id)
     names = [name for name, _ in PAYMENT_TYPES]
     kind = rng.choices(names, weights=[weight for _, weight in PAYMENT_TYPES])[0]
@@ -69,27 +74,13 @@ def odometer_at(root_seed: int, vehicle: FleetVehicle, at: datetime) -> float | 
 
 
 def fraud_status(session: ChargingSession, vehicle: FleetVehicle) -> str:
+    """Fraud detection compares the session with the vehicle's telematics: without a
+    connected integration it is not enabled (sample 10.5.5)."""
+    if (vehicle.telematics_status or "").lower() != "connected":
+        return NOT_ENABLED
     return FRAUD if session.energy_kwh > vehicle.battery_kwh else VALIDATED
 
 
 def customer_id(fleet: Fleet) -> str:
     """The fleet's customer code, in the guide sample's form (``CUST12345``)."""
     return f"CUST{fleet.id:05d}"
-
-
-# Guide 10.5.3 plugType "NEMA 5-20R, Type 1, Type 2 Socket, Type 2 Cable Attached, CCS Combo
-# Type 1, CCS Combo Type 2, CHAdeMO, Tesla", from the port's connector as getStations prints it.
-PLUG_TYPES = {
-    "J1772": "Type 1",
-    "Type 1": "Type 1",
-    "Type 2": "Type 2 Socket",
-    "CCS1": "CCS Combo Type 1",
-    "CCS2": "CCS Combo Type 2",
-    "CHAdeMO": "CHAdeMO",
-    "NEMA 5-20R": "NEMA 5-20R",
-    "Tesla": "Tesla",
-}
-
-
-def plug_type(connector: str | None) -> str | None:
-    return PLUG_TYPES.get(connector or "", connector)

@@ -170,7 +170,7 @@ def fleet_usage(
                 credential,
                 gross,
                 rule.name if rule else None,
-                payment_of(root_seed, vehicle),
+                payment_of(root_seed, vehicle, gross),
                 odometer_at(root_seed, vehicle, session.start_time),
             )  # fmt: skip
         )

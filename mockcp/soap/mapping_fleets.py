@@ -10,7 +10,7 @@ from datetime import datetime, time
 from typing import Any
 
 from mockcp.db.people import Credential, FleetVehicle
-from mockcp.domain.fleet_facts import customer_id, fraud_status, plug_type
+from mockcp.domain.fleet_facts import customer_id, fraud_status
 from mockcp.domain.fleet_usage import UsageQuery, UsageView
 from mockcp.domain.fleets import VehicleFields, VehicleQuery, VehicleView
 from mockcp.domain.paging import Page
@@ -156,7 +156,7 @@ def _usage(number: int, u: UsageView) -> f.responseDataForFleetUsage:
         startTime=s.start_time, endTime=s.end_time, startSOC=s.start_soc, endSOC=s.end_soc,
         chargingTime=_clock(max((charge_end - s.start_time).total_seconds(), 0)),
         sessionDuration=_clock((end - s.start_time).total_seconds()),
-        portType="DC" if dc else "AC", plugType=plug_type(u.port.connector),
+        portType="DC" if dc else "AC", plugType=u.port.connector,
         Currency=station.currency_code,
         Fee=u.fee, pricingRule=u.rule, stationOrgName=u.station_org.name,
         stationName=station.name, Address=station.address, City=station.city,

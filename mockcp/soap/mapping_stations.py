@@ -168,7 +168,7 @@ def to_status_data(
         r.portDataStatus(
             portNumber=str(p.port_number),
             Status=port_status(s, p),
-            faultReason=p.fault_reason,
+            faultReason=p.fault_reason or "NONE",  # guide 7.2.5: a healthy port says NONE
             TimeStamp=heard.get(p.id) or p.status_time or s.last_communication,
             Connector=p.connector if port_details else None,
             Power=f"{p.power_kw:.3f}" if port_details else None,

@@ -39,6 +39,18 @@ DECIMAL_PLACES = {
 Formatter = Callable[[Any], str]
 
 
+# Printed as the guide's samples print them: whole numbers without a fraction (getLoad 5.3.5
+# ``<lastBatteryPercent>0</lastBatteryPercent>``, getFleetUsageData 10.5.5 ``<startSOC>0``,
+# ``<Fee>0``, ``<Odometer>0``); other values as they are. (estimatedCost keeps the ``0.00``
+# real responses print, real-interface 3.3, over the 7.1.7 sample's ``0``.)
+PLAIN_NUMBERS = frozenset({"lastBatteryPercent", "startSOC", "endSOC", "Fee", "Odometer"})
+
+
+def plain_number(value: Any) -> str:
+    number = float(value)
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
 def formatter_for(name: str, cls: Any) -> Formatter:
     """How one simple field is printed, chosen once per field (real-interface 3.2, 3.3)."""
     # spyne: Date < DateTime and Integer, Double, Float < Decimal, so subclasses go first.
@@ -54,6 +66,8 @@ def formatter_for(name: str, cls: Any) -> Formatter:
         return lambda value: str(int(value))
     if issubclass(cls, Double | Float):
         places = DECIMAL_PLACES.get(name)
+        if name in PLAIN_NUMBERS:
+            return plain_number
         if places is None:
             return lambda value: repr(float(value))
         spec = f".{places}f"
