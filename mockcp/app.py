@@ -24,6 +24,7 @@ from mockcp.db.engine import (
 from mockcp.seed.world import SCHEMA_VERSION, is_loaded, load_world, loaded_world
 from mockcp.soap.application import build_application, wsgi_application
 from mockcp.soap.context import Runtime
+from mockcp.soap.versions import BY_PATH, BY_WSDL_PATH, V5_1, ApiVersion
 from mockcp.soap.wire import client_fault, fault_bytes
 from mockcp.soap.wsdl import OPERATIONS, WsdlDocument
 
@@ -83,7 +84,9 @@ class MockChargePointApp:
         self.runtime = Runtime(self.sessions, self.clock, settings)
         self.soap = build_application(self.runtime)
         self._soap_wsgi = wsgi_application(self.soap)
-        self._wsdl = WsdlDocument(self.soap)
+        self._wsdls = {
+            version.name: WsdlDocument(self.soap, version) for version in BY_PATH.values()
+        }
         self.admin = AdminApp(
             self.sessions,
             self.reset,
@@ -137,11 +140,14 @@ class MockChargePointApp:
             with self._gate.reading():
                 return list(self.admin(environ, start_response))
         request = Request(environ)
-        if request.method == "GET" and (
-            path == WSDL_PATH or (path == SOAP_PATH and _asks_wsdl(request))
+        version = BY_WSDL_PATH.get(path) or BY_PATH.get(path)  # issue 11: 5.1 and 5.0
+        if (
+            request.method == "GET"
+            and version is not None
+            and (path == version.wsdl_path or _asks_wsdl(request))
         ):
-            return self._serve_wsdl(request)(environ, start_response)
-        if path != SOAP_PATH:
+            return self._serve_wsdl(request, version)(environ, start_response)
+        if path not in BY_PATH:
             return _fault(f"No SOAP endpoint at {path}; use {SOAP_PATH}.", 404)(
                 environ, start_response
             )
@@ -155,13 +161,16 @@ class MockChargePointApp:
         with self._gate.reading():
             return list(self._soap_wsgi(environ, start_response))
 
-    def wsdl_bytes(self, address: str) -> bytes:
-        """The served WSDL with ``soap:address`` set to ``address``."""
-        return self._wsdl.render(address)
+    def wsdl_bytes(self, address: str, version: ApiVersion = V5_1) -> bytes:
+        """The served WSDL of ``version`` with ``soap:address`` set to ``address``."""
+        return self._wsdls[version.name].render(address)
 
-    def _serve_wsdl(self, request: Request) -> Response:
-        address = self.settings.wsdl_public_url or request.host_url.rstrip("/") + SOAP_PATH
-        return Response(self.wsdl_bytes(address), mimetype="text/xml")
+    def _serve_wsdl(self, request: Request, version: ApiVersion = V5_1) -> Response:
+        public = self.settings.wsdl_public_url
+        if public and public.endswith(SOAP_PATH):
+            public = public[: -len(SOAP_PATH)] + version.soap_path
+        address = public or request.host_url.rstrip("/") + version.soap_path
+        return Response(self.wsdl_bytes(address, version), mimetype="text/xml")
 
 
 def _asks_wsdl(request: Request) -> bool:

@@ -18,6 +18,7 @@ from mockcp.codes import ResponseCode
 from mockcp.db.activity import ChargingSession
 from mockcp.db.models import Organization, Port, Station
 from mockcp.db.people import Credential, Fleet, FleetVehicle
+from mockcp.domain.fleet_facts import Payment, odometer_at, payment_of
 from mockcp.domain.paging import Page, PageRequest, page_of
 from mockcp.domain.pricing import billed, policies
 from mockcp.domain.principal import Principal
@@ -79,6 +80,8 @@ class UsageView:
     credential_id: str | None
     fee: float
     rule: str | None
+    payment: Payment | None = None  # guide 10.5.3 (domain/fleet_facts.py)
+    odometer: float | None = None
 
     @property
     def transaction_id(self) -> int:
@@ -167,6 +170,8 @@ def fleet_usage(
                 credential,
                 gross,
                 rule.name if rule else None,
+                payment_of(root_seed, vehicle, gross),
+                odometer_at(root_seed, vehicle, session.start_time),
             )  # fmt: skip
         )
     found = [v for v in views if _matches(v, query)]

@@ -128,6 +128,10 @@ def add_vehicles(
     return [add_vehicle(db, principal, now, vehicle) for vehicle in sent]
 
 
+# Vehicles added through the API are numbered from here (fixtures and seeded worlds below).
+NEW_VEHICLE_IDS = 500_000
+
+
 def add_vehicle(db: Session, principal: Principal, now: datetime, sent: VehicleFields) -> str:
     """Add one vehicle to a fleet of the caller; returns its ``CPNID:fleetVehicleID``."""
     fleet = _fleet(db, principal, sent.fleet_name or "")
@@ -142,7 +146,7 @@ def add_vehicle(db: Session, principal: Principal, now: datetime, sent: VehicleF
     )  # fmt: skip
     db.add(vehicle)
     db.flush()
-    vehicle.fleet_vehicle_id = f"FV-{vehicle.id:06d}"
+    vehicle.fleet_vehicle_id = str(NEW_VEHICLE_IDS + vehicle.id)  # numeric: guide 10.4.5 1:7890
     for card in cards:
         card.vehicle_pk = vehicle.id
     db.flush()

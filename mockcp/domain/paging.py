@@ -33,7 +33,9 @@ class PageLimit:
 
 
 # Guide 6.1 (sessions: 100 a call), 6.3 (transactions: default 100, max 500 -> 198),
-# 7.1-7.2 (stations: 500 -> 189), 7.6 (rights: 100), 9.1 (users: 500), 10.4 (fleet: 100).
+# 7.1-7.2 (stations: 500 -> 189), 7.6 (rights: 100), 9.1 (users: 500), 10.4-10.5 (fleet:
+# "100 ... if numRecords is not specified"; the guide names no maximum and no code for one,
+# so mockcp serves up to 500, the largest page any other operation allows, and clamps past it).
 PAGE_LIMITS: dict[str, PageLimit] = {
     "getStations": PageLimit(500, 500, ResponseCode.PAGE_SIZE_EXCEEDED),
     "getStationStatus": PageLimit(500, 500, ResponseCode.PAGE_SIZE_EXCEEDED),
@@ -44,8 +46,8 @@ PAGE_LIMITS: dict[str, PageLimit] = {
     "getTransactionData": PageLimit(100, 500, ResponseCode.TRANSACTIONS_OVER_500),
     "getAlarms": PageLimit(100, 100),
     "getUsers": PageLimit(500, 500),
-    "getFleetVehicles": PageLimit(100, 100),
-    "getFleetUsageData": PageLimit(100, 100),
+    "getFleetVehicles": PageLimit(100, 500),
+    "getFleetUsageData": PageLimit(100, 500),
 }
 
 

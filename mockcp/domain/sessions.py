@@ -157,7 +157,16 @@ def _time_window(statement, search: SessionSearch, now: datetime):  # type: igno
     if search.from_time is not None:
         statement = statement.where(ChargingSession.start_time >= search.from_time)
     if search.to_time is not None:
-        statement = statement.where(ChargingSession.start_time < search.to_time)
+        # FIDELITY (guide 6.1.2): "toTimeStamp: Session time < from timestamp in UTC indicating
+        # the end of the charging session", the mirror of fromTimeStamp's "... indicating the
+        # start": it bounds the session's END (as 10.5.2 says outright for getFleetUsageData).
+        # A session whose end the cloud does not know yet (in progress, not yet reported)
+        # has no end before any time: it is not returned.
+        statement = statement.where(
+            ChargingSession.end_time < search.to_time,
+            ChargingSession.end_time <= now,
+            or_(ChargingSession.reported_at.is_(None), ChargingSession.reported_at <= now),
+        )
     if search.active_only:  # (not yet reported is still in progress for the cloud)
         statement = statement.where(
             or_(ChargingSession.end_time > now, ChargingSession.reported_at > now)

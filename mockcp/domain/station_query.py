@@ -15,6 +15,7 @@ from datetime import datetime
 from mockcp.codes import ResponseCode
 from mockcp.db.models import Organization, Port, Station, StationGroup
 from mockcp.domain.geo import DEFAULT_PROXIMITY, DEFAULT_UNIT, PER_MILE, distance
+from mockcp.domain.identifiers import bare
 from mockcp.domain.pricing import PricingAsk
 from mockcp.domain.realm import check_station_id
 from mockcp.errors import CPError
@@ -269,8 +270,8 @@ def station_filters(
         named = {g.id for g in groups.values() if _text(g.name) == wanted}
         preds.append(lambda s: bool(named & memberships.get(s.id, set())))
     if query.company_id is not None:
-        wanted = _text(query.company_id)
-        preds.append(lambda s: _text(orgs[s.org_pk].company_id) == wanted)
+        wanted = _text(bare(query.company_id))  # "1:10001" or "10001"
+        preds.append(lambda s: _text(bare(orgs[s.org_pk].company_id)) == wanted)
     if query.radio_group_id is not None:
         preds.append(_field_is("radio_group_id", _text(query.radio_group_id)))
     if query.activated_since is not None:

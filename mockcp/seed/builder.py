@@ -10,7 +10,15 @@ from typing import Any
 
 from faker import Faker
 
+from mockcp.domain.station_facts import (
+    LTE_RSRP,
+    NEEDS_VALIDATED_SITE,
+    WARRANTY_SERVICES,
+    WIFI_RSSI,
+    has_modem,
+)
 from mockcp.rng import Random, derive_seed, for_entity
+from mockcp.seed.home import HOME_EVERY, HOME_STATIONS, home_station, waitlist
 from mockcp.seed.providers import (
     METROS,
     SITE_KINDS,
@@ -45,6 +53,26 @@ VEHICLES = [
     ("Ford", "E-Transit", 68.0, 11.3),
     ("Tesla", "Model 3", 75.0, 11.5),
 ]
+# Telematics providers a fleet may integrate (the guide's sample 10.4.5 names FleetCarma).
+TELEMATICS = ("FleetCarma", "Geotab", "Samsara")
+
+
+def station_facts(rng: Random, model: str) -> dict[str, Any]:
+    """Warranty, site validation, reception and network identity in the guide's terms
+    (7.1.3-7.1.5, domain/station_facts.py), drawn from the station's own generator."""
+    warranty = rng.choices(WARRANTY_SERVICES, weights=[10, 30, 25, 5, 10, 5, 10, 5])[0]
+    validated = warranty in NEEDS_VALIDATED_SITE or (warranty != "None" and rng.random() < 0.5)
+    low, high = LTE_RSRP if has_modem(model) else WIFI_RSSI
+    return {
+        "warranty_service": warranty,
+        "site_validated": None if warranty == "None" else validated,
+        "site_validation_day": rng.randint(30, 700) if validated else None,
+        "reception": rng.randint(low, high),
+        "wan_ip": f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(2, 254)}"
+        if has_modem(model)
+        else None,
+        "radio_group_id": str(rng.randint(1, 400)) if model.startswith("CT40") else None,
+    }
 
 
 class WorldBuilder:
@@ -55,6 +83,7 @@ class WorldBuilder:
         self.params = params
         self._fakers: dict[str, Faker] = {}
         self.depots: dict[int, int] = {}  # org index -> the group of its first depot site
+        self.homes: dict[int, list[str]] = {}  # org index -> its home-program stations
         self.world: dict[str, Any] = {
             "cpn_instances": CPN_INSTANCES,
             "rights_profiles": PROFILES,
@@ -118,6 +147,14 @@ class WorldBuilder:
         self.world["groups"].append({"id": top, "org": org_id, "name": f"{name} - All Sites"})
         for site in range(1, self.params["sites_per_org"] + 1):
             self._site(index, spec, org_id, name, top, site)
+        homes = [
+            home_station(
+                self.seed, self.faker(spec["locale"], "home", index, n), index, spec, org_id, n
+            )
+            for n in range(1, HOME_STATIONS + 1)
+        ]  # a home program's stations (seed/home.py), whatever the number of drivers
+        self.world["stations"].extend(homes)
+        self.homes[index] = [home["station_id"] for home in homes]
         for number in range(1, self.params["drivers_per_org"] + 1):
             self._driver(index, spec, org_id, number)
         self._fleet(index, spec, org_id, self.depots.get(index))
@@ -222,7 +259,8 @@ class WorldBuilder:
                 "power_share": len(ports) == 2 and rng.random() < 0.3,
                 "panel_sharing": rng.random() < 0.05,
                 "supports_port_shed": not model.startswith("CPE"),
-                "reception": rng.randint(1, 5),
+                **station_facts(for_entity(self.seed, "station-facts", station_id), model),
+                **waitlist(index, site, number),
                 "ports": [
                     {
                         "port_number": n,
@@ -276,17 +314,31 @@ class WorldBuilder:
                     }
                 ],
                 "cards": [f"CNCP{index:03d}{number:07d}"],
+                **self._home(index, org_id, number),
             }
         )
 
+    def _home(self, index: int, org_id: str, number: int) -> dict[str, Any]:
+        """Drivers 4, 8 and 12 of an organisation own one of its home stations."""
+        homes = self.homes.get(index, [])
+        slot = number // HOME_EVERY - 1
+        if number % HOME_EVERY or slot >= len(homes):
+            return {}
+        return {"home_station": homes[slot]}
+
     def _fleet(self, index: int, spec: dict[str, Any], org_id: str, depot: int | None) -> None:
         rng = for_entity(self.seed, "fleet", index)
+        # Guide 10.4.3 telematicsProvider/Status: some fleets integrate one (their own draw,
+        # so the vehicles' other values stay as they were).
+        telematics = for_entity(self.seed, "telematics", index)
+        provider = telematics.choice(TELEMATICS) if telematics.random() < 0.5 else None
         vehicles = []
         for number in range(1, self.params["vehicles_per_fleet"] + 1):
             make, model, battery, obc = rng.choice(VEHICLES)
             vehicles.append(
                 {
-                    "fleet_vehicle_id": f"FV-{index:02d}{number:03d}",
+                    # numeric after the CPN prefix, as every guide sample prints it (1:7890)
+                    "fleet_vehicle_id": str(20000 + index * 100 + number),
                     "vehicle_id": f"UNIT-{number:02d}",
                     "vin": "".join(
                         rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ0123456789") for _ in range(17)
@@ -300,6 +352,10 @@ class WorldBuilder:
                     "battery_kwh": battery,
                     "onboard_charger_kw": obc,
                     "cards": [f"CPFL{index:03d}{number:07d}"],
+                    "telematics_provider": provider,
+                    "telematics_status": None
+                    if provider is None
+                    else ("Connected" if telematics.random() < 0.9 else "Not Connected"),
                 }
             )
         self.world["fleets"].append(
@@ -338,4 +394,3 @@ def pricing_policy(rng: Random, standard: dict[str, Any]) -> list[dict[str, Any]
              "idle_fee_per_hour": round(rng.choice([4.0, 6.0, 10.0]), 2), "max_price": 40.0},
         ]  # fmt: skip
     return [standard]
-

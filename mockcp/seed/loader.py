@@ -37,8 +37,7 @@ STATION_DEFAULTS: dict[str, Any] = {
     "firmware": "4.1.2.27",
     "currency_code": "USD",
     "network_status": "Reachable",
-    "warranty_service": "Assure",
-    "reception": 4,
+    "warranty_service": "None",  # guide 7.1.5 names (issue 11)
 }
 
 
@@ -127,6 +126,9 @@ def _station(
     fields.setdefault("provision_date", epoch - timedelta(days=410))
     fields.setdefault("modified_at", epoch - timedelta(days=30))
     fields.setdefault("last_communication", epoch)
+    validated_days_ago = fields.pop("site_validation_day", None)  # issue 11: 7.1.3
+    if validated_days_ago is not None:
+        fields["site_validation_date"] = epoch - timedelta(days=validated_days_ago)
     fields.setdefault("warranty_expiration", epoch + timedelta(days=330))
     station = Station(
         org_pk=_get(orgs, row["org"]).id,

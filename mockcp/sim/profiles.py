@@ -113,14 +113,19 @@ VEHICLES = (
     VehicleClass("Hyundai", "Ioniq 5", "2023", "BEV", 10.9, 235.0, 77.4, 0.06),
 )
 
-# ``endedBy`` vocabulary (domain.md 5.3); shares are an assumption: drivers unplugging first.
+# ``endedBy`` vocabulary (domain.md 5.3) and shares (issue 11). The one public figure that
+# bears on them is spec/domain.md's Boulder statistic: 72 % of sessions end within 2 minutes
+# of charging stopping, i.e. the driver unplugs at the car. mockcp takes that as the share of
+# "Plug Out at Vehicle" (was 62 %), keeps "Customer" (card, app, station) second and the
+# server/fault codes a thin tail. No public export gives per-value shares (domain.md 7 #17):
+# this table is the single place to change them (docs/fidelity-clients.md).
 ENDED_BY = (
-    ("Plug Out at Vehicle", 0.62),
-    ("Customer", 0.24),
-    ("Timeout", 0.05),
+    ("Plug Out at Vehicle", 0.72),
+    ("Customer", 0.17),
     ("Plug Out at Station", 0.04),
+    ("Timeout", 0.03),
     ("CPS Server", 0.02),
-    ("Unknown", 0.015),
-    ("Outlet Unreachable", 0.01),
-    ("Final GFCI Tripped", 0.005),
+    ("Unknown", 0.01),
+    ("Outlet Unreachable", 0.007),
+    ("Final GFCI Tripped", 0.003),
 )

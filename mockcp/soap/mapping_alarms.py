@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockcp.domain.alarms import AlarmQuery, AlarmView
+from mockcp.domain.identifiers import company_id
 from mockcp.domain.paging import Page
 from mockcp.soap.mapping import OK
 from mockcp.soap.mapping_stations import from_search
@@ -28,7 +29,7 @@ def _row(number: int, view: AlarmView) -> t.oalarms:
         stationName=station.name,
         stationModel=station.model,
         orgID=org.org_id,
-        companyID=org.company_id,
+        companyID=company_id(org),
         organizationName=org.name,
         stationManufacturer=station.manufacturer,
         stationSerialNum=station.serial_number,

@@ -10,6 +10,7 @@ from datetime import time
 from typing import Any
 
 from mockcp.db.people import Credential, FleetVehicle
+from mockcp.domain.fleet_facts import customer_id, fraud_status
 from mockcp.domain.fleet_usage import UsageQuery, UsageView
 from mockcp.domain.fleets import VehicleFields, VehicleQuery, VehicleView
 from mockcp.domain.paging import Page
@@ -32,29 +33,33 @@ def from_vehicle_data(v: Any) -> VehicleFields:
 
 
 def to_update_response(
-    external: str, vehicle: FleetVehicle, cards: list[Credential], fleet: str
+    updated: list[tuple[str, FleetVehicle, list[Credential], str]],
 ) -> f.updateFleetVehicleResponse:
-    return f.updateFleetVehicleResponse(
-        **OK,
-        vehicle=f.updateDataForFleetVehicle(
-            fleetVehicleID=external,
-            chargePointCards=f.ChargePointCardId(
-                chargePointCardSn=[c.serial_number for c in cards if c.serial_number],
-                mifareID=[c.mifare_id for c in cards if c.mifare_id],
-            ),
-            licensePlate=vehicle.license_plate,
-            fleetName=fleet,
-            vehicleID=vehicle.vehicle_id,
-            vin=vehicle.vin,
-            color=vehicle.color,
-            make=vehicle.make,
-            model=vehicle.model,
-            year=str(vehicle.year),
-            driverID=vehicle.fleet_user_id,
-            vehiclePortMacIDs=f.vehiclePortMACInfo(vehiclePortMacID=list(vehicle.port_macs))
-            if vehicle.port_macs
-            else None,
-        ),  # fmt: skip
+    """One ``vehicle`` per updated vehicle, in the order sent (guide 10.3)."""
+    return f.updateFleetVehicleResponse(**OK, vehicle=[_updated(*row) for row in updated])
+
+
+def _updated(
+    external: str, vehicle: FleetVehicle, cards: list[Credential], fleet: str
+) -> f.updateDataForFleetVehicle:
+    return f.updateDataForFleetVehicle(
+        fleetVehicleID=external,
+        chargePointCards=f.ChargePointCardId(
+            chargePointCardSn=[c.serial_number for c in cards if c.serial_number],
+            mifareID=[c.mifare_id for c in cards if c.mifare_id],
+        ),
+        licensePlate=vehicle.license_plate,
+        fleetName=fleet,
+        vehicleID=vehicle.vehicle_id,
+        vin=vehicle.vin,
+        color=vehicle.color,
+        make=vehicle.make,
+        model=vehicle.model,
+        year=str(vehicle.year),
+        driverID=vehicle.fleet_user_id,
+        vehiclePortMacIDs=f.vehiclePortMACInfo(vehiclePortMacID=list(vehicle.port_macs))
+        if vehicle.port_macs
+        else None,
     )
 
 
@@ -129,7 +134,7 @@ def _clock(seconds: float) -> time:
 
 
 def _usage(number: int, u: UsageView) -> f.responseDataForFleetUsage:
-    s, station, v = u.session, u.station, u.vehicle
+    s, station, v, pay = u.session, u.station, u.vehicle, u.payment
     end = s.end_time or s.start_time
     charge_end = s.charging_end_time or end
     dc = u.port.level == "DC" or u.port.mode == "4"
@@ -145,11 +150,16 @@ def _usage(number: int, u: UsageView) -> f.responseDataForFleetUsage:
         startTime=s.start_time, endTime=s.end_time, startSOC=s.start_soc, endSOC=s.end_soc,
         chargingTime=_clock(max((charge_end - s.start_time).total_seconds(), 0)),
         sessionDuration=_clock((end - s.start_time).total_seconds()),
-        portType="DC" if dc else "AC", plugType=u.port.connector, Currency=station.currency_code,
+        portType="DC" if dc else "AC", plugType=u.port.connector,
+        Currency=station.currency_code,
         Fee=u.fee, pricingRule=u.rule, stationOrgName=u.station_org.name,
         stationName=station.name, Address=station.address, City=station.city,
         State=station.state, postalCode=station.postal_code, Country=station.country,
         VIN=v.vin, stationID=station.station_id, portNumber=u.port.port_number,
+        fraudDetectionStatus=fraud_status(s, v), fleetCustomerID=customer_id(u.fleet),
+        Odometer=u.odometer, paymentType=pay.type if pay else None,
+        paymentID=pay.payment_id if pay else None,
+        paymentSourceAccount=pay.source_account if pay else None, ID=str(s.id),
     )  # fmt: skip
 
 

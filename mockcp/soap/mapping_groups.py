@@ -7,6 +7,7 @@ from mockcp.domain.groups import GroupDetails, GroupStations, OrgGroups
 from mockcp.soap.mapping import OK
 from mockcp.soap.types import orgs as t
 from mockcp.soap.types.common import geoData
+from mockcp.soap.wire_out import plain_number  # guide 7.3.5: <Lat>30</Lat>
 
 
 def full_address(station: Station) -> str:
@@ -46,7 +47,7 @@ def to_station_groups_response(result: list[GroupStations]) -> t.getStationGroup
                 stationData=[
                     t.groupsdata_stationData(
                         stationID=s.station_id,
-                        Geo=geoData(Lat=f"{s.latitude:.6f}", Long=f"{s.longitude:.6f}"),
+                        Geo=geoData(Lat=plain_number(s.latitude), Long=plain_number(s.longitude)),
                     )
                     for s in entry.stations
                 ],

@@ -6,6 +6,7 @@ from itertools import groupby
 from typing import Any
 
 from mockcp.domain.faults import ActiveFault, StationFaults
+from mockcp.domain.identifiers import company_id
 from mockcp.domain.paging import Page
 from mockcp.domain.rights import RightsEntry, RightsQuery
 from mockcp.soap.mapping import OK
@@ -49,7 +50,7 @@ def to_rights_response(page: Page[RightsEntry]) -> t.getStationRightsResponse:
                         stationName=e.station.name,
                         stationSerialNum=e.station.serial_number,
                         stationMacAddr=e.station.mac_address,
-                        companyID=e.org.company_id,
+                        companyID=company_id(e.org),
                     )
                     for e in entries
                 ],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockcp.domain.identifiers import company_id
 from mockcp.domain.paging import Page
 from mockcp.domain.sessions import FifteenMinutes, SessionSearch, SessionView
 from mockcp.domain.transactions import TransactionQuery, TransactionView
@@ -124,7 +125,7 @@ def to_transactions_response(page: Page[TransactionView]) -> t.getTransactionDat
             flexBillingServiceFee=v.service_fee,
             netRevenue=v.net_revenue,
             exchangeRateUSD=v.usd_rate,
-            companyID=v.org.company_id,
+            companyID=company_id(v.org),
             recordNumber=n,
             anonymousCreditCardNumber=v.card_digits,
             taxAmount=v.tax,

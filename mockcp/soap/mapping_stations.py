@@ -6,8 +6,10 @@ from decimal import Decimal as PyDecimal
 from typing import Any
 
 from mockcp.db.models import Port, PricingRule, Station
+from mockcp.domain.identifiers import company_id
 from mockcp.domain.paging import Page
 from mockcp.domain.pricing import PricingAsk
+from mockcp.domain.station_facts import DRIVER_SUPPORT_PHONE, pricing_type
 from mockcp.domain.station_query import StationQuery, port_status
 from mockcp.domain.stations import StationView
 from mockcp.soap.mapping import OK
@@ -94,7 +96,7 @@ def to_port_data(station: Station, port: Port, cost: float = 0.0) -> r.portData:
 
 def to_pricing(rule: PricingRule) -> r.pricingSpecification:
     return r.pricingSpecification(
-        Type=rule.kind,
+        Type=pricing_type(rule.per_kwh, rule.per_hour),
         startTime=rule.start_time,
         endTime=rule.end_time,
         minPrice=rule.min_price,
@@ -134,7 +136,7 @@ def station_fields(number: int, view: StationView) -> dict[str, Any]:
         "driverEmail": s.driver_email,
         "driverPhoneNumber": s.driver_phone,
         "lastModifiedDate": s.modified_at,
-        "mainPhone": s.main_phone or view.org.main_phone,
+        "mainPhone": DRIVER_SUPPORT_PHONE,  # guide 7.1.3: ChargePoint's driver support
         "modTimeStamp": s.modified_at,
         "timezoneOffset": s.timezone_offset,
         "currencyCode": s.currency_code,
@@ -143,7 +145,7 @@ def station_fields(number: int, view: StationView) -> dict[str, Any]:
         "servicePlanExpiryDate": s.service_plan_expiry,
         "demo": s.demo_serial,
         "orgID": view.org.org_id,
-        "companyID": view.org.company_id,
+        "companyID": company_id(view.org),
         "organizationName": view.org.name,
         "sgID": ", ".join(str(g.id) for g in view.groups) or None,
         "sgName": ", ".join(g.name for g in view.groups) or None,
@@ -157,14 +159,17 @@ def station_fields(number: int, view: StationView) -> dict[str, Any]:
     }
 
 
-def to_status_data(number: int, view: StationView, port_details: bool) -> r.oStatusdata:
-    s = view.station
+def to_status_data(
+    number: int, view: StationView, port_details: bool, heard: dict[int, Any] | None = None
+) -> r.oStatusdata:
+    """A status row; ``heard``: port pk -> last communication (guide 7.2.3 TimeStamp)."""
+    s, heard = view.station, heard or {}
     ports = [
         r.portDataStatus(
             portNumber=str(p.port_number),
             Status=port_status(s, p),
-            faultReason=p.fault_reason,
-            TimeStamp=p.status_time or s.last_communication,
+            faultReason=p.fault_reason or "NONE",  # guide 7.2.5: a healthy port says NONE
+            TimeStamp=heard.get(p.id) or p.status_time or s.last_communication,
             Connector=p.connector if port_details else None,
             Power=f"{p.power_kw:.3f}" if port_details else None,
         )
@@ -190,22 +195,26 @@ def to_stations_response(page: Page[StationView], response: Any, row: Any) -> An
     )
 
 
-def to_status_response(page: Page[StationView], port_details: bool) -> Any:
+def to_status_response(
+    page: Page[StationView], port_details: bool, heard: dict[int, Any] | None = None
+) -> Any:
     from mockcp.soap.types.stations import getStationStatusResponse
 
     return getStationStatusResponse(
         **OK,
-        stationData=[to_status_data(n, view, port_details) for n, view in page.rows],
+        stationData=[to_status_data(n, view, port_details, heard) for n, view in page.rows],
         moreFlag=page.more_flag,
     )
 
 
-def to_public_status_response(page: Page[StationView], port_details: bool) -> Any:
+def to_public_status_response(
+    page: Page[StationView], port_details: bool, heard: dict[int, Any] | None = None
+) -> Any:
     from mockcp.soap.types.stations import getPublicStationStatusResponse
 
     data = []
     for number, view in page.rows:
-        full = to_status_data(number, view, port_details)
+        full = to_status_data(number, view, port_details, heard)
         ports = [build(r.publicPortDataStatus, p.__dict__) for p in full.Port]
         data.append(r.publicStatusdata(stationID=full.stationID, Port=ports, recordNumber=number))
     return getPublicStationStatusResponse(**OK, stationStatusData=data)

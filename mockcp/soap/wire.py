@@ -4,26 +4,24 @@ In (real-interface 1, 3): a hardened parser (no DTD, no entities, no href/id
 resolution, size and depth limits), WS-Security checked before anything else,
 then the body normalised before spyne's soft validation: children matched by
 local name whatever their namespace, ``xsi:type`` dropped, empty optional
-non-string elements treated as absent, booleans ``true|false|1|0``, timestamps
+elements treated as absent (required ones: a Client fault), booleans ``true|false|1|0``, timestamps
 with ``Z``, an offset or none (UTC).
 
 Out (real-interface 1, 3.2, 3.3): ``soapenv``/``ns1`` prefixes, unqualified
 children, a response ``wsse:Security`` header holding a ``wsu:Timestamp``,
-int flags ``0``/``1``, booleans ``1``/``0``, UTC ``Z`` timestamps, loads with
-three decimals and energy with six; faults as SOAP 1.1 with HTTP 500.
+values and rows printed by ``wire_out`` in the shape of the API version the
+request was sent to (its endpoint path); faults as SOAP 1.1 with HTTP 500.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal as PyDecimal
+from datetime import datetime, timedelta
 from typing import Any
 
 from lxml import etree
 from spyne import ComplexModelBase, Fault
-from spyne.model.enum import EnumBase
 from spyne.model.primitive import (
     Boolean,
     Date,
@@ -32,12 +30,15 @@ from spyne.model.primitive import (
     Double,
     Float,
     Integer,
-    Time,
     Unicode,
 )
 from spyne.protocol.soap import Soap11
 
 from mockcp.clock import utc
+from mockcp.soap.versions import BY_PATH, V5_1, ApiVersion
+from mockcp.soap.wire_out import build_children, format_value, formatter_for
+
+__all__ = ["build_children", "format_value", "formatter_for"]  # the output half, re-exported
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
@@ -46,19 +47,6 @@ WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secex
 WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
-# Fields whose decimals follow real responses (real-interface 3.3); others use repr.
-DECIMAL_PLACES = {
-    "stationLoad": 3,
-    "portLoad": 3,
-    "allowedLoad": 3,
-    "allowedLoadPerStation": 3,
-    "allowedLoadPerPort": 3,
-    "Energy": 6,
-    "energyConsumed": 6,
-    "estimatedCost": 2,
-    "peakPower": 4,
-    "rollingPowerAvg": 4,
-}
 
 Authenticator = Callable[[Any, "etree._Element | None"], None]
 Now = Callable[[], datetime]
@@ -135,8 +123,18 @@ def split_envelope(root: etree._Element) -> tuple[etree._Element | None, etree._
     return header, body[0]
 
 
-def normalise(element: etree._Element, cls: type[ComplexModelBase]) -> None:
-    """Rewrite a request element in place so spyne reads it as the 5.1 schema means it."""
+def normalise(
+    element: etree._Element, cls: type[ComplexModelBase], operation: str | None = None
+) -> None:
+    """Rewrite a request element in place so spyne reads it as the 5.1 schema means it.
+
+    The one rule for empty elements (what SOAP stacks send for an unset field: suds,
+    Go structs without ``omitempty``, request templates): an empty optional element
+    is absent, whatever its type; an empty required element of a simple type other than
+    a free string is a ``Client`` fault naming it, as the real service's schema
+    validation answers (``""`` is a valid ``xsd:string``: the operation answers it).
+    """
+    operation = operation or etree.QName(element).localname
     for name in list(element.attrib):
         if str(name).startswith(f"{{{XSI}}}"):
             del element.attrib[name]
@@ -158,9 +156,9 @@ def normalise(element: etree._Element, cls: type[ComplexModelBase]) -> None:
         ):
             element.remove(child)
         elif issubclass(member, ComplexModelBase):
-            normalise(child, member)
+            normalise(child, member, operation)
         else:
-            _normalise_simple(element, child, member)
+            _normalise_simple(element, child, member, operation)
 
 
 def _split_repeats(element: etree._Element, cls: type[ComplexModelBase]) -> None:
@@ -190,12 +188,20 @@ def _is_blank(element: etree._Element) -> bool:
     return all(not (node.text or "").strip() for node in element.iter())
 
 
-def _normalise_simple(parent: etree._Element, child: etree._Element, member: Any) -> None:
+def _normalise_simple(
+    parent: etree._Element, child: etree._Element, member: Any, operation: str
+) -> None:
     text = (child.text or "").strip()
-    if not text and not issubclass(member, Unicode | EnumBase):
+    if not text and len(child) == 0:
         if member.Attributes.min_occurs == 0:
             parent.remove(child)
-        return
+            return
+        if issubclass(member, Unicode) and not member.Attributes.values:
+            return  # "" is a valid xsd:string: the operation answers it (guide codes)
+        raise client_fault(
+            f"Invalid {operation} request: element '{child.tag}' is required "
+            "and must not be empty."
+        )
     if issubclass(member, Boolean):
         lowered = text.lower()
         if lowered not in {"true", "false", "1", "0"}:
@@ -235,79 +241,6 @@ def clarify_fault(fault: Fault, operation: str) -> WireFault:
 
 
 # -------------------------------------------------------------------- output
-
-
-Formatter = Callable[[Any], str]
-
-
-def formatter_for(name: str, cls: Any) -> Formatter:
-    """How one simple field is printed, chosen once per field (real-interface 3.2, 3.3)."""
-    # spyne: Date < DateTime and Integer, Double, Float < Decimal, so subclasses go first.
-    if issubclass(cls, Boolean):
-        return lambda value: "1" if value else "0"
-    if issubclass(cls, Date):
-        return lambda value: value.isoformat() if isinstance(value, date) else str(value)
-    if issubclass(cls, DateTime):
-        return lambda value: utc(value).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
-    if issubclass(cls, Time):
-        return lambda value: value.strftime("%H:%M:%S") if isinstance(value, time) else str(value)
-    if issubclass(cls, Integer):
-        return lambda value: str(int(value))
-    if issubclass(cls, Double | Float):
-        places = DECIMAL_PLACES.get(name)
-        if places is None:
-            return lambda value: repr(float(value))
-        spec = f".{places}f"
-        return lambda value: format(float(value), spec)
-    if issubclass(cls, Decimal):
-        spec = f".{DECIMAL_PLACES.get(name, 3)}f"
-        return lambda value: format(PyDecimal(str(value)), spec)
-    return str
-
-
-def format_value(name: str, cls: Any, value: Any) -> str:
-    """One simple value as ChargePoint prints it."""
-    return formatter_for(name, cls)(value)
-
-
-# (name, complex member or None, is-repeated, formatter) per field, computed once per type.
-Plan = list[tuple[str, Any, bool, Formatter]]
-_PLANS: dict[type, Plan] = {}
-
-
-def _plan(cls: type[ComplexModelBase]) -> Plan:
-    plan = _PLANS.get(cls)
-    if plan is None:
-        plan = []
-        for name, member in cls.get_flat_type_info(cls).items():
-            is_complex = issubclass(member, ComplexModelBase)
-            plan.append(
-                (
-                    name,
-                    member if is_complex else None,
-                    member.Attributes.max_occurs > 1,
-                    str if is_complex else formatter_for(name, member),
-                )
-            )
-        _PLANS[cls] = plan
-    return plan
-
-
-def build_children(parent: etree._Element, cls: type[ComplexModelBase], obj: Any) -> None:
-    """Append ``obj``'s fields to ``parent`` as unqualified elements, in schema order."""
-    sub = etree.SubElement
-    values = obj.__dict__
-    for name, complex_member, repeated, render in _plan(cls):
-        value = values.get(name)
-        if value is None:
-            continue
-        for item in value if repeated else (value,):
-            if item is None:
-                continue
-            if complex_member is not None:
-                build_children(sub(parent, name), complex_member, item)
-            else:
-                sub(parent, name).text = render(item)
 
 
 def response_envelope(now: datetime, body_element: etree._Element) -> etree._Element:
@@ -353,6 +286,12 @@ def original(cls: Any) -> Any:
     return getattr(cls, "__orig__", None) or cls
 
 
+def version_of(ctx: Any) -> ApiVersion:
+    """The API version a request was sent to: its endpoint path says (soap/versions.py)."""
+    environ = getattr(getattr(ctx, "transport", None), "req_env", None) or {}
+    return BY_PATH.get(environ.get("PATH_INFO", ""), V5_1)
+
+
 def fault_bytes(fault: Fault) -> bytes:
     return bytes(etree.tostring(fault_envelope(fault), xml_declaration=True, encoding="UTF-8"))
 
@@ -384,8 +323,11 @@ class ChargePointSoap11(Soap11):  # type: ignore[misc]
         self._authenticate(ctx, header)
         local = etree.QName(payload).localname
         methods = self.app.interface.service_method_map.get(f"{{{TNS}}}{local}")
-        if not methods:
-            raise client_fault(f"Unknown operation: {local} is not an operation of the 5.1 API.")
+        version = version_of(ctx)
+        if not methods or local not in version.operations:
+            raise client_fault(
+                f"Unknown operation: {local} is not an operation of the {version.name} API."
+            )
         payload.tag = f"{{{TNS}}}{local}"
         normalise(payload, methods[0].in_message)
         ctx.in_header_doc = None
@@ -409,13 +351,13 @@ class ChargePointSoap11(Soap11):  # type: ignore[misc]
             return
         out_cls = original(ctx.descriptor.out_message)
         wrapper = etree.Element(f"{{{TNS}}}{out_cls.get_type_name()}", nsmap={"ns1": TNS})
+        version = version_of(ctx)
         if len(ctx.out_object) == 1 and isinstance(ctx.out_object[0], out_cls):
-            build_children(wrapper, out_cls, ctx.out_object[0])
+            build_children(wrapper, out_cls, ctx.out_object[0], version)
         else:
             names = list(out_cls.get_flat_type_info(out_cls))
-            build_children(
-                wrapper, out_cls, out_cls(**dict(zip(names, ctx.out_object, strict=False)))
-            )
+            obj = out_cls(**dict(zip(names, ctx.out_object, strict=False)))
+            build_children(wrapper, out_cls, obj, version)
         ctx.out_document = response_envelope(self._now(), wrapper)
 
     def fault_to_http_response_code(self, fault: Fault) -> str:

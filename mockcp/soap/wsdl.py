@@ -18,6 +18,7 @@ from lxml import etree
 from spyne.interface.wsdl import Wsdl11
 
 from mockcp.soap.types import ALL_GROUPS
+from mockcp.soap.versions import OPERATIONS_5_1, V5_1, ApiVersion
 from mockcp.soap.wire import TNS
 
 XS = "http://www.w3.org/2001/XMLSchema"
@@ -25,41 +26,7 @@ WSDL = "http://schemas.xmlsoap.org/wsdl/"
 SOAP = "http://schemas.xmlsoap.org/wsdl/soap/"
 SOAP_ACTION = "urn:provider/interface/chargepointservices/"
 
-# portType order of the 5.1 interface (real-interface 2).
-OPERATIONS = (
-    "getPublicStations",
-    "getPublicStationStatus",
-    "getStationStatus",
-    "getAlarms",
-    "clearAlarms",
-    "getOrgsAndStationGroups",
-    "shedLoad",
-    "clearShedState",
-    "getLoad",
-    "getStationGroups",
-    "getStationGroupDetails",
-    "getCPNInstances",
-    "getChargingSessionData",
-    "get15minChargingSessionData",
-    "getStations",
-    "getCustomGroupStations",
-    "getStationRights",
-    "getStationRightsProfile",
-    "registerFeeds",
-    "updateFeed",
-    "getUsers",
-    "updateUserStatus",
-    "setWaitlistDone",
-    "getTransactionData",
-    "getFleetVehicles",
-    "addFleetVehicle",
-    "updateFleetVehicle",
-    "deleteFleetVehicle",
-    "getFleetUsageData",
-    "createLoadShedEvent",
-    "removeLoadShedEvent",
-    "getStationActiveFaults",
-)
+OPERATIONS = OPERATIONS_5_1
 # Operations whose request message is named like the operation, without "Request".
 UNSUFFIXED_REQUESTS = frozenset(
     {
@@ -74,9 +41,20 @@ UNSUFFIXED_REQUESTS = frozenset(
     }
 )
 WRAPPERS = frozenset(OPERATIONS) | {f"{op}Response" for op in OPERATIONS}
-# Request elements that mockcp accepts more often than the real WSDL publishes, as the guide
-# documents (10.1: several vehicles per addFleetVehicle): the WSDL says what the real one does.
-PUBLISHED_MAX_OCCURS = {("addFleetVehicle", "vehicle"): "1"}
+
+
+def _wrappers(version: ApiVersion) -> frozenset[str]:
+    return frozenset(version.operations) | {f"{op}Response" for op in version.operations}
+
+
+# Elements that mockcp accepts (and answers) more often than the real WSDL publishes, as the
+# guide documents (10.1, 10.3: several vehicles per addFleetVehicle and updateFleetVehicle):
+# the WSDL says what the real one does.
+PUBLISHED_MAX_OCCURS = {
+    ("addFleetVehicle", "vehicle"): "1",
+    ("updateFleetVehicle", "vehicle"): "1",
+    ("updateFleetVehicleResponse", "vehicle"): "1",
+}
 
 
 def _q(ns: str, name: str) -> str:
@@ -86,8 +64,9 @@ def _q(ns: str, name: str) -> str:
 class WsdlDocument:
     """Builds the post-processed WSDL once per app; serves it for any address."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, version: ApiVersion = V5_1) -> None:
         self._app = app
+        self._version = version
         self._template: etree._Element | None = None
         self._lock = threading.Lock()
 
@@ -95,19 +74,19 @@ class WsdlDocument:
         """The WSDL with ``soap:address`` set to ``address``."""
         with self._lock:
             if self._template is None:
-                self._template = build_wsdl(self._app)
+                self._template = build_wsdl(self._app, self._version)
             document = copy.deepcopy(self._template)
         _find(document, f".//{_q(SOAP, 'address')}").set("location", address)
         return bytes(etree.tostring(document, xml_declaration=True, encoding="UTF-8"))
 
 
-def build_wsdl(app: Any) -> etree._Element:
-    """spyne's WSDL of ``app`` rewritten to the shape of the ChargePoint 5.1 WSDL."""
+def build_wsdl(app: Any, version: ApiVersion = V5_1) -> etree._Element:
+    """spyne's WSDL of ``app`` rewritten to the shape of the ChargePoint WSDL of ``version``."""
     generator = Wsdl11(app.interface)
     generator.build_interface_document("http://localhost/")
     spyne_root = etree.fromstring(generator.get_interface_document())
     schema = _find(spyne_root, f"{_q(WSDL, 'types')}/{_q(XS, 'schema')}")
-    _clean_schema(schema)
+    _clean_schema(schema, version)
     root = etree.Element(
         _q(WSDL, "definitions"),
         nsmap={"wsdl": WSDL, "soap": SOAP, "tns": TNS, "xsd": XS},
@@ -116,9 +95,9 @@ def build_wsdl(app: Any) -> etree._Element:
     )
     types = etree.SubElement(root, _q(WSDL, "types"))
     types.append(schema)
-    _messages(root)
-    _port_type(root)
-    _binding(root)
+    _messages(root, version.operations)
+    _port_type(root, version.operations)
+    _binding(root, version.operations)
     service = etree.SubElement(root, _q(WSDL, "service"), name="chargepointservices")
     port = etree.SubElement(
         service,
@@ -137,7 +116,7 @@ def _find(root: etree._Element, path: str) -> etree._Element:
     return found
 
 
-def _clean_schema(schema: etree._Element) -> None:
+def _clean_schema(schema: etree._Element, version: ApiVersion) -> None:
     if "elementFormDefault" in schema.attrib:
         del schema.attrib["elementFormDefault"]
     for node in schema.iter():
@@ -147,8 +126,9 @@ def _clean_schema(schema: etree._Element) -> None:
             value = node.get(attr)
             if value is not None and value.startswith("xs:"):
                 node.set(attr, "xsd:" + value[3:])
+    wrappers = _wrappers(version)
     for top in schema.findall(_q(XS, "element")):
-        if top.get("name") not in WRAPPERS:
+        if top.get("name") not in wrappers:
             schema.remove(top)
     for complex_type in schema.findall(_q(XS, "complexType")):
         if len(complex_type) == 0:
@@ -157,10 +137,58 @@ def _clean_schema(schema: etree._Element) -> None:
             for sequence in complex_type.iter(_q(XS, "sequence")):
                 sequence.tag = _q(XS, "all")
                 break
+    _apply_delta(schema, version)
     _inline(schema)
+    _prune(schema)
     for (wrapper, child), published in PUBLISHED_MAX_OCCURS.items():
+        if wrapper not in wrappers:
+            continue
         path = f"{_q(XS, 'element')}[@name='{wrapper}']//{_q(XS, 'element')}[@name='{child}']"
         _find(schema, path).set("maxOccurs", published)
+
+
+def _apply_delta(schema: etree._Element, version: ApiVersion) -> None:
+    """The fields ``version`` lacks, has in addition, or types otherwise (soap/versions.py)."""
+    named = {node.get("name"): node for node in schema.iterchildren(_q(XS, "complexType"))}
+
+    def declared(type_name: str, field_name: str) -> etree._Element:
+        node = named.get(type_name)
+        found = None if node is None else node.find(f".//{_q(XS, 'element')}[@name='{field_name}']")
+        if found is None:
+            raise LookupError(f"version {version.name}: no {type_name}.{field_name} to change")
+        return found
+
+    for type_name, fields in version.absent.items():
+        for field_name in fields:
+            element = declared(type_name, field_name)
+            parent = element.getparent()
+            assert parent is not None
+            parent.remove(element)
+    for type_name, extras in version.extra.items():
+        for extra in extras:
+            anchor = declared(type_name, extra.after)
+            anchor.addnext(
+                etree.Element(_q(XS, "element"), name=extra.name, type=extra.xsd, minOccurs="0")
+            )
+    for (type_name, field_name), new_type in version.retyped.items():
+        declared(type_name, field_name).set("type", f"tns:{new_type}")
+
+
+def _prune(schema: etree._Element) -> None:
+    """Drop the named types no element of the schema reaches (those of absent operations)."""
+    named = {str(node.get("name")): node for node in schema if node.get("name") is not None}
+    reached: set[str] = set()
+    todo = [node for node in schema.iterchildren(_q(XS, "element"))]
+    while todo:
+        for node in todo.pop().iter():
+            for attr in ("type", "base"):
+                prefix, _, name = (node.get(attr) or "").partition(":")
+                if prefix == "tns" and name not in reached and name in named:
+                    reached.add(name)
+                    todo.append(named[name])
+    for name, node in named.items():
+        if name not in reached and node.tag != _q(XS, "element"):
+            schema.remove(node)
 
 
 def _inline(schema: etree._Element) -> None:
@@ -186,24 +214,24 @@ def _inline(schema: etree._Element) -> None:
         schema.remove(named[name])
 
 
-def _messages(root: etree._Element) -> None:
-    for op in OPERATIONS:
+def _messages(root: etree._Element, operations: tuple[str, ...]) -> None:
+    for op in operations:
         request = op if op in UNSUFFIXED_REQUESTS else f"{op}Request"
         for message, element in ((request, op), (f"{op}Response", f"{op}Response")):
             node = etree.SubElement(root, _q(WSDL, "message"), name=message)
             etree.SubElement(node, _q(WSDL, "part"), element=f"tns:{element}", name="parameters")
 
 
-def _port_type(root: etree._Element) -> None:
+def _port_type(root: etree._Element, operations: tuple[str, ...]) -> None:
     port_type = etree.SubElement(root, _q(WSDL, "portType"), name="chargepointservices")
-    for op in OPERATIONS:
+    for op in operations:
         node = etree.SubElement(port_type, _q(WSDL, "operation"), name=op)
         request = op if op in UNSUFFIXED_REQUESTS else f"{op}Request"
         etree.SubElement(node, _q(WSDL, "input"), message=f"tns:{request}")
         etree.SubElement(node, _q(WSDL, "output"), message=f"tns:{op}Response")
 
 
-def _binding(root: etree._Element) -> None:
+def _binding(root: etree._Element, operations: tuple[str, ...]) -> None:
     binding = etree.SubElement(
         root, _q(WSDL, "binding"), name="chargepointservicesSOAP", type="tns:chargepointservices"
     )
@@ -213,7 +241,7 @@ def _binding(root: etree._Element) -> None:
         style="document",
         transport="http://schemas.xmlsoap.org/soap/http",
     )
-    for op in OPERATIONS:
+    for op in operations:
         node = etree.SubElement(binding, _q(WSDL, "operation"), name=op)
         etree.SubElement(node, _q(SOAP, "operation"), soapAction=SOAP_ACTION + op)
         for direction in ("input", "output"):

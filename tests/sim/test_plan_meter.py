@@ -175,3 +175,25 @@ def test_alarm_rates_are_plausible() -> None:
     assert 8 <= counts["Unreachable"] / station_years <= 16  # about monthly
     assert 1 <= counts["Powered Off"] / station_years <= 6
     assert 0.5 <= counts["GFCI Soft Trip"] / station_years <= 4  # about once a port-year
+
+
+def test_ended_by_mix_driver_unplugging_at_the_vehicle_dominates() -> None:
+    """Issue 11: "Plug Out at Vehicle" ~72 % (domain.md's Boulder figure), "Customer" second,
+    server and fault codes a thin tail; measured on planned sessions, not on the table."""
+    from collections import Counter
+    from datetime import UTC, datetime
+
+    from mockcp.rng import for_entity
+    from mockcp.sim.plan import PortSpec, plan_session
+
+    port = PortSpec(1, 7.2, False, "public", -420)
+    start = datetime(2024, 3, 12, 17, 0, tzinfo=UTC)
+    ends = Counter(
+        plan_session(for_entity(11, "ended-by", n), port, start).ended_by for n in range(4000)
+    )
+    shares = {name: count / 4000 for name, count in ends.items()}
+    assert 0.69 <= shares["Plug Out at Vehicle"] <= 0.75
+    ranked = [name for name, _ in ends.most_common()]
+    assert ranked[:2] == ["Plug Out at Vehicle", "Customer"]
+    tail = {"CPS Server", "Unknown", "Outlet Unreachable", "Final GFCI Tripped"}
+    assert sum(shares.get(name, 0.0) for name in tail) < 0.06

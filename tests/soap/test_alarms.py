@@ -69,10 +69,10 @@ def test_alarm_rows_are_the_simulators(aged: MockChargePoint) -> None:
     assert len(rows) > 10
     first = rows[0]
     assert (first.stationModel, first.orgID, first.companyID, first.organizationName) in {
-        ("CT4020-HD-GW", "1:ORG00001", "10001", "Sunrise Energy Co-op"),
-        ("CT4010-HD-GW", "1:ORG00001", "10001", "Sunrise Energy Co-op"),
-        ("CT4020-HD-GW", "1:ORG00002", "10002", "Harbor City Parking"),
-        ("CPE250", "1:ORG00002", "10002", "Harbor City Parking"),
+        ("CT4020-HD-GW", "1:ORG00001", "1:10001", "Sunrise Energy Co-op"),
+        ("CT4010-HD-GW", "1:ORG00001", "1:10001", "Sunrise Energy Co-op"),
+        ("CT4020-HD-GW", "1:ORG00002", "1:10002", "Harbor City Parking"),
+        ("CPE250", "1:ORG00002", "1:10002", "Harbor City Parking"),
     }
     assert all(r.alarmTime.tzinfo is not None and r.alarmTime <= SIXTY_DAYS for r in rows)
     harbor = aged.client(aged.tenants()[HARBOR])

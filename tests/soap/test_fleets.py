@@ -24,7 +24,7 @@ def vehicles(client: zeep.Client, **query: Any) -> list[Any]:
 def test_fleet_vehicle_rows(any_client: zeep.Client) -> None:
     first, second = vehicles(any_client)
     assert (first.fleetVehicleID, first.vehicleID, first.VIN, first.license) == (
-        "1:FV-0001", "VAN-01", "1FTBW3XM5KKA00001", "CO-ABC101",
+        "1:7890", "VAN-01", "1FTBW3XM5KKA00001", "CO-ABC101",
     )  # fmt: skip
     assert (first.make, first.model, first.year, first.fleetName) == (
         "Ford", "E-Transit", 2023, "Sunrise Delivery Fleet",
@@ -40,14 +40,14 @@ def test_fleet_vehicle_rows(any_client: zeep.Client) -> None:
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ({"VIN": "5YJ3E1EA7KF000002"}, ["1:FV-0002"]),
-        ({"license": "co-abc101"}, ["1:FV-0001"]),
-        ({"make": "Tesla", "year": 2022}, ["1:FV-0002"]),
-        ({"credentialID": "CPFL0000205757"}, ["1:FV-0002"]),
-        ({"fleetVehicleID": "1:FV-0002"}, ["1:FV-0002"]),
-        ({"fleetName": "Sunrise Delivery Fleet", "vehicleID": "VAN-01"}, ["1:FV-0001"]),
-        ({"orgID": "1:ORG00001"}, ["1:FV-0001", "1:FV-0002"]),
-        ({"modifiedSince": START - timedelta(days=200)}, ["1:FV-0001", "1:FV-0002"]),
+        ({"VIN": "5YJ3E1EA7KF000002"}, ["1:7891"]),
+        ({"license": "co-abc101"}, ["1:7890"]),
+        ({"make": "Tesla", "year": 2022}, ["1:7891"]),
+        ({"credentialID": "CPFL0000205757"}, ["1:7891"]),
+        ({"fleetVehicleID": "1:7891"}, ["1:7891"]),
+        ({"fleetName": "Sunrise Delivery Fleet", "vehicleID": "VAN-01"}, ["1:7890"]),
+        ({"orgID": "1:ORG00001"}, ["1:7890", "1:7891"]),
+        ({"modifiedSince": START - timedelta(days=200)}, ["1:7890", "1:7891"]),
     ],
 )
 def test_fleet_vehicle_filters(
@@ -58,7 +58,7 @@ def test_fleet_vehicle_filters(
 
 def test_fleet_vehicle_paging_and_none(any_client: zeep.Client, other_client: zeep.Client) -> None:
     page = any_client.service.getFleetVehicles(searchQuery={"numRecords": 1, "startRecord": 2})
-    assert [(v.fleetVehicleID, v.recordNumber) for v in page.fleetVehicle] == [("1:FV-0002", 2)]
+    assert [(v.fleetVehicleID, v.recordNumber) for v in page.fleetVehicle] == [("1:7891", 2)]
     assert page.moreFlag == 0
     assert any_client.service.getFleetVehicles(searchQuery={"numRecords": 1}).moreFlag == 1
     expect(any_client.service.getFleetVehicles(searchQuery={"make": "Rivian"}),
@@ -69,16 +69,16 @@ def test_fleet_vehicle_paging_and_none(any_client: zeep.Client, other_client: ze
 def test_depot_vehicle_charges_overnight_with_its_card(
     client: zeep.Client, clock: ManualClock
 ) -> None:
-    """FV-0001 charges at the depot (1:10003), which is offline in this world: Fault."""
+    """7890 charges at the depot (1:10003), which is offline in this world: Fault."""
     clock.set(START + timedelta(hours=9))  # 19:00 in Boulder
     status = {v.fleetVehicleID: v.vehicleChargingStatus for v in vehicles(client)}
-    assert status == {"1:FV-0001": "Fault", "1:FV-0002": "Not Plugged In"}
+    assert status == {"1:7890": "Fault", "1:7891": "Not Plugged In"}
     load = client.service.getLoad(searchQuery={"stationID": "1:10003"}).stationData[0].Port[0]
     assert load.credentialID == "CPFL0000205756" and load.sessionID > 0
-    assert vehicles(client, vehicleChargingStatus="Fault")[0].fleetVehicleID == "1:FV-0001"
+    assert vehicles(client, vehicleChargingStatus="Fault")[0].fleetVehicleID == "1:7890"
     clock.set(START + timedelta(hours=22))  # 08:00 next morning: gone on its route
     status = {v.fleetVehicleID: v.vehicleChargingStatus for v in vehicles(client)}
-    assert status == {"1:FV-0001": "Not Plugged In", "1:FV-0002": "Not Plugged In"}
+    assert status == {"1:7890": "Not Plugged In", "1:7891": "Not Plugged In"}
 
 
 def test_add_update_delete(mock: MockChargePoint, client: zeep.Client, clock: ManualClock) -> None:
@@ -125,7 +125,7 @@ SPECIFIC = [
     ({"chargePointCards": {"chargePointCardSn": ["not-a-card"]}}, "Invalid RFID card provided"),
     ({"chargePointCards": {"chargePointCardSn": ["CNCP0000481668"]}},  # a driver's card
      "Invalid RFID card provided"),
-    ({"chargePointCards": {"chargePointCardSn": ["CPFL0000205756"]}},  # FV-0001's card
+    ({"chargePointCards": {"chargePointCardSn": ["CPFL0000205756"]}},  # 7890's card
      "Invalid RFID card provided"),
     ({"fleetName": "Somebody Else's Fleet"}, "Fleet not found"),
 ]  # fmt: skip
@@ -143,17 +143,17 @@ def test_add_fleet_vehicle_specific_errors_change_nothing(
 
 def test_update_fleet_vehicle_errors(client: zeep.Client) -> None:
     update = client.service.updateFleetVehicle
-    expect(update(vehicle={"fleetVehicleID": "1:FV-0001", "year": "1999"}),
+    expect(update(vehicle={"fleetVehicleID": "1:7890", "year": "1999"}),
            ResponseCode.INVALID_PARAMETERS, params="(Invalid Vehicle Type)")  # fmt: skip
-    expect(update(vehicle={"fleetVehicleID": "1:FV-0001", "fleetName": "Nope"}),
+    expect(update(vehicle={"fleetVehicleID": "1:7890", "fleetName": "Nope"}),
            ResponseCode.INVALID_PARAMETERS, params="(Fleet not found)")  # fmt: skip
-    expect(update(vehicle={"fleetVehicleID": "1:FV-9999", "color": "Red"}),
+    expect(update(vehicle={"fleetVehicleID": "1:99999", "color": "Red"}),
            ResponseCode.NO_DATA_FOUND)  # fmt: skip
     expect(
         client.service.addFleetVehicle(vehicle={**NEW, "chargePointCards": {}}),
         ResponseCode.MANDATORY_FIELDS_MISSING,
     )
-    assert vehicles(client, fleetVehicleID="1:FV-0001")[0].year == 2023
+    assert vehicles(client, fleetVehicleID="1:7890")[0].year == 2023
 
 
 def test_fleet_usage_matches_the_sessions(client: zeep.Client, clock: ManualClock) -> None:
@@ -161,7 +161,7 @@ def test_fleet_usage_matches_the_sessions(client: zeep.Client, clock: ManualCloc
     reply = client.service.getFleetUsageData(searchQuery={})
     assert reply.responseCode == "100"
     rows = list(reply.fleetUsageData)
-    assert {r.fleetVehicleID for r in rows} == {"1:FV-0001"} and len(rows) >= 3
+    assert {r.fleetVehicleID for r in rows} == {"1:7890"} and len(rows) >= 3
     for row in rows:
         assert (row.stationID, row.credentialID, row.License) == (
             "1:10003", "CPFL0000205756", "CO-ABC101",
@@ -177,10 +177,10 @@ def test_fleet_usage_matches_the_sessions(client: zeep.Client, clock: ManualCloc
         assert abs(local.hour * 60 + local.minute - 18 * 60) <= 90  # back around 18:00
         assert row.endSOC > row.startSOC
     narrowed = client.service.getFleetUsageData(
-        searchQuery={"fleetVehicleID": "1:FV-0001", "fromTimeStamp": rows[-1].startTime}
+        searchQuery={"fleetVehicleID": "1:7890", "fromTimeStamp": rows[-1].startTime}
     )
     assert [r.transactionID for r in narrowed.fleetUsageData] == [rows[-1].transactionID]
-    expect(client.service.getFleetUsageData(searchQuery={"fleetVehicleID": "1:FV-0002"}),
+    expect(client.service.getFleetUsageData(searchQuery={"fleetVehicleID": "1:7891"}),
            ResponseCode.NO_DATA_FOUND)  # fmt: skip
     page = client.service.getFleetUsageData(searchQuery={"numRecords": 1, "startRecord": 2})
     assert page.fleetUsageData[0].recordNumber == 2 and page.moreFlag == 1
@@ -188,7 +188,7 @@ def test_fleet_usage_matches_the_sessions(client: zeep.Client, clock: ManualCloc
 
 def test_reference_wsdl_client_reads_fleets(reference_client: zeep.Client) -> None:
     rows = reference_client.service.getFleetVehicles(searchQuery={"license": "CO-ABC102"})
-    assert [v.fleetVehicleID for v in rows.fleetVehicle] == ["1:FV-0002"]
+    assert [v.fleetVehicleID for v in rows.fleetVehicle] == ["1:7891"]
     expect(
         reference_client.service.getFleetUsageData(searchQuery={"License": "CO-NOPE"}),
         ResponseCode.NO_DATA_FOUND,

@@ -108,8 +108,8 @@ def test_getStationGroups_returns_groups_with_station_geo(any_client: zeep.Clien
         "Harbor City Parking",
     )
     assert [(s.stationID, s.Geo.Lat, s.Geo.Long) for s in group.stationData] == [
-        ("1:20001", "47.605330", "-122.340080"),
-        ("1:20002", "47.605410", "-122.340150"),
+        ("1:20001", "47.60533", "-122.34008"),  # guide 7.3.5 prints <Lat>30</Lat>: no padding
+        ("1:20002", "47.60541", "-122.34015"),
     ]
 
 

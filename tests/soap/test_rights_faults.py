@@ -37,7 +37,7 @@ def test_getStationRights_per_group_entries(any_client: zeep.Client) -> None:
         "SUNRISE / GARAGE LEVEL 1 -001",
         "115110013401",
         "000D:6F00:0154:F101",
-        "10001",
+        "1:10001",
     )
 
 

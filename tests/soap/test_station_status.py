@@ -6,6 +6,8 @@ import pytest
 import zeep
 
 from mockcp.codes import ResponseCode
+from mockcp.domain.heartbeat import HEARTBEAT
+from tests.conftest import START
 from tests.helpers import assert_code, ids
 
 
@@ -27,7 +29,9 @@ def test_getStationStatus_by_station_ids(any_client: zeep.Client) -> None:
     assert first.networkStatus == "Reachable" and reply.moreFlag == 0
     sessions = any_client.service.getChargingSessionData(searchQuery={"stationID": "1:20001"})
     ends = [r.endTime for r in sessions.ChargingSessionData if r.portNumber == "1" and r.endTime]
-    assert first.Port[0].TimeStamp == max(ends)  # the last change: the last car leaving
+    # Guide 7.2.3: the last communication (a heartbeat since the last car left), not the change.
+    heard = first.Port[0].TimeStamp
+    assert max(ends) <= heard <= START and START - heard < HEARTBEAT
     assert first.Port[0].Connector is None and first.Port[0].Power is None
 
 

@@ -40,7 +40,7 @@ def test_getStations_row_values_and_quirks(any_client: zeep.Client) -> None:
     assert (row.orgID, row.organizationName, row.companyID) == (
         "1:ORG00001",
         "Sunrise Energy Co-op",
-        "10001",
+        "1:10001",
     )
     assert (row.sgID, row.sgName) == (
         "1001, 1002",
@@ -74,7 +74,7 @@ def test_getStations_row_values_and_quirks(any_client: zeep.Client) -> None:
     )
     assert port.Status == "AVAILABLE"
     assert [(p.Type, p.unitPricePerSession, p.unitPricePerKWh) for p in row.Pricing] == [
-        ("Session", 1.0, 0.2)
+        ("kWh", 1.0, 0.2)  # guide 7.1.3 Type: a kWh price makes the window kWh
     ]
 
 
@@ -145,10 +145,11 @@ def test_getStations_raw_wire_uses_timeStamp_and_joined_groups(
             {"demoSerialNumber": {"serialNumber": ["115110013501", "115110013401"]}},
             ["1:10001", "1:20001"],
         ),
-        ({"warrantyService": "assure"}, SUNRISE_SEES),
+        ({"warrantyService": "parts and labor"}, ["1:10001"]),  # guide 7.1.5 names
         ({"City": "Boulder", "Level": "L2", "Power": "11.5"}, ["1:10003"]),
         ({"companyID": "10002"}, ["1:20001", "1:20002"]),
-        ({"radioGroupID": "rg-7"}, ["1:10001"]),
+        ({"companyID": "1:10002"}, ["1:20001", "1:20002"]),  # guide form CPNID:companyID
+        ({"radioGroupID": "7"}, ["1:10001", "1:10002"]),
         ({"stationActivationDate": "2024-01-01T00:00:00Z"}, ["1:10003"]),
     ],
 )

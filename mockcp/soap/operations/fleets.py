@@ -36,15 +36,21 @@ class FleetService(ServiceBase):  # type: ignore[misc]
 
     @operation(f.updateFleetVehicle, f.updateFleetVehicleResponse)
     def updateFleetVehicle(ctx: Any, request: f.updateFleetVehicle) -> Any:
-        """Change only the elements sent (guide 10.3)."""
-        udc, sent = ctx.udc, request.vehicle
-        db = udc.session()
-        vehicle = fleets.update_vehicle(
-            db, udc.principal, udc.clock.now(), sent.fleetVehicleID, m.from_vehicle_data(sent)
+        """Change only the elements sent, of one or several vehicles, all or none (guide 10.3)."""
+        udc, db = ctx.udc, ctx.udc.session()
+        updated = [
+            fleets.update_vehicle(
+                db, udc.principal, udc.clock.now(), sent.fleetVehicleID, m.from_vehicle_data(sent)
+            )
+            for sent in request.vehicle
+        ]
+        cards = fleets.cards_of(db, [vehicle.id for vehicle in updated])
+        return m.to_update_response(
+            [
+                (fleets.external_id(db, v), v, cards.get(v.id, []), fleets.fleet_name(db, v))
+                for v in updated
+            ]
         )
-        cards = fleets.cards_of(db, [vehicle.id]).get(vehicle.id, [])
-        fleet = fleets.fleet_name(db, vehicle)
-        return m.to_update_response(fleets.external_id(db, vehicle), vehicle, cards, fleet)
 
     @operation(f.deleteFleetVehicle, f.deleteFleetVehicleResponse)
     def deleteFleetVehicle(ctx: Any, request: f.deleteFleetVehicle) -> Any:

@@ -6,12 +6,21 @@ from typing import Any
 
 from spyne import ServiceBase
 
-from mockcp.domain import faults, stations
+from mockcp.domain import faults, heartbeat, stations
 from mockcp.soap import mapping_rights as mr
 from mockcp.soap import mapping_stations as m
 from mockcp.soap.operations import operation
 from mockcp.soap.types import station_rows as r
 from mockcp.soap.types import stations as t
+
+
+def _heard(ctx: Any, page: Any) -> dict[int, Any]:
+    """Port pk -> last communication of its station (guide 7.2.3 TimeStamp)."""
+    udc = ctx.udc
+    found = [view.station for _, view in page.rows]
+    return heartbeat.port_time_stamps(
+        udc.session(), found, udc.runtime.settings.root_seed, udc.clock.now()
+    )
 
 
 def _search(ctx: Any, q: Any, operation_name: str, public: bool = False) -> Any:
@@ -35,13 +44,15 @@ class StationService(ServiceBase):  # type: ignore[misc]
     def getPublicStationStatus(ctx: Any, request: t.getPublicStationStatus) -> Any:
         """Port status of public stations (first 500 matches; the type has no paging)."""
         page = _search(ctx, request.searchQuery, "getPublicStations", public=True)
-        return m.to_public_status_response(page, bool(request.searchQuery.portDetails))
+        details = bool(request.searchQuery.portDetails)
+        return m.to_public_status_response(page, details, _heard(ctx, page))
 
     @operation(t.getStationStatus, t.getStationStatusResponse)
     def getStationStatus(ctx: Any, request: t.getStationStatus) -> Any:
         """Port status and network status of the caller's stations (guide 7.2)."""
         page = _search(ctx, request.searchQuery, "getStationStatus")
-        return m.to_status_response(page, bool(request.searchQuery.portDetails))
+        details = bool(request.searchQuery.portDetails)
+        return m.to_status_response(page, details, _heard(ctx, page))
 
     @operation(t.getStations, t.getStationsResponse)
     def getStations(ctx: Any, request: t.getStations) -> Any:

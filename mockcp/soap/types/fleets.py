@@ -190,7 +190,9 @@ class updateDataForFleetVehicle(ComplexModel):
 class updateFleetVehicle(ComplexModel):
     __namespace__ = TNS
     _type_info = [
-        ("vehicle", updateDataForFleetVehicle.customize(min_occurs=1)),
+        # Guide 10.3 (and its sample): several vehicles in one call; the WSDL publishes
+        # maxOccurs 1 here and in the response, which soap.wsdl restores (PUBLISHED_MAX_OCCURS).
+        ("vehicle", updateDataForFleetVehicle.customize(min_occurs=1, max_occurs="unbounded")),
     ]
 
 
@@ -199,7 +201,7 @@ class updateFleetVehicleResponse(ComplexModel):
     _type_info = [
         ("responseCode", Unicode.customize(min_occurs=1)),
         ("responseText", Unicode),
-        ("vehicle", updateDataForFleetVehicle),
+        ("vehicle", updateDataForFleetVehicle.customize(max_occurs="unbounded")),
     ]
 
 
