@@ -49,5 +49,9 @@ def test_fleet_usage_pages_100_rows(depot: zeep.Client) -> None:
     assert rest.moreFlag == 0 and rest.fleetUsageData[0].recordNumber == 101
     ids = [r.transactionID for r in first.fleetUsageData + rest.fleetUsageData]
     assert len(set(ids)) == len(ids)
+    # Guide 10.5: 100 is the default "if numRecords is not specified"; a larger numRecords is
+    # honoured (up to 500, domain/paging.py), so 150 returns all 143 rows on one page.
     asked = depot.service.getFleetUsageData(searchQuery={"numRecords": 150})
-    assert len(asked.fleetUsageData) == 100  # the page never grows past 100
+    assert (len(asked.fleetUsageData), asked.moreFlag) == (len(ids), 0)
+    small = depot.service.getFleetUsageData(searchQuery={"numRecords": 120})
+    assert (len(small.fleetUsageData), small.moreFlag) == (120, 1)
