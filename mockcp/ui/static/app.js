@@ -119,7 +119,7 @@ function renderFleet() {
   }
   const panels = [];
   for (const [city, stations] of cities) {
-    const width = 300, height = 190, place = project(stations, width, height, 24);
+    const width = 300, height = 170, place = project(stations, width, height, 22);
     const points = dodge(stations.map(place), width, height, 21);
     const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "group", "aria-label": city });
     stations.forEach((s, index) => {
@@ -137,6 +137,7 @@ function renderFleet() {
   }
   const focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.stationId : null;
   $("#fleet-map").replaceChildren(...panels);
+  $("#fleet-map").dataset.now = data.now;
   if (focused) {
     const again = document.querySelector(`.station[data-station-id="${CSS.escape(focused)}"]`);
     if (again) again.focus();
@@ -193,6 +194,7 @@ async function loadLoad() {
       ...data.stations.map((s) => el("option", { value: s.stationID }, `${s.name}`)));
   }
   $("#load-now").textContent = fmtKw(data.kw);
+  $("#load-chart").dataset.now = data.now;
   $("#load-cap").textContent = data.capKw === null ? "none" : fmtKw(data.capKw) + " kW";
   const energy = data.intervals.reduce((sum, i) => sum + i.kwh, 0);
   $("#load-energy").textContent = energy.toFixed(1);
@@ -300,6 +302,8 @@ async function loadSessions() {
   }
   if (!data.ports.length) svgText(root, label, top + 12, "No session plugged in on this day (yet).");
   $("#sessions-chart").replaceChildren(root);
+  $("#sessions-chart").dataset.now = data.now;
+  $("#sessions-chart").dataset.day = data.day;
 }
 
 function describeSession(port, s) {
@@ -416,6 +420,13 @@ async function start() {
   $("#load-group").addEventListener("change", () => { state.loadTarget = null; $("#load-station").value = ""; refresh(); });
   $("#load-station").addEventListener("change", refresh);
   $("#sessions-day").addEventListener("change", refresh);
+  for (const [id, days] of [["#day-before", -1], ["#day-after", 1]]) {
+    $(id).addEventListener("click", () => {
+      const input = $("#sessions-day"), day = new Date((input.value || state.clock.now.slice(0, 10)) + "T00:00:00Z");
+      input.value = new Date(day.getTime() + days * 86400e3).toISOString().slice(0, 10);
+      refresh();
+    });
+  }
   $("#scenario-run").addEventListener("click", runScenario);
   $("#fault-arm").addEventListener("click", armFault);
   $("#fault-clear").addEventListener("click", async () => { await control("../faults", undefined, "DELETE").catch((e) => say(e.message)); loadPending(); });

@@ -76,9 +76,9 @@ function timeChart(opts) {
       "stroke-dasharray": line.dash, class: line.cls, "data-points": JSON.stringify(points) }, root);
   }
   if (opts.now) {
-    svg("line", { x1: x(opts.now), x2: x(opts.now), y1: top - 6, y2: height - bottom,
+    svg("line", { x1: x(opts.now), x2: x(opts.now), y1: top, y2: height - bottom,
       stroke: "#13233f", "stroke-width": 1.5, class: "now" }, root);
-    svgText(root, x(opts.now), top - 10, "now " + hhmm(opts.now), { "text-anchor": "middle", fill: "#13233f" });
+    svgText(root, x(opts.now) - 4, top + 12, "now " + hhmm(opts.now), { "text-anchor": "end", fill: "#13233f" });
   }
   let lx = width - right;
   for (const item of (opts.legend || []).slice().reverse()) {
