@@ -120,7 +120,7 @@ def test_ui_api_bad_input_answers_json_errors(
     ("path", "code"),
     [
         (f"load?org={ORG}&sg=9999", ResponseCode.NO_DATA_FOUND),
-        (f"load?org=1:ORG00002&sg=1003", ResponseCode.OWN_STATION_GROUP_ONLY),
+        ("load?org=1:ORG00002&sg=1003", ResponseCode.OWN_STATION_GROUP_ONLY),
     ],
 )
 def test_ui_api_domain_errors_carry_the_catalogue_code(
