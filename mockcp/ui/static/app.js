@@ -119,7 +119,7 @@ function renderFleet() {
   }
   const panels = [];
   for (const [city, stations] of cities) {
-    const width = 300, height = 170, place = project(stations, width, height, 22);
+    const width = 300, height = cities.size <= 4 ? 200 : 170, place = project(stations, width, height, 22);
     const points = dodge(stations.map(place), width, height, 21);
     const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "group", "aria-label": city });
     stations.forEach((s, index) => {
@@ -137,6 +137,7 @@ function renderFleet() {
   }
   const focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.stationId : null;
   $("#fleet-map").replaceChildren(...panels);
+  $("#fleet-map").classList.toggle("few", cities.size <= 4);
   $("#fleet-map").dataset.now = data.now;
   if (focused) {
     const again = document.querySelector(`.station[data-station-id="${CSS.escape(focused)}"]`);
@@ -270,7 +271,7 @@ async function loadSessions() {
   const input = $("#sessions-day");
   if (!input.value && state.clock) input.value = state.clock.now.slice(0, 10);
   const data = await call("api/sessions?" + [orgQuery(), "day=" + input.value].filter(Boolean).join("&"));
-  const width = 1220, label = 250, row = 18, top = 22;
+  const width = 1220, label = 290, row = 18, top = 22;
   const height = top + Math.max(1, data.ports.length) * row + 8;
   const t0 = ms(data.day + "T00:00:00Z"), t1 = t0 + 86400e3;
   const x = (t) => label + ((Math.min(Math.max(t, t0), t1) - t0) / (t1 - t0)) * (width - label - 10);
@@ -284,7 +285,7 @@ async function loadSessions() {
   svg("rect", { width: 4, height: 6, fill: "#a9c1ec" }, pattern);
   data.ports.forEach((port, i) => {
     const y = top + i * row;
-    svgText(root, 4, y + 12, `${port.name.slice(0, 26)} · ${port.portNumber}`);
+    svgText(root, 4, y + 12, `${port.name.slice(0, 36)} · ${port.portNumber}`);
     for (const s of port.sessions) {
       const g = svg("g", { class: "session", tabindex: 0, "data-session-id": s.sessionID, "data-energy": s.energy.toFixed(6),
         "aria-label": `Session ${s.sessionID}, ${s.energy.toFixed(3)} kWh` }, root);
