@@ -8,6 +8,7 @@ Viewing needs no token. The page's controls call the control plane (``/_mock/clo
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from importlib import resources
@@ -23,6 +24,7 @@ from mockcp.codes import ResponseCode
 from mockcp.errors import CPError
 from mockcp.ui import scenarios, timeline, views
 
+LOG = logging.getLogger(__name__)
 ROUTES = Map(
     [
         Rule("/", endpoint="index", methods=["GET"]),
@@ -100,6 +102,11 @@ class UiApp:
             response = _json({"error": exc.text, "responseCode": exc.code.code}, 400)
         except ValueError as exc:
             response = _json({"error": str(exc)}, 400)
+        except ImportError as exc:  # scenarios need the test extra
+            response = _json({"error": f"needs mockcp[test] ({exc.name} is missing)"}, 501)
+        except Exception as exc:  # a JSON answer, never werkzeug's HTML page
+            LOG.exception("dashboard request %s failed", request.path)
+            response = _json({"error": f"internal error ({type(exc).__name__})"}, 500)
         return response(environ, start_response)  # type: ignore[no-any-return]
 
     def _read(self, build: Callable[[Session, tuple[int, datetime]], Any]) -> Response:

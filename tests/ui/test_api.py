@@ -142,3 +142,13 @@ def test_ui_meta_lists_operations_and_forcible_codes(web: Client) -> None:
     assert "getLoad" in meta["operations"] and meta["soapPath"].endswith("/5.1")
     names = {c["name"] for c in meta["codes"]}
     assert ResponseCode.NO_DATA_FOUND.name in names and ResponseCode.OK.name not in names
+
+
+def test_ui_unexpected_failure_is_a_json_500_not_an_html_page(
+    web: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("mockcp.ui.views.fleet", broken)
+    assert get(web, "fleet", 500) == {"error": "internal error (RuntimeError)"}
