@@ -207,6 +207,7 @@ def test_dashboard_soap_call_appears_in_the_activity_feed_within_a_second(
     assert len(browser.find_elements(By.CSS_SELECTOR, "#activity-feed tr[data-operation]")) > rows
     first = css(browser, "#activity-feed tr[data-operation]")
     assert first.text.split()[-2:] == [TENANT, "100"]
+    assert first.text.startswith(clock_iso(served)[:16].replace("T", " ") + "Z")
     first.click()
     WebDriverWait(browser, 5).until(lambda d: d.find_elements(By.CSS_SELECTOR, "tr.details"))
     screenshot(browser, "activity")

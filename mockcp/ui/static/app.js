@@ -314,12 +314,17 @@ function describeSession(port, s) {
 }
 
 // ---------------------------------------------------------------- API activity
+function isoZ(text) {
+  const t = Date.parse(String(text).replace(" ", "T"));
+  return Number.isNaN(t) ? String(text) : new Date(t).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
 // The one adapter from GET /_mock/journal to the feed's rows (oldest first).
 function journalRows(body) {
   const records = Array.isArray(body) ? body : (body && (body.entries || body.records)) || [];
   return records.map((r, index) => ({
     key: r.id !== undefined ? String(r.id) : `${index}`,
-    at: r.at || r.time || "",
+    at: isoZ(r.at || r.time || ""),
     operation: r.operation || "",
     tenant: r.org_id || r.orgID || "",
     code: r.response_code || r.responseCode || (r.fault ? "fault" : ""),
@@ -345,7 +350,7 @@ async function pollJournal() {
         el("td", {}, stamp(r.at)), el("td", {}, r.operation), el("td", {}, r.tenant),
         el("td", { class: ok ? "code-ok" : "code-bad" }, r.code || "–")));
       if (state.openRow === r.key) {
-        const parts = [el("pre", {}, JSON.stringify(r.details, null, 1))];
+        const parts = Object.keys(r.details).length ? [el("strong", {}, "Recorded details"), el("pre", {}, JSON.stringify(r.details, null, 1))] : [];
         parts.push(el("strong", {}, "Request XML"), el("pre", {}, r.requestXml || "(not recorded by this server's journal)"));
         parts.push(el("strong", {}, "Response XML"), el("pre", {}, r.responseXml || "(not recorded by this server's journal)"));
         body.push(el("tr", { class: "details" }, el("td", { colspan: 4 }, parts)));
