@@ -376,6 +376,20 @@ async function armFault() {
   await loadPending();
 }
 
+async function resetWorld() {
+  const button = $("#world-reset");
+  button.disabled = true;
+  $("#reset-state").textContent = "rebuilding…";
+  try {
+    await control("../reset");
+    state.fleet = null;
+    state.loadTarget = null;
+    $("#reset-state").textContent = "reset done";
+  } catch (error) { $("#reset-state").textContent = ""; say("reset: " + error.message); }
+  button.disabled = false;
+  await loadPending();
+}
+
 // ---------------------------------------------------------------- onboarding
 function copyButton(text, label) {
   return el("button", { "aria-label": "Copy " + label, onclick: async (e) => {
@@ -435,6 +449,7 @@ async function start() {
   }
   $("#scenario-run").addEventListener("click", runScenario);
   $("#fault-arm").addEventListener("click", armFault);
+  $("#world-reset").addEventListener("click", resetWorld);
   $("#fault-clear").addEventListener("click", async () => { await control("../faults", undefined, "DELETE").catch((e) => say(e.message)); loadPending(); });
   const token = $("#token");
   token.value = sessionStorage.getItem("mockcp-token") || "";
