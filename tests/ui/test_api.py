@@ -9,12 +9,16 @@ from typing import Any
 
 import pytest
 import zeep
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from werkzeug.test import Client
 
 from mockcp.clock import ManualClock
 from mockcp.codes import ResponseCode
+from mockcp.config import Settings
 from mockcp.testing import MockChargePoint
 from mockcp.ui.views import CATEGORIES
+from tests.conftest import START
 
 ORG = "1:ORG00001"
 
@@ -152,3 +156,20 @@ def test_ui_unexpected_failure_is_a_json_500_not_an_html_page(
 
     monkeypatch.setattr("mockcp.ui.views.fleet", broken)
     assert get(web, "fleet", 500) == {"error": "internal error (RuntimeError)"}
+
+
+@settings(max_examples=5, deadline=None)
+@given(minutes=st.integers(0, 3 * 24 * 60))
+def test_ui_fleet_and_load_equal_the_api_at_any_time(minutes: int) -> None:
+    """Whenever the clock stands, the page's ports and group load are the API's."""
+    clock = ManualClock(START + timedelta(minutes=minutes))
+    with MockChargePoint(Settings(database_url="sqlite://", fixture="minimal"), clock) as mock:
+        web, service = Client(mock.wsgi), mock.client(mock.tenants()[0]).service
+        fleet = get(web, f"fleet?org={ORG}")
+        status = service.getStationStatus(searchQuery={})
+        assert {s["stationID"]: [p["status"] for p in s["ports"]] for s in fleet["stations"]} == {
+            s.stationID: [p.Status for p in s.Port] for s in status.stationData
+        }
+        load = get(web, f"load?org={ORG}&sg=1001")
+        assert f"{load['kw']:.3f}" == service.getLoad(searchQuery={"sgID": 1001}).sgLoad
+        assert sum(s["kw"] for s in load["stations"]) == pytest.approx(load["kw"], abs=1e-6)
