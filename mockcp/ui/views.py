@@ -25,7 +25,8 @@ from mockcp.domain.sessions import as_plan
 from mockcp.domain.station_query import port_status
 from mockcp.domain.tenants import list_tenants
 from mockcp.sim.engine import materialize
-from mockcp.sim.meter import energy_at
+from mockcp.sim.meter import energy_at, power_at
+from mockcp.sim.plan import SessionPlan
 
 # Station colours, most urgent first: the first that applies wins.
 CATEGORIES = ("unreachable", "faulted", "shed", "inuse", "available")
@@ -151,12 +152,23 @@ def _caps_at(caps: Iterable[PowerCap], ports: Sequence[Port], at: datetime) -> f
     return round(sum(held.get(p.id, p.power_kw) for p in ports), 3)
 
 
-def _bucket_kwh(sessions: Iterable[ChargingSession], begin: datetime, end: datetime) -> float:
+Plans = list[tuple[ChargingSession, SessionPlan]]
+
+
+def _kw_at(plans: Plans, at: datetime) -> float:
+    """What the sessions draw at ``at``: ``station_loads``' sum (plugged in at ``at``)."""
+    return sum(
+        power_at(plan, at)
+        for row, plan in plans
+        if row.start_time <= at and (row.end_time is None or row.end_time > at)
+    )
+
+
+def _bucket_kwh(plans: Plans, begin: datetime, end: datetime) -> float:
     """Energy the sessions drew in [begin, end): the meter's 15-minute reading, summed."""
     total = 0.0
-    for row in sessions:
+    for row, plan in plans:
         if row.start_time < end and (row.end_time is None or row.end_time > begin):
-            plan = as_plan(row)
             total += energy_at(plan, max(end, row.start_time)) - energy_at(
                 plan, max(begin, row.start_time)
             )
@@ -189,26 +201,27 @@ def load(
             .where(or_(PowerCap.ends_at.is_(None), PowerCap.ends_at > begin))
         )
     )
+    plans = [
+        (row, as_plan(row))
+        for row in db.scalars(
+            select(ChargingSession)
+            .where(ChargingSession.port_pk.in_([p.id for p in ports]))
+            .where(ChargingSession.start_time <= until)
+            .where(or_(ChargingSession.end_time.is_(None), ChargingSession.end_time > begin))
+        )
+    ]
     times = sorted({*buckets_between(begin, until + BUCKET), now})
     series = [
         {
             "t": iso(at),
-            "kw": round(sum(s.kw for s in station_loads(db, stations, at)), 3),
+            "kw": round(view.kw if at == now else _kw_at(plans, at), 3),
             "capKw": _caps_at(caps, ports, at),
             "planned": at > now,
         }
         for at in times
     ]
-    sessions = list(
-        db.scalars(
-            select(ChargingSession)
-            .where(ChargingSession.port_pk.in_([p.id for p in ports]))
-            .where(ChargingSession.start_time < now)
-            .where(or_(ChargingSession.end_time.is_(None), ChargingSession.end_time > begin))
-        )
-    )
     intervals = [
-        {"start": iso(b), "kwh": _bucket_kwh(sessions, b, b + BUCKET)}
+        {"start": iso(b), "kwh": _bucket_kwh(plans, b, b + BUCKET)}
         for b in buckets_between(begin, bucket_start(now))
     ]
     title = view.group.name if view.group is not None else stations[0].name

@@ -3,7 +3,7 @@ and clear JSON errors for bad input."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +16,8 @@ from werkzeug.test import Client
 from mockcp.clock import ManualClock
 from mockcp.codes import ResponseCode
 from mockcp.config import Settings
+from mockcp.domain.load import station_loads
+from mockcp.domain.realm import members_of
 from mockcp.testing import MockChargePoint
 from mockcp.ui.views import CATEGORIES
 from tests.conftest import START
@@ -173,3 +175,17 @@ def test_ui_fleet_and_load_equal_the_api_at_any_time(minutes: int) -> None:
         load = get(web, f"load?org={ORG}&sg=1001")
         assert f"{load['kw']:.3f}" == service.getLoad(searchQuery={"sgID": 1001}).sgLoad
         assert sum(s["kw"] for s in load["stations"]) == pytest.approx(load["kw"], abs=1e-6)
+
+
+def test_ui_load_series_is_what_station_loads_gives_at_each_time(
+    web: Client, mock: MockChargePoint
+) -> None:
+    """Every point of the chart is getLoad's sum had it been asked at that time."""
+    load = get(web, f"load?org={ORG}&sg=1001")
+    assert sum(p["kw"] > 0 for p in load["series"]) >= 4  # (not a chart of zeros)
+    with mock.wsgi.sessions() as db:
+        stations = members_of(db, 1001)
+        for point in load["series"]:
+            at = datetime.fromisoformat(point["t"].replace("Z", "+00:00"))
+            expected = sum(s.kw for s in station_loads(db, stations, at))
+            assert point["kw"] == round(expected, 3), point
