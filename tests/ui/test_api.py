@@ -189,3 +189,16 @@ def test_ui_load_series_is_what_station_loads_gives_at_each_time(
             at = datetime.fromisoformat(point["t"].replace("Z", "+00:00"))
             expected = sum(s.kw for s in station_loads(db, stations, at))
             assert point["kw"] == round(expected, 3), point
+
+
+def test_ui_fleet_colours_unreachable_and_faulted_stations(web: Client) -> None:
+    """The minimal world has an offline station and a port out of service: both show."""
+    stations = get(web, "fleet")["stations"]
+    found = {s["category"] for s in stations}
+    assert {"unreachable", "faulted"} <= found
+    for station in stations:
+        statuses = {p["status"] for p in station["ports"]}
+        if station["network"].lower() == "unreachable":
+            assert station["category"] == "unreachable" and statuses == {"UNREACHABLE"}
+        elif any(p["fault"] for p in station["ports"]):
+            assert station["category"] == "faulted"
