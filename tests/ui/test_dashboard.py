@@ -118,6 +118,7 @@ def test_dashboard_numbers_equal_what_the_api_answers_at_the_same_time(
     wait_for(browser, "#load-chart", now)
     group = Select(css(browser, "#load-group")).first_selected_option.get_attribute("value")
     assert css(browser, "#load-now").text == service.getLoad(searchQuery={"sgID": group}).sgLoad
+    screenshot(browser, "load")
     tab(browser, "sessions")
     wait_for(browser, "#sessions-chart", now)
     css(browser, "#day-before").click()
