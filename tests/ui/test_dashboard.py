@@ -225,11 +225,23 @@ def test_dashboard_armed_forced_answer_is_what_the_next_call_gets(
     Select(css(browser, "#fault-operation")).select_by_value("getLoad")
     Select(css(browser, "#fault-code")).select_by_value(ResponseCode.NO_DATA_FOUND.name)
     Select(css(browser, "#fault-org")).select_by_value(TENANT)
+    css(browser, "#token").send_keys("demo-token")
+    browser.execute_script(  # record what the page sends (the server here needs no token)
+        """window.sent = [];
+        const original = window.fetch;
+        window.fetch = (url, init) => {
+          window.sent.push([String(url), init.method || 'GET', init.headers.Authorization]);
+          return original(url, init);
+        };"""
+    )
     css(browser, "#fault-arm").click()
     WebDriverWait(browser, 10).until(
         lambda d: d.find_elements(By.CSS_SELECTOR, "#fault-pending li")
     )
     assert "getLoad: NO_DATA_FOUND (160) × 1 for 1:ORG00001" in css(browser, "#fault-pending").text
+    sent = browser.execute_script("return window.sent;")
+    assert ["../faults", "POST", "Bearer demo-token"] in sent
+    browser.execute_script("sessionStorage.clear();")
     screenshot(browser, "controls")
     reply = served.client().getLoad(searchQuery={"sgID": 1000})
     assert (reply.responseCode, reply.responseText) == (

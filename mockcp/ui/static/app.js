@@ -26,18 +26,25 @@ function el(tag, attrs, ...children) {
 
 function say(text) { $("#status").textContent = text || ""; }
 
+// Every request carries the control-plane token when one was typed (controls need it where
+// the server requires one; reads ignore it).
+function withToken(headers) {
+  const token = sessionStorage.getItem("mockcp-token");
+  return token ? Object.assign({ Authorization: "Bearer " + token }, headers) : headers;
+}
+
 async function call(path, options) {
-  const response = await fetch(path, Object.assign({ cache: "no-store" }, options || {}));
+  const init = Object.assign({ cache: "no-store" }, options || {});
+  init.headers = withToken(init.headers || {});
+  const response = await fetch(path, init);
   const body = await response.json().catch(() => null);
   if (!response.ok) throw new Error((body && body.error) || `${response.status} ${response.statusText}`);
   return body;
 }
 
 function control(path, body, method) {
-  const headers = { "Content-Type": "application/json" };
-  const token = sessionStorage.getItem("mockcp-token");
-  if (token) headers.Authorization = "Bearer " + token;
-  return call(path, { method: method || "POST", headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return call(path, { method: method || "POST", headers: { "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body) });
 }
 
 function orgQuery() { return state.tenant ? "org=" + encodeURIComponent(state.tenant) : ""; }
