@@ -35,6 +35,11 @@ def _pages(
         start = page.rows[-1][0] + 1
 
 
+def _last(view: SessionView, now: datetime) -> datetime:
+    """When the session was last plugged in, as far as the clock has run."""
+    return view.end if view.end is not None else min(now, as_plan(view.session).end)
+
+
 def _session(view: SessionView, now: datetime) -> dict[str, Any]:
     plan = as_plan(view.session)
     upto = min(now, plan.end)
@@ -53,12 +58,15 @@ def _session(view: SessionView, now: datetime) -> dict[str, Any]:
 def sessions(
     db: Session, live: tuple[int, datetime], org_id: str | None, day: date
 ) -> dict[str, Any]:
-    """Each port's sessions that plugged in on ``day`` (UTC), up to the clock's now.
+    """Each port's sessions plugged in at some time of ``day`` (UTC), up to the clock's now.
 
     Raises: LookupError for an unknown tenant.
     """
     begin = datetime.combine(day, time(0), UTC)
-    search = SessionSearch(StationQuery(), from_time=begin, to_time=begin + timedelta(days=1))
+    # (a session plugged in the day before may still be plugged in on this day)
+    search = SessionSearch(
+        StationQuery(), from_time=begin - timedelta(days=1), to_time=begin + timedelta(days=1)
+    )
     if org_id is not None:
         principals = [principal_for(db, org_id)]
     else:
@@ -69,7 +77,7 @@ def sessions(
     seen: set[int] = set()
     for principal in principals:
         for view in _pages(db, principal, live, search):
-            if view.session.id in seen:
+            if view.session.id in seen or _last(view, live[1]) <= begin:
                 continue
             seen.add(view.session.id)
             key = (view.station.station_id, str(view.port.port_number))

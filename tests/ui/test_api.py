@@ -104,6 +104,7 @@ def test_ui_sessions_energy_equals_get_charging_session_data(
         row = reply.ChargingSessionData[0]
         assert Decimal(str(session["energy"])) == Decimal(str(row.Energy))
         assert session["start"] <= session["chargeEnd"] <= session["upTo"]
+        assert session["start"] < f"{day}T24" and (session["end"] or session["upTo"]) > day
 
 
 @pytest.mark.parametrize(
