@@ -45,8 +45,9 @@ function timeChart(opts) {
       height: height - top - bottom, fill: band.color, class: band.cls }, root);
     if (band.label) svgText(root, x(band.t0) + 4, top + 14, band.label, { fill: "#8a5a00" });
   }
-  for (let i = 0; i <= 4; i++) {
-    const v = (yMax * i) / 4;
+  const ticks = [4, 5, 3, 6].find((k) => Number.isInteger(yMax / k)) || 4;
+  for (let i = 0; i <= ticks; i++) {
+    const v = (yMax * i) / ticks;
     svg("line", { x1: left, x2: width - right, y1: y(v), y2: y(v), stroke: "#e3e7ee" }, root);
     svgText(root, left - 6, y(v) + 4, String(Math.round(v * 10) / 10), { "text-anchor": "end" });
   }
