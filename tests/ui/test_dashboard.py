@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from selenium import webdriver
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -90,6 +91,13 @@ def test_dashboard_root_redirects_to_the_page_and_loads_without_console_error(
     for view in ("load", "sessions", "activity", "controls", "onboarding", "fleet"):
         tab(browser, view)
         assert css(browser, f"#view-{view}").is_displayed()
+    for _ in range(60):  # keyboard only: Tab to the Sessions tab, Enter opens it
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        if browser.switch_to.active_element.get_attribute("data-view") == "sessions":
+            break
+    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    assert css(browser, "#view-sessions").is_displayed()
+    assert not css(browser, "#view-fleet").is_displayed()
     assert severe_console_entries(browser) == []
 
 
