@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
 from mockcp.admin.app import AdminApp
@@ -27,9 +28,11 @@ from mockcp.soap.context import Runtime
 from mockcp.soap.versions import BY_PATH, BY_WSDL_PATH, V5_1, ApiVersion
 from mockcp.soap.wire import client_fault, fault_bytes
 from mockcp.soap.wsdl import OPERATIONS, WsdlDocument
+from mockcp.ui.app import UiApp
 
 SOAP_PATH = "/webservices/chargepoint/services/5.1"
 WSDL_PATH = "/cp_api_5.1.wsdl"
+UI_PATH = "/_mock/ui"
 
 
 def make_clock(settings: Settings) -> SimClock:
@@ -95,6 +98,12 @@ class MockChargePointApp:
             self.clock,
             (self.runtime.forced, frozenset(OPERATIONS)),
         )
+        self.ui = UiApp(
+            self.sessions,
+            self.clock,
+            lambda: self.settings.root_seed,
+            ({"soapPath": SOAP_PATH, "wsdlPath": WSDL_PATH}, sorted(OPERATIONS)),
+        )
         self._prepare()
 
     def _prepare(self) -> None:
@@ -129,6 +138,12 @@ class MockChargePointApp:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
+        if path in ("/", UI_PATH):  # the dashboard (mockcp.ui)
+            return redirect(UI_PATH + "/")(environ, start_response)
+        if path.startswith(UI_PATH + "/"):
+            ui = {**environ, "PATH_INFO": path[len(UI_PATH) :], "SCRIPT_NAME": UI_PATH}
+            with self._gate.reading():
+                return list(self.ui(ui, start_response))
         if path == "/_mock" or path.startswith("/_mock/"):
             environ = {
                 **environ,
