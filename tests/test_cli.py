@@ -217,3 +217,23 @@ def test_progress_is_a_bar_on_a_terminal_and_plain_lines_elsewhere(
     drawn = terminal.getvalue()
     assert drawn.startswith("\rwork:   0%|") and "| 1/2 [" in drawn and "second]" in drawn
     assert drawn.endswith("\r") and "\n" not in drawn  # redrawn in place, cleared when done
+
+
+def test_variables_are_decoded_by_their_field_s_type(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mockcp import config
+
+    assert config.decode("max_depth", " 32 ", "MOCKCP_MAX_DEPTH") == 32
+    assert config.decode("log_level", "INFO", "MOCKCP_LOG_LEVEL") == "INFO"
+    assert config.decode("clock_start", "2024-06-01T08:00:00", "MOCKCP_START") == datetime(
+        2024, 6, 1, 8, 0, tzinfo=UTC
+    )  # a time without an offset is UTC
+    monkeypatch.setitem(config.FIELD_TYPES, "flag", "bool")  # a boolean setting, as others add
+    assert [config.decode("flag", v, "MOCKCP_FLAG") for v in ("yes", "0", "True")] == [
+        True,
+        False,
+        True,
+    ]
+    with pytest.raises(config.ConfigError, match="MOCKCP_FLAG: 'maybe' is not true or false"):
+        config.decode("flag", "maybe", "MOCKCP_FLAG")
+    with pytest.raises(config.ConfigError, match="MOCKCP_MAX_DEPTH: '3.5' is not a whole number"):
+        config.decode("max_depth", "3.5", "MOCKCP_MAX_DEPTH")
