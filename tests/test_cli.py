@@ -17,6 +17,7 @@ from zeep.wsse.username import UsernameToken
 
 from mockcp.cli import COMMANDS, SOAP_PATH, main
 from mockcp.config import Settings, unknown_variables
+from mockcp.data import SCENARIOS, names
 from mockcp.progress import progress
 from tests.serving import free_port, get_json, wait_ready
 
@@ -131,7 +132,7 @@ MISTAKES = [
     (["realism", "--targets", "/nonexistent.json"],
      "mockcp: error: --targets: no file /nonexistent.json"),
     (["run-scenario"], "mockcp: error: run-scenario: name a scenario "
-     "(evening-peak-demand-response, overnight-depot) or a file"),
+     f"({', '.join(names(SCENARIOS))}) or a file"),
 ]  # fmt: skip
 
 
