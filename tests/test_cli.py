@@ -238,3 +238,15 @@ def test_variables_are_decoded_by_their_field_s_type(monkeypatch: pytest.MonkeyP
         config.decode("flag", "maybe", "MOCKCP_FLAG")
     with pytest.raises(config.ConfigError, match="MOCKCP_MAX_DEPTH: '3.5' is not a whole number"):
         config.decode("max_depth", "3.5", "MOCKCP_MAX_DEPTH")
+
+
+def test_version_is_the_package_s(capsys: pytest.CaptureFixture[str]) -> None:
+    import tomllib
+
+    import mockcp
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text("utf-8"))
+    assert mockcp.__version__ == project["project"]["version"]
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0 and capsys.readouterr().out == f"mockcp {mockcp.__version__}\n"
