@@ -17,6 +17,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from mockcp import __version__
 from mockcp.config import ConfigError, Settings, parse_start, unknown_variables
 from mockcp.data import FIXTURES, SCENARIOS, find, names
 from mockcp.progress import progress
@@ -101,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="A high-fidelity mock of the ChargePoint Web Services SOAP API.",
         epilog="Run 'mockcp COMMAND --help' for a command's options and examples.",
     )
+    parser.add_argument("--version", action="version", version=f"mockcp {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_serve_arguments(_command(commands, "serve", "run the SOAP server"))
     codes = _command(commands, "codes", "print the response-code catalogue")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,11 +18,19 @@ FLAG_NAMES: dict[str, str] = {
     "clock": "clock_mode",
     "start": "clock_start",
 }
-# MOCKCP_* variables read elsewhere than Settings (the CLI, the test suite, run.py, i13/i14).
+# MOCKCP_* variables read elsewhere than Settings (the CLI, run.py, the test suite's knobs).
 OTHER_VARIABLES = frozenset(
-    {"PROGRESS", "TEST_POSTGRES_URL", "VENV", "ADMIN_TOKEN", "WORKERS", "THREADS"}
+    {
+        "PROGRESS",
+        "VENV",
+        "ADMIN_TOKEN",
+        "TEST_POSTGRES_URL",
+        "SHARED",
+        "HYPOTHESIS",
+        "LOAD_SECONDS",
+        "FUZZ_EXAMPLES",
+    }
 )
-_TEXT = {"database_url", "fixture", "clock_mode", "host", "log_level", "wsdl_public_url"}
 
 
 class ConfigError(ValueError):
@@ -93,15 +100,28 @@ def parse_start(text: str, source: str = "--start") -> datetime:
 
 
 def decode(name: str, raw: str, source: str) -> Any:
-    """The value of field ``name`` from text (an environment variable's)."""
-    if name == "clock_start":
+    """The value of field ``name`` from text (an environment variable's), by the field's type:
+    whole numbers, booleans (true/false/1/0/yes/no), an ISO-8601 time, else the text itself."""
+    kind = str(FIELD_TYPES[name]).replace(" | None", "")
+    if kind == "datetime":
         return parse_start(raw, source)
-    if name in _TEXT:
-        return raw
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        value = raw
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ConfigError(f"{source}: {raw!r} is not a whole number")
-    return value
+    if kind == "bool":
+        text = raw.strip().lower()
+        if text not in BOOLEANS:
+            raise ConfigError(f"{source}: {raw!r} is not true or false")
+        return BOOLEANS[text]
+    if kind == "int":
+        try:
+            return int(raw.strip())
+        except ValueError:
+            raise ConfigError(f"{source}: {raw!r} is not a whole number") from None
+    if kind == "float":
+        try:
+            return float(raw.strip())
+        except ValueError:
+            raise ConfigError(f"{source}: {raw!r} is not a number") from None
+    return raw
+
+
+FIELD_TYPES = {field.name: field.type for field in dataclasses.fields(Settings)}
+BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}

@@ -101,9 +101,15 @@ def settings_for(found: dict[str, str]) -> Settings:
 def mockcp(request: pytest.FixtureRequest) -> Iterator[MockChargePoint]:
     """A running mock in process; its own world, frozen clock unless configured otherwise."""
     with _quiet_imports():
-        from mockcp.app import make_clock
-        from mockcp.clock import ManualClock
-        from mockcp.testing import MockChargePoint
+        try:
+            from mockcp.app import make_clock
+            from mockcp.clock import ManualClock
+            from mockcp.testing import MockChargePoint
+        except ImportError as error:  # zeep and requests come with the test extra
+            pytest.fail(
+                f"mockcp's fixtures need the test extra: pip install 'mockcp[test]' ({error})",
+                pytrace=False,
+            )
 
         settings = settings_for(options(request))
         clock = make_clock(settings)

@@ -17,6 +17,7 @@ from zeep.wsse.username import UsernameToken
 
 from mockcp.cli import COMMANDS, SOAP_PATH, main
 from mockcp.config import Settings, unknown_variables
+from mockcp.data import SCENARIOS, names
 from mockcp.progress import progress
 from tests.serving import free_port, get_json, wait_ready
 
@@ -131,7 +132,7 @@ MISTAKES = [
     (["realism", "--targets", "/nonexistent.json"],
      "mockcp: error: --targets: no file /nonexistent.json"),
     (["run-scenario"], "mockcp: error: run-scenario: name a scenario "
-     "(evening-peak-demand-response, overnight-depot) or a file"),
+     f"({', '.join(names(SCENARIOS))}) or a file"),
 ]  # fmt: skip
 
 
@@ -217,3 +218,35 @@ def test_progress_is_a_bar_on_a_terminal_and_plain_lines_elsewhere(
     drawn = terminal.getvalue()
     assert drawn.startswith("\rwork:   0%|") and "| 1/2 [" in drawn and "second]" in drawn
     assert drawn.endswith("\r") and "\n" not in drawn  # redrawn in place, cleared when done
+
+
+def test_variables_are_decoded_by_their_field_s_type(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mockcp import config
+
+    assert config.decode("max_depth", " 32 ", "MOCKCP_MAX_DEPTH") == 32
+    assert config.decode("log_level", "INFO", "MOCKCP_LOG_LEVEL") == "INFO"
+    assert config.decode("clock_start", "2024-06-01T08:00:00", "MOCKCP_START") == datetime(
+        2024, 6, 1, 8, 0, tzinfo=UTC
+    )  # a time without an offset is UTC
+    monkeypatch.setitem(config.FIELD_TYPES, "flag", "bool")  # a boolean setting, as others add
+    assert [config.decode("flag", v, "MOCKCP_FLAG") for v in ("yes", "0", "True")] == [
+        True,
+        False,
+        True,
+    ]
+    with pytest.raises(config.ConfigError, match="MOCKCP_FLAG: 'maybe' is not true or false"):
+        config.decode("flag", "maybe", "MOCKCP_FLAG")
+    with pytest.raises(config.ConfigError, match="MOCKCP_MAX_DEPTH: '3.5' is not a whole number"):
+        config.decode("max_depth", "3.5", "MOCKCP_MAX_DEPTH")
+
+
+def test_version_is_the_package_s(capsys: pytest.CaptureFixture[str]) -> None:
+    import tomllib
+
+    import mockcp
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text("utf-8"))
+    assert mockcp.__version__ == project["project"]["version"]
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0 and capsys.readouterr().out == f"mockcp {mockcp.__version__}\n"

@@ -122,7 +122,6 @@ def test_installed_serve_is_ready_on_health(installed: Installed, tmp_path: Path
         output, _ = process.communicate(timeout=20)
     assert "Traceback" not in output
     assert f"SOAP endpoint http://127.0.0.1:{port}/webservices/chargepoint/services/5.1" in output
-    assert (work / "mockcp.sqlite3").is_file()  # the default database, in the working folder
 
 
 def test_installed_realism(installed: Installed, tmp_path: Path) -> None:

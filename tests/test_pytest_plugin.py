@@ -102,3 +102,16 @@ def test_the_documented_suite_passes_under_xdist(tmp_path: Path) -> None:
     done = run_pytest(tmp_path, "-n", "2")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "6 passed" in done.stdout
+
+
+def test_without_the_test_extra_a_fixture_fails_with_what_to_install(tmp_path: Path) -> None:
+    conftest = "import sys\n\nsys.modules['zeep'] = None  # as if not installed\n"
+    (tmp_path / "conftest.py").write_text(conftest)
+    (tmp_path / "test_needs_zeep.py").write_text("def test_x(mockcp):\n    pass\n")
+    done = run_pytest(tmp_path)
+    assert done.returncode == 1
+    assert (
+        "mockcp's fixtures need the test extra: pip install 'mockcp[test]' "
+        "(import of zeep halted; None in sys.modules)"
+    ) in done.stdout
+    assert "Traceback" not in done.stdout

@@ -20,6 +20,9 @@ WRITTEN_ELSEWHERE = {
     "docs/demo.md",  # i15
     "docs/fidelity-clients.md",  # i11
     "docs/mutation.md",  # i16
+    "docs/realism.md",  # i16
+    "docs/test-suite.md",  # i16
+    "docs/coverage.md",  # i16
 }
 LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
 

@@ -11,7 +11,7 @@ import pytest
 from mockcp import scenario as sc
 from mockcp.cli import main
 from mockcp.data import SCENARIOS as PACKAGED
-from mockcp.data import find
+from mockcp.data import find, names
 
 SCENARIOS = Path(str(PACKAGED))  # the packaged scenarios (a plain folder in a checkout)
 
@@ -74,7 +74,7 @@ def test_run_scenario_refuses_what_is_not_a_scenario(
     err = capsys.readouterr().err
     assert err == (
         f"mockcp: error: no scenario named or at {missing!r} (packaged: "
-        "evening-peak-demand-response, overnight-depot; or the path of a YAML file)\n"
+        f"{', '.join(names(PACKAGED))}; or the path of a YAML file)\n"
     )
     odd = tmp_path / "odd.yaml"
     odd.write_text("name: nothing to run\n", encoding="utf-8")
