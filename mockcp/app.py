@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.wrappers import Request, Response
 
 from mockcp.admin.app import AdminApp
-from mockcp.clock import SimClock, parse_mode, wall_now
+from mockcp.admin.worlds import WorldsAdmin
+from mockcp.clock import (
+    ClockReading,
+    ClockState,
+    MovableClock,
+    SimClock,
+    check_instant,
+    parse_mode,
+    utc,
+    wall_now,
+)
 from mockcp.config import Settings
+from mockcp.db.activity import WorldMeta
 from mockcp.db.engine import (
     create_schema,
     drop_schema,
@@ -21,19 +34,32 @@ from mockcp.db.engine import (
     make_sessionmaker,
     release_connections,
 )
-from mockcp.seed.world import SCHEMA_VERSION, is_loaded, load_world, loaded_world
+from mockcp.db.images import drop_all_images, write_transaction
+from mockcp.db.world_state import SimClockRow
+from mockcp.db.worldlock import world_lock
+from mockcp.seed.world import SCHEMA_VERSION, load_world, loaded_world
 from mockcp.soap.application import build_application, wsgi_application
 from mockcp.soap.context import Runtime
 from mockcp.soap.wire import client_fault, fault_bytes
 from mockcp.soap.wsdl import OPERATIONS, WsdlDocument
+from mockcp.worldclock import StoredClock, write_state
+from mockcp.worlds import World
 
 SOAP_PATH = "/webservices/chargepoint/services/5.1"
 WSDL_PATH = "/cp_api_5.1.wsdl"
 
 
 def make_clock(settings: Settings) -> SimClock:
-    """The server clock from ``clock_mode``: realtime, frozen or xN."""
+    """A process clock from ``clock_mode``: realtime, frozen or xN."""
     return SimClock(settings.clock_start or wall_now(), parse_mode(settings.clock_mode))
+
+
+def _server_clock(settings: Settings, engine: Engine) -> MovableClock:
+    """The clock in the store, shared by every process on it; an in-memory database lives
+    in one process, so its clock does too."""
+    if engine.dialect.name == "sqlite" and engine.url.database in {None, "", ":memory:"}:
+        return make_clock(settings)
+    return StoredClock(engine)
 
 
 class WorldGate:
@@ -73,14 +99,15 @@ class WorldGate:
 class MockChargePointApp:
     """The WSGI application: SOAP endpoint, WSDL, and /_mock control plane."""
 
-    def __init__(self, settings: Settings, clock: SimClock | None = None) -> None:
+    def __init__(self, settings: Settings, clock: MovableClock | None = None) -> None:
         self.settings = settings
-        self.clock = clock or make_clock(settings)
         self.engine: Engine = make_engine(settings.database_url)
         self.sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
+        self.clock: MovableClock = clock or _server_clock(settings, self.engine)
         self._ready = threading.Event()
         self._gate = WorldGate()
         self.runtime = Runtime(self.sessions, self.clock, settings)
+        self.world = World(self.engine, self.clock, self._forget_calls)
         self.soap = build_application(self.runtime)
         self._soap_wsgi = wsgi_application(self.soap)
         self._wsdl = WsdlDocument(self.soap)
@@ -92,37 +119,71 @@ class MockChargePointApp:
             self.clock,
             (self.runtime.forced, frozenset(OPERATIONS)),
         )
+        self.worlds_admin = WorldsAdmin(self.world, self._gate)
         self._prepare()
 
     def _prepare(self) -> None:
-        """Load the world unless the database already holds this one (other one: rebuild)."""
-        create_schema(self.engine)
-        with self.sessions() as db:
-            holds = loaded_world(db)
-        if holds is not None and holds != (
-            self.settings.fixture,
-            str(self._seed()),
-            SCHEMA_VERSION,
-        ):
-            drop_schema(self.engine)
+        """Build the world unless the store already holds this one (another one: rebuild).
+
+        Under the database's world lock: on an empty shared store exactly one process
+        builds, the others wait and then find it built.
+        """
+        wanted = (self.settings.fixture, str(self._seed()), SCHEMA_VERSION)
+        with world_lock(self.engine):
             create_schema(self.engine)
-        with self.sessions() as db, db.begin():
-            if not is_loaded(db, self.settings.fixture, self._seed()):
-                load_world(db, self.settings.fixture, self._seed(), self.clock.now())
+            with self.sessions() as db:
+                holds = loaded_world(db)
+            if holds is not None and holds != wanted:
+                with write_transaction(self.engine) as conn:
+                    drop_all_images(conn)
+                drop_schema(self.engine)
+                create_schema(self.engine)
+                holds = None
+            if holds is None:
+                self._build()
+            elif not self.world.has_start():
+                with write_transaction(self.engine) as conn:
+                    self.world.save_start(conn, self._ensure_clock_row(conn))
         # Leave no pooled connection behind: gunicorn --preload forks after this point.
         release_connections(self.engine)
         self._ready.set()
 
+    def _build(self) -> None:
+        """Load the world, its clock row and its start image in one write transaction."""
+        if isinstance(self.clock, StoredClock):
+            epoch = check_instant(self.settings.clock_start or wall_now(), "the clock's start")
+            reading = ClockReading(epoch, parse_mode(self.settings.clock_mode), epoch)
+        else:
+            reading = self.clock.reading()
+        with write_transaction(self.engine) as conn:
+            with Session(bind=conn) as db:
+                load_world(db, self.settings.fixture, self._seed(), reading.now)
+                db.flush()
+            write_state(conn, ClockState(reading.origin, reading.now, time.time(), reading.factor))
+            self.world.save_start(conn, reading)
+
+    def _ensure_clock_row(self, conn: Connection) -> ClockReading:
+        """The start reading of a world stored before the clock was: its epoch, frozen."""
+        epoch = datetime.fromisoformat(
+            conn.execute(select(WorldMeta.value).where(WorldMeta.key == "epoch")).scalar_one()
+        )
+        reading = ClockReading(utc(epoch), parse_mode(self.settings.clock_mode), utc(epoch))
+        if conn.execute(select(SimClockRow.id)).first() is None:
+            write_state(conn, ClockState(reading.origin, reading.now, time.time(), reading.factor))
+        return reading
+
     def _seed(self) -> int | None:
         return self.settings.root_seed if self.settings.fixture == "demo" else None
 
+    def _forget_calls(self) -> None:
+        self.runtime.journal.clear()
+        self.runtime.forced.clear()
+
     def reset(self) -> None:
-        """Rebuild the world from the fixture and seed the app was started with."""
+        """Back to the start: data and clock from the start image, journal and forced queue
+        emptied. In flight requests finish first; new ones wait until it is done."""
         with self._gate.rebuilding():
-            self._ready.clear()
-            drop_schema(self.engine)
-            self.runtime.forced.clear()
-            self._prepare()
+            self.world.reset()
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -134,6 +195,8 @@ class MockChargePointApp:
             }
             if environ["PATH_INFO"] == "/reset":
                 return self.admin(environ, start_response)
+            if environ["PATH_INFO"].startswith("/snapshots"):
+                return self.worlds_admin(environ, start_response)
             with self._gate.reading():
                 return list(self.admin(environ, start_response))
         request = Request(environ)
@@ -173,7 +236,7 @@ def _fault(text: str, status: int) -> Response:
 
 
 def create_app(
-    settings: Settings | None = None, clock: SimClock | None = None
+    settings: Settings | None = None, clock: MovableClock | None = None
 ) -> MockChargePointApp:
     """Build the whole server for ``settings`` (defaults: SQLite file, demo world)."""
     return MockChargePointApp(settings or Settings(), clock)

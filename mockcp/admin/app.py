@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from mockcp.clock import SimClock, parse_duration, parse_mode, utc
+from mockcp.clock import MovableClock, parse_duration, parse_mode, utc
 from mockcp.domain.forced import ForcedPlan, ForcedResponse, forced_response
 from mockcp.domain.tenants import list_tenants
 
@@ -48,7 +48,7 @@ class AdminApp:
         reset: Callable[[], None],
         journal: Callable[[], Iterable[object]],
         ready: Callable[[], bool],
-        clock: SimClock,
+        clock: MovableClock,
         forced: tuple[ForcedPlan, frozenset[str]],
     ) -> None:
         self._sessions = sessions
