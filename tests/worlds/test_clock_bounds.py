@@ -41,8 +41,10 @@ def clock_call(mock: MockChargePoint, body: object | None = None) -> tuple[int, 
         ({"mode": "xnan"}, "unknown clock mode 'xnan' (frozen, realtime or xN with N > 0)"),
         ({"mode": "x1e308"}, "clock mode 'x1e308' is too fast: at most x100000"),
         ({"mode": "x100001"}, "clock mode 'x100001' is too fast: at most x100000"),
-        ({"set": "9999-12-31T00:00:00Z"}, "the clock must lie between 1990-01-01 and 2200-01-01"
-         " (got 9999-12-31)"),
+        (
+            {"set": "9999-12-31T00:00:00Z"},
+            "the clock must lie between 1990-01-01 and 2200-01-01 (got 9999-12-31)",
+        ),
         ({"set": "2026-03-12T17:00:00Z"}, "one clock move may be at most 366 days"),
     ],
 )

@@ -80,7 +80,9 @@ def test_snapshots_are_listed_deleted_and_checked(mock: MockChargePoint) -> None
     assert [s["name"] for s in admin(app, "GET", "/snapshots")[1]] == ["b.2"]
     assert admin(app, "POST", "/snapshots/a/restore") == (404, {"error": "no snapshot named 'a'"})
     assert admin(app, "DELETE", "/snapshots/a") == (404, {"error": "no snapshot named 'a'"})
-    bad = "a snapshot name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+    bad = (
+        "a snapshot name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+    )
     for body in ({"name": "../x"}, {"name": ""}, {"name": "x" * 65}, {"name": "@start"}):
         assert admin(app, "POST", "/snapshots", body) == (400, {"error": bad})
     for body in (None, {"nom": "x"}, {"name": 3}, ["a"]):
