@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -37,6 +38,7 @@ from mockcp.db.engine import (
 from mockcp.db.images import drop_all_images, write_transaction
 from mockcp.db.world_state import SimClockRow
 from mockcp.db.worldlock import world_lock
+from mockcp.exposure import TOKEN_VARIABLE, authorised, refuse
 from mockcp.seed.world import SCHEMA_VERSION, load_world, loaded_world
 from mockcp.soap.application import build_application, wsgi_application
 from mockcp.soap.context import Runtime
@@ -99,8 +101,11 @@ class WorldGate:
 class MockChargePointApp:
     """The WSGI application: SOAP endpoint, WSDL, and /_mock control plane."""
 
-    def __init__(self, settings: Settings, clock: MovableClock | None = None) -> None:
+    def __init__(
+        self, settings: Settings, clock: MovableClock | None = None, admin_token: str | None = None
+    ) -> None:
         self.settings = settings
+        self.admin_token = admin_token or None  # /_mock needs it as a Bearer token when set
         self.engine: Engine = make_engine(settings.database_url)
         self.sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
         self.clock: MovableClock = clock or _server_clock(settings, self.engine)
@@ -188,6 +193,8 @@ class MockChargePointApp:
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == "/_mock" or path.startswith("/_mock/"):
+            if not authorised(environ, self.admin_token):
+                return refuse(start_response)
             environ = {
                 **environ,
                 "PATH_INFO": path[len("/_mock") :] or "/",
@@ -236,12 +243,15 @@ def _fault(text: str, status: int) -> Response:
 
 
 def create_app(
-    settings: Settings | None = None, clock: MovableClock | None = None
+    settings: Settings | None = None,
+    clock: MovableClock | None = None,
+    admin_token: str | None = None,
 ) -> MockChargePointApp:
     """Build the whole server for ``settings`` (defaults: SQLite file, demo world)."""
-    return MockChargePointApp(settings or Settings(), clock)
+    return MockChargePointApp(settings or Settings(), clock, admin_token)
 
 
 def wsgi_from_env() -> MockChargePointApp:
-    """Entry point for gunicorn: ``gunicorn 'mockcp.app:wsgi_from_env()'``."""
-    return create_app(Settings.from_env())
+    """Entry point for gunicorn: ``gunicorn 'mockcp.app:wsgi_from_env()'``; the control
+    plane needs ``MOCKCP_ADMIN_TOKEN`` as a Bearer token when that variable is set."""
+    return create_app(Settings.from_env(), admin_token=os.environ.get(TOKEN_VARIABLE))

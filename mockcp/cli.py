@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
+import os
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -14,6 +17,7 @@ from mockcp.codes import catalogue_table
 from mockcp.config import Settings
 from mockcp.coverage import coverage_table
 from mockcp.domain.tenants import list_tenants
+from mockcp.exposure import FreshStore, admin_token
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,12 +27,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None, help="bind address (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default 8080)")
     serve.add_argument(
-        "--db", default=None, help="SQLAlchemy URL (default sqlite:///mockcp.sqlite3)"
+        "--db", default=None, help="SQLAlchemy URL of a kept world (default: fresh, temporary)"
     )
     serve.add_argument("--fixture", default=None, help="minimal, demo (default) or a YAML path")
     serve.add_argument("--seed", type=int, default=None, help="root seed of the demo world")
     serve.add_argument("--clock", default=None, help="realtime (default), frozen or xN")
     serve.add_argument("--start", default=None, help="simulated start, ISO-8601 (default: now)")
+    serve.add_argument(
+        "--admin-token",
+        default=None,
+        help="Bearer token for /_mock (default: none on loopback, made up otherwise; '' = off)",
+    )
     commands.add_parser("codes", help="print the response-code catalogue")
     commands.add_parser("coverage", help="print the operation coverage table")
     realism = commands.add_parser("realism", help="compare the simulator with real sessions")
@@ -58,17 +67,21 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     )
 
 
-def serve(settings: Settings) -> int:
+def serve(settings: Settings, token: str | None = None, fresh: FreshStore | None = None) -> int:
     from werkzeug.serving import run_simple
 
     logging.basicConfig(level=settings.log_level)
     # spyne logs every client fault with a traceback; mockcp logs what matters itself.
     logging.getLogger("spyne").setLevel(logging.CRITICAL)
-    app = create_app(settings)
+    token, made_up = admin_token(settings.host, token)
+    app = create_app(settings, admin_token=token)
     base = f"http://{settings.host}:{settings.port}"
     print(f"mockcp: SOAP endpoint {base}{SOAP_PATH}")
     print(f"mockcp: WSDL          {base}{WSDL_PATH}")
-    print(f"mockcp: world {settings.fixture!r} in {settings.database_url}")
+    kept = "fresh, removed at exit (--db URL keeps a world)" if fresh else "kept"
+    print(f"mockcp: world {settings.fixture!r} in {settings.database_url} ({kept})")
+    if made_up:
+        print(f"mockcp: control plane token {token} (send 'Authorization: Bearer <token>')")
     with app.sessions() as db:
         for tenant in list_tenants(db):
             print(f"  {tenant.org_id}  {tenant.organization_name}")
@@ -102,4 +115,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         app = create_app(Settings(database_url="sqlite://", fixture="minimal"))
         sys.stdout.write(app.wsdl_bytes(args.address).decode("utf-8"))
         return 0
-    return serve(settings_from_args(args))
+    settings = settings_from_args(args)
+    fresh = None
+    if args.db is None and not {"MOCKCP_DB", "MOCKCP_DATABASE_URL"} & set(os.environ):
+        fresh = FreshStore()
+        settings = dataclasses.replace(settings, database_url=fresh.url)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so the fresh store is removed
+    try:
+        return serve(settings, args.admin_token, fresh)
+    finally:
+        if fresh is not None:
+            fresh.close()
