@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 import time
@@ -45,7 +46,7 @@ from mockcp.soap.context import Runtime
 from mockcp.soap.wire import client_fault, fault_bytes
 from mockcp.soap.wsdl import OPERATIONS, WsdlDocument
 from mockcp.worldclock import StoredClock, write_state
-from mockcp.worlds import World
+from mockcp.worlds import World, new_start, world_identity
 
 SOAP_PATH = "/webservices/chargepoint/services/5.1"
 WSDL_PATH = "/cp_api_5.1.wsdl"
@@ -138,7 +139,10 @@ class MockChargePointApp:
             create_schema(self.engine)
             with self.sessions() as db:
                 holds = loaded_world(db)
-            if holds is not None and holds != wanted:
+            chosen = self._chosen_by_reset(holds)
+            if chosen is not None:
+                self._follow(chosen)  # a reset chose this world: a restarted worker keeps it
+            elif holds is not None and holds != wanted:
                 with write_transaction(self.engine) as conn:
                     drop_all_images(conn)
                 drop_schema(self.engine)
@@ -153,7 +157,17 @@ class MockChargePointApp:
         release_connections(self.engine)
         self._ready.set()
 
-    def _build(self) -> None:
+    def _chosen_by_reset(self, holds: tuple[str, str, str] | None) -> Settings | None:
+        """The settings of the stored world when a reset to a new start made it."""
+        if holds is None or holds[2] != SCHEMA_VERSION:
+            return None
+        with self.sessions() as db:
+            if db.get(WorldMeta, "made_by") is None:
+                return None
+        seed = self.settings.root_seed if holds[1] == "None" else int(holds[1])
+        return dataclasses.replace(self.settings, fixture=holds[0], root_seed=seed)
+
+    def _build(self, made_by_reset: bool = False) -> None:
         """Load the world, its clock row and its start image in one write transaction."""
         if isinstance(self.clock, StoredClock):
             epoch = check_instant(self.settings.clock_start or wall_now(), "the clock's start")
@@ -163,6 +177,8 @@ class MockChargePointApp:
         with write_transaction(self.engine) as conn:
             with Session(bind=conn) as db:
                 load_world(db, self.settings.fixture, self._seed(), reading.now)
+                if made_by_reset:
+                    db.add(WorldMeta(key="made_by", value="reset"))
                 db.flush()
             write_state(conn, ClockState(reading.origin, reading.now, time.time(), reading.factor))
             self.world.save_start(conn, reading)
@@ -184,11 +200,41 @@ class MockChargePointApp:
         self.runtime.journal.clear()
         self.runtime.forced.clear()
 
-    def reset(self) -> None:
+    def reset(self, body: object = None) -> None:
         """Back to the start: data and clock from the start image, journal and forced queue
-        emptied. In flight requests finish first; new ones wait until it is done."""
+        emptied; with ``{"start", "seed", "fixture"}`` a new start is built instead (ValueError
+        when the body is wrong). In flight requests finish first; new ones wait."""
+        settings = new_start(self.settings, body) if body is not None else None
         with self._gate.rebuilding():
-            self.world.reset()
+            if settings is None:
+                self.world.reset()
+                return
+            with world_lock(self.engine):
+                with write_transaction(self.engine) as conn:
+                    drop_all_images(conn)
+                drop_schema(self.engine)
+                create_schema(self.engine)
+                self._follow(settings)
+                if not isinstance(self.clock, StoredClock):
+                    start = settings.clock_start or self.clock.now()
+                    self.clock.restore(ClockReading(start, self.clock.reading().factor, start))
+                self._build(made_by_reset=True)
+            self._forget_calls()
+
+    def _follow(self, settings: Settings) -> None:
+        """Serve the world of ``settings`` from now on (this process)."""
+        self.settings = self.runtime.settings = settings
+
+    def _follow_store(self) -> None:
+        """Another process may have reset the shared store to a new start: follow it."""
+        if isinstance(self.clock, StoredClock):
+            found = world_identity(self.engine)
+            if found is not None and found != (self.settings.fixture, str(self._seed())):
+                fixture, seed = found
+                root_seed = int(seed) if seed != "None" else self.settings.root_seed
+                self._follow(
+                    dataclasses.replace(self.settings, fixture=fixture, root_seed=root_seed)
+                )
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -223,6 +269,7 @@ class MockChargePointApp:
             text = f"Request body exceeds the limit of {self.settings.max_body_bytes} bytes."
             return _fault(text, 500)(environ, start_response)
         with self._gate.reading():
+            self._follow_store()
             return list(self._soap_wsgi(environ, start_response))
 
     def wsdl_bytes(self, address: str) -> bytes:

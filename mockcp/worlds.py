@@ -8,6 +8,7 @@ remembers, per image, the clock reading it was taken at.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Callable
@@ -27,7 +28,9 @@ from sqlalchemy import (
     select,
 )
 
-from mockcp.clock import ClockReading, ClockState, MovableClock
+from mockcp.clock import ClockReading, ClockState, MovableClock, check_instant
+from mockcp.config import Settings
+from mockcp.db.activity import WorldMeta
 from mockcp.db.images import (
     drop_all_images,
     drop_image,
@@ -177,3 +180,43 @@ class World:
             for row in rows
             if row.name != START
         ]
+
+
+PACKAGED = frozenset({"minimal", "demo"})
+
+
+def new_start(settings: Settings, body: object) -> Settings:
+    """The settings of a reset to a new start: ``{"start", "seed", "fixture"}``, any of them
+    (ValueError saying what is wrong). Only packaged fixtures or the server's own may be named:
+    the control plane never reads a file the operator did not choose."""
+    if not isinstance(body, dict) or not body or not set(body) <= {"start", "seed", "fixture"}:
+        raise ValueError('send {} or any of {"start": "...Z", "seed": N, "fixture": "minimal"}')
+    changes: dict[str, object] = {}
+    if "fixture" in body:
+        if body["fixture"] not in PACKAGED | {settings.fixture}:
+            raise ValueError(f"fixture must be one of {sorted(PACKAGED | {settings.fixture})}")
+        changes["fixture"] = body["fixture"]
+    if "seed" in body:
+        seed = body["seed"]
+        if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**63:
+            raise ValueError("seed must be a whole number from 0 to 2**63-1")
+        changes["root_seed"] = seed
+    if "start" in body:
+        try:
+            start = datetime.fromisoformat(str(body["start"]).replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"start {body['start']!r} is not an ISO-8601 time") from None
+        changes["clock_start"] = check_instant(start, "start")
+    return dataclasses.replace(settings, **changes)  # type: ignore[arg-type]
+
+
+def world_identity(engine: Engine) -> tuple[str, str] | None:
+    """The (fixture, seed) the store holds now."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(WorldMeta.key, WorldMeta.value).where(WorldMeta.key.in_(["fixture", "seed"]))
+        ).all()
+    meta = {str(row.key): str(row.value) for row in rows}
+    if "fixture" not in meta:
+        return None
+    return meta["fixture"], meta.get("seed", "None")

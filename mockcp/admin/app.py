@@ -49,7 +49,7 @@ class AdminApp:
     def __init__(
         self,
         sessions: sessionmaker[Session],
-        reset: Callable[[], None],
+        reset: Callable[[object], None],
         journal: Callable[[], Iterable[object]],
         ready: Callable[[], bool],
         clock: MovableClock,
@@ -100,7 +100,12 @@ class AdminApp:
         )
 
     def on_reset(self, request: Request) -> Response:
-        self._reset()
+        """Back to the start; or, with {"start", "seed", "fixture"} (any of them), to a new one."""
+        body = request.get_json(silent=True) if request.get_data() else None
+        try:
+            self._reset(body)
+        except ValueError as exc:
+            return json_response({"error": str(exc)}, 400)
         return json_response({"status": "reset"})
 
     def on_journal(self, request: Request) -> Response:
