@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 import threading
 import time
@@ -40,6 +41,7 @@ from mockcp.db.images import drop_all_images, write_transaction
 from mockcp.db.world_state import SimClockRow
 from mockcp.db.worldlock import world_lock
 from mockcp.exposure import TOKEN_VARIABLE, authorised, refuse
+from mockcp.sandboxes import SandboxApp, Sandboxes, key_sandbox
 from mockcp.seed.world import SCHEMA_VERSION, load_world, loaded_world
 from mockcp.soap.application import build_application, wsgi_application
 from mockcp.soap.context import Runtime
@@ -103,9 +105,14 @@ class MockChargePointApp:
     """The WSGI application: SOAP endpoint, WSDL, and /_mock control plane."""
 
     def __init__(
-        self, settings: Settings, clock: MovableClock | None = None, admin_token: str | None = None
+        self,
+        settings: Settings,
+        clock: MovableClock | None = None,
+        admin_token: str | None = None,
+        sandbox_id: str | None = None,
     ) -> None:
         self.settings = settings
+        self.sandbox_id = sandbox_id  # set: this app serves a sandbox of another
         self.admin_token = admin_token or None  # /_mock needs it as a Bearer token when set
         self.engine: Engine = make_engine(settings.database_url)
         self.sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
@@ -125,7 +132,10 @@ class MockChargePointApp:
             self.clock,
             (self.runtime.forced, frozenset(OPERATIONS)),
         )
-        self.worlds_admin = WorldsAdmin(self.world, self._gate)
+        self.sandboxes = (
+            Sandboxes(self.engine, settings, self._open_sandbox) if sandbox_id is None else None
+        )
+        self.worlds_admin = WorldsAdmin(self.world, self._gate, self.sandboxes)
         self._prepare()
 
     def _prepare(self) -> None:
@@ -156,6 +166,16 @@ class MockChargePointApp:
         # Leave no pooled connection behind: gunicorn --preload forks after this point.
         release_connections(self.engine)
         self._ready.set()
+
+    def close(self) -> None:
+        """Release every database connection of this app and of the sandboxes it opened."""
+        if self.sandboxes is not None:
+            self.sandboxes.close()
+        self.engine.dispose()
+
+    @staticmethod
+    def _open_sandbox(settings: Settings, sandbox_id: str) -> MockChargePointApp:
+        return MockChargePointApp(settings, sandbox_id=sandbox_id)
 
     def _chosen_by_reset(self, holds: tuple[str, str, str] | None) -> Settings | None:
         """The settings of the stored world when a reset to a new start made it."""
@@ -204,6 +224,8 @@ class MockChargePointApp:
         """Back to the start: data and clock from the start image, journal and forced queue
         emptied; with ``{"start", "seed", "fixture"}`` a new start is built instead (ValueError
         when the body is wrong). In flight requests finish first; new ones wait."""
+        if body is not None and self.sandbox_id is not None:
+            raise ValueError("a sandbox keeps the start it was made with: make another sandbox")
         settings = new_start(self.settings, body) if body is not None else None
         with self._gate.rebuilding():
             if settings is None:
@@ -248,7 +270,7 @@ class MockChargePointApp:
             }
             if environ["PATH_INFO"] == "/reset":
                 return self.admin(environ, start_response)
-            if environ["PATH_INFO"].startswith("/snapshots"):
+            if environ["PATH_INFO"].startswith(("/snapshots", "/sandboxes")):
                 return self.worlds_admin(environ, start_response)
             with self._gate.reading():
                 return list(self.admin(environ, start_response))
@@ -268,9 +290,22 @@ class MockChargePointApp:
         if (request.content_length or 0) > self.settings.max_body_bytes:
             text = f"Request body exceeds the limit of {self.settings.max_body_bytes} bytes."
             return _fault(text, 500)(environ, start_response)
+        sandbox = self._sandbox_of(environ, request)
+        if sandbox is not None:
+            return sandbox(environ, start_response)
         with self._gate.reading():
             self._follow_store()
             return list(self._soap_wsgi(environ, start_response))
+
+    def _sandbox_of(self, environ: dict[str, Any], request: Request) -> SandboxApp | None:
+        """The sandbox a SOAP call's licence key names (its body is put back for spyne)."""
+        if self.sandboxes is None:
+            return None
+        body = request.get_data()
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        sandbox_id = key_sandbox(body)
+        return None if sandbox_id is None else self.sandboxes.app(sandbox_id)
 
     def wsdl_bytes(self, address: str) -> bytes:
         """The served WSDL with ``soap:address`` set to ``address``."""

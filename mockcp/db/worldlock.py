@@ -1,6 +1,7 @@
 """One process at a time builds or replaces the world of a database.
 
-PostgreSQL: a session advisory lock; SQLite file: an exclusive ``flock`` on ``<file>.lock``
+PostgreSQL: a session advisory lock (one per schema: a sandbox builds beside its parent);
+SQLite file: an exclusive ``flock`` on ``<file>.lock``
 beside the database; in-memory SQLite lives in one process, a thread lock suffices.
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import threading
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,12 +33,13 @@ def world_lock(engine: Engine) -> Iterator[None]:
     with _THREADS:
         if engine.dialect.name == "postgresql":
             with engine.connect() as conn:
-                conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": ADVISORY_KEY})
+                key = ADVISORY_KEY + zlib.crc32(str(engine.url.query).encode())  # per schema
+                conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
                 conn.commit()
                 try:
                     yield
                 finally:
-                    conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY})
+                    conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
                     conn.commit()
             return
         path = _sqlite_file(engine)

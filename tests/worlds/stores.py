@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import pytest
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, text
 
 from mockcp.db.engine import make_engine
 
@@ -26,8 +27,17 @@ def wipe(url: str) -> None:
     engine = make_engine(url)
     try:
         found = MetaData()
-        found.reflect(engine)
+        with warnings.catch_warnings():  # an expression index is not reflected: not needed
+            warnings.filterwarnings("ignore", "Skipped unsupported reflection")
+            found.reflect(engine)
         found.drop_all(engine)
+        if engine.dialect.name == "postgresql":  # the schemas of sandboxes
+            with engine.begin() as conn:
+                schemas = conn.execute(
+                    text("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'mockcp_sb_%'")
+                ).scalars()
+                for schema in list(schemas):
+                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     finally:
         engine.dispose()
 
