@@ -6,7 +6,6 @@ import dataclasses
 import io
 import os
 import threading
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -20,7 +19,6 @@ from mockcp.admin.app import AdminApp
 from mockcp.admin.worlds import WorldsAdmin
 from mockcp.clock import (
     ClockReading,
-    ClockState,
     MovableClock,
     SimClock,
     check_instant,
@@ -47,7 +45,7 @@ from mockcp.soap.application import build_application, wsgi_application
 from mockcp.soap.context import Runtime
 from mockcp.soap.wire import client_fault, fault_bytes
 from mockcp.soap.wsdl import OPERATIONS, WsdlDocument
-from mockcp.worldclock import StoredClock, write_state
+from mockcp.worldclock import StoredClock, anchored, write_state
 from mockcp.worlds import World, new_start, world_identity
 
 SOAP_PATH = "/webservices/chargepoint/services/5.1"
@@ -200,7 +198,7 @@ class MockChargePointApp:
                 if made_by_reset:
                     db.add(WorldMeta(key="made_by", value="reset"))
                 db.flush()
-            write_state(conn, ClockState(reading.origin, reading.now, time.time(), reading.factor))
+            write_state(conn, anchored(reading))
             self.world.save_start(conn, reading)
 
     def _ensure_clock_row(self, conn: Connection) -> ClockReading:
@@ -210,7 +208,7 @@ class MockChargePointApp:
         )
         reading = ClockReading(utc(epoch), parse_mode(self.settings.clock_mode), utc(epoch))
         if conn.execute(select(SimClockRow.id)).first() is None:
-            write_state(conn, ClockState(reading.origin, reading.now, time.time(), reading.factor))
+            write_state(conn, anchored(reading))
         return reading
 
     def _seed(self) -> int | None:

@@ -245,6 +245,11 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(seconds=seconds)
 
 
+def wall_seconds() -> float:
+    """The real Unix time: the shared clock's anchor, which every process on a host agrees on."""
+    return time.time()
+
+
 def wall_now() -> datetime:
     """The real UTC time: only for choosing a default simulated start."""
     return datetime.now(UTC).replace(microsecond=0)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import secrets
 import threading
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
@@ -35,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 
+from mockcp.clock import wall_seconds
 from mockcp.config import Settings
 from mockcp.db.images import write_transaction
 from mockcp.db.models import UtcDateTime
@@ -134,7 +134,7 @@ class Sandboxes:
                 SANDBOXES.insert().values(
                     id=sandbox_id, fixture=settings.fixture,
                     seed=settings.root_seed if settings.fixture == "demo" else None,
-                    start=settings.clock_start, url=url, created_wall=time.time(),
+                    start=settings.clock_start, url=url, created_wall=wall_seconds(),
                 )
             )  # fmt: skip
         with self._lock:

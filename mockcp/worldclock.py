@@ -7,13 +7,12 @@ per-process copy that could go stale.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from mockcp.clock import ClockReading, ClockState, check_pace, mode_name
+from mockcp.clock import ClockReading, ClockState, check_pace, mode_name, wall_seconds
 from mockcp.db.world_state import SimClockRow
 
 CLOCK_ID = 1
@@ -30,6 +29,11 @@ def read_state(engine: Engine) -> ClockState:
     if row is None:
         raise LookupError("the world has no clock row")
     return ClockState(row.origin, row.anchor, row.wall, row.factor)
+
+
+def anchored(reading: ClockReading) -> ClockState:
+    """A clock state that tells ``reading.now`` at this instant of wall time."""
+    return ClockState(reading.origin, reading.now, wall_seconds(), check_pace(reading.factor))
 
 
 def write_state(conn: Connection, state: ClockState) -> None:
@@ -55,7 +59,7 @@ class StoredClock:
         self._engine = engine
 
     def now(self) -> datetime:
-        return read_state(self._engine).now(time.time())
+        return read_state(self._engine).now(wall_seconds())
 
     @property
     def factor(self) -> float:
@@ -72,7 +76,7 @@ class StoredClock:
                 row = conn.execute(_COLUMNS.where(SimClockRow.id == CLOCK_ID)).first()
                 if row is None:
                     raise LookupError("the world has no clock row")
-                new = step(ClockState(row.origin, row.anchor, row.wall, row.factor), time.time())
+                new = step(ClockState(row.origin, row.anchor, row.wall, row.factor), wall_seconds())
                 moved = conn.execute(
                     update(SimClockRow)
                     .where(SimClockRow.id == CLOCK_ID, SimClockRow.version == row.version)
@@ -94,9 +98,8 @@ class StoredClock:
 
     def reading(self) -> ClockReading:
         state = read_state(self._engine)
-        return ClockReading(state.now(time.time()), state.factor, state.origin)
+        return ClockReading(state.now(wall_seconds()), state.factor, state.origin)
 
     def restore(self, reading: ClockReading) -> None:
-        state = ClockState(reading.origin, reading.now, time.time(), check_pace(reading.factor))
         with self._engine.begin() as conn:
-            write_state(conn, state)
+            write_state(conn, anchored(reading))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,7 +27,7 @@ from sqlalchemy import (
     select,
 )
 
-from mockcp.clock import ClockReading, ClockState, MovableClock, check_instant
+from mockcp.clock import ClockReading, MovableClock, check_instant, wall_seconds
 from mockcp.config import Settings
 from mockcp.db.activity import WorldMeta
 from mockcp.db.images import (
@@ -41,7 +40,7 @@ from mockcp.db.images import (
 )
 from mockcp.db.models import UtcDateTime
 from mockcp.db.worldlock import world_lock
-from mockcp.worldclock import write_state
+from mockcp.worldclock import anchored, write_state
 
 START = "@start"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -115,7 +114,7 @@ class World:
     def _save(
         self, conn: Connection, name: str, tag: str, number: int, reading: ClockReading
     ) -> Snapshot:
-        snapshot = Snapshot(name, time.time(), reading)
+        snapshot = Snapshot(name, wall_seconds(), reading)
         conn.execute(
             SNAPSHOTS.insert().values(
                 name=name, tag=tag, number=number, taken_wall=snapshot.taken_at,
@@ -128,8 +127,7 @@ class World:
     def _restore(self, conn: Connection, tag: str, reading: ClockReading) -> None:
         restore_image(conn, tag)
         # The image's clock row was taken at some wall time: re-anchor it at the reading.
-        state = ClockState(reading.origin, reading.now, time.time(), reading.factor)
-        write_state(conn, state)
+        write_state(conn, anchored(reading))
 
     def has_start(self) -> bool:
         with self.engine.connect() as conn:

@@ -45,8 +45,15 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "mockcp.sim",
         "mockcp.seed",
         "mockcp.scenario",
+        "mockcp.worlds",
+        "mockcp.sandboxes",
         *BASE,
     ),
+    # worlds (issue 13): the stored clock, images, snapshots, sandboxes, the admin token.
+    "worldclock": ("sqlalchemy", "mockcp.db", *BASE),
+    "worlds": ("sqlalchemy", "mockcp.db", "mockcp.worldclock", *BASE),
+    "sandboxes": ("sqlalchemy", "mockcp.db", "mockcp.worlds", *BASE),
+    "exposure": (),
 }
 STDLIB = set(sys.stdlib_module_names)
 
