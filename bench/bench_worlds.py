@@ -5,12 +5,13 @@
 On a SQLite file (WAL, synchronous=FULL) in a temporary directory, and on PostgreSQL when
 ``MOCKCP_TEST_POSTGRES_URL`` is set: for the minimal and the demo world, the median of
 ``create_app`` on an empty store (the build), then of ``POST /_mock/reset``, of saving a
-snapshot and of restoring one, each through the control plane, after a day of simulated
-activity has been read (so a reset has sessions to throw away).
+snapshot, of restoring one and of creating a sandbox, each through the control plane; and a
+reset after a day of simulated activity has been read (so it has sessions to throw away).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import tempfile
@@ -80,7 +81,17 @@ def measure(url: str, fixture: str) -> dict[str, float]:
     figures["snapshot"] = median(snapshot)
     figures["restore"] = median(lambda: admin.post("/_mock/snapshots/s0/restore"))
     figures["reset after reads"] = statistics.median(busy_reset() for _ in range(3))
-    app.engine.dispose()
+    made = []
+
+    def sandbox() -> None:
+        reply = admin.post("/_mock/sandboxes", json={"fixture": fixture})
+        assert reply.status_code == 201
+        made.append(json.loads(reply.get_data())["id"])
+
+    figures["sandbox"] = median(sandbox, 3)
+    for sandbox_id in made:
+        admin.delete(f"/_mock/sandboxes/{sandbox_id}")
+    mock.__exit__(None, None, None)
     return figures
 
 

@@ -52,7 +52,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     # worlds (issue 13): the stored clock, images, snapshots, sandboxes, the admin token.
     "worldclock": ("sqlalchemy", "mockcp.db", *BASE),
     "worlds": ("sqlalchemy", "mockcp.db", "mockcp.worldclock", *BASE),
-    "sandboxes": ("sqlalchemy", "mockcp.db", "mockcp.worlds", *BASE),
+    "sandboxes": ("sqlalchemy", "mockcp.db", "mockcp.worlds", "mockcp.seed.world", *BASE),
     "exposure": (),
 }
 STDLIB = set(sys.stdlib_module_names)

@@ -46,9 +46,16 @@ def world_lock(engine: Engine) -> Iterator[None]:
         if path is None:
             yield
             return
-        with open(f"{path}.lock", "a+b") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with world_lock_file(path):
+            yield
+
+
+@contextmanager
+def world_lock_file(path: Path) -> Iterator[None]:
+    """The world lock of the SQLite file at ``path``: an exclusive flock on ``<path>.lock``."""
+    with open(f"{path}.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
