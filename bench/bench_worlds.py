@@ -25,6 +25,7 @@ from sqlalchemy import MetaData
 from werkzeug.test import Client
 
 from mockcp.app import create_app
+from mockcp.clock import ManualClock
 from mockcp.config import Settings
 from mockcp.db.engine import make_engine
 from mockcp.testing import MockChargePoint
@@ -95,6 +96,26 @@ def measure(url: str, fixture: str) -> dict[str, float]:
     return figures
 
 
+def round_trips(url: str) -> None:
+    """A getLoad round trip in process on one store: the clock in the store (every process
+    agrees) against a clock of this process (what a single process could do instead)."""
+    settings = Settings(database_url=url, fixture="minimal", clock_mode="frozen", clock_start=START)
+    timings = {}
+    for name, clock in (("stored clock", None), ("process clock", ManualClock(START))):
+        wipe(url)
+        with MockChargePoint(settings, clock) as mock:
+            service = mock.client().service
+            service.getLoad(searchQuery={"stationID": "1:10002"})
+            timings[name] = median(lambda s=service: [
+                s.getLoad(searchQuery={"stationID": "1:10002"}) for _ in range(20)
+            ]) / 20  # fmt: skip
+    ratio = timings["stored clock"] / timings["process clock"]
+    print(
+        f"  getLoad round trip: stored clock {timings['stored clock'] * 1000:.2f} ms, "
+        f"process clock {timings['process clock'] * 1000:.2f} ms ({ratio:.2f}x)"
+    )
+
+
 def main() -> None:
     stores = {}
     with tempfile.TemporaryDirectory() as directory:
@@ -110,6 +131,7 @@ def main() -> None:
                 print(f"{store}, {fixture}: build {build * 1000:.0f} ms")
                 for name, seconds in figures.items():
                     print(f"  {name:18} {seconds * 1000:7.1f} ms  = build / {build / seconds:.1f}")
+            round_trips(url)
 
 
 if __name__ == "__main__":

@@ -155,8 +155,11 @@ class Sandboxes:
         """Fill a sandbox's new SQLite file with a copy of a template world of the same
         fixture, seed and start (built once, beside it): milliseconds instead of a build.
         False where there is no template to copy (PostgreSQL, in memory, no fixed start)."""
-        target = make_url(settings.database_url).database
-        if not target or target == ":memory:" or settings.clock_start is None:
+        where = make_url(settings.database_url)
+        target = where.database
+        if where.get_backend_name() != "sqlite" or not target or target == ":memory:":
+            return False
+        if settings.clock_start is None:
             return False
         spec = f"{settings.fixture}|{settings.root_seed}|{settings.clock_start.isoformat()}"
         digest = hashlib.sha256(f"{spec}|{SCHEMA_VERSION}".encode()).hexdigest()[:16]

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import zeep
+from sqlalchemy import text
 from zeep.exceptions import Fault
 
 from mockcp.config import Settings
@@ -91,12 +92,29 @@ def test_a_sandbox_has_its_own_credentials_clock_world_and_snapshots(
     assert "shedLoad" not in [r["operation"] for r in admin(parent.wsgi, "GET", "/journal")[1]]
 
 
+def storage_exists(parent: MockChargePoint, sandbox: str) -> bool:
+    """Whether the sandbox's own storage is there (a file beside the parent's, or a schema)."""
+    url = parent.settings.database_url
+    if url == "sqlite://":
+        return sandbox in [s["id"] for s in admin(parent.wsgi, "GET", "/sandboxes")[1]]
+    if url.startswith("sqlite:///"):
+        return Path(f"{url.removeprefix('sqlite:///')}.sandboxes/{sandbox}.sqlite3").is_file()
+    with parent.wsgi.engine.connect() as conn:
+        found = conn.execute(
+            text("SELECT 1 FROM pg_namespace WHERE nspname = :name"),
+            {"name": f"mockcp_sb_{sandbox}"},
+        ).first()
+    return found is not None
+
+
 def test_a_deleted_sandbox_answers_nothing(any_parent: MockChargePoint) -> None:
     parent = any_parent
     a, a_tenants = make(parent)
+    assert storage_exists(parent, a)
     assert [s["id"] for s in admin(parent.wsgi, "GET", "/sandboxes")[1]] == [a]
     assert admin(parent.wsgi, "DELETE", f"/sandboxes/{a}") == (200, {"deleted": a})
     assert admin(parent.wsgi, "GET", "/sandboxes") == (200, [])
+    assert not storage_exists(parent, a)
     assert admin(parent.wsgi, "GET", f"/sandboxes/{a}/clock") == (
         404,
         {"error": f"no sandbox {a!r}"},
