@@ -27,10 +27,12 @@ from sqlalchemy import (
     Column,
     Engine,
     Float,
+    Integer,
     String,
     Table,
     delete,
     func,
+    inspect,
     select,
     text,
 )
@@ -38,9 +40,10 @@ from sqlalchemy.engine import make_url
 
 from mockcp.clock import wall_seconds
 from mockcp.config import Settings
-from mockcp.db.images import write_transaction
+from mockcp.db.engine import create_schema, make_engine
+from mockcp.db.images import PREFIX, world_tables, write_transaction
 from mockcp.db.models import UtcDateTime
-from mockcp.db.worldlock import world_lock_file
+from mockcp.db.worldlock import world_lock, world_lock_file
 from mockcp.seed.world import SCHEMA_VERSION
 from mockcp.worlds import REGISTRY, new_start
 
@@ -101,7 +104,7 @@ class Sandboxes:
         self._build = build
         self._lock = threading.Lock()
         self._apps: dict[str, SandboxApp] = {}
-        self._templates: set[Path] = set()
+        self._templates: set[str] = set()
 
     def _storage(self, sandbox_id: str) -> str:
         url = make_url(self._settings.database_url)
@@ -157,17 +160,20 @@ class Sandboxes:
         False where there is no template to copy (PostgreSQL, in memory, no fixed start)."""
         where = make_url(settings.database_url)
         target = where.database
-        if where.get_backend_name() != "sqlite" or not target or target == ":memory:":
-            return False
-        if settings.clock_start is None:
+        if settings.clock_start is None or not target or target == ":memory:":
             return False
         spec = f"{settings.fixture}|{settings.root_seed}|{settings.clock_start.isoformat()}"
         digest = hashlib.sha256(f"{spec}|{SCHEMA_VERSION}".encode()).hexdigest()[:16]
+        if where.get_backend_name() == "postgresql":
+            self._copy_schema(settings, f"mockcp_tpl_{digest}")
+            return True
+        if where.get_backend_name() != "sqlite":
+            return False
         template = Path(target).with_name(f"template-{digest}.sqlite3")
-        if template not in self._templates:  # built (or found built) once per process
+        if str(template) not in self._templates:  # built (or found built) once per process
             url = f"sqlite:///{template}"
             self._build(replace(settings, database_url=url), "template").engine.dispose()
-            self._templates.add(template)
+            self._templates.add(str(template))
         source, copy = sqlite3.connect(template), sqlite3.connect(target)
         try:
             with world_lock_file(template):
@@ -176,6 +182,55 @@ class Sandboxes:
             source.close()
             copy.close()
         return True
+
+    def _copy_schema(self, settings: Settings, template: str) -> None:
+        """PostgreSQL: fill the sandbox's empty schema from a template schema (built once):
+        the tables by the models, their rows, the start image and registry, the sequences."""
+        parent = make_url(self._settings.database_url)
+        if template not in self._templates:
+            with self._engine.begin() as conn:
+                conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{template}"'))
+            url = parent.update_query_dict({"options": f"-csearch_path={template}"})
+            built = self._build(
+                replace(settings, database_url=url.render_as_string(hide_password=False)),
+                "template",
+            )
+            built.engine.dispose()
+            self._templates.add(str(template))
+        engine = make_engine(settings.database_url)
+        try:
+            create_schema(engine)
+            REGISTRY.create_all(engine)
+            images = [
+                name
+                for name in inspect(engine).get_table_names(schema=template)
+                if name.startswith(PREFIX)
+            ]
+            with world_lock(engine), write_transaction(engine) as conn:
+                for table in [*world_tables(), *REGISTRY.sorted_tables]:
+                    columns = ", ".join(f'"{column.name}"' for column in table.columns)
+                    conn.execute(
+                        text(
+                            f'INSERT INTO "{table.name}" ({columns}) '
+                            f'SELECT {columns} FROM "{template}"."{table.name}"'
+                        )
+                    )
+                    for column in table.primary_key.columns:
+                        if not isinstance(column.type, Integer):
+                            continue
+                        conn.execute(
+                            text(
+                                f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', "
+                                f"'{column.name}'), max(\"{column.name}\")) "
+                                f'FROM "{table.name}" HAVING count(*) > 0'
+                            )
+                        )
+                for name in images:
+                    conn.execute(
+                        text(f'CREATE TABLE "{name}" AS SELECT * FROM "{template}"."{name}"')
+                    )
+        finally:
+            engine.dispose()
 
     def describe(self, sandbox_id: str) -> dict[str, object]:
         row = self._row(sandbox_id)

@@ -34,7 +34,10 @@ def wipe(url: str) -> None:
         if engine.dialect.name == "postgresql":  # the schemas of sandboxes
             with engine.begin() as conn:
                 schemas = conn.execute(
-                    text("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'mockcp_sb_%'")
+                    text(
+                        "SELECT nspname FROM pg_namespace"
+                        " WHERE nspname LIKE 'mockcp_sb_%' OR nspname LIKE 'mockcp_tpl_%'"
+                    )
                 ).scalars()
                 for schema in list(schemas):
                     conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
