@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import dataclasses
+import io
+import os
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
 from mockcp.admin.app import AdminApp
-from mockcp.clock import SimClock, parse_mode, wall_now
+from mockcp.admin.worlds import WorldsAdmin
+from mockcp.clock import (
+    ClockReading,
+    MovableClock,
+    SimClock,
+    check_instant,
+    parse_mode,
+    utc,
+    wall_now,
+)
 from mockcp.config import Settings
+from mockcp.db.activity import WorldMeta
 from mockcp.db.engine import (
     create_schema,
     drop_schema,
@@ -22,13 +36,20 @@ from mockcp.db.engine import (
     make_sessionmaker,
     release_connections,
 )
-from mockcp.seed.world import SCHEMA_VERSION, is_loaded, load_world, loaded_world
+from mockcp.db.images import drop_all_images, write_transaction
+from mockcp.db.world_state import SimClockRow
+from mockcp.db.worldlock import world_lock
+from mockcp.exposure import TOKEN_VARIABLE, authorised, refuse
+from mockcp.sandboxes import SandboxApp, Sandboxes, key_sandbox
+from mockcp.seed.world import SCHEMA_VERSION, load_world, loaded_world
 from mockcp.soap.application import build_application, wsgi_application
 from mockcp.soap.context import Runtime
 from mockcp.soap.versions import BY_PATH, BY_WSDL_PATH, V5_1, ApiVersion
 from mockcp.soap.wire import client_fault, fault_bytes
 from mockcp.soap.wsdl import OPERATIONS, WsdlDocument
 from mockcp.ui.app import UiApp
+from mockcp.worldclock import StoredClock, anchored, write_state
+from mockcp.worlds import World, new_start, world_identity
 
 SOAP_PATH = "/webservices/chargepoint/services/5.1"
 WSDL_PATH = "/cp_api_5.1.wsdl"
@@ -36,8 +57,16 @@ UI_PATH = "/_mock/ui"
 
 
 def make_clock(settings: Settings) -> SimClock:
-    """The server clock from ``clock_mode``: realtime, frozen or xN."""
+    """A process clock from ``clock_mode``: realtime, frozen or xN."""
     return SimClock(settings.clock_start or wall_now(), parse_mode(settings.clock_mode))
+
+
+def _server_clock(settings: Settings, engine: Engine) -> MovableClock:
+    """The clock in the store, shared by every process on it; an in-memory database lives
+    in one process, so its clock does too."""
+    if engine.dialect.name == "sqlite" and engine.url.database in {None, "", ":memory:"}:
+        return make_clock(settings)
+    return StoredClock(engine)
 
 
 class WorldGate:
@@ -77,14 +106,23 @@ class WorldGate:
 class MockChargePointApp:
     """The WSGI application: SOAP endpoint, WSDL, and /_mock control plane."""
 
-    def __init__(self, settings: Settings, clock: SimClock | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        clock: MovableClock | None = None,
+        admin_token: str | None = None,
+        sandbox_id: str | None = None,
+    ) -> None:
         self.settings = settings
-        self.clock = clock or make_clock(settings)
+        self.sandbox_id = sandbox_id  # set: this app serves a sandbox of another
+        self.admin_token = admin_token or None  # /_mock needs it as a Bearer token when set
         self.engine: Engine = make_engine(settings.database_url)
         self.sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
+        self.clock: MovableClock = clock or _server_clock(settings, self.engine)
         self._ready = threading.Event()
         self._gate = WorldGate()
         self.runtime = Runtime(self.sessions, self.clock, settings)
+        self.world = World(self.engine, self.clock, self._forget_calls)
         self.soap = build_application(self.runtime)
         self._soap_wsgi = wsgi_application(self.soap)
         self._wsdls = {
@@ -104,37 +142,131 @@ class MockChargePointApp:
             lambda: self.settings.root_seed,
             ({"soapPath": SOAP_PATH, "wsdlPath": WSDL_PATH}, sorted(OPERATIONS)),
         )
+        self.sandboxes = (
+            Sandboxes(self.engine, settings, self._open_sandbox) if sandbox_id is None else None
+        )
+        self.worlds_admin = WorldsAdmin(self.world, self._gate, self.sandboxes)
         self._prepare()
 
     def _prepare(self) -> None:
-        """Load the world unless the database already holds this one (other one: rebuild)."""
-        create_schema(self.engine)
-        with self.sessions() as db:
-            holds = loaded_world(db)
-        if holds is not None and holds != (
-            self.settings.fixture,
-            str(self._seed()),
-            SCHEMA_VERSION,
-        ):
-            drop_schema(self.engine)
+        """Build the world unless the store already holds this one (another one: rebuild).
+
+        Under the database's world lock: on an empty shared store exactly one process
+        builds, the others wait and then find it built.
+        """
+        wanted = (self.settings.fixture, str(self._seed()), SCHEMA_VERSION)
+        with world_lock(self.engine):
             create_schema(self.engine)
-        with self.sessions() as db, db.begin():
-            if not is_loaded(db, self.settings.fixture, self._seed()):
-                load_world(db, self.settings.fixture, self._seed(), self.clock.now())
+            with self.sessions() as db:
+                holds = loaded_world(db)
+            chosen = self._chosen_by_reset(holds)
+            if chosen is not None:
+                self._follow(chosen)  # a reset chose this world: a restarted worker keeps it
+            elif holds is not None and holds != wanted:
+                with write_transaction(self.engine) as conn:
+                    drop_all_images(conn)
+                drop_schema(self.engine)
+                create_schema(self.engine)
+                holds = None
+            if holds is None:
+                self._build()
+            elif not self.world.has_start():
+                with write_transaction(self.engine) as conn:
+                    self.world.save_start(conn, self._ensure_clock_row(conn))
         # Leave no pooled connection behind: gunicorn --preload forks after this point.
         release_connections(self.engine)
         self._ready.set()
 
+    def close(self) -> None:
+        """Release every database connection of this app and of the sandboxes it opened."""
+        if self.sandboxes is not None:
+            self.sandboxes.close()
+        self.engine.dispose()
+
+    @staticmethod
+    def _open_sandbox(settings: Settings, sandbox_id: str) -> MockChargePointApp:
+        return MockChargePointApp(settings, sandbox_id=sandbox_id)
+
+    def _chosen_by_reset(self, holds: tuple[str, str, str] | None) -> Settings | None:
+        """The settings of the stored world when a reset to a new start made it."""
+        if holds is None or holds[2] != SCHEMA_VERSION:
+            return None
+        with self.sessions() as db:
+            if db.get(WorldMeta, "made_by") is None:
+                return None
+        seed = self.settings.root_seed if holds[1] == "None" else int(holds[1])
+        return dataclasses.replace(self.settings, fixture=holds[0], root_seed=seed)
+
+    def _build(self, made_by_reset: bool = False) -> None:
+        """Load the world, its clock row and its start image in one write transaction."""
+        if isinstance(self.clock, StoredClock):
+            epoch = check_instant(self.settings.clock_start or wall_now(), "the clock's start")
+            reading = ClockReading(epoch, parse_mode(self.settings.clock_mode), epoch)
+        else:
+            reading = self.clock.reading()
+        with write_transaction(self.engine) as conn:
+            with Session(bind=conn) as db:
+                load_world(db, self.settings.fixture, self._seed(), reading.now)
+                if made_by_reset:
+                    db.add(WorldMeta(key="made_by", value="reset"))
+                db.flush()
+            write_state(conn, anchored(reading))
+            self.world.save_start(conn, reading)
+
+    def _ensure_clock_row(self, conn: Connection) -> ClockReading:
+        """The start reading of a world stored before the clock was: its epoch, frozen."""
+        epoch = datetime.fromisoformat(
+            conn.execute(select(WorldMeta.value).where(WorldMeta.key == "epoch")).scalar_one()
+        )
+        reading = ClockReading(utc(epoch), parse_mode(self.settings.clock_mode), utc(epoch))
+        if conn.execute(select(SimClockRow.id)).first() is None:
+            write_state(conn, anchored(reading))
+        return reading
+
     def _seed(self) -> int | None:
         return self.settings.root_seed if self.settings.fixture == "demo" else None
 
-    def reset(self) -> None:
-        """Rebuild the world from the fixture and seed the app was started with."""
+    def _forget_calls(self) -> None:
+        self.runtime.journal.clear()
+        self.runtime.forced.clear()
+
+    def reset(self, body: object = None) -> None:
+        """Back to the start: data and clock from the start image, journal and forced queue
+        emptied; with ``{"start", "seed", "fixture"}`` a new start is built instead (ValueError
+        when the body is wrong). In flight requests finish first; new ones wait."""
+        if body is not None and self.sandbox_id is not None:
+            raise ValueError("a sandbox keeps the start it was made with: make another sandbox")
+        settings = new_start(self.settings, body) if body is not None else None
         with self._gate.rebuilding():
-            self._ready.clear()
-            drop_schema(self.engine)
-            self.runtime.forced.clear()
-            self._prepare()
+            if settings is None:
+                self.world.reset()
+                return
+            with world_lock(self.engine):
+                with write_transaction(self.engine) as conn:
+                    drop_all_images(conn)
+                drop_schema(self.engine)
+                create_schema(self.engine)
+                self._follow(settings)
+                if not isinstance(self.clock, StoredClock):
+                    start = settings.clock_start or self.clock.now()
+                    self.clock.restore(ClockReading(start, self.clock.reading().factor, start))
+                self._build(made_by_reset=True)
+            self._forget_calls()
+
+    def _follow(self, settings: Settings) -> None:
+        """Serve the world of ``settings`` from now on (this process)."""
+        self.settings = self.runtime.settings = settings
+
+    def _follow_store(self) -> None:
+        """Another process may have reset the shared store to a new start: follow it."""
+        if isinstance(self.clock, StoredClock):
+            found = world_identity(self.engine)
+            if found is not None and found != (self.settings.fixture, str(self._seed())):
+                fixture, seed = found
+                root_seed = int(seed) if seed != "None" else self.settings.root_seed
+                self._follow(
+                    dataclasses.replace(self.settings, fixture=fixture, root_seed=root_seed)
+                )
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -145,6 +277,8 @@ class MockChargePointApp:
             with self._gate.reading():
                 return list(self.ui(ui, start_response))
         if path == "/_mock" or path.startswith("/_mock/"):
+            if not authorised(environ, self.admin_token):
+                return refuse(start_response)
             environ = {
                 **environ,
                 "PATH_INFO": path[len("/_mock") :] or "/",
@@ -152,6 +286,8 @@ class MockChargePointApp:
             }
             if environ["PATH_INFO"] == "/reset":
                 return self.admin(environ, start_response)
+            if environ["PATH_INFO"].startswith(("/snapshots", "/sandboxes")):
+                return self.worlds_admin(environ, start_response)
             with self._gate.reading():
                 return list(self.admin(environ, start_response))
         request = Request(environ)
@@ -173,8 +309,22 @@ class MockChargePointApp:
         if (request.content_length or 0) > self.settings.max_body_bytes:
             text = f"Request body exceeds the limit of {self.settings.max_body_bytes} bytes."
             return _fault(text, 500)(environ, start_response)
+        sandbox = self._sandbox_of(environ, request)
+        if sandbox is not None:
+            return sandbox(environ, start_response)
         with self._gate.reading():
+            self._follow_store()
             return list(self._soap_wsgi(environ, start_response))
+
+    def _sandbox_of(self, environ: dict[str, Any], request: Request) -> SandboxApp | None:
+        """The sandbox a SOAP call's licence key names (its body is put back for spyne)."""
+        if self.sandboxes is None:
+            return None
+        body = request.get_data()
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        sandbox_id = key_sandbox(body)
+        return None if sandbox_id is None else self.sandboxes.app(sandbox_id)
 
     def wsdl_bytes(self, address: str, version: ApiVersion = V5_1) -> bytes:
         """The served WSDL of ``version`` with ``soap:address`` set to ``address``."""
@@ -197,12 +347,15 @@ def _fault(text: str, status: int) -> Response:
 
 
 def create_app(
-    settings: Settings | None = None, clock: SimClock | None = None
+    settings: Settings | None = None,
+    clock: MovableClock | None = None,
+    admin_token: str | None = None,
 ) -> MockChargePointApp:
     """Build the whole server for ``settings`` (defaults: SQLite file, demo world)."""
-    return MockChargePointApp(settings or Settings(), clock)
+    return MockChargePointApp(settings or Settings(), clock, admin_token)
 
 
 def wsgi_from_env() -> MockChargePointApp:
-    """Entry point for gunicorn: ``gunicorn 'mockcp.app:wsgi_from_env()'``."""
-    return create_app(Settings.from_env())
+    """Entry point for gunicorn: ``gunicorn 'mockcp.app:wsgi_from_env()'``; the control
+    plane needs ``MOCKCP_ADMIN_TOKEN`` as a Bearer token when that variable is set."""
+    return create_app(Settings.from_env(), admin_token=os.environ.get(TOKEN_VARIABLE))

@@ -7,9 +7,11 @@ that does not open) is one line on stderr and exit status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import errno
 import logging
 import os
+import signal
 import socket
 import sys
 from collections.abc import Callable, Sequence
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING, NoReturn
 from mockcp import __version__
 from mockcp.config import ConfigError, Settings, parse_start, unknown_variables
 from mockcp.data import FIXTURES, SCENARIOS, find, names
+from mockcp.exposure import FreshStore, admin_token
 from mockcp.progress import progress
 
 if TYPE_CHECKING:
@@ -88,12 +91,17 @@ def add_serve_arguments(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--host", default=None, help="bind address (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default 8080)")
     serve.add_argument(
-        "--db", default=None, help="SQLAlchemy URL (default sqlite:///mockcp.sqlite3)"
+        "--db", default=None, help="SQLAlchemy URL of a kept world (default: fresh, temporary)"
     )
     serve.add_argument("--fixture", default=None, help="minimal, demo (default) or a YAML path")
     serve.add_argument("--seed", type=int, default=None, help="root seed of the demo world")
     serve.add_argument("--clock", default=None, help="realtime (default), frozen or xN")
     serve.add_argument("--start", default=None, help="simulated start, ISO-8601 (default: now)")
+    serve.add_argument(
+        "--admin-token",
+        default=None,
+        help="Bearer token for /_mock (default: none on loopback, made up otherwise; '' = off)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -176,7 +184,7 @@ def check_port_free(host: str, port: int) -> None:
             raise UsageError(f"--host/--port: cannot listen on {host}:{port} ({error})") from None
 
 
-def build_app(settings: Settings) -> MockChargePointApp:
+def build_app(settings: Settings, admin_token: str | None = None) -> MockChargePointApp:
     """The app for ``settings``, with progress; a database that does not open is a UsageError."""
     import yaml
     from sqlalchemy.exc import OperationalError
@@ -187,10 +195,13 @@ def build_app(settings: Settings) -> MockChargePointApp:
     with progress("starting", 2) as shown:
         shown.step(f"building the {settings.fixture!r} world and its history")
         try:
-            app = create_app(settings)
+            app = create_app(settings, admin_token=admin_token)
         except OperationalError as error:
             first = str(error.orig or error).strip().splitlines()[0]
             raise UsageError(f"--db: cannot open {settings.database_url!r}: {first}") from None
+        except FileNotFoundError:  # the SQLite file's folder (where its world lock goes) is absent
+            text = "unable to open database file"  # what SQLite itself says
+            raise UsageError(f"--db: cannot open {settings.database_url!r}: {text}") from None
         except (FixtureError, yaml.YAMLError) as error:
             raise UsageError("--fixture: " + " ".join(str(error).split())) from None
         except (KeyError, TypeError) as error:
@@ -202,7 +213,7 @@ def build_app(settings: Settings) -> MockChargePointApp:
     return app
 
 
-def serve(settings: Settings) -> int:
+def serve(settings: Settings, token: str | None = None, fresh: FreshStore | None = None) -> int:
     from werkzeug.serving import run_simple
 
     from mockcp.app import WSDL_PATH
@@ -212,11 +223,15 @@ def serve(settings: Settings) -> int:
     # spyne logs every client fault with a traceback; mockcp logs what matters itself.
     logging.getLogger("spyne").setLevel(logging.CRITICAL)
     check_port_free(settings.host, settings.port)
-    app = build_app(settings)
+    token, made_up = admin_token(settings.host, token)
+    app = build_app(settings, token)
     base = f"http://{settings.host}:{settings.port}"
     print(f"mockcp: SOAP endpoint {base}{SOAP_PATH}")
     print(f"mockcp: WSDL          {base}{WSDL_PATH}")
-    print(f"mockcp: world {settings.fixture!r} in {settings.database_url}")
+    kept = "fresh, removed at exit (--db URL keeps a world)" if fresh else "kept"
+    print(f"mockcp: world {settings.fixture!r} in {settings.database_url} ({kept})")
+    if made_up:
+        print(f"mockcp: control plane token {token} (send 'Authorization: Bearer <token>')")
     with app.sessions() as db:
         for tenant in list_tenants(db):
             print(f"  {tenant.org_id}  {tenant.organization_name}")
@@ -289,8 +304,23 @@ def coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+def serve_command(args: argparse.Namespace) -> int:
+    """``mockcp serve``: a fresh world in temporary storage unless --db (or MOCKCP_DB) names one."""
+    settings = settings_from_args(args)
+    fresh = None
+    if args.db is None and not {"MOCKCP_DB", "MOCKCP_DATABASE_URL"} & set(os.environ):
+        fresh = FreshStore()
+        settings = dataclasses.replace(settings, database_url=fresh.url)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so the fresh store is removed
+    try:
+        return serve(settings, args.admin_token, fresh)
+    finally:
+        if fresh is not None:
+            fresh.close()
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "serve": lambda args: serve(settings_from_args(args)),
+    "serve": lambda args: serve_command(args),
     "codes": codes,
     "coverage": coverage,
     "realism": realism,

@@ -7,10 +7,12 @@ Bucket functions hold the only 15-minute arithmetic of the code base.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -23,6 +25,23 @@ class Clock(Protocol):
     def now(self) -> datetime: ...
 
 
+class MovableClock(Clock, Protocol):
+    """A clock the control plane steers: moved, re-paced, saved and restored."""
+
+    @property
+    def mode(self) -> str: ...
+
+    def advance(self, delta: timedelta) -> datetime: ...
+
+    def set(self, instant: datetime) -> datetime: ...
+
+    def set_factor(self, factor: float) -> None: ...
+
+    def reading(self) -> ClockReading: ...
+
+    def restore(self, reading: ClockReading) -> None: ...
+
+
 def utc(value: datetime) -> datetime:
     """``value`` as an aware UTC datetime (a naive value is taken as UTC)."""
     if value.tzinfo is None:
@@ -30,69 +49,150 @@ def utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+# The clock's bounds (docs/worlds.md): a pace above MAX_PACE, a move longer than MAX_STEP,
+# a time more than MAX_SPAN past the world's start or outside [EARLIEST, LATEST) is refused.
+MAX_PACE = 100_000.0
+MAX_STEP = timedelta(days=366)
+MAX_SPAN = timedelta(days=3660)
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def check_instant(instant: datetime, what: str = "the clock") -> datetime:
+    """``instant`` in UTC, or ValueError when it lies outside [EARLIEST, LATEST)."""
+    instant = utc(instant)
+    if not EARLIEST <= instant < LATEST:
+        raise ValueError(
+            f"{what} must lie between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}"
+            f" (got {instant:%Y-%m-%d})"
+        )
+    return instant
+
+
+def check_pace(factor: float) -> float:
+    """``factor`` if it is a finite pace in [0, MAX_PACE], else ValueError."""
+    if not math.isfinite(factor) or factor < 0:
+        raise ValueError("a clock pace must be a finite number, not negative")
+    if factor > MAX_PACE:
+        raise ValueError(f"a clock pace may be at most x{MAX_PACE:g}")
+    return factor
+
+
+@dataclass(frozen=True, slots=True)
+class ClockState:
+    """A clock as data: simulated ``anchor`` at wall reading ``wall``, running at ``factor``;
+    ``origin`` is the world's start (the bounds are counted from it)."""
+
+    origin: datetime
+    anchor: datetime
+    wall: float
+    factor: float
+
+    def now(self, wall: float) -> datetime:
+        elapsed = max(wall - self.wall, 0.0) * self.factor
+        ceiling = self.origin + MAX_SPAN
+        if elapsed >= (ceiling - self.anchor).total_seconds():
+            return max(ceiling, self.anchor)
+        return self.anchor + timedelta(seconds=elapsed)
+
+    def moved_to(self, instant: datetime, wall: float) -> ClockState:
+        """The state jumped forward to ``instant`` (bounds checked)."""
+        instant = check_instant(instant)
+        current = self.now(wall)
+        if instant < current:
+            raise ValueError("a clock only moves forward")
+        if instant - current > MAX_STEP:
+            raise ValueError(f"one clock move may be at most {MAX_STEP.days} days")
+        if instant - self.origin > MAX_SPAN:
+            raise ValueError(
+                f"the clock may run at most {MAX_SPAN.days} days past the world's start"
+            )
+        return replace(self, anchor=instant, wall=wall)
+
+    def advanced(self, delta: timedelta, wall: float) -> ClockState:
+        if delta < timedelta(0):
+            raise ValueError("a clock only moves forward")
+        if delta > MAX_STEP:
+            raise ValueError(f"one clock move may be at most {MAX_STEP.days} days")
+        return self.moved_to(self.now(wall) + delta, wall)
+
+    def paced(self, factor: float, wall: float) -> ClockState:
+        return replace(self, anchor=self.now(wall), wall=wall, factor=check_pace(factor))
+
+
+@dataclass(frozen=True, slots=True)
+class ClockReading:
+    """What a snapshot keeps of a clock: its time, pace and the world's start."""
+
+    now: datetime
+    factor: float
+    origin: datetime
+
+
+def mode_name(factor: float) -> str:
+    """``frozen``, ``realtime`` or ``xN``."""
+    if factor == 0:
+        return "frozen"
+    if factor == 1:
+        return "realtime"
+    return f"x{factor:g}"
+
+
 class SimClock:
-    """Simulated time that runs at ``factor`` times wall time (0 = frozen) and can be moved.
+    """Simulated time of one process, running at ``factor`` times wall time (0 = frozen).
 
     now = anchor + factor x (wall time since the anchor); ``advance`` and ``set`` move it
     forward only, ``set_factor`` changes the pace from now on (SimPy's split: the model
-    code is the same whatever the pacing).
+    code is the same whatever the pacing). The server's shared clock is
+    ``mockcp.worldclock.StoredClock``; this one serves tests, scenarios and in-memory worlds.
     """
 
     def __init__(self, start: datetime, factor: float = 0.0) -> None:
-        if factor < 0:
-            raise ValueError("factor must not be negative")
+        start = check_instant(start, "the clock's start")
         self._lock = threading.Lock()
-        self._anchor = utc(start)
-        self._origin = time.monotonic()
-        self._factor = factor
-
-    def _now_locked(self) -> datetime:
-        elapsed = time.monotonic() - self._origin
-        return self._anchor + timedelta(seconds=elapsed * self._factor)
-
-    def _reanchor(self, instant: datetime) -> datetime:
-        self._anchor, self._origin = instant, time.monotonic()
-        return instant
+        self._state = ClockState(start, start, time.monotonic(), check_pace(factor))
 
     def now(self) -> datetime:
         with self._lock:
-            return self._now_locked()
+            return self._state.now(time.monotonic())
 
     @property
     def factor(self) -> float:
-        return self._factor
+        return self._state.factor
 
     @property
     def mode(self) -> str:
         """``frozen``, ``realtime`` or ``xN``."""
-        if self._factor == 0:
-            return "frozen"
-        if self._factor == 1:
-            return "realtime"
-        return f"x{self._factor:g}"
+        return mode_name(self._state.factor)
 
     def advance(self, delta: timedelta) -> datetime:
-        """Move forward by ``delta`` (never backwards)."""
-        if delta < timedelta(0):
-            raise ValueError("a clock only moves forward")
+        """Move forward by ``delta`` (never backwards, within the bounds)."""
         with self._lock:
-            return self._reanchor(self._now_locked() + delta)
+            self._state = self._state.advanced(delta, time.monotonic())
+            return self._state.anchor
 
     def set(self, instant: datetime) -> datetime:
         """Jump forward to ``instant``."""
-        instant = utc(instant)
         with self._lock:
-            if instant < self._now_locked():
-                raise ValueError("a clock only moves forward")
-            return self._reanchor(instant)
+            self._state = self._state.moved_to(instant, time.monotonic())
+            return self._state.anchor
 
     def set_factor(self, factor: float) -> None:
         """Change the pace from now on (0 freezes)."""
-        if factor < 0:
-            raise ValueError("factor must not be negative")
         with self._lock:
-            self._reanchor(self._now_locked())
-            self._factor = factor
+            self._state = self._state.paced(factor, time.monotonic())
+
+    def reading(self) -> ClockReading:
+        with self._lock:
+            state = self._state
+            return ClockReading(state.now(time.monotonic()), state.factor, state.origin)
+
+    def restore(self, reading: ClockReading) -> None:
+        """Put the clock back to ``reading`` (a snapshot's or the start's; may rewind)."""
+        with self._lock:
+            self._state = ClockState(
+                reading.origin, reading.now, time.monotonic(), check_pace(reading.factor)
+            )
 
 
 class ManualClock(SimClock):
@@ -114,7 +214,9 @@ def parse_mode(mode: str) -> float:
             factor = float(text[1:])
         except ValueError:
             factor = -1.0
-        if factor > 0:
+        if math.isfinite(factor) and factor > MAX_PACE:
+            raise ValueError(f"clock mode {mode!r} is too fast: at most x{MAX_PACE:g}")
+        if math.isfinite(factor) and factor > 0:
             return factor
     raise ValueError(f"unknown clock mode {mode!r} (frozen, realtime or xN with N > 0)")
 
@@ -131,13 +233,21 @@ def parse_duration(text: str) -> timedelta:
     if match is None or text.strip().upper() in {"P", "PT"} or text.strip().upper().endswith("T"):
         raise ValueError(f"not an ISO-8601 duration of W/D/H/M/S: {text!r}")
     parts = {k: float(v) for k, v in match.groupdict().items() if v is not None}
-    return timedelta(
-        weeks=parts.get("w", 0),
-        days=parts.get("d", 0),
-        hours=parts.get("h", 0),
-        minutes=parts.get("m", 0),
-        seconds=parts.get("s", 0),
+    seconds = (
+        parts.get("w", 0) * 604800
+        + parts.get("d", 0) * 86400
+        + parts.get("h", 0) * 3600
+        + parts.get("m", 0) * 60
+        + parts.get("s", 0)
     )
+    if not math.isfinite(seconds) or seconds > MAX_STEP.total_seconds():
+        raise ValueError(f"duration {text!r} is longer than {MAX_STEP.days} days")
+    return timedelta(seconds=seconds)
+
+
+def wall_seconds() -> float:
+    """The real Unix time: the shared clock's anchor, which every process on a host agrees on."""
+    return time.time()
 
 
 def wall_now() -> datetime:

@@ -82,7 +82,7 @@ class MockChargePoint:
         self, *exc: tuple[type[BaseException] | None, BaseException | None, TracebackType | None]
     ) -> None:
         if self.app is not None:
-            self.app.engine.dispose()
+            self.app.close()
 
     @property
     def wsgi(self) -> MockChargePointApp:

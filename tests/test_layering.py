@@ -56,6 +56,8 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "mockcp.sim",
         "mockcp.seed",
         "mockcp.scenario",
+        "mockcp.worlds",
+        "mockcp.sandboxes",
         *BASE,
     ),
     # ui: the dashboard's WSGI edge; its data come from domain (never spyne).
@@ -70,6 +72,11 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "mockcp.data",
         *BASE,
     ),
+    # worlds (issue 13): the stored clock, images, snapshots, sandboxes, the admin token.
+    "worldclock": ("sqlalchemy", "mockcp.db", *BASE),
+    "worlds": ("sqlalchemy", "mockcp.db", "mockcp.worldclock", *BASE),
+    "sandboxes": ("sqlalchemy", "mockcp.db", "mockcp.worlds", "mockcp.seed.world", *BASE),
+    "exposure": (),
 }
 STDLIB = set(sys.stdlib_module_names)
 

@@ -7,6 +7,8 @@ Like moto's /moto-api: tests and demos steer the mock here, never through SOAP.
 from __future__ import annotations
 
 import json
+import logging
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from datetime import datetime
@@ -17,9 +19,11 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from mockcp.clock import SimClock, parse_duration, parse_mode, utc
+from mockcp.clock import MovableClock, parse_duration, parse_mode, utc
 from mockcp.domain.forced import ForcedPlan, ForcedResponse, forced_response
 from mockcp.domain.tenants import list_tenants
+
+log = logging.getLogger("mockcp.admin")
 
 ROUTES = Map(
     [
@@ -45,10 +49,10 @@ class AdminApp:
     def __init__(
         self,
         sessions: sessionmaker[Session],
-        reset: Callable[[], None],
+        reset: Callable[[object], None],
         journal: Callable[[], Iterable[object]],
         ready: Callable[[], bool],
-        clock: SimClock,
+        clock: MovableClock,
         forced: tuple[ForcedPlan, frozenset[str]],
     ) -> None:
         self._sessions = sessions
@@ -69,6 +73,10 @@ class AdminApp:
             )
         except HTTPException as exc:
             response = json_response({"error": exc.name}, exc.code or 400)
+        except Exception:  # never an HTML page or a dead worker: a JSON 500 with an id
+            request_id = uuid.uuid4().hex[:12]
+            log.exception("control plane error on %s (request id %s)", request.path, request_id)
+            response = json_response({"error": f"internal error (request id {request_id})"}, 500)
         return response(environ, start_response)  # type: ignore[no-any-return]
 
     def on_health(self, request: Request) -> Response:
@@ -92,7 +100,12 @@ class AdminApp:
         )
 
     def on_reset(self, request: Request) -> Response:
-        self._reset()
+        """Back to the start; or, with {"start", "seed", "fixture"} (any of them), to a new one."""
+        body = request.get_json(silent=True) if request.get_data() else None
+        try:
+            self._reset(body)
+        except ValueError as exc:
+            return json_response({"error": str(exc)}, 400)
         return json_response({"status": "reset"})
 
     def on_journal(self, request: Request) -> Response:

@@ -6,7 +6,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from mockcp.db import activity, people  # noqa: F401  (register the tables)
+from mockcp.db import activity, people, world_state  # noqa: F401  (register the tables)
 from mockcp.db.models import Base
 
 
@@ -28,6 +28,10 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
+    # A file database: WAL lets readers see the last committed world while a reset or a
+    # write runs; synchronous=FULL makes every acknowledged commit survive a crash.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
 
 

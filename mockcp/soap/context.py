@@ -37,6 +37,20 @@ class Runtime:
 
 
 @dataclass(slots=True)
+class ReadOnce:
+    """A request's clock: the shared clock read at most once, so a request has one instant
+    (and a clock kept in the store costs one query per request, not one per use)."""
+
+    source: Clock
+    at: datetime | None = None
+
+    def now(self) -> datetime:
+        if self.at is None:
+            self.at = self.source.now()
+        return self.at
+
+
+@dataclass(slots=True)
 class RequestContext:
     """Per-request state, stored on spyne's ``ctx.udc``."""
 
@@ -44,10 +58,13 @@ class RequestContext:
     principal: Principal
     db: Session | None = None
     details: dict[str, str] = field(default_factory=dict)
+    reading: ReadOnce | None = None
 
     @property
     def clock(self) -> Clock:
-        return self.runtime.clock
+        if self.reading is None:
+            self.reading = ReadOnce(self.runtime.clock)
+        return self.reading
 
     def session(self) -> Session:
         """The request's database session (opened on first use)."""
