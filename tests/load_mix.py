@@ -176,14 +176,14 @@ def run_load(
     return tally
 
 
-def check_world(url: str, tally: Tally, now: datetime) -> list[str]:
+def check_world(url: str, tally: Tally) -> list[str]:
     """What is wrong in the stored world after a load (an empty list when it held):
     every acknowledged vehicle and event stored exactly once and nothing unacknowledged;
-    a port INUSE iff a session is plugged in at ``now`` (statuses as the last read left
-    them at ``now``: call a status read at ``now`` first)."""
+    a port INUSE iff a session is plugged in at the time the stored statuses are for
+    (``status_at``: make a status read after the load, so that it is set)."""
     from sqlalchemy import select
 
-    from mockcp.db.activity import ChargingSession, LoadShedEvent
+    from mockcp.db.activity import ChargingSession, LoadShedEvent, WorldMeta
     from mockcp.db.engine import make_engine, make_sessionmaker
     from mockcp.db.models import Port
     from mockcp.db.people import FleetVehicle
@@ -206,6 +206,10 @@ def check_world(url: str, tally: Tally, now: datetime) -> list[str]:
                 problems.append(f"events: {len(ids)} acknowledged, {len(events)} stored")
             if len(events) != len(ids):
                 problems.append(f"{len(events) - len(ids)} events stored but never acknowledged")
+            stamp = db.scalar(select(WorldMeta.value).where(WorldMeta.key == "status_at"))
+            if not stamp:
+                return [*problems, "the statuses are stale: no status read after the load"]
+            now = datetime.fromisoformat(stamp)
             active = set(
                 db.scalars(
                     select(ChargingSession.port_pk).where(

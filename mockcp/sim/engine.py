@@ -23,7 +23,7 @@ from mockcp.rng import Random, for_entity
 from mockcp.sim.alarms import reported_at, station_day_alarms
 from mockcp.sim.capping import Wish
 from mockcp.sim.fleet import FleetCar, plan_fleet_day
-from mockcp.sim.locking import hold_world
+from mockcp.sim.locking import hold_world, publish
 from mockcp.sim.plan import PortSpec, SessionPlan, plan_day
 from mockcp.sim.reservations import ReservationEvent, cancellations, reservation
 from mockcp.sim.sharing import share_power
@@ -80,6 +80,7 @@ def materialize(db: Session, root_seed: int, until: datetime) -> int:
         _update_network_status(db, until)
         _update_port_status(db, until)
         remember(db, "status_at", stamp)
+    publish(db)  # a read releases the lock now; a write keeps it to its end
     return added
 
 

@@ -18,7 +18,7 @@ from spyne import Application, Fault
 from spyne.server.wsgi import WsgiApplication
 
 from mockcp.errors import AuthError, CPError
-from mockcp.sim.locking import hold_world
+from mockcp.sim.locking import hold_world, may_publish
 from mockcp.soap import security
 from mockcp.soap.context import JournalRecord, RequestContext, Runtime
 from mockcp.soap.operations.drivers import DriverService
@@ -77,6 +77,8 @@ class ChargePointApplication(Application):  # type: ignore[misc]
                 raise forced.error()
             if is_write(operation):  # one writer at a time, from its first statement on
                 hold_world(request.session())
+            else:  # a read's planning is published at once (sim.locking)
+                may_publish(request.session())
             result = super().call_wrapper(ctx)
             if request.db is not None:
                 request.db.commit()
