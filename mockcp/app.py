@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from mockcp.db.engine import (
     release_connections,
 )
 from mockcp.seed.world import SCHEMA_VERSION, is_loaded, load_world, loaded_world
+from mockcp.soap import guard
 from mockcp.soap.application import build_application, wsgi_application
 from mockcp.soap.context import Runtime
 from mockcp.soap.wire import client_fault, fault_bytes
@@ -152,6 +154,11 @@ class MockChargePointApp:
         if (request.content_length or 0) > self.settings.max_body_bytes:
             text = f"Request body exceeds the limit of {self.settings.max_body_bytes} bytes."
             return _fault(text, 500)(environ, start_response)
+        raw = request.get_data(cache=True)
+        refusal = guard.inspect(raw)  # bounded shape before spyne sees the document
+        if refusal is not None:
+            return _fault(refusal, 500)(environ, start_response)
+        environ = {**environ, "wsgi.input": io.BytesIO(raw), "CONTENT_LENGTH": str(len(raw))}
         with self._gate.reading():
             return list(self._soap_wsgi(environ, start_response))
 

@@ -163,16 +163,18 @@ def run_load(
 ) -> Tally:
     """Run ``workers`` for ``seconds`` while ``move_clock`` runs every ``every`` seconds."""
     tally, stop = Tally(), threading.Event()
-    threads = [threading.Thread(target=w.run, args=(tally, stop)) for w in workers]
+    threads = [threading.Thread(target=w.run, args=(tally, stop), daemon=True) for w in workers]
     for thread in threads:
         thread.start()
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        time.sleep(min(every, max(0.0, deadline - time.monotonic())))
-        move_clock()
-    stop.set()
-    for thread in threads:
-        thread.join(timeout=120)
+    try:
+        while time.monotonic() < deadline:
+            time.sleep(min(every, max(0.0, deadline - time.monotonic())))
+            move_clock()
+    finally:  # a failing clock move must not leave the clients running
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=120)
     return tally
 
 

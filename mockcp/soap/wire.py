@@ -38,6 +38,7 @@ from spyne.model.primitive import (
 from spyne.protocol.soap import Soap11
 
 from mockcp.clock import utc
+from mockcp.soap.guard import has_dtd
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
@@ -95,8 +96,6 @@ def parse_envelope(raw: bytes, max_bytes: int, max_depth: int) -> etree._Element
         raise client_fault("Empty request body: a SOAP 1.1 envelope is required.")
     if len(raw) > max_bytes:
         raise client_fault(f"Request body of {len(raw)} bytes exceeds the limit of {max_bytes}.")
-    if b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
-        raise client_fault("DTDs and entity declarations are not allowed in SOAP messages.")
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -109,6 +108,8 @@ def parse_envelope(raw: bytes, max_bytes: int, max_depth: int) -> etree._Element
         root = etree.fromstring(raw, parser)
     except etree.XMLSyntaxError as exc:
         raise client_fault(f"Malformed XML: {exc}") from None
+    if has_dtd(root):  # the parser saw it, whatever the encoding (no byte search)
+        raise client_fault("DTDs and entity declarations are not allowed in SOAP messages.")
     _check_depth(root, max_depth)
     return root
 
