@@ -42,9 +42,7 @@ def shed(client: zeep.Client, minutes: int) -> Any:
     [EVENT_HORIZON + timedelta(seconds=1), timedelta(days=365), timedelta(days=365 * 12)],
     ids=["just-beyond", "a-year", "twelve-years"],
 )
-def test_event_starting_beyond_the_horizon_gets_106(
-    client: zeep.Client, ahead: timedelta
-) -> None:
+def test_event_starting_beyond_the_horizon_gets_106(client: zeep.Client, ahead: timedelta) -> None:
     expect(event(client, START + ahead), ResponseCode.INVALID_FUTURE_DATE)
 
 
