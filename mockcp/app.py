@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -26,8 +27,10 @@ from mockcp.seed.world import SCHEMA_VERSION, is_loaded, load_world, loaded_worl
 from mockcp.soap import guard
 from mockcp.soap.application import build_application, wsgi_application
 from mockcp.soap.context import Runtime
-from mockcp.soap.wire import client_fault, fault_bytes
+from mockcp.soap.wire import client_fault, fault_bytes, server_fault
 from mockcp.soap.wsdl import OPERATIONS, WsdlDocument
+
+log = logging.getLogger("mockcp.app")
 
 SOAP_PATH = "/webservices/chargepoint/services/5.1"
 WSDL_PATH = "/cp_api_5.1.wsdl"
@@ -160,7 +163,13 @@ class MockChargePointApp:
             return _fault(refusal, 500)(environ, start_response)
         environ = {**environ, "wsgi.input": io.BytesIO(raw), "CONTENT_LENGTH": str(len(raw))}
         with self._gate.reading():
-            return list(self._soap_wsgi(environ, start_response))
+            try:
+                return list(self._soap_wsgi(environ, start_response))
+            except Exception:  # never an HTML page: what spyne let through is a SOAP fault
+                log.exception("unhandled error in the SOAP stack")
+                return _fault("Internal error in the SOAP stack.", 500, server=True)(
+                    environ, start_response
+                )
 
     def wsdl_bytes(self, address: str) -> bytes:
         """The served WSDL with ``soap:address`` set to ``address``."""
@@ -175,8 +184,9 @@ def _asks_wsdl(request: Request) -> bool:
     return any(key.lower() == "wsdl" for key in request.args)
 
 
-def _fault(text: str, status: int) -> Response:
-    return Response(fault_bytes(client_fault(text)), status=status, mimetype="text/xml")
+def _fault(text: str, status: int, server: bool = False) -> Response:
+    fault = server_fault(text) if server else client_fault(text)
+    return Response(fault_bytes(fault), status=status, mimetype="text/xml")
 
 
 def create_app(

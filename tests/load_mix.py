@@ -39,6 +39,7 @@ class Tally:
     classes: Counter[str] = field(default_factory=Counter)
     by_operation: Counter[tuple[str, str]] = field(default_factory=Counter)
     latencies: list[float] = field(default_factory=list)
+    seconds_by_operation: Counter[str] = field(default_factory=Counter)
     vehicles: dict[str, list[str]] = field(default_factory=dict)  # tenant -> acknowledged IDs
     events: list[tuple[str, int]] = field(default_factory=list)  # (tenant, eventId)
     server_faults: list[str] = field(default_factory=list)
@@ -50,6 +51,15 @@ class Tally:
             self.classes[outcome.split(":")[0]] += 1
             self.by_operation[(operation, outcome)] += 1
             self.latencies.append(seconds)
+            self.seconds_by_operation[operation] += seconds
+
+    def slowest(self, count: int = 5) -> list[tuple[str, float]]:
+        """The operations with the highest mean latency, in seconds."""
+        calls: Counter[str] = Counter()
+        for (operation, _), n in self.by_operation.items():
+            calls[operation] += n
+        means = {op: self.seconds_by_operation[op] / n for op, n in calls.items()}
+        return sorted(means.items(), key=lambda item: -item[1])[:count]
 
     def p99(self) -> float:
         ordered = sorted(self.latencies)

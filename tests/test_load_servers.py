@@ -65,7 +65,8 @@ def _post_clock(base: str, body: dict[str, str]) -> None:
 
 
 def _server_now(base: str) -> datetime:
-    answer = get_json(f"{base}/_mock/clock")
+    with urllib.request.urlopen(f"{base}/_mock/clock", timeout=120) as reply:
+        answer = json.load(reply)  # (a loaded server queues it behind the clients)
     assert isinstance(answer, dict)
     return datetime.fromisoformat(str(answer["now"]).replace("Z", "+00:00"))
 
@@ -115,7 +116,8 @@ def _report(store: str, tally: Tally, elapsed: float) -> None:
         f"\nload[{store}]: {CLIENTS} clients, {elapsed:.1f} s, {total} requests, "
         f"{total / elapsed:.1f} req/s, p99 {tally.p99() * 1000:.0f} ms, "
         f"classes {dict(tally.classes)}, writes acknowledged "
-        f"{sum(tally.by_operation[(w, 'code:100')] for w in WRITES)}"
+        f"{sum(tally.by_operation[(w, 'code:100')] for w in WRITES)}, slowest means "
+        + ", ".join(f"{op} {s * 1000:.0f} ms" for op, s in tally.slowest())
     )
 
 

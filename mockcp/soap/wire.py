@@ -15,6 +15,7 @@ three decimals and energy with six; faults as SOAP 1.1 with HTTP 500.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
@@ -196,7 +197,9 @@ def _normalise_simple(parent: etree._Element, child: etree._Element, member: Any
     if not text and not issubclass(member, Unicode | EnumBase):
         if member.Attributes.min_occurs == 0:
             parent.remove(child)
-        return
+            return
+        # (i11's branch words this rule for every operation; take theirs on merge)
+        raise client_fault(f"Element {child.tag} is required and must not be empty.")
     if issubclass(member, Boolean):
         lowered = text.lower()
         if lowered not in {"true", "false", "1", "0"}:
@@ -208,6 +211,25 @@ def _normalise_simple(parent: etree._Element, child: etree._Element, member: Any
         child.text = _canonical_datetime(child.tag, text)
     elif issubclass(member, Integer | Decimal | Double | Float):
         child.text = text
+        _check_number(child.tag, text, member)
+
+
+INT64 = 2**63  # no stored key or count is wider: larger integers can match nothing
+
+
+def _check_number(tag: str, text: str, member: Any) -> None:
+    """Numbers Python would take but the store cannot: NaN, infinities, over 64 bits."""
+    shown = text if len(text) <= 40 else text[:40] + "..."
+    if issubclass(member, Integer):
+        if text.lstrip("+-").isdigit() and abs(int(text)) >= INT64:
+            raise client_fault(f"Element {tag}: {shown!r} is out of range (64-bit integers).")
+        return
+    try:
+        finite = math.isfinite(float(text))
+    except (ValueError, OverflowError):
+        return  # not a number at all: spyne names the type
+    if not finite:
+        raise client_fault(f"Element {tag}: {shown!r} is not a finite number.")
 
 
 def _canonical_datetime(tag: str, text: str) -> str:
@@ -215,7 +237,12 @@ def _canonical_datetime(tag: str, text: str) -> str:
         value = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         raise client_fault(f"Element {tag}: {text!r} is not an ISO-8601 date-time.") from None
-    return utc(value).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    try:
+        return utc(value).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+14:00 is before year 1 in UTC
+        raise client_fault(
+            f"Element {tag}: {text!r} is outside years 1-9999 once taken to UTC."
+        ) from None
 
 
 _FREQ = re.compile(r"'(\w+)' member does not respect frequency constraints")
@@ -400,7 +427,7 @@ class ChargePointSoap11(Soap11):  # type: ignore[misc]
             raise
         except Fault as fault:
             raise clarify_fault(fault, etree.QName(ctx.in_body_doc).localname) from None
-        except (ValueError, TypeError, AttributeError) as exc:
+        except (ValueError, TypeError, AttributeError, ArithmeticError) as exc:
             operation = etree.QName(ctx.in_body_doc).localname
             raise client_fault(f"Invalid {operation} request: {exc}") from None
 
