@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -176,8 +177,26 @@ class MockChargePointApp:
         return self._wsdl.render(address)
 
     def _serve_wsdl(self, request: Request) -> Response:
-        address = self.settings.wsdl_public_url or request.host_url.rstrip("/") + SOAP_PATH
+        address = self.settings.wsdl_public_url or public_base(self.settings, request) + SOAP_PATH
         return Response(self.wsdl_bytes(address), mimetype="text/xml")
+
+
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def public_base(settings: Settings, request: Request) -> str:
+    """Scheme and host for the served WSDL's soap:address: the request's Host only when it
+    names a trusted host (loopback, the bound host, ``MOCKCP_TRUSTED_HOSTS``), else the
+    bound address; never whatever Host a client sent."""
+    trusted = set(LOCAL_HOSTS) | {
+        h.strip().lower() for h in settings.trusted_hosts.split(",") if h.strip()
+    }
+    if settings.host not in {"0.0.0.0", "::", ""}:
+        trusted.add(settings.host.lower())
+    if (urlsplit("//" + request.host).hostname or "") in trusted:
+        return request.host_url.rstrip("/")
+    host = "localhost" if settings.host in {"0.0.0.0", "::", ""} else settings.host
+    return f"http://{host}:{settings.port}"
 
 
 def _asks_wsdl(request: Request) -> bool:

@@ -25,6 +25,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     wsdl_public_url: str | None = None
+    trusted_hosts: str = ""  # comma-separated Host names the served WSDL may echo
     max_body_bytes: int = 2 * 1024 * 1024
     max_depth: int = 64
     log_level: str = "WARNING"
@@ -54,7 +55,8 @@ class Settings:
 def _decode(name: str, raw: str) -> Any:
     if name == "clock_start":
         return datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    if name in {"database_url", "fixture", "clock_mode", "host", "log_level", "wsdl_public_url"}:
+    if name in {"database_url", "fixture", "clock_mode", "host", "log_level", "wsdl_public_url",
+                "trusted_hosts"}:  # fmt: skip
         return raw
     try:
         return json.loads(raw)
