@@ -215,6 +215,9 @@ def _normalise_simple(parent: etree._Element, child: etree._Element, member: Any
 
 
 INT64 = 2**63  # no stored key or count is wider: larger integers can match nothing
+_NUMBER = re.compile(
+    r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$|^[+-]?(?:inf|infinity|nan)$", re.I
+)
 
 
 def _check_number(tag: str, text: str, member: Any) -> None:
@@ -224,11 +227,9 @@ def _check_number(tag: str, text: str, member: Any) -> None:
         if text.lstrip("+-").isdigit() and abs(int(text)) >= INT64:
             raise client_fault(f"Element {tag}: {shown!r} is out of range (64-bit integers).")
         return
-    try:
-        finite = math.isfinite(float(text))
-    except (ValueError, OverflowError):
-        return  # not a number at all: spyne names the type
-    if not finite:
+    if not _NUMBER.match(text):
+        raise client_fault(f"Element {tag}: {shown!r} is not a number.")
+    if not math.isfinite(float(text)):
         raise client_fault(f"Element {tag}: {shown!r} is not a finite number.")
 
 
@@ -257,9 +258,14 @@ def clarify_fault(fault: Fault, operation: str) -> WireFault:
             f"Invalid {operation} request: element '{match.group(1)}' is missing or "
             "occurs more often than the schema allows."
         )
+    elif _PYTHON_WORDS.search(text):  # spyne passes some exception texts on: never show them
+        text = f"Invalid {operation} request: a value does not match its schema type."
     else:
         text = f"Invalid {operation} request: {text}"
     return client_fault(text)
+
+
+_PYTHON_WORDS = re.compile(r"Error\b|could not convert|invalid literal|Traceback|NoneType")
 
 
 # -------------------------------------------------------------------- output
@@ -427,9 +433,11 @@ class ChargePointSoap11(Soap11):  # type: ignore[misc]
             raise
         except Fault as fault:
             raise clarify_fault(fault, etree.QName(ctx.in_body_doc).localname) from None
-        except (ValueError, TypeError, AttributeError, ArithmeticError) as exc:
+        except (ValueError, TypeError, AttributeError, ArithmeticError):
             operation = etree.QName(ctx.in_body_doc).localname
-            raise client_fault(f"Invalid {operation} request: {exc}") from None
+            raise client_fault(
+                f"Invalid {operation} request: a value does not match its schema type."
+            ) from None
 
     def serialize(self, ctx: Any, message: Any) -> None:
         if ctx.out_error is not None:
