@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import logging
 import os
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -42,14 +44,17 @@ from mockcp.db.worldlock import world_lock
 from mockcp.exposure import TOKEN_VARIABLE, authorised, refuse
 from mockcp.sandboxes import SandboxApp, Sandboxes, key_sandbox
 from mockcp.seed.world import SCHEMA_VERSION, load_world, loaded_world
+from mockcp.soap import guard
 from mockcp.soap.application import build_application, wsgi_application
 from mockcp.soap.context import Runtime
 from mockcp.soap.versions import BY_PATH, BY_WSDL_PATH, V5_1, ApiVersion
-from mockcp.soap.wire import client_fault, fault_bytes
+from mockcp.soap.wire import client_fault, fault_bytes, server_fault
 from mockcp.soap.wsdl import OPERATIONS, WsdlDocument
 from mockcp.ui.app import UiApp
 from mockcp.worldclock import StoredClock, anchored, write_state
 from mockcp.worlds import World, new_start, world_identity
+
+log = logging.getLogger("mockcp.app")
 
 SOAP_PATH = "/webservices/chargepoint/services/5.1"
 WSDL_PATH = "/cp_api_5.1.wsdl"
@@ -309,12 +314,23 @@ class MockChargePointApp:
         if (request.content_length or 0) > self.settings.max_body_bytes:
             text = f"Request body exceeds the limit of {self.settings.max_body_bytes} bytes."
             return _fault(text, 500)(environ, start_response)
+        raw = request.get_data(cache=True)
+        refusal = guard.inspect(raw)  # bounded shape before spyne sees the document
+        if refusal is not None:
+            return _fault(refusal, 500)(environ, start_response)
+        environ = {**environ, "wsgi.input": io.BytesIO(raw), "CONTENT_LENGTH": str(len(raw))}
         sandbox = self._sandbox_of(environ, request)
         if sandbox is not None:
             return sandbox(environ, start_response)
         with self._gate.reading():
             self._follow_store()
-            return list(self._soap_wsgi(environ, start_response))
+            try:
+                return list(self._soap_wsgi(environ, start_response))
+            except Exception:  # never an HTML page: what spyne let through is a SOAP fault
+                log.exception("unhandled error in the SOAP stack")
+                return _fault("Internal error in the SOAP stack.", 500, server=True)(
+                    environ, start_response
+                )
 
     def _sandbox_of(self, environ: dict[str, Any], request: Request) -> SandboxApp | None:
         """The sandbox a SOAP call's licence key names (its body is put back for spyne)."""
@@ -334,16 +350,35 @@ class MockChargePointApp:
         public = self.settings.wsdl_public_url
         if public and public.endswith(SOAP_PATH):
             public = public[: -len(SOAP_PATH)] + version.soap_path
-        address = public or request.host_url.rstrip("/") + version.soap_path
+        address = public or public_base(self.settings, request) + version.soap_path
         return Response(self.wsdl_bytes(address, version), mimetype="text/xml")
+
+
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def public_base(settings: Settings, request: Request) -> str:
+    """Scheme and host for the served WSDL's soap:address: the request's Host only when it
+    names a trusted host (loopback, the bound host, ``MOCKCP_TRUSTED_HOSTS``), else the
+    bound address; never whatever Host a client sent."""
+    trusted = set(LOCAL_HOSTS) | {
+        h.strip().lower() for h in settings.trusted_hosts.split(",") if h.strip()
+    }
+    if settings.host not in {"0.0.0.0", "::", ""}:
+        trusted.add(settings.host.lower())
+    if (urlsplit("//" + request.host).hostname or "") in trusted:
+        return request.host_url.rstrip("/")
+    host = "localhost" if settings.host in {"0.0.0.0", "::", ""} else settings.host
+    return f"http://{host}:{settings.port}"
 
 
 def _asks_wsdl(request: Request) -> bool:
     return any(key.lower() == "wsdl" for key in request.args)
 
 
-def _fault(text: str, status: int) -> Response:
-    return Response(fault_bytes(client_fault(text)), status=status, mimetype="text/xml")
+def _fault(text: str, status: int, server: bool = False) -> Response:
+    fault = server_fault(text) if server else client_fault(text)
+    return Response(fault_bytes(fault), status=status, mimetype="text/xml")
 
 
 def create_app(

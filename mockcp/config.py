@@ -49,6 +49,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     wsdl_public_url: str | None = None
+    trusted_hosts: str = ""  # comma-separated Host names the served WSDL may echo
     max_body_bytes: int = 2 * 1024 * 1024
     max_depth: int = 64
     log_level: str = "WARNING"

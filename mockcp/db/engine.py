@@ -20,6 +20,8 @@ def make_engine(url: str) -> Engine:
             poolclass=StaticPool if in_memory else None,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        if not in_memory:
+            event.listen(engine, "connect", _sqlite_wal)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -27,9 +29,20 @@ def make_engine(url: str) -> Engine:
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    # A file database: WAL lets readers see the last committed world while a reset or a
-    # write runs; synchronous=FULL makes every acknowledged commit survive a crash.
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+# Writers queue for the world lock (mockcp.sim.locking) through SQLite's busy handler:
+# long enough for 32 clients queued behind each other's writes.
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _sqlite_wal(dbapi_connection: object, _record: object) -> None:
+    """A file database in WAL mode: readers see the last committed world while a reset or a
+    write runs, and never wait for the writer; synchronous=FULL makes every acknowledged
+    commit survive a crash (issue 13 measures it with kill -9)."""
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()

@@ -18,7 +18,8 @@ from mockcp.db.activity import Alarm
 from mockcp.db.models import Organization, Station
 from mockcp.domain.paging import Page, PageRequest, page_rows
 from mockcp.domain.principal import Principal
-from mockcp.domain.realm import Realm, realm_of, resolve_org
+from mockcp.domain.realm import Realm, may, realm_of, resolve_org
+from mockcp.domain.shed import MANAGE_LOAD
 from mockcp.domain.station_query import StationQuery, validate_ids
 from mockcp.domain.stations import check_references, station_index
 from mockcp.errors import CPError
@@ -115,7 +116,8 @@ def clear_alarms(
 
     ``org`` is the required (orgID, organizationName). Raises: 172 either missing;
     158/159/178 the orgID; 149 a name that is not that organisation's; the getAlarms
-    filter codes; 153 when no current alarm matches.
+    filter codes; 153 when no current alarm matches; 131 when one of the stations with
+    alarms to clear is another organisation's without a load-management right.
     """
     org_id, org_name = org
     if not (org_id or "").strip() or not (org_name or "").strip():
@@ -127,9 +129,15 @@ def clear_alarms(
         raise CPError(ResponseCode.INVALID_ORGANIZATION_DETAILS)
     stations, _ = _matching(db, realm, query)
     stations = [s for s in stations if s.org_pk == owner.id]
-    ids = db.scalars(_current(stations, query, now).with_only_columns(Alarm.id)).all()
-    if not ids:
+    found = db.execute(
+        _current(stations, query, now).with_only_columns(Alarm.id, Alarm.station_pk)
+    ).all()
+    if not found:
         raise CPError(ResponseCode.NO_ALARMS_FOUND)
+    # A write: the same profile rule as shedLoad (a view-only grantee gets its 131).
+    if not all(may(db, realm, pk, MANAGE_LOAD) for pk in {pk for _, pk in found}):
+        raise CPError(ResponseCode.STATIONS_OUTSIDE_REALM)
+    ids = [alarm_id for alarm_id, _ in found]
     db.execute(
         update(Alarm)
         .where(Alarm.id.in_(list(ids)))

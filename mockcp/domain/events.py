@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from mockcp.codes import ResponseCode
 from mockcp.db.activity import LoadShedEvent, PowerCap
 from mockcp.db.models import Station
+from mockcp.domain.limits import EVENT_HORIZON, MAX_EVENT_MINUTES
 from mockcp.domain.load import station_loads
 from mockcp.domain.principal import Principal
 from mockcp.domain.realm import realm_of, station_with_rights
@@ -43,18 +44,19 @@ def create_event(
 ) -> int:
     """Schedule an event; returns its ``eventId``.
 
-    Raises: 172 neither station nor group; 187 both; 106 a start not in the future;
-    107 a duration not above 0; 173/174/123/130 the values; 121 a malformed sgID and the
-    group and station codes of shedLoad; 202 panel sharing; 176/175 no absolute shed;
+    Raises: 172 neither station nor group; 187 both; 106 a start not in the future or
+    beyond ``limits.EVENT_HORIZON``; 107 a duration not in 1..``MAX_EVENT_MINUTES``;
+    173/174/123/130 the values; 121 a malformed sgID and the group and station codes of
+    shedLoad; 202 panel sharing; 176/175 no absolute shed;
     177 above a port's rating.
     """
     if not request.station_id and not request.sg_id:
         raise CPError(ResponseCode.MANDATORY_FIELDS_MISSING)
     if request.station_id and request.sg_id:
         raise CPError(ResponseCode.GROUP_AND_STATION_SHED)
-    if request.starts_at <= now:
+    if request.starts_at <= now or request.starts_at > now + EVENT_HORIZON:
         raise CPError(ResponseCode.INVALID_FUTURE_DATE)
-    if request.minutes <= 0:
+    if request.minutes <= 0 or request.minutes > MAX_EVENT_MINUTES:
         raise CPError(ResponseCode.INVALID_DURATION)
     amount = request.amount.check()
     realm = realm_of(db, principal)

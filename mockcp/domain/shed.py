@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from mockcp.codes import ResponseCode
 from mockcp.db.activity import PowerCap, ShedState
 from mockcp.db.models import Port, Station, StationGroup
+from mockcp.domain.limits import MAX_SHED_MINUTES
 from mockcp.domain.load import active_sheds, forget_ended, station_loads
 from mockcp.domain.principal import Principal
 from mockcp.domain.realm import (
@@ -99,7 +100,7 @@ def check_request(request: ShedRequest) -> ShedRequest:
 
     Raises: 172 no scope; 187 group and station; 199 station values and ports; 200 a
     station without values or ports; 183 a port without its number; 173/174/123/130 values;
-    181 ports in different modes; 124 a negative time interval.
+    181 ports in different modes; 124 a time interval below 0 or above a year.
     """
     if request.group_id is None and request.station_id is None:
         raise CPError(ResponseCode.MANDATORY_FIELDS_MISSING)
@@ -118,7 +119,7 @@ def check_request(request: ShedRequest) -> ShedRequest:
             raise CPError(ResponseCode.SAME_SHED_METHOD_PER_PORT)
     else:
         request.amount.check()
-    if request.minutes < 0:
+    if request.minutes < 0 or request.minutes > MAX_SHED_MINUTES:
         raise CPError(ResponseCode.INVALID_TIME_INTERVAL)
     return request
 

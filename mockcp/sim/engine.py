@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from mockcp.clock import offset_minutes, utc
@@ -23,6 +23,7 @@ from mockcp.rng import Random, for_entity
 from mockcp.sim.alarms import reported_at, station_day_alarms
 from mockcp.sim.capping import Wish
 from mockcp.sim.fleet import FleetCar, plan_fleet_day
+from mockcp.sim.locking import hold_world, publish
 from mockcp.sim.plan import PortSpec, SessionPlan, plan_day
 from mockcp.sim.reservations import ReservationEvent, cancellations, reservation
 from mockcp.sim.sharing import share_power
@@ -60,37 +61,54 @@ def session_id(port_pk: int, sequence: int) -> int:
 def materialize(db: Session, root_seed: int, until: datetime) -> int:
     """Plan every port through the local day of ``until`` and bring statuses to ``until``.
 
-    Idempotent and cheap when nothing moved: the planned horizon and the last status time
-    are kept in ``WorldMeta``. Returns how many sessions were added.
+    Idempotent, cheap when nothing moved (the planned horizon and the last status time are
+    kept in ``WorldMeta`` and read without a lock) and safe under any concurrency: the
+    work is done under the world lock, after reading the watermarks again, so a request
+    that waited finds the span planned and plans nothing twice. Returns how many sessions
+    were added.
     """
-    meta = {m.key: m for m in db.scalars(select(WorldMeta).where(WorldMeta.key.in_(FAST_KEYS)))}
-    horizon = meta.get("planned_until")
-    added = 0
-    if horizon is None or until >= utc(datetime.fromisoformat(horizon.value)):
-        added = _plan(db, root_seed, until)
     stamp = until.isoformat()
-    if "status_at" not in meta or meta["status_at"].value != stamp:
+    if not _behind(_watermarks(db), until, stamp):
+        return 0
+    hold_world(db)
+    meta = _watermarks(db)  # what the writer before us did
+    added = 0
+    horizon = meta.get("planned_until")
+    if horizon is None or until >= utc(datetime.fromisoformat(horizon)):
+        added = _plan(db, root_seed, until)
+    if meta.get("status_at") != stamp:
         _update_network_status(db, until)
         _update_port_status(db, until)
-        _remember(db, meta, "status_at", stamp)
+        remember(db, "status_at", stamp)
+    publish(db)  # a read releases the lock now; a write keeps it to its end
     return added
 
 
 FAST_KEYS = ("planned_until", "status_at")
 
 
-def _remember(db: Session, meta: dict[str, WorldMeta], key: str, value: str) -> None:
-    if key in meta:
-        meta[key].value = value
-    else:
-        meta[key] = WorldMeta(key=key, value=value)
-        db.add(meta[key])
-    db.flush()
+def _watermarks(db: Session) -> dict[str, str]:
+    rows = db.execute(select(WorldMeta.key, WorldMeta.value).where(WorldMeta.key.in_(FAST_KEYS)))
+    return {key: value for key, value in rows}
+
+
+def _behind(meta: dict[str, str], until: datetime, stamp: str) -> bool:
+    horizon = meta.get("planned_until")
+    planned = horizon is not None and until < utc(datetime.fromisoformat(horizon))
+    return not planned or meta.get("status_at") != stamp
+
+
+def remember(db: Session, key: str, value: str) -> None:
+    """Set a ``WorldMeta`` value in place (the caller holds the world lock)."""
+    done = db.execute(update(WorldMeta).where(WorldMeta.key == key).values(value=value))
+    if getattr(done, "rowcount", 1) == 0:
+        db.execute(insert(WorldMeta).values(key=key, value=value))
 
 
 def _plan(db: Session, root_seed: int, until: datetime) -> int:
     start = history_start(db)
-    states = {s.port_pk: s for s in db.scalars(select(SimPortState))}
+    fresh = select(SimPortState).execution_options(populate_existing=True)
+    states = {s.port_pk: s for s in db.scalars(fresh)}
     drivers = _drivers_by_org(db)
     caps = caps_by_port(db)
     depot = depot_cars(db)
@@ -169,10 +187,7 @@ def _plan(db: Session, root_seed: int, until: datetime) -> int:
     for station_pk, since in sorted(shared.items()):
         share_power(db, root_seed, [station_pk], since)
     if horizon is not None:
-        meta = {
-            m.key: m for m in db.scalars(select(WorldMeta).where(WorldMeta.key == "planned_until"))
-        }
-        _remember(db, meta, "planned_until", horizon.isoformat())
+        remember(db, "planned_until", horizon.isoformat())
     db.flush()
     return len(rows)
 
@@ -213,7 +228,9 @@ def _update_network_status(db: Session, now: datetime) -> None:
     for alarm in recent:
         latest[alarm.station_pk] = alarm.alarm_type
     for station in db.scalars(
-        select(Station).where(Station.id.in_(list(latest)), ~Station.offline)
+        select(Station)
+        .where(Station.id.in_(list(latest)), ~Station.offline)
+        .execution_options(populate_existing=True)
     ):
         if station.network_status != latest[station.id]:
             station.network_status = latest[station.id]
@@ -243,7 +260,8 @@ def _update_port_status(db: Session, now: datetime) -> None:
             .group_by(ChargingSession.port_pk)
         ).all()
     )
-    for port in db.scalars(select(Port).where(Port.status.in_(["AVAILABLE", "INUSE"]))):
+    ports = select(Port).where(Port.status.in_(["AVAILABLE", "INUSE"]))
+    for port in db.scalars(ports.execution_options(populate_existing=True)):
         status = "INUSE" if port.id in active else "AVAILABLE"
         since = active.get(port.id) or last_end.get(port.id) or port.status_time
         if (port.status, port.status_time) != (status, since):

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from mockcp.clock import offset_minutes
@@ -25,6 +25,7 @@ from mockcp.db.models import Port, Station
 from mockcp.rng import for_entity
 from mockcp.sim.alarms import reported_at
 from mockcp.sim.capping import PATIENCE, CapWindow, Wish, affects, shape
+from mockcp.sim.locking import hold_world
 
 OPT_OUT_SHARE = 0.1  # FIDELITY: an assumption (domain.md 7 check 21 allows 0-25 %)
 
@@ -120,7 +121,9 @@ def apply(row: ChargingSession, result: Capped) -> None:
 
 
 def reshape_ports(db: Session, root_seed: int, port_pks: Iterable[int], now: datetime) -> None:
-    """Recompute the sessions of ``port_pks`` that have not ended by ``now`` under their caps."""
+    """Recompute the sessions of ``port_pks`` that have not ended by ``now`` under their caps
+    (under the world lock: the caller took it before writing, or it is taken here)."""
+    hold_world(db)
     ports = sorted(set(port_pks))
     caps = caps_by_port(db, ports)
     stations = {
@@ -161,5 +164,6 @@ def reshape_ports(db: Session, root_seed: int, port_pks: Iterable[int], now: dat
         state = db.get(SimPortState, port_pk)
         if state is not None and last_end is not None:
             state.free_at = last_end
-    db.execute(delete(WorldMeta).where(WorldMeta.key == "status_at"))
+    # Statuses must be recomputed: mark them stale in place (never delete a shared row).
+    db.execute(update(WorldMeta).where(WorldMeta.key == "status_at").values(value=""))
     db.flush()

@@ -18,6 +18,7 @@ from spyne import Application, Fault
 from spyne.server.wsgi import WsgiApplication
 
 from mockcp.errors import AuthError, CPError
+from mockcp.sim.locking import hold_world, may_publish
 from mockcp.soap import security
 from mockcp.soap.context import JournalRecord, RequestContext, Runtime
 from mockcp.soap.operations.drivers import DriverService
@@ -74,6 +75,10 @@ class ChargePointApplication(Application):  # type: ignore[misc]
                 raise server_fault(f"Forced fault in {operation} (/_mock/faults).")
             if forced is not None:
                 raise forced.error()
+            if is_write(operation):  # one writer at a time, from its first statement on
+                hold_world(request.session())
+            else:  # a read's planning is published at once (sim.locking)
+                may_publish(request.session())
             result = super().call_wrapper(ctx)
             if request.db is not None:
                 request.db.commit()
@@ -108,6 +113,11 @@ class ChargePointApplication(Application):  # type: ignore[misc]
                     dict(request.details),
                 )  # fmt: skip
             )
+
+
+def is_write(operation: str) -> bool:
+    """Every operation but the ``get*`` reads may write (shed, clear, events, fleets...)."""
+    return not operation.startswith("get")
 
 
 def _rollback(request: RequestContext) -> None:

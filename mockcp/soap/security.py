@@ -34,7 +34,7 @@ def read_token(header: etree._Element | None) -> tuple[str, str]:
     kind = password_el.get("Type")
     if kind is not None and kind != PASSWORD_TEXT:
         raise AuthError("InvalidSecurity", "Only PasswordText passwords are supported.")
-    return username.strip(), password_el.text.strip()
+    return username.strip(), password_el.text  # a password is compared as sent, spaces too
 
 
 def authenticate(header: etree._Element | None, db: Session) -> Principal:

@@ -15,6 +15,7 @@ request was sent to (its endpoint path); faults as SOAP 1.1 with HTTP 500.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -39,6 +40,7 @@ from mockcp.soap.versions import BY_PATH, V5_1, ApiVersion
 from mockcp.soap.wire_out import build_children, format_value, formatter_for
 
 __all__ = ["build_children", "format_value", "formatter_for"]  # the output half, re-exported
+from mockcp.soap.guard import has_dtd
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
@@ -83,8 +85,6 @@ def parse_envelope(raw: bytes, max_bytes: int, max_depth: int) -> etree._Element
         raise client_fault("Empty request body: a SOAP 1.1 envelope is required.")
     if len(raw) > max_bytes:
         raise client_fault(f"Request body of {len(raw)} bytes exceeds the limit of {max_bytes}.")
-    if b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
-        raise client_fault("DTDs and entity declarations are not allowed in SOAP messages.")
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -97,6 +97,8 @@ def parse_envelope(raw: bytes, max_bytes: int, max_depth: int) -> etree._Element
         root = etree.fromstring(raw, parser)
     except etree.XMLSyntaxError as exc:
         raise client_fault(f"Malformed XML: {exc}") from None
+    if has_dtd(root):  # the parser saw it, whatever the encoding (no byte search)
+        raise client_fault("DTDs and entity declarations are not allowed in SOAP messages.")
     _check_depth(root, max_depth)
     return root
 
@@ -213,6 +215,26 @@ def _normalise_simple(
         child.text = _canonical_datetime(child.tag, text)
     elif issubclass(member, Integer | Decimal | Double | Float):
         child.text = text
+        _check_number(child.tag, text, member)
+
+
+INT64 = 2**63  # no stored key or count is wider: larger integers can match nothing
+_NUMBER = re.compile(
+    r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$|^[+-]?(?:inf|infinity|nan)$", re.I
+)
+
+
+def _check_number(tag: str, text: str, member: Any) -> None:
+    """Numbers Python would take but the store cannot: NaN, infinities, over 64 bits."""
+    shown = text if len(text) <= 40 else text[:40] + "..."
+    if issubclass(member, Integer):
+        if text.lstrip("+-").isdigit() and abs(int(text)) >= INT64:
+            raise client_fault(f"Element {tag}: {shown!r} is out of range (64-bit integers).")
+        return
+    if not _NUMBER.match(text):
+        raise client_fault(f"Element {tag}: {shown!r} is not a number.")
+    if not math.isfinite(float(text)):
+        raise client_fault(f"Element {tag}: {shown!r} is not a finite number.")
 
 
 def _canonical_datetime(tag: str, text: str) -> str:
@@ -220,7 +242,12 @@ def _canonical_datetime(tag: str, text: str) -> str:
         value = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         raise client_fault(f"Element {tag}: {text!r} is not an ISO-8601 date-time.") from None
-    return utc(value).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    try:
+        return utc(value).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+14:00 is before year 1 in UTC
+        raise client_fault(
+            f"Element {tag}: {text!r} is outside years 1-9999 once taken to UTC."
+        ) from None
 
 
 _FREQ = re.compile(r"'(\w+)' member does not respect frequency constraints")
@@ -235,9 +262,14 @@ def clarify_fault(fault: Fault, operation: str) -> WireFault:
             f"Invalid {operation} request: element '{match.group(1)}' is missing or "
             "occurs more often than the schema allows."
         )
+    elif _PYTHON_WORDS.search(text):  # spyne passes some exception texts on: never show them
+        text = f"Invalid {operation} request: a value does not match its schema type."
     else:
         text = f"Invalid {operation} request: {text}"
     return client_fault(text)
+
+
+_PYTHON_WORDS = re.compile(r"Error\b|could not convert|invalid literal|Traceback|NoneType")
 
 
 # -------------------------------------------------------------------- output
@@ -341,9 +373,11 @@ class ChargePointSoap11(Soap11):  # type: ignore[misc]
             raise
         except Fault as fault:
             raise clarify_fault(fault, etree.QName(ctx.in_body_doc).localname) from None
-        except (ValueError, TypeError, AttributeError) as exc:
+        except (ValueError, TypeError, AttributeError, ArithmeticError):
             operation = etree.QName(ctx.in_body_doc).localname
-            raise client_fault(f"Invalid {operation} request: {exc}") from None
+            raise client_fault(
+                f"Invalid {operation} request: a value does not match its schema type."
+            ) from None
 
     def serialize(self, ctx: Any, message: Any) -> None:
         if ctx.out_error is not None:

@@ -46,6 +46,15 @@ def test_security_wrong_password_is_failed_authentication(
     assert (status, fault_of(data)) == (500, FAILED)
 
 
+@pytest.mark.parametrize("padded", [" {}", "{} ", "\n  {}\n", "\t{}"])
+def test_security_password_with_surrounding_spaces_is_failed_authentication(
+    mock: MockChargePoint, tenant: Tenant, padded: str
+) -> None:
+    password = padded.format(tenant.password)
+    status, data = post(mock, guide_style(tenant.license_key, password, BODY))
+    assert (status, fault_of(data)) == (500, FAILED)
+
+
 def test_security_unknown_key_is_failed_authentication(
     mock: MockChargePoint, tenant: Tenant
 ) -> None:

@@ -1,0 +1,131 @@
+"""The pre-parse guard (soap/guard.py): a request's shape is bounded before spyne sees it.
+
+Each bound is refused with a Client fault naming it, a request at the bound is served, and
+what the guard costs is a small multiple of a plain request (ratios measured in this test
+process, never absolute times).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+from werkzeug.test import Client
+
+from mockcp.domain.tenants import Tenant
+from mockcp.soap import guard
+from mockcp.testing import MockChargePoint
+from tests.soap.envelopes import SOAP_PATH, fault_of, guide_style
+
+DTD_REFUSAL = "DTDs and entity declarations are not allowed in SOAP messages."
+
+
+def post(mock: MockChargePoint, data: bytes) -> tuple[int, bytes]:
+    reply = Client(mock.wsgi).post(SOAP_PATH, data=data, headers={"Content-Type": "text/xml"})
+    return reply.status_code, reply.get_data()
+
+
+def with_attributes(tenant: Tenant, count: int) -> bytes:
+    attributes = " ".join(f'a{i}="{i}"' for i in range(count))
+    body = f"<urn:getCPNInstances {attributes}/>"
+    return guide_style(tenant.license_key, tenant.password, body)
+
+
+def with_elements(tenant: Tenant, count: int) -> bytes:
+    """A getStations whose searchQuery carries ``count`` unknown (ignored) children."""
+    filler = "<x/>" * count
+    body = f"<urn:getStations><searchQuery>{filler}</searchQuery></urn:getStations>"
+    return guide_style(tenant.license_key, tenant.password, body)
+
+
+def refused(mock: MockChargePoint, data: bytes) -> str:
+    status, reply = post(mock, data)
+    assert status == 500
+    code, text = fault_of(reply)
+    assert code == "soapenv:Client"
+    return text
+
+
+def test_guard_attributes_on_one_element_above_the_bound_get_a_client_fault(
+    mock: MockChargePoint, tenant: Tenant
+) -> None:
+    text = refused(mock, with_attributes(tenant, 40_000))
+    assert text == (
+        "An element of the request has 40000 attributes; at most "
+        f"{guard.MAX_ELEMENT_ATTRIBUTES} are allowed on one element."
+    )
+
+
+def test_guard_attributes_at_the_bound_are_served(mock: MockChargePoint, tenant: Tenant) -> None:
+    status, reply = post(mock, with_attributes(tenant, guard.MAX_ELEMENT_ATTRIBUTES))
+    assert status == 200
+    assert reply.count(b"<CPN>") == 4
+
+
+def test_guard_attributes_in_all_above_the_bound_get_a_client_fault(
+    mock: MockChargePoint, tenant: Tenant
+) -> None:
+    many = guard.MAX_ATTRIBUTES // 10 + 1
+    filler = '<x a="1" b="1" c="1" d="1" e="1" f="1" g="1" h="1" i="1" j="1"/>' * many
+    body = f"<urn:getStations><searchQuery>{filler}</searchQuery></urn:getStations>"
+    data = guide_style(tenant.license_key, tenant.password, body)
+    total = guard.shape_of(guard.etree.fromstring(data)).attributes
+    assert total > guard.MAX_ATTRIBUTES
+    assert refused(mock, data) == (
+        f"The request has {total} attributes; at most {guard.MAX_ATTRIBUTES} are allowed."
+    )
+
+
+def test_guard_elements_above_the_bound_get_a_client_fault(
+    mock: MockChargePoint, tenant: Tenant
+) -> None:
+    data = with_elements(tenant, guard.MAX_ELEMENTS)
+    total = guard.shape_of(guard.etree.fromstring(data)).elements
+    assert refused(mock, data) == (
+        f"The request has {total} elements; at most {guard.MAX_ELEMENTS} are allowed."
+    )
+
+
+def test_guard_elements_at_the_bound_are_served(mock: MockChargePoint, tenant: Tenant) -> None:
+    data = with_elements(tenant, 10)
+    extra = guard.MAX_ELEMENTS - guard.shape_of(guard.etree.fromstring(data)).elements
+    data = with_elements(tenant, 10 + extra)
+    assert guard.shape_of(guard.etree.fromstring(data)).elements == guard.MAX_ELEMENTS
+    status, reply = post(mock, data)
+    assert status == 200, reply
+    assert b"<responseCode>100</responseCode>" in reply
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-16-le", "utf-32"])
+def test_guard_refuses_a_dtd_whatever_the_encoding(
+    mock: MockChargePoint, tenant: Tenant, encoding: str
+) -> None:
+    envelope = guide_style(tenant.license_key, tenant.password, "<urn:getCPNInstances/>")
+    declared = "utf-16" if encoding == "utf-16-le" else encoding
+    document = (
+        f'<?xml version="1.0" encoding="{declared}"?>'
+        '<!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>' + envelope.decode()
+    )
+    data = document.encode(encoding)
+    if encoding == "utf-16-le":
+        data = b"\xff\xfe" + data  # a byte-order mark, as Windows clients send it
+    assert b"<!DOCTYPE" not in data or encoding == "utf-8"
+    assert refused(mock, data) == DTD_REFUSAL
+
+
+def test_guard_refused_wide_request_costs_a_small_multiple_of_a_plain_one(
+    mock: MockChargePoint, tenant: Tenant
+) -> None:
+    plain = guide_style(tenant.license_key, tenant.password, "<urn:getCPNInstances/>")
+    wide = with_attributes(tenant, 40_000)  # ~430 KB: spyne alone spent seconds on it
+
+    def cost(send: Callable[[], object]) -> float:
+        began = time.perf_counter()
+        for _ in range(3):
+            send()
+        return time.perf_counter() - began
+
+    cost(lambda: post(mock, plain))  # warm up
+    ratio = cost(lambda: post(mock, wide)) / cost(lambda: post(mock, plain))
+    assert ratio < 30, ratio  # generous: a refusal is one C parse, not a Python walk
