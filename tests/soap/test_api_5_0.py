@@ -6,9 +6,12 @@ with ``../shared/reference/cp_api_5.0.wsdl`` exactly as ``test_wsdl_contract`` d
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from werkzeug.test import Client
 
+from mockcp.config import Settings
 from mockcp.soap.versions import V5_0, ExtraField
 from mockcp.testing import MockChargePoint
 from tests.conftest import REFERENCE_WSDL, SHARED, require_shared
@@ -28,7 +31,8 @@ REFERENCE_ELEMENTS = sorted(REFERENCE.elements) if REFERENCE else []
 
 @pytest.fixture(scope="module")
 def served() -> wsdl_shape.WsdlShape:
-    with MockChargePoint() as mock:
+    # a trusted host is echoed into soap:address (an untrusted one is not: test_wsdl_address)
+    with MockChargePoint(Settings(trusted_hosts="mock.example")) as mock:
         reply = Client(mock.wsgi).get("/cp_api_5.0.wsdl", base_url="http://mock.example:9000")
     assert reply.status_code == 200
     return wsdl_shape.read(reply.get_data())
@@ -91,10 +95,11 @@ def test_wsdl_5_0_address_is_the_5_0_endpoint(served: wsdl_shape.WsdlShape) -> N
 
 
 @pytest.mark.parametrize("query", ["wsdl", "WSDL"])
-def test_wsdl_5_0_served_at_endpoint_query(mock: MockChargePoint, query: str) -> None:
-    reply = Client(mock.wsgi).get(
-        f"/webservices/chargepoint/services/5.0?{query}", base_url="https://cp.test"
-    )
+def test_wsdl_5_0_served_at_endpoint_query(settings: Settings, query: str) -> None:
+    with MockChargePoint(replace(settings, trusted_hosts="cp.test")) as mock:
+        reply = Client(mock.wsgi).get(
+            f"/webservices/chargepoint/services/5.0?{query}", base_url="https://cp.test"
+        )
     assert reply.status_code == 200
     shape = wsdl_shape.read(reply.get_data())
     assert shape.address == "https://cp.test/webservices/chargepoint/services/5.0"

@@ -64,7 +64,11 @@ FAULTS = {
         sessions_from("0000-01-01T00:00:00Z"),
         "Element fromTimeStamp: '0000-01-01T00:00:00Z' is not an ISO-8601 date-time.",
     ),
-    "empty-start": (event(start=""), "Element eventStartTime is required and must not be empty."),
+    "empty-start": (
+        event(start=""),
+        "Invalid createLoadShedEvent request: element 'eventStartTime' is required "
+        "and must not be empty.",
+    ),
     "huge-integer": (
         "<urn:get15minChargingSessionData><sessionID>99999999999999999999</sessionID>"
         "</urn:get15minChargingSessionData>",
