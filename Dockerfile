@@ -26,9 +26,11 @@ USER mockcp
 WORKDIR /home/mockcp
 ENV MOCKCP_HOST=0.0.0.0 \
     MOCKCP_PORT=8080 \
-    MOCKCP_DB=sqlite:////home/mockcp/mockcp.sqlite3 \
     PYTHONUNBUFFERED=1
 EXPOSE 8080
+# Bound to 0.0.0.0, the control plane (/_mock/...) needs a Bearer token: pass one with
+# -e MOCKCP_ADMIN_TOKEN=..., or read the one mockcp prints at start; an empty value turns the
+# check off. The world is fresh at each start; --db URL (or -e MOCKCP_DB=...) keeps it.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
     CMD python -c "import json, os, sys, urllib.request; url = 'http://127.0.0.1:%s/_mock/health' % os.environ.get('MOCKCP_PORT', '8080'); sys.exit(json.load(urllib.request.urlopen(url, timeout=2)) != {'status': 'ready'})"
 ENTRYPOINT ["mockcp"]

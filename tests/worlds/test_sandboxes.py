@@ -38,6 +38,12 @@ def any_parent(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MockC
     yield from serving_parent(url)
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def stored_parent(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MockChargePoint]:
+    """A parent world on a store other processes could share (files, schemas)."""
+    yield from serving_parent(store_url(request.param, tmp_path))
+
+
 @pytest.fixture
 def parent() -> Iterator[MockChargePoint]:
     yield from serving_parent("sqlite://")
@@ -165,10 +171,10 @@ def test_a_sandbox_keeps_its_start(parent: MockChargePoint) -> None:
 
 
 def test_parallel_workers_each_with_a_sandbox_do_not_interfere(
-    any_parent: MockChargePoint,
+    stored_parent: MockChargePoint,
 ) -> None:
     """Four threads, each its own sandbox: moving clocks and shedding at once."""
-    parent = any_parent
+    parent = stored_parent
     results: dict[int, tuple[str, tuple[object, ...]]] = {}
     errors: list[BaseException] = []
 
