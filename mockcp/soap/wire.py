@@ -321,7 +321,9 @@ def original(cls: Any) -> Any:
 def version_of(ctx: Any) -> ApiVersion:
     """The API version a request was sent to: its endpoint path says (soap/versions.py)."""
     environ = getattr(getattr(ctx, "transport", None), "req_env", None) or {}
-    return BY_PATH.get(environ.get("PATH_INFO", ""), V5_1)
+    path = str(environ.get("PATH_INFO", "")).rstrip("/")
+    # By suffix: a router may leave its own prefix (a sandbox) in front of the endpoint path.
+    return next((v for p, v in BY_PATH.items() if path.endswith(p)), V5_1)
 
 
 def fault_bytes(fault: Fault) -> bytes:
