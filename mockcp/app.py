@@ -24,6 +24,7 @@ from mockcp.db.engine import (
 from mockcp.seed.world import SCHEMA_VERSION, is_loaded, load_world, loaded_world
 from mockcp.soap.application import build_application, wsgi_application
 from mockcp.soap.context import Runtime
+from mockcp.soap.recorder import SoapRecorder
 from mockcp.soap.wire import client_fault, fault_bytes
 from mockcp.soap.wsdl import OPERATIONS, WsdlDocument
 
@@ -83,14 +84,15 @@ class MockChargePointApp:
         self.runtime = Runtime(self.sessions, self.clock, settings)
         self.soap = build_application(self.runtime)
         self._soap_wsgi = wsgi_application(self.soap)
+        self._soap_endpoint = SoapRecorder(self._soap_call, self.runtime)
         self._wsdl = WsdlDocument(self.soap)
         self.admin = AdminApp(
             self.sessions,
             self.reset,
-            lambda: list(self.runtime.journal),
             self._ready.is_set,
             self.clock,
-            (self.runtime.forced, frozenset(OPERATIONS)),
+            frozenset(OPERATIONS),
+            settings.root_seed,
         )
         self._prepare()
 
@@ -120,8 +122,7 @@ class MockChargePointApp:
         """Rebuild the world from the fixture and seed the app was started with."""
         with self._gate.rebuilding():
             self._ready.clear()
-            drop_schema(self.engine)
-            self.runtime.forced.clear()
+            drop_schema(self.engine)  # the journal and the armed faults go with the world
             self._prepare()
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
@@ -149,11 +150,15 @@ class MockChargePointApp:
             return _fault("SOAP requests must be sent with HTTP POST.", 405)(
                 environ, start_response
             )
-        if (request.content_length or 0) > self.settings.max_body_bytes:
+        with self._gate.reading():  # the journal row belongs to the world it was answered in
+            return self._soap_endpoint(environ, start_response)
+
+    def _soap_call(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        """One SOAP POST inside the recorder: the size limit, then spyne."""
+        if (Request(environ).content_length or 0) > self.settings.max_body_bytes:
             text = f"Request body exceeds the limit of {self.settings.max_body_bytes} bytes."
             return _fault(text, 500)(environ, start_response)
-        with self._gate.reading():
-            return list(self._soap_wsgi(environ, start_response))
+        return list(self._soap_wsgi(environ, start_response))
 
     def wsdl_bytes(self, address: str) -> bytes:
         """The served WSDL with ``soap:address`` set to ``address``."""

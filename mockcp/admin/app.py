@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -17,8 +16,9 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from mockcp.admin.faults import FaultRoutes
+from mockcp.admin.journal import JournalRoutes
 from mockcp.clock import SimClock, parse_duration, parse_mode, utc
-from mockcp.domain.forced import ForcedPlan, ForcedResponse, forced_response
 from mockcp.domain.tenants import list_tenants
 
 ROUTES = Map(
@@ -26,9 +26,11 @@ ROUTES = Map(
         Rule("/health", endpoint="health", methods=["GET"]),
         Rule("/tenants", endpoint="tenants", methods=["GET"]),
         Rule("/reset", endpoint="reset", methods=["POST"]),
-        Rule("/journal", endpoint="journal", methods=["GET"]),
+        Rule("/journal", endpoint="journal", methods=["GET", "DELETE"]),
+        Rule("/journal/verify", endpoint="journal_verify", methods=["POST"]),
         Rule("/clock", endpoint="clock", methods=["GET", "POST"]),
         Rule("/faults", endpoint="faults", methods=["GET", "POST", "DELETE"]),
+        Rule("/faults/kinds", endpoint="fault_kinds", methods=["GET"]),
     ]
 )
 
@@ -39,24 +41,27 @@ def json_response(body: Any, status: int = 200) -> Response:
     )
 
 
-class AdminApp:
-    """WSGI app mounted at /_mock; ``reset`` and ``journal`` are injected by create_app."""
+class AdminApp(JournalRoutes, FaultRoutes):
+    """WSGI app mounted at /_mock; ``reset`` is injected by create_app."""
 
     def __init__(
         self,
         sessions: sessionmaker[Session],
         reset: Callable[[], None],
-        journal: Callable[[], Iterable[object]],
         ready: Callable[[], bool],
         clock: SimClock,
-        forced: tuple[ForcedPlan, frozenset[str]],
+        operations: frozenset[str],
+        root_seed: int,
     ) -> None:
         self._sessions = sessions
         self._reset = reset
-        self._journal = journal
         self._ready = ready
         self._clock = clock
-        self._forced, self._operations = forced
+        self._operations = operations
+        self._seed = root_seed
+
+    def json(self, body: Any, status: int = 200) -> Response:
+        return json_response(body, status)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
@@ -95,9 +100,6 @@ class AdminApp:
         self._reset()
         return json_response({"status": "reset"})
 
-    def on_journal(self, request: Request) -> Response:
-        return json_response([asdict(record) for record in self._journal()])  # type: ignore[call-overload]
-
     def on_clock(self, request: Request) -> Response:
         """GET: the simulated now and mode. POST one of {"advance": "PT15M"},
         {"set": "...Z"} (forward only) or {"mode": "frozen" | "realtime" | "xN"}."""
@@ -125,30 +127,3 @@ class AdminApp:
         except ValueError as exc:
             return str(exc)
         return None
-
-    def on_faults(self, request: Request) -> Response:
-        """GET: the forced responses still queued. POST one (``domain.forced``): 201, or 400
-        with the reason. DELETE: drop them all."""
-        if request.method == "DELETE":
-            self._forced.clear()
-        elif request.method == "POST":
-            body = request.get_json(silent=True)
-            if not isinstance(body, dict):
-                return json_response({"error": "send a JSON object"}, 400)
-            try:
-                self._forced.add(forced_response(self._operations, body))
-            except ValueError as exc:
-                return json_response({"error": str(exc)}, 400)
-            return json_response([_forced_json(f) for f in self._forced.pending()], 201)
-        return json_response([_forced_json(f) for f in self._forced.pending()])
-
-
-def _forced_json(forced: ForcedResponse) -> dict[str, object]:
-    answer: dict[str, object] = {"operation": forced.operation, "count": forced.remaining}
-    if forced.code is not None:
-        answer.update(code=forced.code.name, responseCode=forced.code.code)
-    else:
-        answer["fault"] = "server"
-    if forced.org_id is not None:
-        answer["orgID"] = forced.org_id
-    return answer
