@@ -135,7 +135,10 @@ def _how_long(row: ForcedFault, body: dict[str, object], wall: datetime, sim: da
             raise ValueError("seconds must be above 0 and at most 86400")
         row.until_wall = wall + timedelta(seconds=seconds)
     if "simulated" in body:
-        span = parse_duration(str(body["simulated"]))
+        try:
+            span = parse_duration(str(body["simulated"]))
+        except ValueError as exc:
+            raise ValueError(f"simulated: {exc}") from None
         if not timedelta(0) < span <= timedelta(days=3660):
             raise ValueError("simulated must be a positive ISO-8601 duration of at most 10 years")
         row.until_sim = sim + span
