@@ -29,6 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, default=None, help="root seed of the demo world")
     serve.add_argument("--clock", default=None, help="realtime (default), frozen or xN")
     serve.add_argument("--start", default=None, help="simulated start, ISO-8601 (default: now)")
+    serve.add_argument(
+        "--reload", action="store_true", help="werkzeug's development server, reloading on edits"
+    )
     commands.add_parser("codes", help="print the response-code catalogue")
     commands.add_parser("coverage", help="print the operation coverage table")
     realism = commands.add_parser("realism", help="compare the simulator with real sessions")
@@ -58,9 +61,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     )
 
 
-def serve(settings: Settings) -> int:
-    from werkzeug.serving import run_simple
-
+def serve(settings: Settings, reload: bool = False) -> int:
     logging.basicConfig(level=settings.log_level)
     # spyne logs every client fault with a traceback; mockcp logs what matters itself.
     logging.getLogger("spyne").setLevel(logging.CRITICAL)
@@ -75,7 +76,14 @@ def serve(settings: Settings) -> int:
             print(f"      licence key {tenant.license_key}")
             print(f"      password    {tenant.password}")
     sys.stdout.flush()
-    run_simple(settings.host, settings.port, app, threaded=True)
+    if reload:  # development only: one thread per connection, no timeouts
+        from werkzeug.serving import run_simple
+
+        run_simple(settings.host, settings.port, app, threaded=True, use_reloader=True)
+    else:  # production: waitress, a bounded worker pool, timeouts (mockcp.server)
+        from mockcp.server import serve_forever
+
+        serve_forever(app, settings.host, settings.port)
     return 0
 
 
@@ -102,4 +110,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         app = create_app(Settings(database_url="sqlite://", fixture="minimal"))
         sys.stdout.write(app.wsdl_bytes(args.address).decode("utf-8"))
         return 0
-    return serve(settings_from_args(args))
+    return serve(settings_from_args(args), args.reload)
