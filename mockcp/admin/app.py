@@ -18,6 +18,7 @@ from werkzeug.wrappers import Request, Response
 
 from mockcp.admin.faults import FaultRoutes
 from mockcp.admin.journal import JournalRoutes
+from mockcp.admin.openapi import document
 from mockcp.clock import SimClock, parse_duration, parse_mode, utc
 from mockcp.domain.tenants import list_tenants
 
@@ -31,6 +32,7 @@ ROUTES = Map(
         Rule("/clock", endpoint="clock", methods=["GET", "POST"]),
         Rule("/faults", endpoint="faults", methods=["GET", "POST", "DELETE"]),
         Rule("/faults/kinds", endpoint="fault_kinds", methods=["GET"]),
+        Rule("/openapi.json", endpoint="openapi", methods=["GET"]),
     ]
 )
 
@@ -80,6 +82,9 @@ class AdminApp(JournalRoutes, FaultRoutes):
         if self._ready():
             return json_response({"status": "ready"})
         return json_response({"status": "starting"}, 503)
+
+    def on_openapi(self, request: Request) -> Response:
+        return json_response(document())
 
     def on_tenants(self, request: Request) -> Response:
         with self._sessions() as db:
