@@ -5,6 +5,7 @@ or a probability; per operation and tenant. Transport faults: tests/test_server.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -17,6 +18,7 @@ from werkzeug.test import Client
 from mockcp.clock import ManualClock
 from mockcp.codes import ResponseCode
 from mockcp.config import Settings
+from mockcp.db.engine import drop_schema, make_engine
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
 
@@ -127,8 +129,22 @@ def test_probability_fires_on_a_seeded_share_and_repeats(tmp_path: Path) -> None
     assert run() == first  # the draw comes from derived seeds, not from chance
 
 
-def test_a_count_fires_exactly_n_times_across_apps_sharing_a_store(tmp_path: Path) -> None:
-    shared = Settings(database_url=f"sqlite:///{tmp_path / 'one.sqlite3'}", fixture="minimal")
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'one.sqlite3'}"
+    url = os.environ.get("MOCKCP_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("MOCKCP_TEST_POSTGRES_URL is not set: no PostgreSQL server to test against")
+    assert url != "unavailable", "CI could not start PostgreSQL (see .ci/postgres.sh output)"
+    engine = make_engine(url)
+    drop_schema(engine)
+    engine.dispose()
+    return url
+
+
+def test_a_count_fires_exactly_n_times_across_apps_sharing_a_store(store_url: str) -> None:
+    shared = Settings(database_url=store_url, fixture="minimal")
     with (
         MockChargePoint(shared, ManualClock(START)) as one,
         MockChargePoint(shared, ManualClock(START)) as two,
