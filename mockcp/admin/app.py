@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from mockcp.admin.events import EventRoutes
 from mockcp.admin.faults import FaultRoutes
 from mockcp.admin.journal import JournalRoutes
 from mockcp.admin.openapi import document
@@ -33,6 +34,7 @@ ROUTES = Map(
         Rule("/faults", endpoint="faults", methods=["GET", "POST", "DELETE"]),
         Rule("/faults/kinds", endpoint="fault_kinds", methods=["GET"]),
         Rule("/openapi.json", endpoint="openapi", methods=["GET"]),
+        Rule("/stations/<station_id>/events", endpoint="station_events", methods=["POST"]),
     ]
 )
 
@@ -43,7 +45,7 @@ def json_response(body: Any, status: int = 200) -> Response:
     )
 
 
-class AdminApp(JournalRoutes, FaultRoutes):
+class AdminApp(JournalRoutes, FaultRoutes, EventRoutes):
     """WSGI app mounted at /_mock; ``reset`` is injected by create_app."""
 
     def __init__(
@@ -68,8 +70,8 @@ class AdminApp(JournalRoutes, FaultRoutes):
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
         try:
-            endpoint, _ = ROUTES.bind_to_environ(environ).match()
-            response = getattr(self, f"on_{endpoint}")(request)
+            endpoint, values = ROUTES.bind_to_environ(environ).match()
+            response = getattr(self, f"on_{endpoint}")(request, **values)
         except (NotFound, MethodNotAllowed) as exc:
             response = json_response(
                 {"error": exc.name, "path": request.script_root + request.path}, exc.code or 404

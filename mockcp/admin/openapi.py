@@ -15,7 +15,7 @@ from typing import Any
 class Doc:
     """One method of one route (``path`` as under /_mock, werkzeug syntax for variables)."""
 
-    path: str
+    path: str  # variables as OpenAPI writes them: /stations/{station_id}/events
     method: str
     summary: str
     query: tuple[tuple[str, str], ...] = ()  # (name, description)
@@ -78,6 +78,14 @@ DOCS: list[Doc] = [
     Doc("/faults", "DELETE", "drop every armed fault"),
     Doc("/faults/kinds", "GET", "the fault kinds and what each does"),
     Doc("/openapi.json", "GET", "this description"),
+    Doc(
+        "/stations/{station_id}/events",
+        "POST",
+        "a station event at the simulated now: offline, online, portFault (port, fault), "
+        "faultCleared (port), reboot",
+        example={"type": "reboot"},
+        answers=(201, 400, 404, 409),
+    ),
 ]
 
 

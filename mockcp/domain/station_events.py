@@ -1,0 +1,193 @@
+"""Station events on demand (``POST /_mock/stations/{stationID}/events``), at the clock's now.
+
+Each event writes what the simulator's own events write, so every read shows it the way it
+shows theirs:
+
+- ``offline``: an ``Unreachable`` alarm; the station's network status and its ports read
+  UNREACHABLE; its sessions that have not ended are held (``reported_at`` far ahead): one
+  that ends meanwhile still reads as active and reaches transactions only when it is back.
+- ``online``: a ``Reachable`` alarm; the held sessions that ended meanwhile are reported now
+  (late, as the simulator's own connectivity drops do), the others when they end.
+- ``portFault`` (``port``, ``fault``): the port is out of service (UNKNOWN, the fault as its
+  reason and as an active fault, an alarm of that name); the sessions planned on it that
+  have not started are dropped. Refused on a port with a session plugged in.
+- ``faultCleared`` (``port``): a ``Fault Cleared`` alarm; the port is AVAILABLE again (new
+  sessions from the next planned day on).
+- ``reboot``: ``Powered Off`` then ``Bootup Due to POWER ON`` alarms.
+
+FIDELITY: sessions planned while a station is offline (the clock crossing a local midnight)
+are not held; ``plugIn`` and ``unplug`` are not modelled yet (they need a session to be cut
+or started mid-plan).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from mockcp.db.activity import Alarm, ChargingSession, MeterInterval
+from mockcp.db.models import Organization, Port, Station
+from mockcp.sim.engine import materialize
+
+EVENTS = ("offline", "online", "portFault", "faultCleared", "reboot")
+HELD = datetime(9999, 1, 1, tzinfo=UTC)  # reported_at of a session whose station is offline
+
+
+class EventRefused(ValueError):
+    """The event cannot happen now (the reason is the message)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """What an event did: for the control plane's answer and the journal."""
+
+    station_id: str
+    org_id: str
+    event: str
+    at: datetime
+    alarms: tuple[str, ...]
+    sessions: int  # sessions held, released or dropped
+
+
+def apply_event(
+    db: Session, root_seed: int, station_id: str, body: dict[str, object], now: datetime
+) -> Applied:
+    """Apply one event to ``station_id`` at ``now`` (the world first brought up to ``now``);
+    LookupError for an unknown station, ValueError (or EventRefused) saying why not."""
+    station = db.scalar(select(Station).where(Station.station_id == station_id))
+    if station is None:
+        raise LookupError(f"no station {station_id}")
+    kind = body.get("type")
+    if kind not in EVENTS:
+        raise ValueError(f"type must be one of {', '.join(EVENTS)}")
+    allowed = {"type"} | ({"port", "fault"} if kind == "portFault" else set())
+    allowed |= {"port"} if kind == "faultCleared" else set()
+    unknown = set(body) - allowed
+    if unknown:
+        raise ValueError(f"unknown keys for {kind}: {', '.join(sorted(unknown))}")
+    materialize(db, root_seed, now)
+    if kind == "offline":
+        alarms, count = _offline(db, station, now)
+    elif kind == "online":
+        alarms, count = _online(db, station, now)
+    elif kind == "reboot":
+        alarms, count = ("Powered Off", "Bootup Due to POWER ON"), 0
+        for name in alarms:
+            _alarm(db, station, name, now)
+    else:
+        port = _port(station, body.get("port"))
+        if kind == "portFault":
+            alarms, count = _fault(db, station, port, body.get("fault"), now)
+        else:
+            alarms, count = _cleared(db, station, port, now)
+    db.flush()
+    org = db.get(Organization, station.org_pk)
+    return Applied(station_id, org.org_id if org else "", str(kind), now, alarms, count)
+
+
+def _alarm(
+    db: Session, station: Station, name: str, now: datetime, port: int | None = None
+) -> None:
+    db.add(Alarm(station_pk=station.id, port_number=port, alarm_type=name, alarm_time=now))
+
+
+def _offline(db: Session, station: Station, now: datetime) -> tuple[tuple[str, ...], int]:
+    if station.network_status.lower() == "unreachable":
+        raise EventRefused(f"{station.station_id} is already offline")
+    _alarm(db, station, "Unreachable", now)
+    station.network_status = "Unreachable"
+    held = db.execute(
+        update(ChargingSession)
+        .where(ChargingSession.port_pk.in_(_port_pks(station)))
+        .where(ChargingSession.start_time <= now, ChargingSession.end_time > now)
+        .values(reported_at=HELD)
+        .execution_options(synchronize_session=False)
+    )
+    return ("Unreachable",), int(held.rowcount)  # type: ignore[attr-defined]
+
+
+def _online(db: Session, station: Station, now: datetime) -> tuple[tuple[str, ...], int]:
+    if station.network_status.lower() != "unreachable":
+        raise EventRefused(f"{station.station_id} is not offline")
+    _alarm(db, station, "Reachable", now)
+    station.network_status = "Reachable"
+    station.last_communication = now
+    ports = _port_pks(station)
+    late = db.execute(
+        update(ChargingSession)
+        .where(ChargingSession.port_pk.in_(ports), ChargingSession.reported_at == HELD)
+        .where(ChargingSession.end_time <= now)
+        .values(reported_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.execute(
+        update(ChargingSession)
+        .where(ChargingSession.port_pk.in_(ports), ChargingSession.reported_at == HELD)
+        .values(reported_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return ("Reachable",), int(late.rowcount)  # type: ignore[attr-defined]
+
+
+def _port(station: Station, number: object) -> Port:
+    if not isinstance(number, int) or isinstance(number, bool):
+        raise ValueError("port must be the port number (1, 2...)")
+    port = next((p for p in station.ports if p.port_number == number), None)
+    if port is None:
+        raise ValueError(f"{station.station_id} has no port {number}")
+    return port
+
+
+def _fault(
+    db: Session, station: Station, port: Port, fault: object, now: datetime
+) -> tuple[tuple[str, ...], int]:
+    if not isinstance(fault, str) or not fault.strip() or len(fault) > 200:
+        raise ValueError('fault must be the fault\'s name, e.g. "GFCI Trip"')
+    if port.fault_reason:
+        raise EventRefused(f"port {port.port_number} already has a fault ({port.fault_reason})")
+    busy = db.scalar(
+        select(ChargingSession.id).where(
+            ChargingSession.port_pk == port.id,
+            ChargingSession.start_time <= now,
+            ChargingSession.end_time > now,
+        )
+    )
+    if busy is not None:
+        raise EventRefused(
+            f"port {port.port_number} has session {busy} plugged in: a fault while charging "
+            "is not modelled"
+        )
+    port.status, port.status_time, port.fault_reason = "UNKNOWN", now, fault.strip()
+    _alarm(db, station, fault.strip(), now, port.port_number)
+    planned = list(
+        db.scalars(
+            select(ChargingSession.id).where(
+                ChargingSession.port_pk == port.id, ChargingSession.start_time > now
+            )
+        )
+    )
+    if planned:
+        db.execute(delete(MeterInterval).where(MeterInterval.session_pk.in_(planned)))
+        db.execute(
+            delete(ChargingSession)
+            .where(ChargingSession.id.in_(planned))
+            .execution_options(synchronize_session=False)
+        )
+    return (fault.strip(),), len(planned)
+
+
+def _cleared(
+    db: Session, station: Station, port: Port, now: datetime
+) -> tuple[tuple[str, ...], int]:
+    if not port.fault_reason:
+        raise EventRefused(f"port {port.port_number} has no fault to clear")
+    port.status, port.status_time, port.fault_reason = "AVAILABLE", now, None
+    _alarm(db, station, "Fault Cleared", now, port.port_number)
+    return ("Fault Cleared",), 0
+
+
+def _port_pks(station: Station) -> list[int]:
+    return [p.id for p in station.ports]
