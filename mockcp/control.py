@@ -5,6 +5,7 @@
     control.faults.force("shedLoad", code=126, count=2)
     control.clock.advance("PT15M")
     control.journal.assert_called("shedLoad", times=1, stationID="1:10002")
+    control.stations.take_offline("1:10002")
 
 Each helper is a thin wrapper over one route (``/_mock/journal``, ``/_mock/faults``,
 ``/_mock/clock``); a refused request raises ``ControlError`` with the server's reason.
@@ -24,13 +25,14 @@ class ControlError(AssertionError):
 
 
 class ControlPlane:
-    """``journal``, ``faults`` and ``clock`` of one mockcp."""
+    """``journal``, ``faults``, ``clock`` and ``stations`` of one mockcp."""
 
     def __init__(self, send: Send) -> None:
         self._send = send
         self.journal = Journal(self)
         self.faults = Faults(self)
         self.clock = Clock(self)
+        self.stations = Stations(self)
 
     @classmethod
     def in_process(cls, app: Any) -> ControlPlane:
@@ -172,3 +174,24 @@ class Clock:
 
     def mode(self, mode: str) -> str:
         return str(self._control.call("POST", "/clock", {"mode": mode})["mode"])
+
+
+class Stations:
+    """/_mock/stations/{stationID}/events: the world changing under the client."""
+
+    def __init__(self, control: ControlPlane) -> None:
+        self._control = control
+
+    def event(self, station_id: str, kind: str, **fields: Any) -> dict[str, Any]:
+        """One event (offline, online, portFault, faultCleared, reboot) at the simulated now."""
+        body = {"type": kind, **fields}
+        return dict(self._control.call("POST", f"/stations/{station_id}/events", body))
+
+    def take_offline(self, station_id: str) -> dict[str, Any]:
+        return self.event(station_id, "offline")
+
+    def bring_online(self, station_id: str) -> dict[str, Any]:
+        return self.event(station_id, "online")
+
+    def port_fault(self, station_id: str, port: int, fault: str) -> dict[str, Any]:
+        return self.event(station_id, "portFault", port=port, fault=fault)

@@ -115,6 +115,10 @@ class MockChargePoint:
     def clock(self) -> Any:
         return self.control.clock
 
+    @property
+    def stations(self) -> Any:
+        return self.control.stations
+
     def tenants(self) -> list[Tenant]:
         with self.wsgi.sessions() as db:
             return list_tenants(db)

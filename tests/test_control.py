@@ -93,3 +93,14 @@ def test_in_process_drop_reaches_zeep_as_a_connection_error(mock: MockChargePoin
     with pytest.raises(zeep.exceptions.Fault):
         mock.faults.force("getCPNInstances", fault="server")
         mock.client().service.getCPNInstances()
+
+
+def test_stations_helpers_send_events(control: ControlPlane, shared_mock: MockChargePoint) -> None:
+    assert control.stations.take_offline("1:10001")["alarms"] == ["Unreachable"]
+    client = shared_mock.client()
+    (row,) = client.service.getStationStatus(searchQuery={"stationID": "1:10001"}).stationData
+    assert row.networkStatus == "Unreachable"
+    with pytest.raises(ControlError, match="409 1:10001 is already offline"):
+        control.stations.take_offline("1:10001")
+    assert control.stations.bring_online("1:10001")["alarms"] == ["Reachable"]
+    control.journal.assert_called("stationEvent", times=2, stationID="1:10001")

@@ -26,4 +26,4 @@ def test_the_sample_suite_passes(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=300, cwd=tmp_path,
     )  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr
-    assert re.search(r"\b4 passed\b", run.stdout), run.stdout
+    assert re.search(r"\b5 passed\b", run.stdout), run.stdout
