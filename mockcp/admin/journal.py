@@ -121,10 +121,8 @@ class JournalRoutes:
             return self.json({"error": str(exc)}, 400)
         with_xml = request.args.get("xml", "").lower() in {"1", "true", "yes"}
         with self._sessions() as db:
-            entries = journal.find(db, found)
-        if limit is not None:
-            entries = entries[-limit:] if limit else []
-        return self.json([entry_json(e, with_xml) for e in entries])
+            entries = journal.find(db, found, limit)
+            return self.json([entry_json(e, with_xml) for e in entries])
 
     def on_journal_verify(self, request: Request) -> Response:
         body = request.get_json(silent=True)

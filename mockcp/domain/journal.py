@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import Select, delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy.orm import Session, defer
 
 from mockcp.db.activity import JournalEntry
 
 __all__ = ["Call", "JournalEntry", "Matcher", "clear", "find", "record", "size"]
 
 DEFAULT_LIMIT = 10_000
-MAX_LISTED = 10_000
+MAX_LISTED = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,25 +65,30 @@ class Matcher:
 
 def record(db: Session, call: Call, limit: int = DEFAULT_LIMIT) -> int:
     """Append one call and drop the oldest beyond ``limit``; returns the new entry's id."""
-    entry = JournalEntry(
-        operation=call.operation,
-        org_id=call.org_id,
-        at=call.at,
-        wall_at=call.wall_at,
-        version=call.version,
-        http_status=call.http_status,
-        response_code=call.response_code,
-        fault=call.fault,
-        duration_ms=round(call.duration_ms, 3),
-        params=call.params,
-        details=dict(call.details),
-        request_xml=call.request_xml,
-        response_xml=call.response_xml,
+    new_id = db.scalar(
+        insert(JournalEntry)
+        .values(
+            operation=call.operation,
+            org_id=call.org_id,
+            at=call.at,
+            wall_at=call.wall_at,
+            version=call.version,
+            http_status=call.http_status,
+            response_code=call.response_code,
+            fault=call.fault,
+            duration_ms=round(call.duration_ms, 3),
+            params=call.params,
+            details=dict(call.details),
+            request_xml=call.request_xml,
+            response_xml=call.response_xml,
+        )
+        .returning(JournalEntry.id)
     )
-    db.add(entry)
-    db.flush()
-    db.execute(delete(JournalEntry).where(JournalEntry.id <= entry.id - max(limit, 1)))
-    return entry.id
+    if new_id is None:
+        raise RuntimeError("the journal insert returned no id")
+    if new_id > limit:
+        db.execute(delete(JournalEntry).where(JournalEntry.id <= new_id - max(limit, 1)))
+    return int(new_id)
 
 
 def clear(db: Session) -> int:
@@ -95,15 +100,28 @@ def size(db: Session) -> int:
     return int(db.scalar(select(func.count()).select_from(JournalEntry)) or 0)
 
 
-def find(db: Session, matcher: Matcher, limit: int = MAX_LISTED) -> list[JournalEntry]:
-    """The entries ``matcher`` selects, oldest first (at most ``limit``)."""
-    rows = db.scalars(_select(matcher).order_by(JournalEntry.id))
+def find(db: Session, matcher: Matcher, newest: int | None = None) -> list[JournalEntry]:
+    """The entries ``matcher`` selects, oldest first; only the ``newest`` N when given.
+
+    The raw XML columns load only when read (they can be large)."""
+    wanted = MAX_LISTED if newest is None else min(newest, MAX_LISTED)
+    if wanted <= 0:
+        return []
+    query = (
+        _select(matcher)
+        .options(defer(JournalEntry.request_xml), defer(JournalEntry.response_xml))
+        .order_by(JournalEntry.id.desc())
+    )
     found: list[JournalEntry] = []
-    for row in rows:
-        if all(matches_param(row.params, path, value) for path, value in matcher.params):
-            found.append(row)
-            if len(found) >= limit:
-                break
+    if not matcher.params:  # the database does all the work
+        found = list(db.scalars(query.limit(wanted)))
+    else:
+        for row in db.scalars(query.execution_options(yield_per=500)):
+            if all(matches_param(row.params, path, value) for path, value in matcher.params):
+                found.append(row)
+                if len(found) >= wanted:
+                    break
+    found.reverse()
     return found
 
 
