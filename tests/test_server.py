@@ -187,3 +187,30 @@ def test_dribbling_clients_do_not_starve_the_others() -> None:
         finally:
             for sock in slow:
                 sock.close()
+
+
+@pytest.mark.parametrize("kind", ["drop", "reset"])
+def test_werkzeug_development_server_also_closes_the_connection(kind: str) -> None:
+    """``mockcp serve --reload`` runs werkzeug's server: the same faults still close the socket."""
+    import logging
+    import threading
+
+    from werkzeug.serving import make_server
+
+    settings = Settings(database_url="sqlite://", fixture="minimal")
+    with MockChargePoint(settings, ManualClock(START)) as mock:
+        server = make_server("127.0.0.1", 0, mock.wsgi, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        logging.getLogger("werkzeug").disabled = True  # it logs the abort it could not handle
+        try:
+            url = f"http://127.0.0.1:{server.server_port}"
+            ControlPlane.at(url).faults.force("getCPNInstances", fault=kind)
+            with pytest.raises(requests.ConnectionError) as error:
+                raw_post((mock, url))
+            cause = error.value.args[0].args[1]  # a reset may arrive as a plain close here
+            assert isinstance(cause, ConnectionError), repr(cause)
+        finally:
+            logging.getLogger("werkzeug").disabled = False
+            server.shutdown()
+            thread.join(timeout=5)

@@ -15,6 +15,8 @@ from __future__ import annotations
 import io
 import logging
 import re
+import socket
+import struct
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -92,7 +94,9 @@ class SoapRecorder:
             _wait(fired, environ)
         self._record(environ, note, raw, (status, body), (started, sim))
         if fired is not None and fired.kind in {"drop", "reset", "hang"}:
-            raise ConnectionAbort("reset" if fired.kind == "reset" else "drop")
+            kind = "reset" if fired.kind == "reset" else "drop"
+            _close_werkzeug_socket(environ, kind)
+            raise ConnectionAbort(kind)
         start_response(status, _sized(headers, body))
         return [body]
 
@@ -170,6 +174,18 @@ def _wait(fired: Fired, environ: dict[str, Any]) -> None:
         if callable(gone) and gone():
             return
         time.sleep(0.05)
+
+
+def _close_werkzeug_socket(environ: dict[str, Any], kind: str) -> None:
+    """Under werkzeug's development server (``mockcp serve --reload``), which knows nothing
+    of ConnectionAbort, shut the socket here (a reset there may arrive as a plain close: the
+    server still holds the descriptor); mockcp.server does it itself."""
+    sock = environ.get("werkzeug.socket")
+    if not isinstance(sock, socket.socket):
+        return
+    if kind == "reset":
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.shutdown(socket.SHUT_RDWR)
 
 
 def _sized(headers: list[tuple[str, str]], body: bytes) -> list[tuple[str, str]]:
