@@ -93,6 +93,7 @@ class MockChargePointApp:
             self.clock,
             frozenset(OPERATIONS),
             settings.root_seed,
+            settings.journal_limit,
         )
         self._prepare()
 

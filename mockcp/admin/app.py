@@ -56,6 +56,7 @@ class AdminApp(JournalRoutes, FaultRoutes, EventRoutes):
         clock: SimClock,
         operations: frozenset[str],
         root_seed: int,
+        journal_limit: int = 10_000,
     ) -> None:
         self._sessions = sessions
         self._reset = reset
@@ -63,6 +64,7 @@ class AdminApp(JournalRoutes, FaultRoutes, EventRoutes):
         self._clock = clock
         self._operations = operations
         self._seed = root_seed
+        self._journal_limit = journal_limit
 
     def json(self, body: Any, status: int = 200) -> Response:
         return json_response(body, status)

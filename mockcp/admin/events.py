@@ -20,6 +20,7 @@ class EventRoutes:
     _sessions: sessionmaker[Session]
     _clock: SimClock
     _seed: int
+    _journal_limit: int
 
     def json(self, body: Any, status: int = 200) -> Response:
         raise NotImplementedError
@@ -44,7 +45,7 @@ class EventRoutes:
                 duration_ms=(wall_instant() - started).total_seconds() * 1000,
                 params={"stationID": station_id, **body},
             )  # fmt: skip
-            journal.record(db, call)
+            journal.record(db, call, self._journal_limit)
             db.commit()
         answer = {
             "stationID": done.station_id, "type": done.event,
