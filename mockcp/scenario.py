@@ -37,8 +37,8 @@ class Check:
 
 def load(path: Path) -> dict[str, Any]:
     scenario = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(scenario, dict) or not ({"event", "checks"} & set(scenario)):
-        raise ValueError(f"{path}: not a scenario (no event and no checks)")
+    if not isinstance(scenario, dict) or not ({"event", "checks", "steps"} & set(scenario)):
+        raise ValueError(f"{path}: not a scenario (no event, checks or steps)")
     return scenario
 
 
@@ -191,7 +191,12 @@ def execute(path: Path) -> tuple[list[str], list[Check]]:
     """Run one scenario file: the lines that tell what happened, and its checks."""
     scenario = load(path)
     lines = [f"scenario: {scenario['name']} ({path})"]
-    if "event" in scenario:
+    if "steps" in scenario:  # timed steps and journal expectations (mockcp.scenario_steps)
+        from mockcp.scenario_steps import execute_steps
+
+        timeline, checks = execute_steps(scenario)
+        lines += timeline
+    elif "event" in scenario:
         shed, free = load_samples(scenario, True), load_samples(scenario, False)
         begins, ends = event_window(scenario)
         lines.append(f"{'time (UTC)':<17} {'group kW':>9} {'twin kW':>9}")
