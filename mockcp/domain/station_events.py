@@ -14,10 +14,11 @@ shows theirs:
 - ``faultCleared`` (``port``): a ``Fault Cleared`` alarm; the port is AVAILABLE again (new
   sessions from the next planned day on).
 - ``reboot``: ``Powered Off`` then ``Bootup Due to POWER ON`` alarms.
+- ``unplug`` (``port``): the session plugged in ends now with the energy it has taken (its
+  power curve cut here); the port is AVAILABLE. Refused on a free port.
 
 FIDELITY: sessions planned while a station is offline (the clock crossing a local midnight)
-are not held; ``plugIn`` and ``unplug`` are not modelled yet (they need a session to be cut
-or started mid-plan).
+are not held; ``plugIn`` is not modelled yet (it needs a session started mid-plan).
 """
 
 from __future__ import annotations
@@ -30,9 +31,12 @@ from sqlalchemy.orm import Session
 
 from mockcp.db.activity import Alarm, ChargingSession, MeterInterval
 from mockcp.db.models import Organization, Port, Station
+from mockcp.domain.sessions import as_plan
+from mockcp.sim.capping import natural_points
 from mockcp.sim.engine import materialize
+from mockcp.sim.meter import energy_at
 
-EVENTS = ("offline", "online", "portFault", "faultCleared", "reboot")
+EVENTS = ("offline", "online", "portFault", "faultCleared", "reboot", "unplug")
 HELD = datetime(9999, 1, 1, tzinfo=UTC)  # reported_at of a session whose station is offline
 
 
@@ -64,7 +68,7 @@ def apply_event(
     if kind not in EVENTS:
         raise ValueError(f"type must be one of {', '.join(EVENTS)}")
     allowed = {"type"} | ({"port", "fault"} if kind == "portFault" else set())
-    allowed |= {"port"} if kind == "faultCleared" else set()
+    allowed |= {"port"} if kind in {"faultCleared", "unplug"} else set()
     unknown = set(body) - allowed
     if unknown:
         raise ValueError(f"unknown keys for {kind}: {', '.join(sorted(unknown))}")
@@ -81,6 +85,8 @@ def apply_event(
         port = _port(station, body.get("port"))
         if kind == "portFault":
             alarms, count = _fault(db, station, port, body.get("fault"), now)
+        elif kind == "unplug":
+            alarms, count = _unplug(db, port, now)
         else:
             alarms, count = _cleared(db, station, port, now)
     db.flush()
@@ -187,6 +193,45 @@ def _cleared(
     port.status, port.status_time, port.fault_reason = "AVAILABLE", now, None
     _alarm(db, station, "Fault Cleared", now, port.port_number)
     return ("Fault Cleared",), 0
+
+
+def _unplug(db: Session, port: Port, now: datetime) -> tuple[tuple[str, ...], int]:
+    """The driver unplugs now: the session ends with the energy it has, its power curve cut
+    at now (the meter reads it as any capped session's), and the port is free."""
+    row = db.scalar(
+        select(ChargingSession).where(
+            ChargingSession.port_pk == port.id,
+            ChargingSession.start_time <= now,
+            ChargingSession.end_time > now,
+        )
+    )
+    if row is None:
+        raise EventRefused(f"port {port.port_number} has no car plugged in")
+    plan = as_plan(row)
+    if now < plan.charge_end:  # still charging: stop the curve here
+        hours = (now - row.start_time).total_seconds() / 3600
+        energy = energy_at(plan, now)
+        natural = natural_points(row.power_kw, row.flat_hours, row.taper_hours)
+        curve = [(float(h), float(kw)) for h, kw in row.profile] if row.profile else list(natural)
+        if row.start_soc is not None and row.end_soc is not None and row.energy_kwh > 0:
+            share = energy / row.energy_kwh
+            row.end_soc = round(row.start_soc + (row.end_soc - row.start_soc) * share, 1)
+        row.profile = [list(point) for point in cut_curve(curve, hours)]
+        row.energy_kwh, row.charging_end_time = round(energy, 6), now
+    row.end_time, row.ended_by = now, "Plug Out at Vehicle"
+    if row.reported_at != HELD:
+        row.reported_at = None
+    port.status, port.status_time = "AVAILABLE", now
+    return (), 1
+
+
+def cut_curve(points: list[tuple[float, float]], hours: float) -> list[tuple[float, float]]:
+    """A piecewise-linear power curve that stops at ``hours`` (power 0 after it)."""
+    kept = [(h, kw) for h, kw in points if h < hours]
+    for (h0, p0), (h1, p1) in zip(points, points[1:], strict=False):
+        if h0 <= hours < h1:
+            return [*kept, (hours, p0 + (p1 - p0) * (hours - h0) / (h1 - h0))]
+    return list(points)
 
 
 def _port_pks(station: Station) -> list[int]:

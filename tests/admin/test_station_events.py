@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from mockcp.db.activity import ChargingSession
 from mockcp.db.models import Port, Station
 from mockcp.sim.engine import materialize
 from mockcp.testing import MockChargePoint
+from tests.conftest import START
 
 DELAY = timedelta(seconds=7)  # a session's transaction follows its report (domain.transactions)
 
@@ -148,7 +150,7 @@ def test_reboot_and_events_are_journaled(mock: MockChargePoint, client: zeep.Cli
     [
         ("1:99999", {"type": "offline"}, 404, "no station 1:99999"),
         ("1:10001", {"type": "explode"}, 400,
-         "type must be one of offline, online, portFault, faultCleared, reboot"),
+         "type must be one of offline, online, portFault, faultCleared, reboot, unplug"),
         ("1:10001", {"type": "offline", "port": 1}, 400, "unknown keys for offline: port"),
         ("1:10001", {"type": "portFault", "port": 9, "fault": "x"}, 400, "1:10001 has no port 9"),
         ("1:10001", {"type": "portFault", "port": 1}, 400,
@@ -163,3 +165,37 @@ def test_bad_events_are_refused_and_change_nothing(
 ) -> None:
     assert event(mock, station, body) == (status, {"error": error})
     assert mock.journal.calls("stationEvent") == []
+
+
+def test_unplug_ends_the_session_with_the_energy_it_has(
+    mock: MockChargePoint, client: zeep.Client, clock: ManualClock
+) -> None:
+    clock.set(START + timedelta(hours=2))  # 19:00: session 100300009 draws 7.2 kW on 1:10002
+    load = client.service.getLoad(searchQuery={"stationID": "1:10002"})
+    assert load.stationData[0].Port[0].portLoad == Decimal("7.200")
+    (before,) = client.service.getChargingSessionData(
+        searchQuery={"sessionID": 100300009}
+    ).ChargingSessionData
+    assert before.endTime is None and before.Energy > 0
+    status, done = event(mock, "1:10002", {"type": "unplug", "port": 1})
+    assert (status, done["sessions"]) == (201, 1)
+    unplugged = clock.now()
+    # getLoad: the port draws nothing; getStationStatus: it is free
+    load = client.service.getLoad(searchQuery={"stationID": "1:10002"})
+    assert load.stationData[0].Port[0].portLoad == Decimal("0.000")
+    (row,) = client.service.getStationStatus(searchQuery={"stationID": "1:10002"}).stationData
+    assert (row.Port[0].Status, row.Port[0].TimeStamp) == ("AVAILABLE", unplugged)
+    # sessions and 15-minute data: ended now, with the energy it had, nothing after
+    clock.advance(timedelta(hours=2))
+    (after,) = client.service.getChargingSessionData(
+        searchQuery={"sessionID": 100300009}
+    ).ChargingSessionData
+    assert (after.endTime, after.Energy) == (unplugged, before.Energy)
+    data = client.service.get15minChargingSessionData(sessionID=100300009).fifteenminData
+    assert data[-1].stationTime < unplugged
+    # cumulative by default: the last reading is the session's energy, and it grows to it
+    assert data[-1].energyConsumed == pytest.approx(float(before.Energy), abs=1e-3)
+    assert [r.energyConsumed for r in data] == sorted(r.energyConsumed for r in data)
+    assert event(mock, "1:10002", {"type": "unplug", "port": 1}) == (
+        409, {"error": "port 1 has no car plugged in"},
+    )  # fmt: skip
