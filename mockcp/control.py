@@ -183,8 +183,8 @@ class Stations:
         self._control = control
 
     def event(self, station_id: str, kind: str, **fields: Any) -> dict[str, Any]:
-        """One event (offline, online, portFault, faultCleared, reboot, unplug) at the
-        simulated now."""
+        """One event (offline, online, portFault, faultCleared, reboot, plugIn, unplug) at
+        the simulated now."""
         body = {"type": kind, **fields}
         return dict(self._control.call("POST", f"/stations/{station_id}/events", body))
 

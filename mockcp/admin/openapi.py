@@ -82,7 +82,7 @@ DOCS: list[Doc] = [
         "/stations/{station_id}/events",
         "POST",
         "a station event at the simulated now: offline, online, portFault (port, fault), "
-        "faultCleared (port), reboot, unplug (port)",
+        "faultCleared (port), reboot, plugIn (port, energyKWh, hours, driver), unplug (port)",
         example={"type": "reboot"},
         answers=(201, 400, 404, 409),
     ),

@@ -14,29 +14,34 @@ shows theirs:
 - ``faultCleared`` (``port``): a ``Fault Cleared`` alarm; the port is AVAILABLE again (new
   sessions from the next planned day on).
 - ``reboot``: ``Powered Off`` then ``Bootup Due to POWER ON`` alarms.
+- ``plugIn`` (``port``, ``energyKWh`` default 15, ``hours`` of stay, ``driver`` a userID): a
+  session starts now at the port's power; planned sessions it overlaps drive on; sheds cap
+  it. Refused on a busy or faulted port.
 - ``unplug`` (``port``): the session plugged in ends now with the energy it has taken (its
   power curve cut here); the port is AVAILABLE. Refused on a free port.
 
 FIDELITY: sessions planned while a station is offline (the clock crossing a local midnight)
-are not held; ``plugIn`` is not modelled yet (it needs a session started mid-plan).
+are not held; a plugged-in car is taken as drawing the port's full power (no taper).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from mockcp.db.activity import Alarm, ChargingSession, MeterInterval
+from mockcp.db.activity import Alarm, ChargingSession, MeterInterval, SimPortState
 from mockcp.db.models import Organization, Port, Station
+from mockcp.db.people import Driver
 from mockcp.domain.sessions import as_plan
 from mockcp.sim.capping import natural_points
-from mockcp.sim.engine import materialize
+from mockcp.sim.engine import materialize, session_id
 from mockcp.sim.meter import energy_at
+from mockcp.sim.shedding import reshape_ports
 
-EVENTS = ("offline", "online", "portFault", "faultCleared", "reboot", "unplug")
+EVENTS = ("offline", "online", "portFault", "faultCleared", "reboot", "plugIn", "unplug")
 HELD = datetime(9999, 1, 1, tzinfo=UTC)  # reported_at of a session whose station is offline
 
 
@@ -69,6 +74,7 @@ def apply_event(
         raise ValueError(f"type must be one of {', '.join(EVENTS)}")
     allowed = {"type"} | ({"port", "fault"} if kind == "portFault" else set())
     allowed |= {"port"} if kind in {"faultCleared", "unplug"} else set()
+    allowed |= {"port", "energyKWh", "hours", "driver"} if kind == "plugIn" else set()
     unknown = set(body) - allowed
     if unknown:
         raise ValueError(f"unknown keys for {kind}: {', '.join(sorted(unknown))}")
@@ -87,6 +93,8 @@ def apply_event(
             alarms, count = _fault(db, station, port, body.get("fault"), now)
         elif kind == "unplug":
             alarms, count = _unplug(db, port, now)
+        elif kind == "plugIn":
+            alarms, count = _plug_in(db, root_seed, station, port, body, now)
         else:
             alarms, count = _cleared(db, station, port, now)
     db.flush()
@@ -223,6 +231,67 @@ def _unplug(db: Session, port: Port, now: datetime) -> tuple[tuple[str, ...], in
         row.reported_at = None
     port.status, port.status_time = "AVAILABLE", now
     return (), 1
+
+
+def _plug_in(
+    db: Session, root_seed: int, station: Station, port: Port, body: dict[str, object],
+    now: datetime,
+) -> tuple[tuple[str, ...], int]:  # fmt: skip
+    """A car plugs in now and charges ``energyKWh`` at the port's power, staying ``hours``
+    (default: until charged, plus an hour). Planned sessions it overlaps drive on; the port's
+    sheds and events cap it as they cap any session."""
+    energy = _number(body.get("energyKWh", 15), "energyKWh", 200)
+    stay = timedelta(hours=_number(body["hours"], "hours", 72)) if "hours" in body else None
+    driver_pk = _driver(db, body.get("driver"))
+    if port.fault_reason:
+        raise EventRefused(f"port {port.port_number} is out of service ({port.fault_reason})")
+    busy = db.scalar(
+        select(ChargingSession.id).where(
+            ChargingSession.port_pk == port.id,
+            ChargingSession.start_time <= now,
+            ChargingSession.end_time > now,
+        )
+    )
+    if busy is not None:
+        raise EventRefused(f"port {port.port_number} is busy (session {busy})")
+    charging = timedelta(hours=energy / port.power_kw)
+    state = db.get(SimPortState, port.id)
+    if state is None:
+        raise EventRefused(f"port {port.port_number} has no simulation state yet")
+    row = ChargingSession(
+        id=session_id(port.id, state.sessions), port_pk=port.id, driver_pk=driver_pk,
+        start_time=now, end_time=now + (stay or charging + timedelta(hours=1)),
+        charging_end_time=now + min(charging, stay or charging), energy_kwh=round(energy, 6),
+        ended_by="Plug Out at Vehicle", power_kw=port.power_kw,
+        flat_hours=charging.total_seconds() / 3600, taper_hours=0.0,
+        reported_at=HELD if station.network_status.lower() == "unreachable" else None,
+    )  # fmt: skip
+    if stay is not None and stay < charging:  # leaves before the car is full
+        row.profile = [list(p) for p in cut_curve(
+            list(natural_points(port.power_kw, row.flat_hours, 0.0)), stay.total_seconds() / 3600
+        )]  # fmt: skip
+        row.energy_kwh = round(port.power_kw * stay.total_seconds() / 3600, 6)
+    state.sessions += 1
+    db.add(row)
+    db.flush()
+    reshape_ports(db, root_seed, [port.id], now)
+    port.status, port.status_time = "INUSE", now
+    return (), 1
+
+
+def _number(value: object, key: str, most: float) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value <= most:
+        raise ValueError(f"{key} must be a number above 0 and at most {most:g}")
+    return float(value)
+
+
+def _driver(db: Session, user_id: object) -> int | None:
+    if user_id is None:
+        return None
+    found = db.scalar(select(Driver.id).where(Driver.user_id == str(user_id)))
+    if found is None:
+        raise ValueError(f"no driver with userID {user_id}")
+    return int(found)
 
 
 def cut_curve(points: list[tuple[float, float]], hours: float) -> list[tuple[float, float]]:

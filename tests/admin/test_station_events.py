@@ -150,7 +150,7 @@ def test_reboot_and_events_are_journaled(mock: MockChargePoint, client: zeep.Cli
     [
         ("1:99999", {"type": "offline"}, 404, "no station 1:99999"),
         ("1:10001", {"type": "explode"}, 400,
-         "type must be one of offline, online, portFault, faultCleared, reboot, unplug"),
+         "type must be one of offline, online, portFault, faultCleared, reboot, plugIn, unplug"),
         ("1:10001", {"type": "offline", "port": 1}, 400, "unknown keys for offline: port"),
         ("1:10001", {"type": "portFault", "port": 9, "fault": "x"}, 400, "1:10001 has no port 9"),
         ("1:10001", {"type": "portFault", "port": 1}, 400,
@@ -158,6 +158,10 @@ def test_reboot_and_events_are_journaled(mock: MockChargePoint, client: zeep.Cli
         ("1:10001", {"type": "online"}, 409, "1:10001 is not offline"),
         ("1:10001", {"type": "faultCleared", "port": 1}, 409, "port 1 has no fault to clear"),
         ("1:10001", [1], 400, 'send a JSON object such as {"type": "offline"}'),
+        ("1:10001", {"type": "plugIn", "port": 1, "driver": "nobody"}, 400,
+         "no driver with userID nobody"),
+        ("1:10001", {"type": "plugIn", "port": 1, "hours": 100}, 400,
+         "hours must be a number above 0 and at most 72"),
     ],
 )  # fmt: skip
 def test_bad_events_are_refused_and_change_nothing(
@@ -198,4 +202,34 @@ def test_unplug_ends_the_session_with_the_energy_it_has(
     assert [r.energyConsumed for r in data] == sorted(r.energyConsumed for r in data)
     assert event(mock, "1:10002", {"type": "unplug", "port": 1}) == (
         409, {"error": "port 1 has no car plugged in"},
+    )  # fmt: skip
+
+
+def test_plug_in_starts_a_session_at_the_port_power(
+    mock: MockChargePoint, client: zeep.Client, clock: ManualClock
+) -> None:
+    clock.set(START + timedelta(hours=2))
+    event(mock, "1:10002", {"type": "unplug", "port": 1})  # free the port first
+    status, done = event(mock, "1:10002", {"type": "plugIn", "port": 1, "energyKWh": 10})
+    assert (status, done["sessions"]) == (201, 1)
+    plugged = clock.now()
+    # getStationStatus: in use; getLoad: the port's full power
+    (row,) = client.service.getStationStatus(searchQuery={"stationID": "1:10002"}).stationData
+    assert (row.Port[0].Status, row.Port[0].TimeStamp) == ("INUSE", plugged)
+    port = client.service.getLoad(searchQuery={"stationID": "1:10002"}).stationData[0].Port[0]
+    assert port.portLoad == Decimal("7.200")
+    # sessions: active, 3.6 kWh after half an hour at 7.2 kW; 15-minute data at 7.2 kW
+    clock.advance(timedelta(minutes=30))
+    active = client.service.getChargingSessionData(
+        searchQuery={"stationID": "1:10002", "activeSessionsOnly": True}
+    ).ChargingSessionData
+    (new,) = [s for s in active if s.startTime == plugged]
+    assert (new.portNumber, new.endTime, float(new.Energy)) == ("1", None, pytest.approx(3.6))
+    data = client.service.get15minChargingSessionData(sessionID=new.sessionID).fifteenminData
+    assert [r.rollingPowerAvg for r in data] == [pytest.approx(7.2)] * 2
+    assert event(mock, "1:10002", {"type": "plugIn", "port": 1}) == (
+        409, {"error": f"port 1 is busy (session {new.sessionID})"},
+    )  # fmt: skip
+    assert event(mock, "1:10002", {"type": "plugIn", "port": 1, "energyKWh": 0}) == (
+        400, {"error": "energyKWh must be a number above 0 and at most 200"},
     )  # fmt: skip
