@@ -21,13 +21,14 @@ shows theirs:
   power curve cut here); the port is AVAILABLE. Refused on a free port.
 
 FIDELITY: sessions planned while a station is offline (the clock crossing a local midnight)
-are not held; a plugged-in car is taken as drawing the port's full power (no taper).
+are not held; a plugged-in car draws the port's full power (then the AC taper): no vehicle.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -39,6 +40,7 @@ from mockcp.domain.sessions import as_plan
 from mockcp.sim.capping import natural_points
 from mockcp.sim.engine import materialize, session_id
 from mockcp.sim.meter import energy_at
+from mockcp.sim.plan import AC_TAPER_HOURS, TAPER_FLOOR
 from mockcp.sim.shedding import reshape_ports
 
 EVENTS = ("offline", "online", "portFault", "faultCleared", "reboot", "plugIn", "unplug")
@@ -237,7 +239,8 @@ def _plug_in(
     db: Session, root_seed: int, station: Station, port: Port, body: dict[str, object],
     now: datetime,
 ) -> tuple[tuple[str, ...], int]:  # fmt: skip
-    """A car plugs in now and charges ``energyKWh`` at the port's power, staying ``hours``
+    """A car plugs in now and charges ``energyKWh`` at the port's power (the simulator's AC
+    taper at the end), staying ``hours``
     (default: until charged, plus an hour). Planned sessions it overlaps drive on; the port's
     sheds and events cap it as they cap any session."""
     energy = _number(body.get("energyKWh", 15), "energyKWh", 200)
@@ -254,7 +257,8 @@ def _plug_in(
     )
     if busy is not None:
         raise EventRefused(f"port {port.port_number} is busy (session {busy})")
-    charging = timedelta(hours=energy / port.power_kw)
+    flat, taper = _shape(energy, port.power_kw)
+    charging = timedelta(hours=flat + taper)
     state = db.get(SimPortState, port.id)
     if state is None:
         raise EventRefused(f"port {port.port_number} has no simulation state yet")
@@ -262,21 +266,34 @@ def _plug_in(
         id=session_id(port.id, state.sessions), port_pk=port.id, driver_pk=driver_pk,
         start_time=now, end_time=now + (stay or charging + timedelta(hours=1)),
         charging_end_time=now + min(charging, stay or charging), energy_kwh=round(energy, 6),
-        ended_by="Plug Out at Vehicle", power_kw=port.power_kw,
-        flat_hours=charging.total_seconds() / 3600, taper_hours=0.0,
+        ended_by="Plug Out at Vehicle", power_kw=port.power_kw, flat_hours=flat,
+        taper_hours=taper,
         reported_at=HELD if station.network_status.lower() == "unreachable" else None,
     )  # fmt: skip
     if stay is not None and stay < charging:  # leaves before the car is full
-        row.profile = [list(p) for p in cut_curve(
-            list(natural_points(port.power_kw, row.flat_hours, 0.0)), stay.total_seconds() / 3600
-        )]  # fmt: skip
-        row.energy_kwh = round(port.power_kw * stay.total_seconds() / 3600, 6)
+        natural = list(natural_points(port.power_kw, flat, taper))
+        curve = cut_curve(natural, stay.total_seconds() / 3600)
+        row.profile = [list(point) for point in curve]
+        row.energy_kwh = round(curve_kwh(curve), 6)
     state.sessions += 1
     db.add(row)
     db.flush()
     reshape_ports(db, root_seed, [port.id], now)
     port.status, port.status_time = "INUSE", now
     return (), 1
+
+
+def _shape(energy: float, power: float) -> tuple[float, float]:
+    """Flat and taper hours of ``energy`` at ``power``: the simulator's AC taper at the end."""
+    tapered = power * AC_TAPER_HOURS * (1 + TAPER_FLOOR) / 2
+    if energy <= tapered:
+        return 0.0, energy / (power * (1 + TAPER_FLOOR) / 2)
+    return (energy - tapered) / power, AC_TAPER_HOURS
+
+
+def curve_kwh(points: list[tuple[float, float]]) -> float:
+    """The energy under a piecewise-linear power curve."""
+    return sum((h1 - h0) * (p0 + p1) / 2 for (h0, p0), (h1, p1) in pairwise(points))
 
 
 def _number(value: object, key: str, most: float) -> float:

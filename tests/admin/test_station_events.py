@@ -233,3 +233,32 @@ def test_plug_in_starts_a_session_at_the_port_power(
     assert event(mock, "1:10002", {"type": "plugIn", "port": 1, "energyKWh": 0}) == (
         400, {"error": "energyKWh must be a number above 0 and at most 200"},
     )  # fmt: skip
+
+
+def test_a_plugged_in_car_is_capped_by_the_port_shed(
+    mock: MockChargePoint, client: zeep.Client, clock: ManualClock
+) -> None:
+    clock.set(START + timedelta(hours=2))
+    event(mock, "1:10002", {"type": "unplug", "port": 1})
+    query = {"shedStation": {"stationID": "1:10002", "allowedLoadPerStation": 3}, "timeInterval": 0}
+    assert client.service.shedLoad(shedQuery=query).responseCode == "100"
+    assert event(mock, "1:10002", {"type": "plugIn", "port": 1, "energyKWh": 10})[0] == 201
+    port = client.service.getLoad(searchQuery={"stationID": "1:10002"}).stationData[0].Port[0]
+    assert (port.portLoad, port.shedState) == (Decimal("3.000"), 1)
+
+
+def test_a_short_stay_leaves_before_the_car_is_full(
+    mock: MockChargePoint, client: zeep.Client, clock: ManualClock
+) -> None:
+    clock.set(START + timedelta(hours=2))
+    event(mock, "1:10002", {"type": "unplug", "port": 1})
+    body = {"type": "plugIn", "port": 1, "energyKWh": 10, "hours": 0.5, "driver": "664720"}
+    assert event(mock, "1:10002", body)[0] == 201
+    plugged = clock.now()
+    clock.advance(timedelta(hours=1))
+    sessions = client.service.getChargingSessionData(
+        searchQuery={"stationID": "1:10002", "fromTimeStamp": plugged}
+    ).ChargingSessionData
+    (left,) = [s for s in sessions if s.startTime == plugged]
+    assert (left.endTime, float(left.Energy)) == (plugged + timedelta(minutes=30), 3.6)
+    assert left.userID == "664720"
