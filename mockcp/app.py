@@ -47,6 +47,7 @@ from mockcp.seed.world import SCHEMA_VERSION, load_world, loaded_world
 from mockcp.soap import guard
 from mockcp.soap.application import build_application, wsgi_application
 from mockcp.soap.context import Runtime
+from mockcp.soap.recorder import SoapRecorder
 from mockcp.soap.versions import BY_PATH, BY_WSDL_PATH, V5_1, ApiVersion
 from mockcp.soap.wire import client_fault, fault_bytes, server_fault
 from mockcp.soap.wsdl import OPERATIONS, WsdlDocument
@@ -127,19 +128,21 @@ class MockChargePointApp:
         self._ready = threading.Event()
         self._gate = WorldGate()
         self.runtime = Runtime(self.sessions, self.clock, settings)
-        self.world = World(self.engine, self.clock, self._forget_calls)
+        self.world = World(self.engine, self.clock)
         self.soap = build_application(self.runtime)
         self._soap_wsgi = wsgi_application(self.soap)
+        self._soap_endpoint = SoapRecorder(self._soap_call, self.runtime)
         self._wsdls = {
             version.name: WsdlDocument(self.soap, version) for version in BY_PATH.values()
         }
         self.admin = AdminApp(
             self.sessions,
             self.reset,
-            lambda: list(self.runtime.journal),
             self._ready.is_set,
             self.clock,
-            (self.runtime.forced, frozenset(OPERATIONS)),
+            frozenset(OPERATIONS),
+            settings.root_seed,
+            settings.journal_limit,
         )
         self.ui = UiApp(
             self.sessions,
@@ -231,10 +234,6 @@ class MockChargePointApp:
     def _seed(self) -> int | None:
         return self.settings.root_seed if self.settings.fixture == "demo" else None
 
-    def _forget_calls(self) -> None:
-        self.runtime.journal.clear()
-        self.runtime.forced.clear()
-
     def reset(self, body: object = None) -> None:
         """Back to the start: data and clock from the start image, journal and forced queue
         emptied; with ``{"start", "seed", "fixture"}`` a new start is built instead (ValueError
@@ -256,7 +255,6 @@ class MockChargePointApp:
                     start = settings.clock_start or self.clock.now()
                     self.clock.restore(ClockReading(start, self.clock.reading().factor, start))
                 self._build(made_by_reset=True)
-            self._forget_calls()
 
     def _follow(self, settings: Settings) -> None:
         """Serve the world of ``settings`` from now on (this process)."""
@@ -320,17 +318,21 @@ class MockChargePointApp:
             return _fault(refusal, 500)(environ, start_response)
         environ = {**environ, "wsgi.input": io.BytesIO(raw), "CONTENT_LENGTH": str(len(raw))}
         sandbox = self._sandbox_of(environ, request)
-        if sandbox is not None:
+        if sandbox is not None:  # the sandbox's own app journals the call in its own store
             return sandbox(environ, start_response)
-        with self._gate.reading():
+        with self._gate.reading():  # the journal row belongs to the world it was answered in
             self._follow_store()
-            try:
-                return list(self._soap_wsgi(environ, start_response))
-            except Exception:  # never an HTML page: what spyne let through is a SOAP fault
-                log.exception("unhandled error in the SOAP stack")
-                return _fault("Internal error in the SOAP stack.", 500, server=True)(
-                    environ, start_response
-                )
+            return self._soap_endpoint(environ, start_response)
+
+    def _soap_call(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        """One SOAP POST inside the recorder: spyne, and never an HTML page."""
+        try:
+            return list(self._soap_wsgi(environ, start_response))
+        except Exception:  # what spyne let through is a SOAP fault
+            log.exception("unhandled error in the SOAP stack")
+            return _fault("Internal error in the SOAP stack.", 500, server=True)(
+                environ, start_response
+            )
 
     def _sandbox_of(self, environ: dict[str, Any], request: Request) -> SandboxApp | None:
         """The sandbox a SOAP call's licence key names (its body is put back for spyne)."""

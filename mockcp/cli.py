@@ -102,6 +102,9 @@ def add_serve_arguments(serve: argparse.ArgumentParser) -> None:
         default=None,
         help="Bearer token for /_mock (default: none on loopback, made up otherwise; '' = off)",
     )
+    serve.add_argument(
+        "--reload", action="store_true", help="werkzeug's development server, reloading on edits"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -213,9 +216,12 @@ def build_app(settings: Settings, admin_token: str | None = None) -> MockChargeP
     return app
 
 
-def serve(settings: Settings, token: str | None = None, fresh: FreshStore | None = None) -> int:
-    from werkzeug.serving import run_simple
-
+def serve(
+    settings: Settings,
+    token: str | None = None,
+    fresh: FreshStore | None = None,
+    reload: bool = False,
+) -> int:
     from mockcp.app import WSDL_PATH
     from mockcp.domain.tenants import list_tenants
 
@@ -239,7 +245,14 @@ def serve(settings: Settings, token: str | None = None, fresh: FreshStore | None
             print(f"      password    {tenant.password}")
     sys.stdout.flush()
     try:
-        run_simple(settings.host, settings.port, app, threaded=True)
+        if reload:  # development only: one thread per connection, no timeouts
+            from werkzeug.serving import run_simple
+
+            run_simple(settings.host, settings.port, app, threaded=True, use_reloader=True)
+        else:  # production: waitress, a bounded worker pool, timeouts (mockcp.server)
+            from mockcp.server import serve_forever
+
+            serve_forever(app, settings.host, settings.port)
     except OSError as error:  # lost the port between the check and the bind
         raise UsageError(f"--port: cannot listen on {base} ({error.strerror})") from None
     return 0
@@ -313,7 +326,7 @@ def serve_command(args: argparse.Namespace) -> int:
         settings = dataclasses.replace(settings, database_url=fresh.url)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so the fresh store is removed
     try:
-        return serve(settings, args.admin_token, fresh)
+        return serve(settings, args.admin_token, fresh, args.reload)
     finally:
         if fresh is not None:
             fresh.close()

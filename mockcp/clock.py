@@ -275,3 +275,8 @@ def offset_minutes(text: str) -> int:
     hours, _, minutes = text.partition(":")
     sign = -1 if hours.strip().startswith("-") else 1
     return sign * (abs(int(hours)) * 60 + int(minutes or 0))
+
+
+def wall_instant() -> datetime:
+    """The real UTC time to the microsecond: journal wall times and durations."""
+    return datetime.now(UTC)

@@ -53,6 +53,8 @@ class Settings:
     max_body_bytes: int = 2 * 1024 * 1024
     max_depth: int = 64
     log_level: str = "WARNING"
+    journal_limit: int = 10_000  # entries the request journal keeps (the oldest go first)
+    journal_xml: bool = False  # keep each call's raw request and response XML in the journal
 
     @classmethod
     def from_env(

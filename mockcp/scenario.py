@@ -37,8 +37,8 @@ class Check:
 
 def load(path: Traversable) -> dict[str, Any]:
     scenario = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(scenario, dict) or not ({"event", "checks"} & set(scenario)):
-        raise ValueError(f"{path}: not a scenario (no event and no checks)")
+    if not isinstance(scenario, dict) or not ({"event", "checks", "steps"} & set(scenario)):
+        raise ValueError(f"{path}: not a scenario (no event, checks or steps)")
     return scenario
 
 
@@ -199,7 +199,13 @@ def execute(
     ``step`` hears each stage begin (three at most) (``mockcp run-scenario`` shows progress)."""
     scenario = load(path)
     lines = [f"scenario: {scenario['name']} ({path})"]
-    if "event" in scenario:
+    if "steps" in scenario:  # timed steps and journal expectations (mockcp.scenario_steps)
+        from mockcp.scenario_steps import execute_steps
+
+        step("the timed steps")
+        timeline, checks = execute_steps(scenario)
+        lines += timeline
+    elif "event" in scenario:
         step("the world with the event")
         shed = load_samples(scenario, True)
         step("its twin without the event")

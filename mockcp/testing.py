@@ -1,14 +1,15 @@
-"""Test helpers for mockcp users: in-process zeep clients and a threaded real server.
+"""Test helpers for mockcp users: in-process zeep clients, a real server, the control plane.
 
 with MockChargePoint(Settings(database_url="sqlite://", fixture="minimal")) as mock:
     client = mock.client()                  # zeep over an in-process transport
-    with mock.serve() as url:               # a real HTTP server on a free port
-        ...
+    mock.faults.force("shedLoad", code=126) # the control plane, in process
+    mock.journal.assert_called("shedLoad", times=1, stationID="1:10002")
+    with mock.serve() as url:               # the production server on a free port
+        remote = ControlPlane.at(url)       # the same helpers against any running mockcp
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
@@ -18,7 +19,6 @@ from urllib.parse import urlsplit
 import requests
 import zeep
 from requests.structures import CaseInsensitiveDict
-from werkzeug.serving import make_server
 from werkzeug.test import Client as WerkzeugClient
 from zeep.transports import Transport
 from zeep.wsse.username import UsernameToken
@@ -26,7 +26,12 @@ from zeep.wsse.username import UsernameToken
 from mockcp.app import SOAP_PATH, WSDL_PATH, MockChargePointApp, create_app
 from mockcp.clock import SimClock
 from mockcp.config import Settings
+from mockcp.control import ControlPlane
 from mockcp.domain.tenants import Tenant, list_tenants
+from mockcp.server import running
+from mockcp.soap.recorder import ConnectionAbort
+
+__all__ = ["ControlPlane", "InProcessTransport", "MockChargePoint"]
 
 BINDING = "{urn:dictionary:com.chargepoint.webservices}chargepointservicesSOAP"
 IN_PROCESS_BASE = "http://mockcp.invalid"
@@ -43,9 +48,12 @@ class InProcessTransport(Transport):
         self, address: str, message: bytes | str, headers: dict[str, str]
     ) -> requests.Response:
         parts = urlsplit(address)
-        reply = self._client.post(
-            parts.path, query_string=parts.query, data=message, headers=headers
-        )
+        try:
+            reply = self._client.post(
+                parts.path, query_string=parts.query, data=message, headers=headers
+            )
+        except ConnectionAbort as abort:  # what a socket client sees of a forced drop/reset
+            raise requests.ConnectionError(f"connection {abort.kind} (forced)") from None
         return _as_requests(reply, address)
 
     def load(self, url: str) -> bytes:
@@ -90,6 +98,27 @@ class MockChargePoint:
             raise RuntimeError("use MockChargePoint as a context manager")
         return self.app
 
+    @property
+    def control(self) -> ControlPlane:
+        """The control plane of this mock, in process (``ControlPlane.at(url)`` for a server)."""
+        return ControlPlane.in_process(self.wsgi)
+
+    @property
+    def journal(self) -> Any:
+        return self.control.journal
+
+    @property
+    def faults(self) -> Any:
+        return self.control.faults
+
+    @property
+    def clock(self) -> Any:
+        return self.control.clock
+
+    @property
+    def stations(self) -> Any:
+        return self.control.stations
+
     def tenants(self) -> list[Tenant]:
         with self.wsgi.sessions() as db:
             return list_tenants(db)
@@ -112,12 +141,6 @@ class MockChargePoint:
 
     @contextmanager
     def serve(self, host: str = "127.0.0.1") -> Iterator[str]:
-        """A threaded real HTTP server on a free port; yields its base URL."""
-        server = make_server(host, 0, self.wsgi, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://{host}:{server.server_port}"
-        finally:
-            server.shutdown()
-            thread.join(timeout=5)
+        """The production server (``mockcp.server``, waitress) on a free port; yields its URL."""
+        with running(self.wsgi, host) as url:
+            yield url

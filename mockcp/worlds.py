@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -99,10 +98,9 @@ def check_name(name: str) -> str:
 class World:
     """The world of ``engine``'s store, steered by ``clock`` (stored or in-process)."""
 
-    def __init__(self, engine: Engine, clock: MovableClock, on_reset: Callable[[], None]) -> None:
+    def __init__(self, engine: Engine, clock: MovableClock) -> None:
         self.engine = engine
         self.clock = clock
-        self._on_reset = on_reset
 
     def save_start(self, conn: Connection, reading: ClockReading) -> None:
         """Keep the just-built world as the start image (inside the build transaction)."""
@@ -137,9 +135,9 @@ class World:
             return found is not None and has_image(conn, "start")
 
     def reset(self) -> None:
-        """Everything back to the start image: data, clock, and (``on_reset``) the rest."""
+        """Everything back to the start image: data, clock, journal and armed faults (every
+        table of the store is in the image)."""
         self.restore(START)
-        self._on_reset()
 
     def snapshot(self, name: str) -> Snapshot:
         check_name(name)

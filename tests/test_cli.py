@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import urllib.request
 from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,6 +53,8 @@ def test_serve_starts_prints_credentials_and_answers(tmp_path: Path, fixture: st
     )
     try:
         wait_ready(base, process)
+        with urllib.request.urlopen(f"{base}/_mock/health", timeout=5) as reply:
+            assert reply.headers["Server"] == "mockcp"  # the production server (waitress)
         tenants = get_json(f"{base}/_mock/tenants")
         assert isinstance(tenants, list)
         assert len(tenants) == (2 if fixture == "minimal" else 4)

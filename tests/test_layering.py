@@ -119,8 +119,14 @@ def test_layering_only_soap_imports_spyne() -> None:
 
 def test_layering_only_edges_import_werkzeug() -> None:
     for path in PACKAGE.rglob("*.py"):
-        if layer_of(path) not in {"admin", "app", "testing", "cli", "ui"}:
+        if layer_of(path) not in {"admin", "app", "testing", "cli", "ui", "control"}:
             assert not any(n.startswith("werkzeug") for n in imports(path)), path
+
+
+def test_layering_only_the_server_imports_waitress() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        if layer_of(path) != "server":
+            assert not any(n.startswith("waitress") for n in imports(path)), path
 
 
 def test_layering_no_wall_clock_outside_clock() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import zeep
 
 from mockcp import scenario as sc
 from mockcp.cli import main
@@ -83,7 +84,7 @@ def test_run_scenario_refuses_what_is_not_a_scenario(
     assert main(["run-scenario", str(odd)]) == 2
     assert (
         capsys.readouterr().err
-        == f"mockcp: error: {odd}: not a scenario (no event and no checks)\n"
+        == f"mockcp: error: {odd}: not a scenario (no event, checks or steps)\n"
     )
 
 
@@ -98,3 +99,49 @@ def test_run_scenario_finds_packaged_names_and_file_paths(
     assert find(PACKAGED, str(copy)) == copy
     assert find(PACKAGED, "overnight-depot.yaml") == PACKAGED / "overnight-depot.yaml"
     assert find(PACKAGED, "no-such-scenario") is None
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*client*.yaml")), ids=str)
+def test_steps_scenario_journal_expectations_hold(path: Path) -> None:
+    lines, checks = sc.execute(path)
+    assert checks and all(c.ok for c in checks), [c for c in checks if not c.ok]
+    assert "2024-03-12 17:02Z  call shedLoad: Fault" in lines  # zeep on the 503 page
+
+
+def test_steps_scenario_expectations_fail_when_the_client_does_not_act() -> None:
+    """The same flow with a client that never sheds: the expectations say so."""
+    from mockcp.scenario_steps import execute_steps
+
+    scenario = sc.load(SCENARIOS / "utility-event-client-sheds.yaml")
+    scenario["steps"] = [s for s in scenario["steps"] if "call" not in s]
+    _, checks = execute_steps(scenario)
+    assert [(c.measured, c.ok) for c in checks] == [("0", False), ("0", False), ("0", False)]
+
+
+def test_steps_scenario_checks_a_partner_client_passed_in() -> None:
+    """run_steps with the partner's own client (here: a function reacting to the clock)."""
+    from mockcp.clock import ManualClock
+    from mockcp.config import Settings
+    from mockcp.scenario_steps import run_steps
+    from mockcp.testing import MockChargePoint
+
+    scenario = sc.load(SCENARIOS / "utility-event-client-sheds.yaml")
+    scenario["steps"] = [s for s in scenario["steps"] if "call" not in s]
+    with MockChargePoint(Settings(database_url="sqlite://", fixture="minimal"),
+                         ManualClock(sc.at(scenario["clock"]))) as mock:  # fmt: skip
+        service = mock.client().service
+        query = {"shedGroup": {"sgID": 1002, "allowedLoadPerStation": 6}, "timeInterval": 0}
+
+        def partner(now: object) -> None:
+            if str(now).startswith("2024-03-12 17:00"):  # the utility's event: shed, retry
+                for _ in range(3):
+                    try:
+                        if service.shedLoad(shedQuery=query).responseCode == "100":
+                            break
+                    except zeep.exceptions.Fault:  # the 503 page
+                        continue
+            if str(now).startswith("2024-03-12 17:10"):
+                service.getStationStatus(searchQuery={"stationID": "1:10002"})
+
+        _, checks = run_steps(scenario, mock.control, client=partner)
+    assert [(c.measured, c.ok) for c in checks] == [("1", True), ("1", True), ("1", True)]

@@ -10,7 +10,6 @@ import json
 import logging
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -19,8 +18,11 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from mockcp.admin.events import EventRoutes
+from mockcp.admin.faults import FaultRoutes
+from mockcp.admin.journal import JournalRoutes
+from mockcp.admin.openapi import document
 from mockcp.clock import MovableClock, parse_duration, parse_mode, utc
-from mockcp.domain.forced import ForcedPlan, ForcedResponse, forced_response
 from mockcp.domain.tenants import list_tenants
 
 log = logging.getLogger("mockcp.admin")
@@ -30,9 +32,13 @@ ROUTES = Map(
         Rule("/health", endpoint="health", methods=["GET"]),
         Rule("/tenants", endpoint="tenants", methods=["GET"]),
         Rule("/reset", endpoint="reset", methods=["POST"]),
-        Rule("/journal", endpoint="journal", methods=["GET"]),
+        Rule("/journal", endpoint="journal", methods=["GET", "DELETE"]),
+        Rule("/journal/verify", endpoint="journal_verify", methods=["POST"]),
         Rule("/clock", endpoint="clock", methods=["GET", "POST"]),
         Rule("/faults", endpoint="faults", methods=["GET", "POST", "DELETE"]),
+        Rule("/faults/kinds", endpoint="fault_kinds", methods=["GET"]),
+        Rule("/openapi.json", endpoint="openapi", methods=["GET"]),
+        Rule("/stations/<station_id>/events", endpoint="station_events", methods=["POST"]),
     ]
 )
 
@@ -43,30 +49,35 @@ def json_response(body: Any, status: int = 200) -> Response:
     )
 
 
-class AdminApp:
-    """WSGI app mounted at /_mock; ``reset`` and ``journal`` are injected by create_app."""
+class AdminApp(JournalRoutes, FaultRoutes, EventRoutes):
+    """WSGI app mounted at /_mock; ``reset`` is injected by create_app."""
 
     def __init__(
         self,
         sessions: sessionmaker[Session],
         reset: Callable[[object], None],
-        journal: Callable[[], Iterable[object]],
         ready: Callable[[], bool],
         clock: MovableClock,
-        forced: tuple[ForcedPlan, frozenset[str]],
+        operations: frozenset[str],
+        root_seed: int,
+        journal_limit: int = 10_000,
     ) -> None:
         self._sessions = sessions
         self._reset = reset
-        self._journal = journal
         self._ready = ready
         self._clock = clock
-        self._forced, self._operations = forced
+        self._operations = operations
+        self._seed = root_seed
+        self._journal_limit = journal_limit
+
+    def json(self, body: Any, status: int = 200) -> Response:
+        return json_response(body, status)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
         try:
-            endpoint, _ = ROUTES.bind_to_environ(environ).match()
-            response = getattr(self, f"on_{endpoint}")(request)
+            endpoint, values = ROUTES.bind_to_environ(environ).match()
+            response = getattr(self, f"on_{endpoint}")(request, **values)
         except (NotFound, MethodNotAllowed) as exc:
             response = json_response(
                 {"error": exc.name, "path": request.script_root + request.path}, exc.code or 404
@@ -83,6 +94,9 @@ class AdminApp:
         if self._ready():
             return json_response({"status": "ready"})
         return json_response({"status": "starting"}, 503)
+
+    def on_openapi(self, request: Request) -> Response:
+        return json_response(document())
 
     def on_tenants(self, request: Request) -> Response:
         with self._sessions() as db:
@@ -107,9 +121,6 @@ class AdminApp:
         except ValueError as exc:
             return json_response({"error": str(exc)}, 400)
         return json_response({"status": "reset"})
-
-    def on_journal(self, request: Request) -> Response:
-        return json_response([asdict(record) for record in self._journal()])  # type: ignore[call-overload]
 
     def on_clock(self, request: Request) -> Response:
         """GET: the simulated now and mode. POST one of {"advance": "PT15M"},
@@ -138,30 +149,3 @@ class AdminApp:
         except ValueError as exc:
             return str(exc)
         return None
-
-    def on_faults(self, request: Request) -> Response:
-        """GET: the forced responses still queued. POST one (``domain.forced``): 201, or 400
-        with the reason. DELETE: drop them all."""
-        if request.method == "DELETE":
-            self._forced.clear()
-        elif request.method == "POST":
-            body = request.get_json(silent=True)
-            if not isinstance(body, dict):
-                return json_response({"error": "send a JSON object"}, 400)
-            try:
-                self._forced.add(forced_response(self._operations, body))
-            except ValueError as exc:
-                return json_response({"error": str(exc)}, 400)
-            return json_response([_forced_json(f) for f in self._forced.pending()], 201)
-        return json_response([_forced_json(f) for f in self._forced.pending()])
-
-
-def _forced_json(forced: ForcedResponse) -> dict[str, object]:
-    answer: dict[str, object] = {"operation": forced.operation, "count": forced.remaining}
-    if forced.code is not None:
-        answer.update(code=forced.code.name, responseCode=forced.code.code)
-    else:
-        answer["fault"] = "server"
-    if forced.org_id is not None:
-        answer["orgID"] = forced.org_id
-    return answer

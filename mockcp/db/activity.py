@@ -1,10 +1,11 @@
-"""What happens on the network: sessions, meter intervals, money, alarms, sheds, journal."""
+"""What happens on the network: sessions, meter intervals, money, alarms, sheds; the
+control plane's journal and armed faults."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, func, text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mockcp.db.models import Base
@@ -156,15 +157,53 @@ class LoadShedEvent(Base):
 
 
 class JournalEntry(Base):
-    """One SOAP call as the control plane reports it (bounded request journal)."""
+    """One SOAP call as the control plane reports it (bounded request journal, every process).
+
+    ``at`` is the simulated time, ``wall_at`` the real one; ``params`` the request body as
+    JSON named as in the WSDL; the raw XML only when the server keeps it (``journal_xml``).
+    """
 
     __tablename__ = "journal_entry"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused after a clear
     id: Mapped[int] = mapped_column(primary_key=True)
-    operation: Mapped[str] = mapped_column(String(60))
+    operation: Mapped[str | None] = mapped_column(String(80))
     org_id: Mapped[str | None] = mapped_column(String(40))
     at: Mapped[datetime]
+    wall_at: Mapped[datetime | None]
+    version: Mapped[str | None] = mapped_column(String(10))
+    http_status: Mapped[int | None]
     response_code: Mapped[str | None] = mapped_column(String(10))
+    fault: Mapped[str | None] = mapped_column(String(80))
+    duration_ms: Mapped[float | None]
+    params: Mapped[object | None] = mapped_column(JSON)
     details: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    request_xml: Mapped[str | None] = mapped_column(Text)
+    response_xml: Mapped[str | None] = mapped_column(Text)
+
+
+class ForcedFault(Base):
+    """A fault armed through /_mock/faults (domain.forced), shared by every process.
+
+    ``remaining`` counts down atomically (None: no count limit); ``until_wall`` and
+    ``until_sim`` end it in wall or simulated time; ``probability`` fires it on a share of
+    the matching calls (``seen`` numbers the calls it was asked about, for the seeded draw).
+    """
+
+    __tablename__ = "forced_fault"
+    __table_args__ = {"sqlite_autoincrement": True}
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operation: Mapped[str] = mapped_column(String(80))
+    org_id: Mapped[str | None] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str | None] = mapped_column(String(60))
+    fields: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    remaining: Mapped[int | None]
+    until_wall: Mapped[datetime | None]
+    until_sim: Mapped[datetime | None]
+    probability: Mapped[float | None]
+    latency_ms: Mapped[list[int]] = mapped_column(JSON, default=list)
+    seen: Mapped[int] = mapped_column(default=0)
+    fired: Mapped[int] = mapped_column(default=0)
 
 
 class WorldMeta(Base):

@@ -26,7 +26,7 @@ def resolve(fixture: str, seed: int | None) -> dict[str, Any]:
 
 
 # Bumped whenever a table changes: a database written by another schema is rebuilt.
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"  # 7: journal_entry columns, forced_fault (control plane)
 
 
 def loaded_world(db: Session) -> tuple[str, str, str] | None:

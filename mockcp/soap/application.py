@@ -17,16 +17,19 @@ from lxml import etree
 from spyne import Application, Fault
 from spyne.server.wsgi import WsgiApplication
 
+from mockcp.clock import wall_instant
+from mockcp.domain import forced
 from mockcp.errors import AuthError, CPError
 from mockcp.sim.locking import hold_world, may_publish
 from mockcp.soap import security
-from mockcp.soap.context import JournalRecord, RequestContext, Runtime
+from mockcp.soap.context import RequestContext, Runtime
 from mockcp.soap.operations.drivers import DriverService
 from mockcp.soap.operations.fleets import FleetService
 from mockcp.soap.operations.load import LoadService
 from mockcp.soap.operations.orgs import OrgService
 from mockcp.soap.operations.sessions import SessionService
 from mockcp.soap.operations.stations import StationService
+from mockcp.soap.recorder import SKIPPED, note_of
 from mockcp.soap.wire import TNS, ChargePointSoap11, auth_fault, original, server_fault
 
 log = logging.getLogger("mockcp.soap")
@@ -64,17 +67,14 @@ class ChargePointApplication(Application):  # type: ignore[misc]
             except AuthError as exc:
                 raise auth_fault(exc.fault_code, exc.reason) from None
         ctx.udc = RequestContext(runtime=self.runtime, principal=principal)
+        note_of(ctx).org_id = principal.org_id
 
     def call_wrapper(self, ctx: Any) -> Any:
         request: RequestContext = ctx.udc
         operation = ctx.descriptor.name
-        code: str | None = None
+        note = note_of(ctx)
         try:
-            forced = self.runtime.forced.take(operation, request.principal.org_id or "")
-            if forced is not None and forced.server_fault:
-                raise server_fault(f"Forced fault in {operation} (/_mock/faults).")
-            if forced is not None:
-                raise forced.error()
+            self._forced(operation, request, note)
             if is_write(operation):  # one writer at a time, from its first statement on
                 hold_world(request.session())
             else:  # a read's planning is published at once (sim.locking)
@@ -82,14 +82,14 @@ class ChargePointApplication(Application):  # type: ignore[misc]
             result = super().call_wrapper(ctx)
             if request.db is not None:
                 request.db.commit()
-            code = "100"
+            note.response_code = "100"
             return result
         except AuthError as exc:
             _rollback(request)
             raise auth_fault(exc.fault_code, exc.reason) from None
         except CPError as exc:
             _rollback(request)
-            code = exc.code.code
+            note.response_code = exc.code.code
             return _error_response(ctx, exc)
         except Fault:
             _rollback(request)
@@ -104,15 +104,29 @@ class ChargePointApplication(Application):  # type: ignore[misc]
         finally:
             if request.db is not None:
                 request.db.close()
-            self.runtime.journal.append(
-                JournalRecord(
-                    operation,
-                    request.principal.org_id,
-                    request.clock.now(),
-                    code,
-                    dict(request.details),
-                )  # fmt: skip
+            note.details = dict(request.details)
+
+    def _forced(self, operation: str, request: RequestContext, note: Any) -> None:
+        """Fire the first armed fault for this call (``domain.forced``): a code or a Server
+        fault here; the transport kinds are the recorder's, after (or instead of) the call."""
+        with self.runtime.sessions() as db:
+            fired = forced.take(
+                db,
+                operation,
+                request.principal.org_id or "",
+                wall_instant(),
+                request.clock.now(),
+                self.runtime.settings.root_seed,
             )
+        if fired is None:
+            return
+        note.fired = fired
+        if fired.kind == "code":
+            raise fired.error()
+        if fired.kind == "server":
+            raise server_fault(f"Forced fault in {operation} (/_mock/faults).")
+        if fired.kind in SKIPPED:
+            raise server_fault(f"Forced {fired.kind} in {operation} (/_mock/faults).")
 
 
 def is_write(operation: str) -> bool:

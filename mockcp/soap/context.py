@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -10,19 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mockcp.clock import Clock
 from mockcp.config import Settings
-from mockcp.domain.forced import ForcedPlan
 from mockcp.domain.principal import Principal
-
-
-@dataclass(frozen=True, slots=True)
-class JournalRecord:
-    """One SOAP call as the control plane reports it."""
-
-    operation: str
-    org_id: str | None
-    at: datetime
-    response_code: str | None
-    details: dict[str, str] = field(default_factory=dict)  # what an operation records
 
 
 @dataclass(slots=True)
@@ -32,8 +19,6 @@ class Runtime:
     sessions: sessionmaker[Session]
     clock: Clock
     settings: Settings
-    journal: deque[JournalRecord] = field(default_factory=lambda: deque(maxlen=1000))
-    forced: ForcedPlan = field(default_factory=ForcedPlan)  # /_mock/faults
 
 
 @dataclass(slots=True)

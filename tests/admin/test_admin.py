@@ -52,15 +52,21 @@ def test_reset_rebuilds_the_world(mock: MockChargePoint, client: zeep.Client) ->
 def test_journal_records_soap_calls(mock: MockChargePoint, client: zeep.Client) -> None:
     client.service.getCPNInstances()
     _, body = get_json(mock, "/_mock/journal")
-    assert body == [
-        {
-            "operation": "getCPNInstances",
-            "org_id": "1:ORG00001",
-            "at": "2024-03-12 17:00:00+00:00",
-            "response_code": "100",
-            "details": {},
-        }
-    ]
+    assert isinstance(body, list) and len(body) == 1
+    entry = body[0]
+    assert entry["wallTime"].endswith("Z") and entry["durationMs"] >= 0
+    assert {k: v for k, v in entry.items() if k not in {"wallTime", "durationMs"}} == {
+        "id": 1,
+        "simTime": "2024-03-12T17:00:00Z",
+        "version": "5.1",
+        "operation": "getCPNInstances",
+        "orgID": "1:ORG00001",
+        "httpStatus": 200,
+        "responseCode": "100",
+        "fault": None,
+        "params": {},
+        "details": {},
+    }
 
 
 def test_unknown_admin_path_is_json_404(mock: MockChargePoint) -> None:

@@ -100,7 +100,7 @@ def test_update_user_status(mock: MockChargePoint, client: zeep.Client, clock: M
     assert jordan.lastModifiedTimestamp == clock.now()
     assert users(client, lastModifiedTimeStamp=clock.now())[0].userID == "664720"
     last = [r for r in journal(mock) if r["operation"] == "updateUserStatus"][-1]
-    assert last["response_code"] == "100"
+    assert last["responseCode"] == "100"
     assert last["details"] == {"customText": "Welcome to the garage."}
     expect(
         client.service.updateUserStatus(

@@ -1,0 +1,111 @@
+"""The production HTTP server: mockcp under waitress.
+
+waitress reads every request on its asynchronous main loop and hands only complete requests
+to a bounded pool of worker threads, so a client that dribbles its request a byte at a time
+holds a connection (closed after ``channel_timeout`` seconds of silence), never a worker: slow
+clients cannot starve the others. Keep-alive is HTTP/1.1's default.
+
+The control plane's connection faults (``domain.forced``: drop, reset, and the end of a hang)
+need the server's help: the app raises ``ConnectionAbort`` before it starts a response, and
+the task here closes the socket without writing a byte (for a reset, with SO_LINGER 0, so the
+kernel sends a TCP RST).
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from waitress import wasyncore
+from waitress.channel import HTTPChannel
+from waitress.server import create_server
+from waitress.task import WSGITask
+
+from mockcp.soap.recorder import ConnectionAbort
+
+
+@dataclass(frozen=True, slots=True)
+class ServerLimits:
+    """waitress adjustments: the worker pool, how long a silent connection lives, how many."""
+
+    threads: int = 8
+    channel_timeout: int = 30  # seconds without a byte either way before a connection closes
+    connection_limit: int = 200
+    cleanup_interval: int = 5
+    # a busy channel keeps reading, so a hang notices the client went away
+    channel_request_lookahead: int = 2
+
+    def adjustments(self) -> dict[str, int]:
+        return {
+            "threads": self.threads,
+            "channel_timeout": self.channel_timeout,
+            "connection_limit": self.connection_limit,
+            "cleanup_interval": self.cleanup_interval,
+            "channel_request_lookahead": self.channel_request_lookahead,
+        }
+
+
+class _AbortableTask(WSGITask):
+    """A waitress task that closes its connection unanswered on ``ConnectionAbort``."""
+
+    aborted: str | None = None
+
+    def execute(self) -> None:
+        try:
+            super().execute()
+        except ConnectionAbort as abort:
+            self.aborted = abort.kind
+            self.close_on_finish = True
+            sock = self.channel.socket
+            if abort.kind == "reset" and sock is not None:
+                sock.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
+
+    def finish(self) -> None:
+        if self.aborted is None:
+            super().finish()
+
+
+class _Channel(HTTPChannel):
+    task_class = _AbortableTask
+
+
+def make_server(app: Any, host: str, port: int, limits: ServerLimits | None = None) -> Any:
+    """A waitress server for ``app`` bound to host:port (0: a free port), not yet running."""
+    adjustments: dict[str, Any] = {"host": host, "port": port, "ident": "mockcp"}
+    adjustments.update((limits or ServerLimits()).adjustments())
+    server: Any = create_server(app, map={}, **adjustments)
+    server.channel_class = _Channel
+    return server
+
+
+def stop(server: Any) -> None:
+    """Stop a server started with ``run()`` in another thread: its workers, then its sockets."""
+    server.task_dispatcher.shutdown()
+    wasyncore.close_all(server._map)
+
+
+def serve_forever(app: Any, host: str, port: int, limits: ServerLimits | None = None) -> None:
+    """Run the production server until interrupted (``mockcp serve``)."""
+    make_server(app, host, port, limits).run()
+
+
+@contextmanager
+def running(
+    app: Any, host: str = "127.0.0.1", port: int = 0, limits: ServerLimits | None = None
+) -> Iterator[str]:
+    """The production server in a background thread; yields its base URL, stops on exit."""
+    server = make_server(app, host, port, limits)
+    thread = threading.Thread(target=server.run, name="mockcp-waitress", daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{server.effective_port}"
+    finally:
+        stop(server)
+        thread.join(timeout=10)
