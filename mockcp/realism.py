@@ -193,10 +193,12 @@ def shed_check(client: zeep.Client, clock: ManualClock) -> tuple[bool, str]:
     if reply.responseCode != "100":
         return False, f"createLoadShedEvent answered {reply.responseCode}"
     clock.set(ends + timedelta(days=4))
-    window = {"fromTimeStamp": begins - timedelta(days=1), "toTimeStamp": ends}
+    # toTimeStamp bounds the session's end (guide 6.1.2, docs/fidelity-clients.md): ask up to
+    # two days after the event and keep the sessions that started before it ended.
+    window = {"fromTimeStamp": begins - timedelta(days=1), "toTimeStamp": ends + timedelta(days=2)}
     affected, opted, over = 0, 0, 0
     for s in read_rows(client, **window):
-        if float(s.Energy) <= 0 or s.endTime <= begins:
+        if float(s.Energy) <= 0 or s.endTime <= begins or s.startTime >= ends:
             continue
         data = client.service.get15minChargingSessionData(sessionID=s.sessionID).fifteenminData
         edges = [p.stationTime for p in data[1:]] + [s.endTime]
