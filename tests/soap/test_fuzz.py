@@ -33,7 +33,7 @@ from tests.conftest import START
 from tests.soap.envelopes import SOAP_PATH, guide_style
 
 # Examples per CI run, each sent by both tenants (seeded: the same ones every run).
-EXAMPLES = int(os.environ.get("MOCKCP_FUZZ_EXAMPLES", "500"))
+EXAMPLES = int(os.environ.get("MOCKCP_FUZZ_EXAMPLES", "1000"))
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 # Python's words: what an exception's text would carry into a fault.
 PYTHON_TEXT = re.compile(
