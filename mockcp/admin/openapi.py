@@ -1,8 +1,9 @@
 """/_mock/openapi.json: an OpenAPI 3.1 description of the control plane, one entry per route.
 
-Add a route: add its ``Rule`` to ``admin.app.ROUTES`` and one ``Doc`` per method here (the
-test ``tests/admin/test_openapi.py`` fails until both agree, and calls every documented
-route with its ``example`` body to check that it answers).
+Add a route: add its ``Rule`` to ``admin.app.ROUTES`` (or ``admin.worlds.ROUTES`` for the
+snapshot and sandbox routes) and one ``Doc`` per method here (the test
+``tests/admin/test_openapi.py`` fails until both agree, and calls every documented route with
+its ``example`` body, in this order, to check that it answers).
 """
 
 from __future__ import annotations
@@ -37,7 +38,52 @@ MATCHER = (
 DOCS: list[Doc] = [
     Doc("/health", "GET", "ready (200) or starting (503)", answers=(200, 503)),
     Doc("/tenants", "GET", "every organisation with its licence key and password"),
-    Doc("/reset", "POST", "rebuild the world from its fixture and seed (journal and faults too)"),
+    Doc(
+        "/reset",
+        "POST",
+        "back to the start: data, clock, journal and armed faults (a saved image); "
+        'or {"start", "seed", "fixture"}: a new start',
+        answers=(200, 400),
+    ),
+    Doc("/snapshots", "GET", "the saved snapshots (the start among them)"),
+    Doc(
+        "/snapshots",
+        "POST",
+        "save the whole state, clock included, under a name",
+        example={"name": "openapi-doc"},
+        answers=(201, 400, 409),
+    ),
+    Doc(
+        "/snapshots/{name}/restore",
+        "POST",
+        "rewind the whole state, clock included, to a snapshot",
+        answers=(200, 404),
+    ),
+    Doc("/snapshots/{name}", "DELETE", "forget a snapshot", answers=(200, 404)),
+    Doc(
+        "/sandboxes",
+        "POST",
+        "an isolated world (own credentials, clock, journal, faults, snapshots): "
+        '{"fixture", "seed", "start"}',
+        example={"fixture": "minimal"},
+        answers=(201, 400),
+    ),
+    Doc("/sandboxes", "GET", "the sandboxes of this server"),
+    Doc("/sandboxes/{sandbox_id}", "GET", "one sandbox: its tenants and start", answers=(200, 404)),
+    Doc(
+        "/sandboxes/{sandbox_id}/{rest}",
+        "GET",
+        "a sandbox's own control plane (any /_mock route below it; also POST and DELETE)",
+        answers=(200, 404),
+    ),
+    Doc(
+        "/sandboxes/{sandbox_id}/{rest}",
+        "POST",
+        "as GET, for the sandbox's POST routes (201 where the route creates)",
+        answers=(201, 200, 400, 404),
+    ),
+    Doc("/sandboxes/{sandbox_id}/{rest}", "DELETE", "as GET, for the sandbox's DELETE routes"),
+    Doc("/sandboxes/{sandbox_id}", "DELETE", "remove a sandbox and its world", answers=(200, 404)),
     Doc(
         "/journal",
         "GET",

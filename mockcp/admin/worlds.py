@@ -29,7 +29,7 @@ ROUTES = Map(
         Rule(
             "/sandboxes/<sandbox_id>/<path:rest>",
             endpoint="inside",
-            methods=["GET", "POST", "DELETE", "PUT", "PATCH"],
+            methods=["GET", "POST", "DELETE"],
         ),
     ]
 )
