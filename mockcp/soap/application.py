@@ -26,9 +26,12 @@ from mockcp.soap.operations.load import LoadService
 from mockcp.soap.operations.orgs import OrgService
 from mockcp.soap.operations.sessions import SessionService
 from mockcp.soap.operations.stations import StationService
+from mockcp.soap.tuning import disable_periodic_gc
 from mockcp.soap.wire import TNS, ChargePointSoap11, auth_fault, original, server_fault
 
 log = logging.getLogger("mockcp.soap")
+
+disable_periodic_gc()  # spyne's once-a-second gc.collect() (soap/tuning.py)
 
 SERVICES = (StationService, SessionService, OrgService, LoadService, DriverService, FleetService)
 
