@@ -26,12 +26,14 @@ from mockcp.soap.operations.load import LoadService
 from mockcp.soap.operations.orgs import OrgService
 from mockcp.soap.operations.sessions import SessionService
 from mockcp.soap.operations.stations import StationService
-from mockcp.soap.tuning import disable_periodic_gc
+from mockcp.soap.tuning import disable_periodic_gc, install_plain_init
+from mockcp.soap.types import MODULES
 from mockcp.soap.wire import TNS, ChargePointSoap11, auth_fault, original, server_fault
 
 log = logging.getLogger("mockcp.soap")
 
 disable_periodic_gc()  # spyne's once-a-second gc.collect() (soap/tuning.py)
+install_plain_init(MODULES)  # a planned constructor for mockcp's own types (soap/tuning.py)
 
 SERVICES = (StationService, SessionService, OrgService, LoadService, DriverService, FleetService)
 
