@@ -20,6 +20,7 @@ from spyne.server.wsgi import WsgiApplication
 from mockcp.errors import AuthError, CPError
 from mockcp.soap import security
 from mockcp.soap.context import JournalRecord, RequestContext, Runtime
+from mockcp.soap.credentials import CredentialCache
 from mockcp.soap.operations.drivers import DriverService
 from mockcp.soap.operations.fleets import FleetService
 from mockcp.soap.operations.load import LoadService
@@ -43,6 +44,7 @@ class ChargePointApplication(Application):  # type: ignore[misc]
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
+        self.credentials = CredentialCache()  # soap/credentials.py
         in_protocol, out_protocol = (
             ChargePointSoap11(
                 authenticate=self.authenticate,
@@ -64,7 +66,7 @@ class ChargePointApplication(Application):  # type: ignore[misc]
         """Resolve the caller before the body is looked at; store it on ``ctx.udc``."""
         with self.runtime.sessions() as db:
             try:
-                principal = security.authenticate(header, db)
+                principal = security.authenticate(header, db, self.credentials)
             except AuthError as exc:
                 raise auth_fault(exc.fault_code, exc.reason) from None
         ctx.udc = RequestContext(runtime=self.runtime, principal=principal)
