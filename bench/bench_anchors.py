@@ -57,6 +57,22 @@ def median_ms(fn: Callable[[], object], repeat: int) -> float:
     return 1000 * statistics.median(samples)
 
 
+def alternate(
+    fn: Callable[[], object], set_a: Callable[[], object], set_b: Callable[[], object], n: int
+) -> tuple[float, float]:
+    """Median ms of ``fn`` under setting a and under setting b, alternating call by call (the
+    machine's noise then falls on both alike)."""
+    a, b = [], []
+    for _ in range(n):
+        for setting, samples in ((set_a, a), (set_b, b)):
+            setting()
+            start = time.perf_counter()
+            fn()
+            samples.append(time.perf_counter() - start)
+    set_a()
+    return 1000 * statistics.median(a), 1000 * statistics.median(b)
+
+
 def serve_mockcp(db: Path, fixture: str, clock: str) -> tuple[Server, dict[str, bytes]]:
     """``mockcp serve`` on a fresh SQLite file; its first tenant's request bodies."""
     port = free_port()
@@ -130,6 +146,7 @@ def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
     parser.add_argument("--quick", action="store_true", help="one short repeat, no Java/moto")
     args = parser.parse_args()
     repeats, window = (1, 1.0) if args.quick else (3, 3.0)
+    samples = 7  # calls per median of an in-process page
     results: dict[str, list[float]] = {}
 
     def note(name: str, value: float) -> None:
@@ -137,12 +154,14 @@ def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
 
     print(f"load average at start: {os.getloadavg()}, cores: {os.cpu_count()}")
     tmp = Path(tempfile.mkdtemp(prefix="mockcp-anchors-"))
+    world = "minimal" if args.quick else "demo"
+    print(f"world for the served measures and reset: {world}")
 
-    # mockcp serve, frozen clock, demo world: start-to-ready and the recorded answers.
-    mock, bodies = serve_mockcp(tmp / "frozen.sqlite3", "demo", "frozen")
+    # mockcp serve, frozen clock: start-to-ready, the first read (plans the history), answers.
+    mock, bodies = serve_mockcp(tmp / "frozen.sqlite3", world, "frozen")
     note("mockcp serve: start to ready (s)", mock.ready)
-    first, _ = first_answer(mock, bodies["getCPNInstances"])
-    note("mockcp serve: first read incl. planning (s)", first)
+    first, _ = first_answer(mock, bodies["getStationStatus"])
+    note("mockcp serve: first read, planning the history (s)", first)
     recordings = {op: first_answer(mock, body)[1] for op, body in bodies.items()}
     (tmp / "recordings.json").write_text(
         json.dumps({k: v.decode("latin-1") for k, v in recordings.items()})
@@ -154,86 +173,107 @@ def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
         "/",
         None,
     )
-    live, live_bodies = serve_mockcp(tmp / "live.sqlite3", "demo", "realtime")
-    first_answer(live, live_bodies["getCPNInstances"])  # plan its history before measuring
-
     anchors: list[tuple[str, Server]] = [("canned", canned), ("mockcp", mock)]
+    clocks: list[tuple[str, Server, dict[str, bytes]]] = [("frozen", mock, bodies)]
+    if not args.quick:
+        live, live_bodies = serve_mockcp(tmp / "live.sqlite3", world, "realtime")
+        first_answer(live, live_bodies["getStationStatus"])  # plan its history before measuring
+        clocks.append(("realtime", live, live_bodies))
     jar = None if args.quick else wiremock_jar()
     if isinstance(jar, Path):
         port = free_port()
         root = wiremock_root(recordings, SOAP)
-        wiremock = Server(
-            [
-                "java",
-                "-jar",
-                str(jar),
-                "--port",
-                str(port),
-                "--root-dir",
-                str(root),
-                "--disable-banner",
-                "--no-request-journal",
-            ],
-            port,
-            "/__admin/mappings",
-            None,
-        )
-        anchors.append(("wiremock", wiremock))
+        argv = ["java", "-jar", str(jar), "--port", str(port), "--root-dir", str(root),
+                "--disable-banner", "--no-request-journal"]  # fmt: skip
+        anchors.append(("wiremock", Server(argv, port, "/__admin/mappings", None)))
     elif jar is not None:
         print(f"WireMock not measured: {jar}")
 
     small = bodies["getCPNInstances"]
     for _ in range(repeats):  # interleaved: each repeat measures every server in turn
         for name, server in anchors:
-            body = small
             for clients in (1, 16):
-                rps, cpu = load(server, SOAP, body, clients, window)
+                rps, cpu = load(server, SOAP, small, clients, window)
                 note(f"{name}: getCPNInstances req/s, {clients} client(s)", rps)
                 note(f"{name}: getCPNInstances server CPU ms/req, {clients} client(s)", cpu)
-        for name, server, op_bodies in (("frozen", mock, bodies), ("realtime", live, live_bodies)):
+        for name, server, op_bodies in clocks:
             for op in ("getStationStatus", "getStations"):
                 rps, cpu = load(server, SOAP, op_bodies[op], 1, window)
-                note(f"mockcp {name} clock: {op} (demo, all rows) CPU ms/req", cpu)
-    for server in (canned, mock, live, *(s for n, s in anchors if n == "wiremock")):
+                note(f"mockcp {name} clock: {op} ({world}, all rows) CPU ms/req", cpu)
+    for _, server in anchors:
         server.stop()
+    for name, server, _ in clocks:
+        if name != "frozen":
+            server.stop()
 
     # moto_server's start-to-ready, beside mockcp's.
     moto = None if args.quick else moto_server()
     if isinstance(moto, Path):
-        for _ in range(repeats):
+        for n in range(repeats):
             port = free_port()
             server = Server([str(moto), "-p", str(port)], port, "/", None)
             note("moto_server: start to ready (s)", server.ready)
             server.stop()
-            again, _ = serve_mockcp(tmp / f"again{_}.sqlite3", "demo", "frozen")
+            again, _ = serve_mockcp(tmp / f"again{n}.sqlite3", world, "frozen")
             note("mockcp serve: start to ready (s)", again.ready)
             again.stop()
     elif moto is not None:
         print(f"moto_server not measured: {moto}")
 
+    # In process: the lean path against spyne's stock paths, in the same run.
+    (app, client), small_bodies = in_process("minimal", "frozen")
+    soap = app.soap  # type: ignore[attr-defined]
+    post = client.post  # type: ignore[attr-defined]
+    small_call = small_bodies["getCPNInstances"]
+    cache = soap.credentials
+
+    def no_cache() -> None:
+        soap.credentials = None
+
+    def with_cache() -> None:
+        soap.credentials = cache
+
+    cached, uncached = alternate(lambda: post(SOAP, data=small_call), with_cache, no_cache, 200)
+    note("mockcp: getCPNInstances in process (ms)", cached)
+    note("mockcp: getCPNInstances in process, no credential cache (ms)", uncached)
+
     # The 500-row page, in process, against the pure-lxml floor of the same rows.
     (app, client), wide = in_process(str(BENCH / "wide.yaml"), "frozen")
-    page = client.post(SOAP, data=wide["getStations"]).get_data()  # type: ignore[attr-defined]
+    post = client.post  # type: ignore[attr-defined]
+    page = post(SOAP, data=wide["getStations"]).get_data()
     rows, body = rows_of(page, "stationData")
     head = [(str(c.tag), c.text, ()) for c in body if c.tag != "stationData"]
     print(f"wide world page: {len(rows)} stationData rows, {len(page):,} bytes")
-    for _ in range(repeats):
-        note(
-            "mockcp: 500-row getStations page, in process (ms)",
-            median_ms(lambda: client.post(SOAP, data=wide["getStations"]), 3),
-        )  # type: ignore[attr-defined]
-        note(
-            "floor: lxml render of the same rows from tuples (ms)",
-            median_ms(lambda: render_floor(str(body.tag), dict(body.nsmap), head, rows), 3),
-        )
+    from mockcp.soap.tuning import install_plain_init, uninstall_plain_init
+    from mockcp.soap.types import MODULES
 
-    # Reset then first read, demo world, in process.
-    (app, client), demo = in_process("demo", "frozen")
+    floor = (str(body.tag), dict(body.nsmap), head, rows)
+    uninstall_plain_init(MODULES)
+    stock = post(SOAP, data=wide["getStations"]).get_data()
+    install_plain_init(MODULES)
+    assert stock == page, "the lean and stock paths answered different bytes"
+    for _ in range(repeats):
+        lean, spyne = alternate(
+            lambda: post(SOAP, data=wide["getStations"]),
+            lambda: install_plain_init(MODULES),
+            lambda: uninstall_plain_init(MODULES),
+            samples,
+        )
+        install_plain_init(MODULES)
+        note("mockcp: 500-row getStations page, in process (ms)", lean)
+        note("mockcp: 500-row page, spyne's stock constructor (ms)", spyne)
+        note("floor: lxml render of the same rows from tuples (ms)",
+             median_ms(lambda: render_floor(*floor), samples))  # fmt: skip
+
+    # Reset then first read, in process.
+    (app, client), reset_bodies = in_process(world, "frozen")
+    post = client.post  # type: ignore[attr-defined]
     for _ in range(repeats):
         start = time.perf_counter()
         app.reset()  # type: ignore[attr-defined]
-        client.post(SOAP, data=demo["getStations"])  # type: ignore[attr-defined]
-        note("mockcp: reset + first getStations, demo world (s)", time.perf_counter() - start)
+        post(SOAP, data=reset_bodies["getStations"])
+        note(f"mockcp: reset + first getStations, {world} world (s)", time.perf_counter() - start)
+    mock.stop()
 
     print(f"load average at end: {os.getloadavg()}")
     print(f"{'measure':<72} median  (samples)")
@@ -243,49 +283,43 @@ def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
     ratios(results)
 
 
+RPS = "getCPNInstances req/s, {} client(s)"
+PAGE = "mockcp: 500-row getStations page, in process (ms)"
+CLOCK = "mockcp {} clock: {} (demo, all rows) CPU ms/req"
+RATIOS = [
+    *(
+        (f"small op throughput mockcp / {anchor} ({n} clients)", f"mockcp: {RPS.format(n)}",
+         f"{key}: {RPS.format(n)}")
+        for n in (1, 16)
+        for anchor, key in (("canned ceiling", "canned"), ("WireMock", "wiremock"))
+    ),
+    ("small op server CPU per request, mockcp / canned ceiling (1 client)",
+     "mockcp: getCPNInstances server CPU ms/req, 1 client(s)",
+     "canned: getCPNInstances server CPU ms/req, 1 client(s)"),
+    ("mockcp throughput 16 clients / 1 client", f"mockcp: {RPS.format(16)}",
+     f"mockcp: {RPS.format(1)}"),
+    ("500-row page mockcp / lxml floor", PAGE,
+     "floor: lxml render of the same rows from tuples (ms)"),
+    ("500-row page, stock constructor / lean",
+     "mockcp: 500-row page, spyne's stock constructor (ms)", PAGE),
+    ("small op in process, no credential cache / cache",
+     "mockcp: getCPNInstances in process, no credential cache (ms)",
+     "mockcp: getCPNInstances in process (ms)"),
+    *(
+        (f"{op} realtime / frozen clock (CPU per request)", CLOCK.format("realtime", op),
+         CLOCK.format("frozen", op))
+        for op in ("getStationStatus", "getStations")
+    ),
+    ("start to ready mockcp / moto_server", "mockcp serve: start to ready (s)",
+     "moto_server: start to ready (s)"),
+]  # fmt: skip
+
+
 def ratios(results: dict[str, list[float]]) -> None:
-    def m(name: str) -> float | None:
-        values = results.get(name)
-        return statistics.median(values) if values else None
-
-    def show(label: str, top: str, bottom: str) -> None:
-        a, b = m(top), m(bottom)
-        if a is not None and b:
-            print(f"ratio  {label:<64} {a / b:.2f}")
-
-    for n in (1, 16):
-        rps = f"getCPNInstances req/s, {n} client(s)"
-        show(
-            f"small op throughput mockcp / canned ceiling ({n} clients)",
-            f"mockcp: {rps}",
-            f"canned: {rps}",
-        )
-        show(
-            f"small op throughput mockcp / WireMock ({n} clients)",
-            f"mockcp: {rps}",
-            f"wiremock: {rps}",
-        )
-    show(
-        "mockcp throughput 16 clients / 1 client",
-        "mockcp: getCPNInstances req/s, 16 client(s)",
-        "mockcp: getCPNInstances req/s, 1 client(s)",
-    )
-    show(
-        "500-row page mockcp / lxml floor",
-        "mockcp: 500-row getStations page, in process (ms)",
-        "floor: lxml render of the same rows from tuples (ms)",
-    )
-    for op in ("getStationStatus", "getStations"):
-        show(
-            f"{op} realtime / frozen clock (CPU per request)",
-            f"mockcp realtime clock: {op} (demo, all rows) CPU ms/req",
-            f"mockcp frozen clock: {op} (demo, all rows) CPU ms/req",
-        )
-    show(
-        "start to ready mockcp / moto_server",
-        "mockcp serve: start to ready (s)",
-        "moto_server: start to ready (s)",
-    )
+    for label, top, bottom in RATIOS:
+        if results.get(top) and results.get(bottom):
+            ratio = statistics.median(results[top]) / statistics.median(results[bottom])
+            print(f"ratio  {label:<70} {ratio:.2f}")
 
 
 if __name__ == "__main__":
