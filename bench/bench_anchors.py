@@ -190,6 +190,8 @@ def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
         print(f"WireMock not measured: {jar}")
 
     small = bodies["getCPNInstances"]
+    for _, server in anchors:  # warm up (the JVM's JIT, connection pools), not measured
+        load(server, SOAP, small, 4, window / 2)
     for _ in range(repeats):  # interleaved: each repeat measures every server in turn
         for name, server in anchors:
             for clients in (1, 16):
