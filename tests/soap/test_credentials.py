@@ -7,9 +7,12 @@ writes through the credentials stamp (db/stamps.py) the other must honour at onc
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from sqlalchemy import delete, select
 from werkzeug.test import Client
@@ -189,3 +192,50 @@ def test_loaded_world_carries_the_stamp_of_its_credentials(
         db.flush()
         assert credentials_digest(db) != stored.value
         db.rollback()
+
+
+CACHES: dict[int, credentials_module.CredentialCache] = {}
+
+
+@functools.cache
+def shared_world() -> MockChargePointApp:
+    return create_app(
+        Settings(
+            database_url="sqlite://", fixture="minimal", clock_mode="frozen", clock_start=START
+        )
+    )
+
+
+ACTIONS = st.lists(
+    st.tuples(
+        st.sampled_from(["change", "deactivate", "reactivate", "restamp"]), st.integers(0, 1)
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=ACTIONS)
+def test_cache_answers_what_a_lookup_answers_after_any_credential_writes(
+    steps: list[tuple[str, int]],
+) -> None:
+    """Whatever writers do (with the stamp kept, as the contract says), in any order and
+    rolled back between examples, the cache never answers other than the database."""
+    app = shared_world()
+    cache = CACHES.setdefault(id(app), credentials_module.CredentialCache())
+    with app.sessions() as db:
+        rows = db.scalars(select(ApiCredential).order_by(ApiCredential.id)).all()
+        try:
+            for number, (action, who) in enumerate(steps):
+                row = rows[who % len(rows)]
+                if action == "change":
+                    row.password = f"changed-{number}"
+                elif action in ("deactivate", "reactivate"):
+                    row.active = action == "reactivate"
+                record_credentials(db)
+                for each in rows:
+                    for password in (each.password, each.password + "x", f"changed-{number}"):
+                        expected = principal_module.lookup(db, each.license_key, password)
+                        assert cache.principal(db, each.license_key, password) == expected
+        finally:
+            db.rollback()
