@@ -1,4 +1,5 @@
-"""The ceiling anchor: a WSGI app on mockcp's own serving stack that replays recorded answers.
+"""The ceiling anchor: a WSGI app on mockcp's own serving stack that replays recorded answers
+(``mockcp.server`` when the package has it, else werkzeug's threaded server as ``mockcp serve``).
 
     python bench/canned_server.py PORT RECORDINGS.json
 
@@ -37,12 +38,18 @@ def canned_app(recordings: dict[str, bytes]) -> Callable[..., Iterable[bytes]]:
 
 
 def main() -> None:
-    from werkzeug.serving import run_simple
-
     port, path = int(sys.argv[1]), sys.argv[2]
     with open(path, encoding="utf-8") as handle:
         recordings = {k: v.encode("latin-1") for k, v in json.load(handle).items()}
-    run_simple("127.0.0.1", port, canned_app(recordings), threaded=True)
+    app = canned_app(recordings)
+    try:  # the production server, where mockcp has one (mockcp/server.py: waitress)
+        from mockcp.server import serve_forever  # type: ignore[import-not-found]
+    except ImportError:  # else what ``mockcp serve`` runs: werkzeug's threaded server
+        from werkzeug.serving import run_simple
+
+        run_simple("127.0.0.1", port, app, threaded=True)
+    else:
+        serve_forever(app, "127.0.0.1", port)
 
 
 if __name__ == "__main__":
