@@ -46,6 +46,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "mockcp.db.models",
         "mockcp.db.people",
         "mockcp.db.activity",
+        "mockcp.db.stamps",  # the credentials stamp (soap/credentials.py)
         *BASE,
     ),
     "admin": (

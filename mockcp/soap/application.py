@@ -23,6 +23,7 @@ from mockcp.errors import AuthError, CPError
 from mockcp.sim.locking import hold_world, may_publish
 from mockcp.soap import security
 from mockcp.soap.context import RequestContext, Runtime
+from mockcp.soap.credentials import CredentialCache
 from mockcp.soap.operations.drivers import DriverService
 from mockcp.soap.operations.fleets import FleetService
 from mockcp.soap.operations.load import LoadService
@@ -30,9 +31,14 @@ from mockcp.soap.operations.orgs import OrgService
 from mockcp.soap.operations.sessions import SessionService
 from mockcp.soap.operations.stations import StationService
 from mockcp.soap.recorder import SKIPPED, note_of
+from mockcp.soap.tuning import disable_periodic_gc, install_plain_init
+from mockcp.soap.types import MODULES
 from mockcp.soap.wire import TNS, ChargePointSoap11, auth_fault, original, server_fault
 
 log = logging.getLogger("mockcp.soap")
+
+disable_periodic_gc()  # spyne's once-a-second gc.collect() (soap/tuning.py)
+install_plain_init(MODULES)  # a planned constructor for mockcp's own types (soap/tuning.py)
 
 SERVICES = (StationService, SessionService, OrgService, LoadService, DriverService, FleetService)
 
@@ -42,6 +48,7 @@ class ChargePointApplication(Application):  # type: ignore[misc]
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
+        self.credentials = CredentialCache()  # soap/credentials.py
         in_protocol, out_protocol = (
             ChargePointSoap11(
                 authenticate=self.authenticate,
@@ -63,7 +70,7 @@ class ChargePointApplication(Application):  # type: ignore[misc]
         """Resolve the caller before the body is looked at; store it on ``ctx.udc``."""
         with self.runtime.sessions() as db:
             try:
-                principal = security.authenticate(header, db)
+                principal = security.authenticate(header, db, self.credentials)
             except AuthError as exc:
                 raise auth_fault(exc.fault_code, exc.reason) from None
         ctx.udc = RequestContext(runtime=self.runtime, principal=principal)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session  # typing of the session passed in
 
 from mockcp.domain.principal import Principal, lookup
 from mockcp.errors import AuthError
+from mockcp.soap.credentials import CredentialCache
 from mockcp.soap.wire import WSSE
 
 PASSWORD_TEXT = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordText"
@@ -37,10 +38,15 @@ def read_token(header: etree._Element | None) -> tuple[str, str]:
     return username.strip(), password_el.text  # a password is compared as sent, spaces too
 
 
-def authenticate(header: etree._Element | None, db: Session) -> Principal:
-    """The Principal of the request's credentials, or AuthError."""
+def authenticate(
+    header: etree._Element | None, db: Session, cache: CredentialCache | None = None
+) -> Principal:
+    """The Principal of the request's credentials, or AuthError (``cache``: soap/credentials.py)."""
     username, password = read_token(header)
-    principal = lookup(db, username, password)
+    if cache is not None:
+        principal = cache.principal(db, username, password)
+    else:
+        principal = lookup(db, username, password)
     if principal is None:
         raise AuthError(
             "FailedAuthentication",

@@ -1,0 +1,56 @@
+"""The ceiling anchor: a WSGI app on mockcp's own serving stack that replays recorded answers
+(``mockcp.server`` when the package has it, else werkzeug's threaded server as ``mockcp serve``).
+
+    python bench/canned_server.py PORT RECORDINGS.json
+
+RECORDINGS maps an operation name to the response bytes mockcp gave (latin-1 text); a POST
+is answered by the first operation whose name appears in its body, exactly as recorded. It
+reads the whole body, as mockcp must, and does nothing else: whatever mockcp spends above
+this is mockcp's own work.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable
+from typing import Any
+
+
+def canned_app(recordings: dict[str, bytes]) -> Callable[..., Iterable[bytes]]:
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        size = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(size)
+        for name, answer in recordings.items():
+            if name.encode() in body:
+                start_response(
+                    "200 OK",
+                    [
+                        ("Content-Type", "text/xml; charset=utf-8"),
+                        ("Content-Length", str(len(answer))),
+                    ],
+                )
+                return [answer]
+        start_response("404 Not Found", [("Content-Length", "0")])
+        return [b""]
+
+    return app
+
+
+def main() -> None:
+    port, path = int(sys.argv[1]), sys.argv[2]
+    with open(path, encoding="utf-8") as handle:
+        recordings = {k: v.encode("latin-1") for k, v in json.load(handle).items()}
+    app = canned_app(recordings)
+    try:  # the production server, where mockcp has one (mockcp/server.py: waitress)
+        from mockcp.server import serve_forever  # type: ignore[import-not-found]
+    except ImportError:  # else what ``mockcp serve`` runs: werkzeug's threaded server
+        from werkzeug.serving import run_simple
+
+        run_simple("127.0.0.1", port, app, threaded=True)
+    else:
+        serve_forever(app, "127.0.0.1", port)
+
+
+if __name__ == "__main__":
+    main()
