@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from werkzeug.test import Client
 
+from mockcp.config import Settings
 from mockcp.coverage import IMPLEMENTED, REMOVED, probe
 from mockcp.testing import MockChargePoint
 from tests.conftest import REFERENCE_WSDL, require_shared
@@ -15,7 +16,8 @@ SERVED_URL = "http://mock.example:9000/cp_api_5.1.wsdl"
 
 @pytest.fixture(scope="module")
 def served() -> wsdl_shape.WsdlShape:
-    with MockChargePoint() as mock:
+    trusted = Settings(database_url="sqlite://", fixture="minimal", trusted_hosts="mock.example")
+    with MockChargePoint(trusted) as mock:  # (an untrusted Host: tests/test_wsdl_address.py)
         reply = Client(mock.wsgi).get("/cp_api_5.1.wsdl", base_url="http://mock.example:9000")
     assert reply.status_code == 200
     return wsdl_shape.read(reply.get_data())
@@ -95,10 +97,12 @@ def test_wsdl_address_is_the_url_the_client_used(served: wsdl_shape.WsdlShape) -
 
 
 @pytest.mark.parametrize("query", ["wsdl", "WSDL"])
-def test_wsdl_served_at_endpoint_query(mock: MockChargePoint, query: str) -> None:
-    reply = Client(mock.wsgi).get(
-        f"/webservices/chargepoint/services/5.1?{query}", base_url="https://cp.test"
-    )
+def test_wsdl_served_at_endpoint_query(query: str) -> None:
+    trusted = Settings(database_url="sqlite://", fixture="minimal", trusted_hosts="cp.test")
+    with MockChargePoint(trusted) as mock:
+        reply = Client(mock.wsgi).get(
+            f"/webservices/chargepoint/services/5.1?{query}", base_url="https://cp.test"
+        )
     assert reply.status_code == 200
     shape = wsdl_shape.read(reply.get_data())
     assert shape.address == "https://cp.test/webservices/chargepoint/services/5.1"
