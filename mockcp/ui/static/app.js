@@ -217,10 +217,10 @@ function journalRows(body) {
   const records = Array.isArray(body) ? body : (body && (body.entries || body.records)) || [];
   return records.map((r, index) => ({
     key: r.id !== undefined ? String(r.id) : `${index}`,
-    at: isoZ(r.at || r.time || ""),
+    at: isoZ(r.simTime || r.at || r.time || ""),
     operation: r.operation || "",
     tenant: r.org_id || r.orgID || "",
-    code: r.response_code || r.responseCode || (r.fault ? "fault" : ""),
+    code: r.responseCode || r.response_code || r.fault || "",
     details: r.details || {},
     requestXml: r.request_xml || r.requestXml || r.request || null,
     responseXml: r.response_xml || r.responseXml || r.response || null,
@@ -229,7 +229,7 @@ function journalRows(body) {
 
 async function pollJournal() {
   try {
-    const rows = journalRows(await call("../journal"));
+    const rows = journalRows(await call("../journal?limit=200&xml=1"));
     $("#activity-count").textContent = rows.length;
     const key = rows.length + "|" + (rows.length ? rows[rows.length - 1].key + rows[rows.length - 1].at : "") + "|" + state.openRow;
     if (key === state.journalKey) return;
@@ -257,7 +257,8 @@ async function pollJournal() {
 async function loadPending() {
   const pending = await call("../faults");
   $("#fault-pending").replaceChildren(...pending.map((f) => el("li", {},
-    `${f.operation}: ${f.code ? f.code + " (" + f.responseCode + ")" : "Server fault"} × ${f.count}` + (f.orgID ? ` for ${f.orgID}` : ""))));
+    `${f.operation}: ${f.code ? f.code + " (" + f.responseCode + ")" : (f.fault === "server" ? "Server fault" : f.fault)}` +
+    (f.count !== null && f.count !== undefined ? ` × ${f.count}` : "") + (f.orgID ? ` for ${f.orgID}` : "") + (f.fired ? `, fired ${f.fired}` : ""))));
 }
 
 async function armFault() {
