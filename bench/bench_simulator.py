@@ -31,6 +31,7 @@ from mockcp.app import create_app
 from mockcp.clock import SimClock
 from mockcp.config import Settings
 from mockcp.db.activity import ChargingSession
+from mockcp.domain.context import World
 from mockcp.domain.principal import Principal
 from mockcp.domain.sessions import SessionSearch, search_sessions
 from mockcp.domain.station_query import StationQuery
@@ -82,7 +83,7 @@ def main() -> None:
 
         def page() -> float:
             began = time.perf_counter()
-            search_sessions(db, principal, 7, now, query, 1)
+            search_sessions(World(db, principal, 7, now), query, 1)
             return time.perf_counter() - began
 
         long_page = min(page() for _ in range(5))
@@ -100,7 +101,7 @@ def main() -> None:
 
         def small_page() -> float:
             began = time.perf_counter()
-            search_sessions(db, principal, 7, began_now, query, 1)
+            search_sessions(World(db, principal, 7, began_now), query, 1)
             return time.perf_counter() - began
 
         short_page = min(small_page() for _ in range(5))
@@ -125,7 +126,7 @@ RECENT_MONEY = TransactionQuery(from_time=START - timedelta(days=1), to_time=STA
 
 
 def money(db: Session, principal: Principal, query: TransactionQuery) -> object:
-    return transactions(db, principal, (7, START), query, None, None)
+    return transactions(World(db, principal, 7, START), query, None, None)
 
 
 def million_pages() -> None:
@@ -138,7 +139,7 @@ def million_pages() -> None:
         db.commit()
         small = db.scalar(select(func.count()).select_from(ChargingSession)) or 0
         pages = [
-            timed(lambda q=q: search_sessions(db, principal, 7, START, q, 1))
+            timed(lambda q=q: search_sessions(World(db, principal, 7, START), q, 1))
             for q in (oldest, recent)
         ] + [timed(lambda q=q: money(db, principal, q)) for q in (OLDEST_MONEY, RECENT_MONEY)]
         table = cast(Table, ChargingSession.__table__)
@@ -157,7 +158,7 @@ def million_pages() -> None:
         db.commit()
         large = db.scalar(select(func.count()).select_from(ChargingSession)) or 0
         big = [
-            timed(lambda q=q: search_sessions(db, principal, 7, START, q, 1))
+            timed(lambda q=q: search_sessions(World(db, principal, 7, START), q, 1))
             for q in (oldest, recent)
         ] + [timed(lambda q=q: money(db, principal, q)) for q in (OLDEST_MONEY, RECENT_MONEY)]
     names = ("oldest page", "a day's page", "oldest transaction page", "a day's transactions")

@@ -16,14 +16,13 @@ from sqlalchemy.orm import Session
 from mockcp.codes import ResponseCode
 from mockcp.db.activity import Alarm
 from mockcp.db.models import Organization, Station
+from mockcp.domain.context import World
 from mockcp.domain.paging import Page, PageRequest, page_rows
-from mockcp.domain.principal import Principal
-from mockcp.domain.realm import Realm, may, realm_of, resolve_org
+from mockcp.domain.realm import Realm, may, resolve_org
 from mockcp.domain.shed import MANAGE_LOAD
 from mockcp.domain.station_query import StationQuery, validate_ids
 from mockcp.domain.stations import check_references, station_index
 from mockcp.errors import CPError
-from mockcp.sim.engine import materialize
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +75,7 @@ def _current(stations: list[Station], query: AlarmQuery, now: datetime):  # type
 
 
 def alarms(
-    db: Session,
-    principal: Principal,
-    root_seed: int,
-    now: datetime,
+    world: World,
     query: AlarmQuery,
     start_record: int | None,
 ) -> Page[AlarmView]:
@@ -87,9 +83,10 @@ def alarms(
 
     Raises: the station-reference codes; 153 when there is none.
     """
+    db, now = world.db, world.now
     page = PageRequest.for_operation("getAlarms", start_record, None)
-    materialize(db, root_seed, now)
-    realm = realm_of(db, principal)
+    world.ensure_simulated()
+    realm = world.realm
     stations, orgs = _matching(db, realm, query)
     by_pk = {s.id: s for s in stations}
     statement = _current(stations, query, now).order_by(Alarm.alarm_time, Alarm.id)
@@ -104,10 +101,7 @@ def alarms(
 
 
 def clear_alarms(
-    db: Session,
-    principal: Principal,
-    root_seed: int,
-    now: datetime,
+    world: World,
     org: tuple[str | None, str | None],
     query: AlarmQuery,
     reason: str | None,
@@ -119,11 +113,12 @@ def clear_alarms(
     filter codes; 153 when no current alarm matches; 131 when one of the stations with
     alarms to clear is another organisation's without a load-management right.
     """
+    db, now = world.db, world.now
     org_id, org_name = org
     if not (org_id or "").strip() or not (org_name or "").strip():
         raise CPError(ResponseCode.MANDATORY_FIELDS_MISSING)
-    materialize(db, root_seed, now)
-    realm = realm_of(db, principal)
+    world.ensure_simulated()
+    realm = world.realm
     owner = resolve_org(db, realm, org_id or "")
     if owner.name.strip().lower() != (org_name or "").strip().lower():
         raise CPError(ResponseCode.INVALID_ORGANIZATION_DETAILS)

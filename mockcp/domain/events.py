@@ -14,18 +14,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
 
 from mockcp.codes import ResponseCode
 from mockcp.db.activity import LoadShedEvent, PowerCap
 from mockcp.db.models import Station
+from mockcp.domain.context import World
 from mockcp.domain.limits import EVENT_HORIZON, MAX_EVENT_MINUTES
 from mockcp.domain.load import station_loads
-from mockcp.domain.principal import Principal
-from mockcp.domain.realm import realm_of, station_with_rights
+from mockcp.domain.realm import station_with_rights
 from mockcp.domain.shed import MANAGE_LOAD, Amount, cap_for, group_stations
 from mockcp.errors import CPError
-from mockcp.sim.engine import materialize
 from mockcp.sim.shedding import reshape_ports
 
 
@@ -39,9 +37,7 @@ class EventRequest:
     amount: Amount
 
 
-def create_event(
-    db: Session, principal: Principal, root_seed: int, now: datetime, request: EventRequest
-) -> int:
+def create_event(world: World, request: EventRequest) -> int:
     """Schedule an event; returns its ``eventId``.
 
     Raises: 172 neither station nor group; 187 both; 106 a start not in the future or
@@ -50,6 +46,7 @@ def create_event(
     shedLoad; 202 panel sharing; 176/175 no absolute shed;
     177 above a port's rating.
     """
+    db, principal, root_seed, now = world.db, world.caller, world.seed, world.now
     if not request.station_id and not request.sg_id:
         raise CPError(ResponseCode.MANDATORY_FIELDS_MISSING)
     if request.station_id and request.sg_id:
@@ -59,7 +56,7 @@ def create_event(
     if request.minutes <= 0 or request.minutes > MAX_EVENT_MINUTES:
         raise CPError(ResponseCode.INVALID_DURATION)
     amount = request.amount.check()
-    realm = realm_of(db, principal)
+    realm = world.realm
     if request.sg_id:
         try:
             sg_id = int(request.sg_id.strip())
@@ -69,7 +66,7 @@ def create_event(
     else:
         stations = [station_with_rights(db, realm, request.station_id or "", MANAGE_LOAD)]
     _check(stations, amount, group=bool(request.sg_id))
-    materialize(db, root_seed, request.starts_at)  # plans (not shows) the start's sessions
+    world.ensure_simulated(request.starts_at)  # plans (not shows) the start's sessions
     expected = {
         p.port.id: p.kw for s in station_loads(db, stations, request.starts_at) for p in s.ports
     }
@@ -121,14 +118,13 @@ def _check(stations: list[Station], amount: Amount, group: bool) -> None:
             raise CPError(ResponseCode.ALLOWED_LOAD_TOO_HIGH, max_load=f"{most:g}")
 
 
-def remove_event(
-    db: Session, principal: Principal, root_seed: int, now: datetime, event_id: int
-) -> None:
+def remove_event(world: World, event_id: int) -> None:
     """Remove a future event the caller created (guide 5.5).
 
     Raises: 160 no such event (or already removed); 131 another organisation's event;
     171 an event that has already started.
     """
+    db, principal, root_seed, now = world.db, world.caller, world.seed, world.now
     event = db.get(LoadShedEvent, event_id)
     if event is None or event.removed:
         raise CPError(ResponseCode.NO_DATA_FOUND)

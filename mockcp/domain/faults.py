@@ -26,10 +26,9 @@ from sqlalchemy.orm import Session, selectinload
 from mockcp.codes import ResponseCode
 from mockcp.db.activity import Alarm
 from mockcp.db.models import Port, Station
-from mockcp.domain.principal import Principal
-from mockcp.domain.realm import check_station_id, realm_of
+from mockcp.domain.context import World
+from mockcp.domain.realm import check_station_id
 from mockcp.errors import CPError
-from mockcp.sim.engine import materialize
 
 # name -> (code, severity, remedy)
 FAULTS = {
@@ -63,15 +62,14 @@ class StationFaults:
     faults: tuple[ActiveFault, ...]
 
 
-def active_faults(
-    db: Session, principal: Principal, station_ids: list[str], root_seed: int, now: datetime
-) -> list[StationFaults]:
+def active_faults(world: World, station_ids: list[str]) -> list[StationFaults]:
     """Each requested station with its active faults at ``now``, in request order.
 
     Raises: 152 malformed station ID; 119 unknown station; 131 station outside the realm.
     """
-    materialize(db, root_seed, now)
-    realm = realm_of(db, principal)
+    db, now = world.db, world.now
+    world.ensure_simulated()
+    realm = world.realm
     wanted = [check_station_id(station_id) for station_id in station_ids]
     found = {
         s.station_id: s

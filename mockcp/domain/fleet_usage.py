@@ -12,26 +12,26 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from mockcp.codes import ResponseCode
 from mockcp.db.activity import ChargingSession
 from mockcp.db.models import Organization, Port, Station
 from mockcp.db.people import Credential, Fleet, FleetVehicle
+from mockcp.domain.context import World
 from mockcp.domain.fleet_facts import Payment, odometer_at, payment_of
 from mockcp.domain.paging import Page, PageRequest, page_of
 from mockcp.domain.pricing import billed, policies
-from mockcp.domain.principal import Principal
 from mockcp.domain.sessions import as_plan
 from mockcp.domain.transactions import ID_OFFSET, REPORT_DELAY, REPORTED, reported
 from mockcp.errors import CPError
-from mockcp.sim.engine import LONGEST_SESSION, materialize
+from mockcp.sim.engine import LONGEST_SESSION
 from mockcp.sim.meter import energy_at, power_at
 
 
-def charging_statuses(db: Session, root_seed: int, now: datetime) -> dict[int, str]:
+def charging_statuses(world: World) -> dict[int, str]:
     """vehicle pk -> its charging status at ``now`` (absent: Not Plugged In)."""
-    materialize(db, root_seed, now)
+    db, now = world.db, world.now
+    world.ensure_simulated()
     found: dict[int, str] = {}
     rows = db.execute(
         select(ChargingSession, Port, Station)
@@ -127,9 +127,7 @@ def _matches(view: UsageView, q: UsageQuery) -> bool:
 
 
 def fleet_usage(
-    db: Session,
-    principal: Principal,
-    live: tuple[int, datetime],
+    world: World,
     query: UsageQuery,
     paging: tuple[int | None, int | None],
 ) -> Page[UsageView]:
@@ -137,11 +135,11 @@ def fleet_usage(
 
     Raises: 142 from after to; 160 nothing found.
     """
-    root_seed, now = live
+    db, principal, root_seed, now = world.db, world.caller, world.seed, world.now
     page = PageRequest.for_operation("getFleetUsageData", *paging)
     if query.from_time and query.to_time and query.from_time > query.to_time:
         raise CPError(ResponseCode.START_AFTER_END)
-    materialize(db, root_seed, now)
+    world.ensure_simulated()
     rows = db.execute(
         select(ChargingSession, FleetVehicle, Fleet, Port, Station, Credential.credential_id)
         .join(FleetVehicle, ChargingSession.vehicle_pk == FleetVehicle.id)

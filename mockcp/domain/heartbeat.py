@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from mockcp.db.activity import Alarm
 from mockcp.db.models import Port, Station
+from mockcp.domain.context import World
 from mockcp.rng import derive_seed
 
 # A report every 15 minutes, the cadence of the guide's interval data (6.2, 15-minute
@@ -62,10 +63,9 @@ def went_silent(db: Session, stations: Sequence[Station], now: datetime) -> dict
     return found
 
 
-def port_time_stamps(
-    db: Session, stations: Sequence[Station], root_seed: int, now: datetime
-) -> dict[int, datetime]:
+def port_time_stamps(world: World, stations: Sequence[Station]) -> dict[int, datetime]:
     """Per port (pk): the last communication its station had with the cloud about it."""
+    db, root_seed, now = world.db, world.seed, world.now
     silent = went_silent(db, stations, now)
     stamps: dict[int, datetime] = {}
     for station in stations:

@@ -19,11 +19,10 @@ from mockcp.codes import ResponseCode
 from mockcp.db.activity import ChargingSession, PowerCap, ShedState
 from mockcp.db.models import Port, Station, StationGroup
 from mockcp.db.people import Credential, Driver
-from mockcp.domain.principal import Principal
-from mockcp.domain.realm import check_station_id, members_of, realm_of
+from mockcp.domain.context import World
+from mockcp.domain.realm import check_station_id, members_of
 from mockcp.domain.sessions import as_plan
 from mockcp.errors import CPError
-from mockcp.sim.engine import materialize
 from mockcp.sim.meter import energy_at, power_at
 
 
@@ -162,18 +161,17 @@ class LoadQuery:
     session_id: int | None
 
 
-def get_load(
-    db: Session, principal: Principal, root_seed: int, now: datetime, query: LoadQuery
-) -> LoadView:
+def get_load(world: World, query: LoadQuery) -> LoadView:
     """The load of one station, one group, or the station of one session (guide 5.3).
 
     Raises: 182 no key; 160 unknown group, station or session (the real service's answer);
     152 malformed station ID; 125/131/133 outside the realm.
     """
+    db, now = world.db, world.now
     if query.sg_id is None and not query.station_id and query.session_id is None:
         raise CPError(ResponseCode.LOAD_SEARCH_KEY_MISSING)
-    materialize(db, root_seed, now)
-    realm = realm_of(db, principal)
+    world.ensure_simulated()
+    realm = world.realm
     group, stations = None, None
     if query.session_id is not None:
         station = db.scalar(

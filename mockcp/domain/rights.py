@@ -8,20 +8,19 @@ Paged 100 entries a call; consecutive entries of one group form one ``rightsData
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from mockcp.codes import ResponseCode
 from mockcp.db.models import GroupMember, Organization, Station, StationGroup
+from mockcp.domain.context import World
 from mockcp.domain.paging import Page, PageRequest, page_of
-from mockcp.domain.principal import Principal
-from mockcp.domain.realm import Realm, realm_of
+from mockcp.domain.realm import Realm
 from mockcp.domain.station_query import StationQuery, port_status, station_filters, validate_ids
 from mockcp.domain.stations import check_references
 from mockcp.errors import CPError
-from mockcp.sim.engine import materialize
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,20 +46,17 @@ class RightsEntry:
 
 
 def station_rights(
-    db: Session,
-    principal: Principal,
-    query: RightsQuery,
-    start_record: int | None,
-    live: tuple[int, datetime] | None = None,
+    world: World, query: RightsQuery, start_record: int | None, simulate: bool = True
 ) -> Page[RightsEntry]:
     """The page of (group, profile, station) entries matching the query.
 
     Raises: 152 malformed station ID; 171 bad proximity or coordinates; 102 nothing found.
     """
     page = PageRequest.for_operation("getStationRights", start_record, None)
-    if live is not None:
-        materialize(db, *live)
-    realm = realm_of(db, principal)
+    db = world.db
+    if simulate:
+        world.ensure_simulated()
+    realm = world.realm
     check_references(db, realm, validate_ids(query.stations), public=False)
     entries = [e for e in _entries(db, realm) if _group_ok(e, query.stations)]
     by_station = replace(query.stations, sg_id=None, sg_name=None)

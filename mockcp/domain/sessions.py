@@ -17,13 +17,11 @@ from mockcp.codes import ResponseCode
 from mockcp.db.activity import ChargingSession
 from mockcp.db.models import Organization, Port, Station
 from mockcp.db.people import Credential, Driver
+from mockcp.domain.context import World
 from mockcp.domain.paging import Page, PageRequest, page_query
-from mockcp.domain.principal import Principal
-from mockcp.domain.realm import realm_of
 from mockcp.domain.station_query import StationQuery, station_filters, validate_ids
 from mockcp.domain.stations import check_references
 from mockcp.errors import CPError
-from mockcp.sim.engine import materialize
 from mockcp.sim.meter import Reading, energy_at, readings
 from mockcp.sim.plan import SessionPlan
 from mockcp.sim.profiles import VEHICLES
@@ -86,10 +84,7 @@ def _view(
 
 
 def search_sessions(
-    db: Session,
-    principal: Principal,
-    root_seed: int,
-    now: datetime,
+    world: World,
     search: SessionSearch,
     start_record: int | None,
 ) -> Page[SessionView]:
@@ -98,11 +93,12 @@ def search_sessions(
     Raises: 142 from after to; 194/152/131 station IDs; 133 a session outside the realm;
     171 bad location parameters; 136 nothing found.
     """
+    db, now = world.db, world.now
     page = PageRequest.for_operation("getChargingSessionData", start_record, None)
     if search.from_time and search.to_time and search.from_time > search.to_time:
         raise CPError(ResponseCode.START_AFTER_END)
-    materialize(db, root_seed, now)
-    realm = realm_of(db, principal)
+    world.ensure_simulated()
+    realm = world.realm
     check_references(db, realm, validate_ids(search.stations), public=False)
     if search.session_id is not None:
         owner = db.scalar(
@@ -182,14 +178,13 @@ class FifteenMinutes:
     rows: tuple[Reading, ...]
 
 
-def fifteen_minute_data(
-    db: Session, principal: Principal, root_seed: int, now: datetime, session_id: int, delta: bool
-) -> FifteenMinutes:
+def fifteen_minute_data(world: World, session_id: int, delta: bool) -> FifteenMinutes:
     """The 15-minute meter data of one session, cumulative or per interval (guide 6.2).
 
     Raises: 132 unknown session; 133 outside the realm; 134 no 15-minute data.
     """
-    materialize(db, root_seed, now)
+    db, now = world.db, world.now
+    world.ensure_simulated()
     found = db.execute(
         select(ChargingSession, Port, Station)
         .join(Port, ChargingSession.port_pk == Port.id)
@@ -199,7 +194,7 @@ def fifteen_minute_data(
     if found is None:
         raise CPError(ResponseCode.INVALID_SESSION_ID)
     row, port, station = found
-    if station.id not in realm_of(db, principal).station_pks:
+    if station.id not in world.realm.station_pks:
         raise CPError(ResponseCode.SESSIONS_OUTSIDE_REALM)
     data = readings(as_plan(row), now, cumulative=not delta)
     if not data:

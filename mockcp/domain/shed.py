@@ -22,19 +22,17 @@ from sqlalchemy.orm import Session
 from mockcp.codes import ResponseCode
 from mockcp.db.activity import PowerCap, ShedState
 from mockcp.db.models import Port, Station, StationGroup
+from mockcp.domain.context import World
 from mockcp.domain.limits import MAX_SHED_MINUTES
 from mockcp.domain.load import active_sheds, forget_ended, station_loads
-from mockcp.domain.principal import Principal
 from mockcp.domain.realm import (
     Realm,
     may,
     members_of,
-    realm_of,
     resolve_group,
     station_with_rights,
 )
 from mockcp.errors import CPError
-from mockcp.sim.engine import materialize
 from mockcp.sim.shedding import reshape_ports
 
 MANAGE_LOAD = "manage_load"
@@ -124,12 +122,11 @@ def check_request(request: ShedRequest) -> ShedRequest:
     return request
 
 
-def shed_load(
-    db: Session, principal: Principal, root_seed: int, now: datetime, request: ShedRequest
-) -> ShedOutcome:
+def shed_load(world: World, request: ShedRequest) -> ShedOutcome:
     """Apply a shed from ``now`` for ``request.minutes`` (0: until cleared)."""
+    db, root_seed, now = world.db, world.seed, world.now
     check_request(request)
-    realm = realm_of(db, principal)
+    realm = world.realm
     targets = _targets(db, realm, request)
     mode = request.ports[0].amount.mode if request.ports else request.amount.mode
     _check_capabilities(targets, request, mode)
@@ -138,7 +135,7 @@ def shed_load(
     for station, _ports_of in targets:
         if any(sheds[p.id].mode != mode for p in station.ports if p.id in sheds):
             raise CPError(ResponseCode.OTHER_SHED_IN_PROGRESS)
-    materialize(db, root_seed, now)
+    world.ensure_simulated()
     loads = {
         p.port.id: p.kw for s in station_loads(db, [s for s, _ in targets], now) for p in s.ports
     }
@@ -258,11 +255,7 @@ class ClearOutcome:
 
 
 def clear_shed(
-    db: Session,
-    principal: Principal,
-    root_seed: int,
-    now: datetime,
-    scope: tuple[int | None, str | None, tuple[str, ...] | None],
+    world: World, scope: tuple[int | None, str | None, tuple[str, ...] | None]
 ) -> ClearOutcome:
     """End the sheds of a group, a station or some of its ports at ``now`` (guide 5.2).
 
@@ -270,10 +263,11 @@ def clear_shed(
     the group and station codes of shedLoad; 186 unknown ports. ``cleared`` is False when
     no shed was in force there.
     """
+    db, root_seed, now = world.db, world.seed, world.now
     group_id, station_id, numbers = scope
     if group_id is None and station_id is None:
         raise CPError(ResponseCode.CLEAR_SHED_KEY_MISSING)
-    realm = realm_of(db, principal)
+    realm = world.realm
     ports: list[Port] = []
     if group_id is not None:
         ports.extend(p for s in group_stations(db, realm, group_id)[1] for p in s.ports)
@@ -285,7 +279,7 @@ def clear_shed(
             )))  # fmt: skip
         else:
             ports.extend(station.ports)
-    materialize(db, root_seed, now)
+    world.ensure_simulated()
     forget_ended(db, {p.station_pk for p in ports}, now)
     sheds = active_sheds(db, {p.station_pk for p in ports}, now)
     cleared = [p for p in ports if p.id in sheds]

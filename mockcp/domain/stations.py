@@ -9,20 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from mockcp.codes import ResponseCode
 from mockcp.db.models import GroupMember, Organization, Port, PricingRule, Station, StationGroup
+from mockcp.domain.context import World
 from mockcp.domain.paging import Page, PageRequest, page_of
 from mockcp.domain.pricing import PricingAsk, estimated_cost
-from mockcp.domain.principal import Principal
-from mockcp.domain.realm import Realm, realm_of, resolve_group, resolve_org
+from mockcp.domain.realm import Realm, resolve_group, resolve_org
 from mockcp.domain.station_query import StationQuery, station_filters, validate_ids
 from mockcp.errors import CPError
-from mockcp.sim.engine import materialize
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,11 +38,7 @@ class StationView:
 
 
 def custom_group_stations(
-    db: Session,
-    principal: Principal,
-    query: StationQuery,
-    paging: tuple[str, int | None, int | None],
-    live: tuple[int, datetime] | None = None,
+    world: World, query: StationQuery, paging: tuple[str, int | None, int | None]
 ) -> Page[StationView]:
     """getCustomGroupStations: the stations of the custom group named ``sgName`` (required).
 
@@ -54,34 +48,33 @@ def custom_group_stations(
     """
     validate_ids(query)  # (a malformed station ID is named first: 194/152)
     wanted = (query.sg_name or "").strip().lower()
-    realm = realm_of(db, principal)
-    names = db.scalars(select(StationGroup.name).where(StationGroup.id.in_(realm.group_ids)))
+    realm = world.realm
+    names = world.db.scalars(select(StationGroup.name).where(StationGroup.id.in_(realm.group_ids)))
     if not wanted or wanted not in {name.strip().lower() for name in names}:
         raise CPError(ResponseCode.INVALID_CUSTOM_GROUP_NAME)
-    return search_stations(db, principal, query, paging, live=live, realm=realm)
+    return search_stations(world, query, paging)
 
 
 def search_stations(
-    db: Session,
-    principal: Principal,
+    world: World,
     query: StationQuery,
     paging: tuple[str, int | None, int | None],
     public: bool = False,
-    live: tuple[int, datetime] | None = None,
-    realm: Realm | None = None,
+    simulate: bool = True,
 ) -> Page[StationView]:
     """The page of stations matching every filter of ``query`` (AND).
 
-    ``paging`` is (operation, startRecord, numStations) under ``PAGE_LIMITS``; ``live`` is
-    (root seed, now): the simulation is brought up to now first, so port status is live.
+    ``paging`` is (operation, startRecord, numStations) under ``PAGE_LIMITS``; unless
+    ``simulate`` is False the simulation is brought up to now first, so port status is live.
     Raises: 189 page over 500; 194 both stationID forms; 152 malformed station ID; 131 a
     named station outside the realm; 158/159/178 for orgID; 121/129/125 for sgID; 171 bad
     proximity unit or coordinates; 118 Address far from Lat/Long; 102 nothing found.
     """
     page = PageRequest.for_operation(*paging)
-    if live is not None:
-        materialize(db, *live)
-    realm = realm or realm_of(db, principal)  # (a caller that has it already passes it)
+    db = world.db
+    if simulate:
+        world.ensure_simulated()
+    realm = world.realm
     check_references(db, realm, validate_ids(query), public)
     index = station_index(db, realm, public)
     matched = index.matching(query, realm, public)

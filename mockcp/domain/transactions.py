@@ -28,15 +28,13 @@ from sqlalchemy.orm import Session
 from mockcp.codes import ResponseCode
 from mockcp.db.activity import ChargingSession, Transaction
 from mockcp.db.models import Organization, Port, PricingRule, Station
+from mockcp.domain.context import World
 from mockcp.domain.paging import Page, PageRequest, page_of
 from mockcp.domain.pricing import Policies, billed, policies, rule_at
-from mockcp.domain.principal import Principal
-from mockcp.domain.realm import realm_of
 from mockcp.domain.station_query import StationQuery, validate_ids
 from mockcp.domain.stations import check_references
 from mockcp.errors import CPError
 from mockcp.rng import for_entity
-from mockcp.sim.engine import materialize
 from mockcp.sim.reservations import ADDENDUM, RESERVATION_IDS, addendum_session
 
 SERVICE_FEE_SHARE = 0.10
@@ -106,9 +104,7 @@ def _validate(query: TransactionQuery) -> None:
 
 
 def transactions(
-    db: Session,
-    principal: Principal,
-    live: tuple[int, datetime],
+    world: World,
     query: TransactionQuery,
     start_record: int | None,
     requested: int | None,
@@ -118,11 +114,11 @@ def transactions(
     Raises: 197 only one of the dates; 196 from after to; 198 more than 500 asked; 152
     malformed station ID; 158/159/178 orgID; 131 station outside the realm; 201 none found.
     """
+    db, root_seed, now = world.db, world.seed, world.now
     _validate(query)
     page = PageRequest.for_operation("getTransactionData", start_record, requested)
-    root_seed, now = live
-    materialize(db, root_seed, now)
-    realm = realm_of(db, principal)
+    world.ensure_simulated()
+    realm = world.realm
     named = StationQuery(station_id=query.station_id, org_id=query.org_id)
     check_references(db, realm, validate_ids(named), public=False)
     rules = policies(db)

@@ -18,13 +18,12 @@ from sqlalchemy.orm import Session
 from mockcp.codes import ResponseCode
 from mockcp.db.activity import ChargingSession, SimPortState
 from mockcp.db.people import Driver
-from mockcp.domain.principal import Principal
-from mockcp.domain.realm import realm_of, station_with_rights
+from mockcp.domain.context import World
+from mockcp.domain.realm import station_with_rights
 from mockcp.domain.sessions import as_plan
 from mockcp.errors import CPError
 from mockcp.rng import for_entity
 from mockcp.sim.capping import natural_points
-from mockcp.sim.engine import materialize
 from mockcp.sim.meter import energy_at, power_at
 from mockcp.sim.plan import SessionPlan
 
@@ -51,10 +50,7 @@ def message(mode: str, custom: str | None, timeout_min: int, waiting: int) -> st
 
 
 def waitlist_done(
-    db: Session,
-    principal: Principal,
-    root_seed: int,
-    now: datetime,
+    world: World,
     target: tuple[str, str, str],
     custom: str | None,
 ) -> Notice:
@@ -63,9 +59,10 @@ def waitlist_done(
     Raises: 152/103/131 the station; 171 a station without the Waitlist feature or an
     unknown port; 190 an unknown user ID; 136 no session of that driver in progress there.
     """
+    db, root_seed, now = world.db, world.seed, world.now
     station_id, port_id, user_id = target
-    materialize(db, root_seed, now)
-    station = station_with_rights(db, realm_of(db, principal), station_id, MANAGE_DRIVERS)
+    world.ensure_simulated()
+    station = station_with_rights(db, world.realm, station_id, MANAGE_DRIVERS)
     if not station.waitlist_enabled:
         raise CPError(
             ResponseCode.INVALID_PARAMETERS, params="stationID: the station has no Waitlist"

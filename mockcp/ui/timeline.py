@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from mockcp.codes import ResponseCode
+from mockcp.domain.context import World
 from mockcp.domain.principal import Principal
 from mockcp.domain.sessions import SessionSearch, SessionView, as_plan, search_sessions
 from mockcp.domain.station_query import StationQuery
@@ -24,7 +25,7 @@ def _pages(
     start = 1
     while True:
         try:
-            page = search_sessions(db, principal, *live, search, start)
+            page = search_sessions(World(db, principal, *live), search, start)
         except CPError as error:
             if error.code is ResponseCode.NO_SESSION_DATA:
                 return found

@@ -41,8 +41,9 @@ class DriverService(ServiceBase):  # type: ignore[misc]
         """Tell a waitlisted driver their session is done (guide 9.3)."""
         udc = ctx.udc
         notice = waitlist.waitlist_done(
-            udc.session(), udc.principal, udc.runtime.settings.root_seed, udc.clock.now(),
-            (request.stationID, request.portID, request.userID), request.customMessageText,
-        )  # fmt: skip
+            udc.world(),
+            (request.stationID, request.portID, request.userID),
+            request.customMessageText,
+        )
         udc.details.update(mode=notice.mode, message=notice.message)
         return u.setWaitlistDoneResponse(**OK)

@@ -20,11 +20,11 @@ class FleetService(ServiceBase):  # type: ignore[misc]
     def getFleetVehicles(ctx: Any, request: f.getFleetVehicles) -> Any:
         """The caller's fleet vehicles with their live charging status (guide 10.4)."""
         q, udc = request.searchQuery, ctx.udc
-        db, now = udc.session(), udc.clock.now()
-        statuses = fleet_usage.charging_statuses(db, udc.runtime.settings.root_seed, now)
+        statuses = fleet_usage.charging_statuses(udc.world())
         page = fleets.search_vehicles(
-            db, udc.principal, statuses, m.from_vehicle_search(q), (q.startRecord, q.numRecords)
-        )
+            udc.session(), udc.principal, statuses, m.from_vehicle_search(q),
+            (q.startRecord, q.numRecords),
+        )  # fmt: skip
         return m.to_vehicles_response(page)
 
     @operation(f.addFleetVehicle, f.addFleetVehicleResponse)
@@ -63,9 +63,7 @@ class FleetService(ServiceBase):  # type: ignore[misc]
     def getFleetUsageData(ctx: Any, request: f.getFleetUsageData) -> Any:
         """Sessions of the caller's fleet vehicles on any station, 100 a page (guide 10.5)."""
         q, udc = request.searchQuery, ctx.udc
-        live = (udc.runtime.settings.root_seed, udc.clock.now())
         page = fleet_usage.fleet_usage(
-            udc.session(), udc.principal, live, m.from_usage_search(q),
-            (q.startRecord, q.numRecords),
-        )  # fmt: skip
+            udc.world(), m.from_usage_search(q), (q.startRecord, q.numRecords)
+        )
         return m.to_usage_response(page)

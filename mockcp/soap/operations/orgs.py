@@ -54,10 +54,7 @@ class OrgService(ServiceBase):  # type: ignore[misc]
     def getStationRights(ctx: Any, request: t.getStationRights) -> Any:
         """The rights the caller holds, per group and station, 100 a page (guide 7.6)."""
         q = request.searchQuery
-        live = (ctx.udc.runtime.settings.root_seed, ctx.udc.clock.now())
-        page = rights.station_rights(
-            ctx.udc.session(), ctx.udc.principal, mr.from_rights_search(q), q.startRecord, live
-        )
+        page = rights.station_rights(ctx.udc.world(), mr.from_rights_search(q), q.startRecord)
         return mr.to_rights_response(page)
 
     @operation(t.getStationRightsProfile, t.getStationRightsProfileResponse)
