@@ -95,7 +95,7 @@ def check_name(name: str) -> str:
     return name
 
 
-class World:
+class WorldStore:
     """The world of ``engine``'s store, steered by ``clock`` (stored or in-process)."""
 
     def __init__(self, engine: Engine, clock: MovableClock) -> None:
