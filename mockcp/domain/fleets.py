@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from mockcp.codes import ResponseCode
 from mockcp.db.models import Organization
 from mockcp.db.people import Credential, Fleet, FleetVehicle
+from mockcp.domain.context import World
 from mockcp.domain.paging import Page, PageRequest, page_of
 from mockcp.domain.principal import Principal
 from mockcp.errors import CPError
@@ -116,15 +117,14 @@ def _cards(db: Session, sent: VehicleFields, vehicle_pk: int | None) -> list[Cre
     return found
 
 
-def add_vehicles(
-    db: Session, principal: Principal, now: datetime, sent: list[VehicleFields]
-) -> list[str]:
+def add_vehicles(world: World, sent: list[VehicleFields]) -> list[str]:
     """Add the vehicles of one addFleetVehicle call in order (guide 10.1: several per call);
     their ``CPNID:fleetVehicleID``s. A card can go on one of them only; the first refused
     vehicle raises, and the caller's rollback then keeps none of the call.
 
     Raises: as ``add_vehicle``.
     """
+    db, principal, now = world.db, world.caller, world.now
     return [add_vehicle(db, principal, now, vehicle) for vehicle in sent]
 
 
@@ -179,9 +179,10 @@ def own_vehicle(db: Session, principal: Principal, fleet_vehicle_id: str) -> Fle
 
 
 def update_vehicle(
-    db: Session, principal: Principal, now: datetime, fleet_vehicle_id: str, sent: VehicleFields
+    world: World, fleet_vehicle_id: str, sent: VehicleFields
 ) -> FleetVehicle:
     """Change only the elements sent; the type is checked on the result."""
+    db, principal, now = world.db, world.caller, world.now
     vehicle = own_vehicle(db, principal, fleet_vehicle_id)
     if sent.fleet_name is not None:
         vehicle.fleet_pk = _fleet(db, principal, sent.fleet_name).id
@@ -212,7 +213,8 @@ def update_vehicle(
     return vehicle
 
 
-def delete_vehicle(db: Session, principal: Principal, now: datetime, fleet_vehicle_id: str) -> None:
+def delete_vehicle(world: World, fleet_vehicle_id: str) -> None:
+    db, principal, now = world.db, world.caller, world.now
     vehicle = own_vehicle(db, principal, fleet_vehicle_id)
     vehicle.deleted = True
     vehicle.modified_at = now
@@ -256,13 +258,13 @@ def _same(value: object, wanted: str) -> bool:
 
 
 def search_vehicles(
-    db: Session,
-    principal: Principal,
+    world: World,
     statuses: dict[int, str],
     query: VehicleQuery,
     paging: tuple[int | None, int | None],
 ) -> Page[VehicleView]:
     """The caller's fleet vehicles matching ``query``, 100 a page (guide 10.4). 160 if none."""
+    db, principal = world.db, world.caller
     page = PageRequest.for_operation("getFleetVehicles", *paging)
     rows = db.execute(
         select(FleetVehicle, Fleet, Organization)

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from mockcp.codes import ResponseCode
 from mockcp.db.models import GroupMember, Organization, RightsProfile, Station, StationGroup
-from mockcp.domain.principal import Principal
-from mockcp.domain.realm import Realm, check_station_id, realm_of, resolve_group, resolve_org
+from mockcp.domain.context import World
+from mockcp.domain.realm import Realm, check_station_id, resolve_group, resolve_org
 from mockcp.errors import CPError
 
 
@@ -61,12 +61,13 @@ def _members(db: Session, realm: Realm, group_id: int) -> tuple[Station, ...]:
     return tuple(rows)
 
 
-def orgs_and_groups(db: Session, principal: Principal, query: OrgGroupQuery) -> list[OrgGroups]:
+def orgs_and_groups(world: World, query: OrgGroupQuery) -> list[OrgGroups]:
     """Organisations in the realm with their visible groups (guide 7.5).
 
     Raises: 158/159/178 for a bad orgID, 121/129/125 for a bad sgID, 156 when no group matches.
     """
-    realm = realm_of(db, principal)
+    db = world.db
+    realm = world.realm
     orgs = db.scalars(
         select(Organization).where(Organization.id.in_(realm.org_pks)).order_by(Organization.id)
     ).all()
@@ -91,12 +92,13 @@ def orgs_and_groups(db: Session, principal: Principal, query: OrgGroupQuery) -> 
     return result
 
 
-def groups_of_org(db: Session, principal: Principal, org_id: str) -> list[GroupStations]:
+def groups_of_org(world: World, org_id: str) -> list[GroupStations]:
     """The visible custom groups of one organisation, each with its stations (guide 7.3).
 
     Raises: 158 malformed orgID, 159 unknown, 178 outside the realm, 156 no groups.
     """
-    realm = realm_of(db, principal)
+    db = world.db
+    realm = world.realm
     org = resolve_org(db, realm, org_id)
     groups = [g for g in _visible_groups(db, realm) if g.org_pk == org.id]
     if not groups:
@@ -105,14 +107,15 @@ def groups_of_org(db: Session, principal: Principal, org_id: str) -> list[GroupS
 
 
 def group_details(
-    db: Session, principal: Principal, sg_id: int, station_id: str | None
+    world: World, sg_id: int, station_id: str | None
 ) -> GroupDetails:
     """A group's immediate child groups and stations (guide 7.4).
 
     Raises: 121/129/125 for the group; 152 malformed stationID; 119 unknown station;
     122 station not in the group.
     """
-    realm = realm_of(db, principal)
+    db = world.db
+    realm = world.realm
     group = resolve_group(db, realm, sg_id)
     children = tuple(g for g in _visible_groups(db, realm) if g.parent_id == group.id)
     stations = _members(db, realm, group.id)
@@ -127,13 +130,14 @@ def group_details(
 
 
 def rights_profile_tasks(
-    db: Session, principal: Principal, sg_id: int, profile: str | None
+    world: World, sg_id: int, profile: str | None
 ) -> list[tuple[str, str]]:
     """The (task, description) list of the rights profile the caller holds on a group (7.7).
 
     Raises: 121/129/125 for the group; 167 when ``profile`` is not the one held there.
     """
-    realm = realm_of(db, principal)
+    db = world.db
+    realm = world.realm
     group = resolve_group(db, realm, sg_id)
     held = realm.group_profiles[group.id]
     if profile is not None and profile.strip() != held:

@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from mockcp.codes import ResponseCode
 from mockcp.db.models import Station
 from mockcp.db.people import Credential, Driver, DriverConnection, ManagementRealm
+from mockcp.domain.context import World
 from mockcp.domain.paging import Page, PageRequest, page_of
-from mockcp.domain.principal import Principal
 from mockcp.errors import CPError
 
 NOT_CONNECTED, NOT_MANAGED = "NOT CONNECTED", "NOT MANAGED"
@@ -82,8 +81,7 @@ def _matches(view: UserView, q: UserQuery) -> bool:
 
 
 def users(
-    db: Session,
-    principal: Principal,
+    world: World,
     query: UserQuery,
     start_record: int | None,
     num_users: int | None,
@@ -92,6 +90,7 @@ def users(
 
     Raises: 180 when none matches.
     """
+    db, principal = world.db, world.caller
     page = PageRequest.for_operation("getUsers", start_record, num_users)
     org = principal.org_pk
     connections = {
@@ -143,13 +142,14 @@ TRANSITIONS = {
 
 
 def update_status(
-    db: Session, principal: Principal, now: datetime, user_id: str, association: str, status: str
+    world: World, user_id: str, association: str, status: str
 ) -> None:
     """Approve, reject or remove a driver's connection or management-realm membership.
 
     Raises: 190 unknown user ID; 191 no such association with the caller's organisation;
     192 the association already has that status.
     """
+    db, principal, now = world.db, world.caller, world.now
     driver = db.scalars(select(Driver).where(Driver.user_id == user_id.strip())).first()
     if driver is None:
         raise CPError(ResponseCode.INVALID_USER_ID)

@@ -21,7 +21,7 @@ class DriverService(ServiceBase):  # type: ignore[misc]
         """The caller's connected and managed drivers, 500 a page (guide 9.1)."""
         q, udc = request.searchQuery, ctx.udc
         page = users.users(
-            udc.session(), udc.principal, m.from_user_search(q), q.startRecord, q.numUsers
+            udc.world(), m.from_user_search(q), q.startRecord, q.numUsers
         )
         return m.to_users_response(page)
 
@@ -31,7 +31,7 @@ class DriverService(ServiceBase):  # type: ignore[misc]
         udc = ctx.udc
         udc.details["customText"] = request.customText or ""
         users.update_status(
-            udc.session(), udc.principal, udc.clock.now(), request.userID,
+            udc.world(), request.userID,
             str(request.associationType), str(request.Status),
         )  # fmt: skip
         return u.updateUserStatusResponse(**OK)

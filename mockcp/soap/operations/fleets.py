@@ -22,7 +22,7 @@ class FleetService(ServiceBase):  # type: ignore[misc]
         q, udc = request.searchQuery, ctx.udc
         statuses = fleet_usage.charging_statuses(udc.world())
         page = fleets.search_vehicles(
-            udc.session(), udc.principal, statuses, m.from_vehicle_search(q),
+            udc.world(), statuses, m.from_vehicle_search(q),
             (q.startRecord, q.numRecords),
         )  # fmt: skip
         return m.to_vehicles_response(page)
@@ -31,7 +31,7 @@ class FleetService(ServiceBase):  # type: ignore[misc]
     def addFleetVehicle(ctx: Any, request: f.addFleetVehicle) -> Any:
         """Add one or several vehicles to the caller's fleets, all or none (guide 10.1)."""
         udc, sent = ctx.udc, [m.from_vehicle_data(v) for v in request.vehicle]
-        added = fleets.add_vehicles(udc.session(), udc.principal, udc.clock.now(), sent)
+        added = fleets.add_vehicles(udc.world(), sent)
         return f.addFleetVehicleResponse(**OK, fleetVehicleID=added)
 
     @operation(f.updateFleetVehicle, f.updateFleetVehicleResponse)
@@ -40,7 +40,7 @@ class FleetService(ServiceBase):  # type: ignore[misc]
         udc, db = ctx.udc, ctx.udc.session()
         updated = [
             fleets.update_vehicle(
-                db, udc.principal, udc.clock.now(), sent.fleetVehicleID, m.from_vehicle_data(sent)
+                udc.world(), sent.fleetVehicleID, m.from_vehicle_data(sent)
             )
             for sent in request.vehicle
         ]
@@ -56,7 +56,7 @@ class FleetService(ServiceBase):  # type: ignore[misc]
     def deleteFleetVehicle(ctx: Any, request: f.deleteFleetVehicle) -> Any:
         """Delete a vehicle of the caller's fleets (guide 10.2)."""
         udc = ctx.udc
-        fleets.delete_vehicle(udc.session(), udc.principal, udc.clock.now(), request.fleetVehicleID)
+        fleets.delete_vehicle(udc.world(), request.fleetVehicleID)
         return f.deleteFleetVehicleResponse(**OK)
 
     @operation(f.getFleetUsageData, f.getFleetUsageDataResponse)

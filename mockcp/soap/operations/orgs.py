@@ -24,20 +24,20 @@ class OrgService(ServiceBase):  # type: ignore[misc]
         """Organisations and custom groups in the caller's realm (guide 7.5)."""
         q = request.searchQuery
         query = groups.OrgGroupQuery(q.orgID, q.organizationName, q.sgID, q.sgName)
-        result = groups.orgs_and_groups(ctx.udc.session(), ctx.udc.principal, query)
+        result = groups.orgs_and_groups(ctx.udc.world(), query)
         return m.to_orgs_and_groups_response(result)
 
     @operation(t.getStationGroups, t.getStationGroupsResponse)
     def getStationGroups(ctx: Any, request: t.getStationGroups) -> Any:
         """An organisation's custom groups with their stations (guide 7.3)."""
-        result = groups.groups_of_org(ctx.udc.session(), ctx.udc.principal, request.orgID)
+        result = groups.groups_of_org(ctx.udc.world(), request.orgID)
         return m.to_station_groups_response(result)
 
     @operation(t.getStationGroupDetails, t.getStationGroupDetailsResponse)
     def getStationGroupDetails(ctx: Any, request: t.getStationGroupDetails) -> Any:
         """A group's immediate child groups and stations (guide 7.4)."""
         details = groups.group_details(
-            ctx.udc.session(), ctx.udc.principal, request.sgID, request.stationID
+            ctx.udc.world(), request.sgID, request.stationID
         )
         return m.to_group_details_response(details)
 
@@ -61,7 +61,7 @@ class OrgService(ServiceBase):  # type: ignore[misc]
     def getStationRightsProfile(ctx: Any, request: t.getStationRightsProfile) -> Any:
         """The task list of the rights profile held on a group (guide 7.7)."""
         tasks = groups.rights_profile_tasks(
-            ctx.udc.session(), ctx.udc.principal, request.sgID, request.stationRightsProfile
+            ctx.udc.world(), request.sgID, request.stationRightsProfile
         )
         return m.to_rights_profile_response(tasks)
 
