@@ -33,9 +33,9 @@ from mockcp.config import Settings
 from mockcp.db.activity import ChargingSession
 from mockcp.domain.context import World
 from mockcp.domain.principal import Principal
-from mockcp.domain.sessions import SessionSearch, search_sessions
-from mockcp.domain.station_query import StationQuery
-from mockcp.domain.transactions import TransactionQuery, transactions
+from mockcp.domain.sessions.charging import SessionSearch, search_sessions
+from mockcp.domain.sessions.transactions import TransactionQuery, transactions
+from mockcp.domain.stations.query import StationQuery
 from mockcp.seed.loader import FIXTURES
 from mockcp.sim.engine import materialize
 

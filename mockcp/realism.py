@@ -19,7 +19,7 @@ import zeep
 
 from mockcp.clock import ManualClock
 from mockcp.config import Settings
-from mockcp.domain.savings import gasoline_gallons, ghg_kg
+from mockcp.domain.fleets.savings import gasoline_gallons, ghg_kg
 from mockcp.realism_checks import REQUIRED, Check, Measured, Row, Savings, checks
 from mockcp.testing import MockChargePoint
 

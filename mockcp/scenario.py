@@ -19,7 +19,7 @@ import yaml
 
 from mockcp.clock import ManualClock, utc
 from mockcp.config import Settings
-from mockcp.domain.transactions import ID_OFFSET
+from mockcp.domain.sessions.transactions import ID_OFFSET
 from mockcp.testing import MockChargePoint
 
 Samples = list[tuple[datetime, Any]]  # (time, getLoad reply)

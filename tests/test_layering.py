@@ -143,3 +143,13 @@ def test_layering_no_global_randomness() -> None:
         source = path.read_text(encoding="utf-8")
         for forbidden in ("random.seed(", "Faker.seed(", "random.random(", "random.choice("):
             assert forbidden not in source, (path, forbidden)
+
+
+def test_areas_mirror_across_layers() -> None:
+    """Each guide area of soap/operations has its domain package (issue 16: one area is
+    followed through types -> operations -> mapping -> domain by the same name)."""
+    operations = {p.stem for p in (PACKAGE / "soap" / "operations").glob("*.py")} - {"__init__"}
+    areas = {p.parent.name for p in (PACKAGE / "domain").glob("*/__init__.py")}
+    assert operations == areas
+    shared = {p.stem for p in (PACKAGE / "domain").glob("*.py")} - {"__init__"}
+    assert not shared & areas  # a module beside a package of the same name would shadow it

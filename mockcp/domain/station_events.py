@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from mockcp.db.activity import Alarm, ChargingSession, MeterInterval, SimPortState
 from mockcp.db.models import Organization, Port, Station
 from mockcp.db.people import Driver
-from mockcp.domain.sessions import as_plan
+from mockcp.domain.sessions.charging import as_plan
 from mockcp.sim.capping import natural_points
 from mockcp.sim.engine import materialize, session_id
 from mockcp.sim.meter import energy_at

@@ -10,7 +10,7 @@ from typing import Any
 
 from faker import Faker
 
-from mockcp.domain.station_facts import (
+from mockcp.domain.stations.facts import (
     LTE_RSRP,
     NEEDS_VALIDATED_SITE,
     WARRANTY_SERVICES,
@@ -59,7 +59,7 @@ TELEMATICS = ("FleetCarma", "Geotab", "Samsara")
 
 def station_facts(rng: Random, model: str) -> dict[str, Any]:
     """Warranty, site validation, reception and network identity in the guide's terms
-    (7.1.3-7.1.5, domain/station_facts.py), drawn from the station's own generator."""
+    (7.1.3-7.1.5, domain/stations/facts.py), drawn from the station's own generator."""
     warranty = rng.choices(WARRANTY_SERVICES, weights=[10, 30, 25, 5, 10, 5, 10, 5])[0]
     validated = warranty in NEEDS_VALIDATED_SITE or (warranty != "None" and rng.random() < 0.5)
     low, high = LTE_RSRP if has_modem(model) else WIFI_RSSI

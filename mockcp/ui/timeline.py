@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from mockcp.codes import ResponseCode
 from mockcp.domain.context import World
 from mockcp.domain.principal import Principal
-from mockcp.domain.sessions import SessionSearch, SessionView, as_plan, search_sessions
-from mockcp.domain.station_query import StationQuery
+from mockcp.domain.sessions.charging import SessionSearch, SessionView, as_plan, search_sessions
+from mockcp.domain.stations.query import StationQuery
 from mockcp.domain.tenants import list_tenants
 from mockcp.errors import CPError
 from mockcp.ui.views import iso, principal_for

@@ -19,11 +19,11 @@ from mockcp.clock import BUCKET, bucket_start, buckets_between
 from mockcp.db.activity import Alarm, ChargingSession, PowerCap
 from mockcp.db.models import Port, Station, StationGroup
 from mockcp.domain.context import World
-from mockcp.domain.load import LoadQuery, PortLoad, get_load, station_loads
+from mockcp.domain.load.current import LoadQuery, PortLoad, get_load, station_loads
 from mockcp.domain.principal import Principal, lookup
 from mockcp.domain.realm import realm_of
-from mockcp.domain.sessions import as_plan
-from mockcp.domain.station_query import port_status
+from mockcp.domain.sessions.charging import as_plan
+from mockcp.domain.stations.query import port_status
 from mockcp.domain.tenants import list_tenants
 from mockcp.sim.engine import materialize
 from mockcp.sim.meter import energy_at, power_at

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from mockcp.db.activity import ChargingSession
 from mockcp.db.models import PricingRule
-from mockcp.domain.pricing import PricingAsk, estimated_cost, fee, window_at
+from mockcp.domain.sessions.pricing import PricingAsk, estimated_cost, fee, window_at
 
 money = st.none() | st.floats(0, 5, allow_nan=False).map(lambda v: round(v, 2))
 

@@ -18,12 +18,12 @@ from mockcp.codes import ResponseCode
 from mockcp.db.engine import create_schema, make_engine, make_sessionmaker
 from mockcp.db.models import Organization, Station
 from mockcp.domain.context import World
-from mockcp.domain.geo import PER_MILE
 from mockcp.domain.paging import Page
 from mockcp.domain.principal import Principal
 from mockcp.domain.realm import realm_of
-from mockcp.domain.station_query import StationQuery
-from mockcp.domain.stations import StationView, search_stations
+from mockcp.domain.stations.geo import PER_MILE
+from mockcp.domain.stations.query import StationQuery
+from mockcp.domain.stations.search import StationView, search_stations
 from mockcp.errors import CPError
 from mockcp.seed.builder import WorldBuilder
 from mockcp.seed.loader import FIXTURES, load
@@ -174,7 +174,7 @@ def test_proximity_returns_exactly_the_stations_within_the_radius(
     who=st.integers(min_value=0, max_value=3),
 )
 def test_rights_pages_of_100_cover_every_entry_once(seed: int, per_site: int, who: int) -> None:
-    from mockcp.domain.rights import RightsEntry, RightsQuery, station_rights
+    from mockcp.domain.orgs.rights import RightsEntry, RightsQuery, station_rights
 
     params = yaml.safe_load((FIXTURES / "demo.yaml").read_text())
     params.update(stations_per_site=per_site, drivers_per_org=1)

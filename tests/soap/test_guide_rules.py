@@ -16,8 +16,8 @@ from mockcp.codes import ResponseCode
 from mockcp.db.activity import Alarm
 from mockcp.db.models import Station
 from mockcp.db.people import FleetVehicle
-from mockcp.domain.heartbeat import HEARTBEAT
 from mockcp.domain.paging import PageRequest
+from mockcp.domain.stations.heartbeat import HEARTBEAT
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
 from tests.soap.envelopes import SOAP_PATH, guide_style

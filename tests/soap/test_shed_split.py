@@ -1,4 +1,4 @@
-"""A station-level absolute shed is split evenly over the station's ports (domain/shed.py,
+"""A station-level absolute shed is split evenly over the station's ports (domain/load/shed.py,
 documented): getLoad shows the value asked for, each port draws at most its share. Found by
 the mutation pass: no other test held the split (docs/mutation.md)."""
 

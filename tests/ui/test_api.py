@@ -16,7 +16,7 @@ from werkzeug.test import Client
 from mockcp.clock import ManualClock
 from mockcp.codes import ResponseCode
 from mockcp.config import Settings
-from mockcp.domain.load import station_loads
+from mockcp.domain.load.current import station_loads
 from mockcp.domain.realm import members_of
 from mockcp.testing import MockChargePoint
 from mockcp.ui.views import CATEGORIES

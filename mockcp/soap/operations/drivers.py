@@ -6,9 +6,9 @@ from typing import Any
 
 from spyne import ServiceBase
 
-from mockcp.domain import users, waitlist
-from mockcp.soap import mapping_users as m
+from mockcp.domain.drivers import users, waitlist
 from mockcp.soap.mapping import OK
+from mockcp.soap.mapping import drivers as m
 from mockcp.soap.operations import operation
 from mockcp.soap.types import users as u
 

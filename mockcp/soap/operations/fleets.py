@@ -6,9 +6,10 @@ from typing import Any
 
 from spyne import ServiceBase
 
-from mockcp.domain import fleet_usage, fleets
-from mockcp.soap import mapping_fleets as m
+from mockcp.domain.fleets import usage as fleet_usage
+from mockcp.domain.fleets import vehicles as fleets
 from mockcp.soap.mapping import OK
+from mockcp.soap.mapping import fleets as m
 from mockcp.soap.operations import operation
 from mockcp.soap.types import fleets as f
 

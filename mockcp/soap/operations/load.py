@@ -6,9 +6,10 @@ from typing import Any
 
 from spyne import ServiceBase
 
-from mockcp.domain import events, load, shed
-from mockcp.soap import mapping_load as m
+from mockcp.domain.load import current as load
+from mockcp.domain.load import events, shed
 from mockcp.soap.mapping import OK
+from mockcp.soap.mapping import load as m
 from mockcp.soap.operations import operation
 from mockcp.soap.types import load as t
 

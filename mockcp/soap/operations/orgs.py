@@ -7,10 +7,11 @@ from typing import Any
 from spyne import ServiceBase, rpc
 
 from mockcp.codes import ResponseCode
-from mockcp.domain import groups, orgs, rights
+from mockcp.domain.orgs import groups, rights
+from mockcp.domain.orgs import instances as orgs
 from mockcp.errors import CPError
-from mockcp.soap import mapping_groups as m
-from mockcp.soap import mapping_rights as mr
+from mockcp.soap.mapping import groups as m
+from mockcp.soap.mapping import rights as mr
 from mockcp.soap.mapping import to_ocpninstances
 from mockcp.soap.operations import operation
 from mockcp.soap.types import orgs as t

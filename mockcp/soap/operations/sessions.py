@@ -6,10 +6,11 @@ from typing import Any
 
 from spyne import ServiceBase
 
-from mockcp.domain import alarms, sessions, transactions
-from mockcp.soap import mapping_alarms as a
-from mockcp.soap import mapping_sessions as m
+from mockcp.domain.sessions import alarms, transactions
+from mockcp.domain.sessions import charging as sessions
 from mockcp.soap.mapping import OK
+from mockcp.soap.mapping import alarms as a
+from mockcp.soap.mapping import sessions as m
 from mockcp.soap.operations import operation
 from mockcp.soap.types import sessions as t
 

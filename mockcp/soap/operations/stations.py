@@ -6,9 +6,10 @@ from typing import Any
 
 from spyne import ServiceBase
 
-from mockcp.domain import faults, heartbeat, stations
-from mockcp.soap import mapping_rights as mr
-from mockcp.soap import mapping_stations as m
+from mockcp.domain.stations import faults, heartbeat
+from mockcp.domain.stations import search as stations
+from mockcp.soap.mapping import rights as mr
+from mockcp.soap.mapping import stations as m
 from mockcp.soap.operations import operation
 from mockcp.soap.types import station_rows as r
 from mockcp.soap.types import stations as t

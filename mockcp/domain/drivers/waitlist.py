@@ -20,7 +20,7 @@ from mockcp.db.activity import ChargingSession, SimPortState
 from mockcp.db.people import Driver
 from mockcp.domain.context import World
 from mockcp.domain.realm import station_with_rights
-from mockcp.domain.sessions import as_plan
+from mockcp.domain.sessions.charging import as_plan
 from mockcp.errors import CPError
 from mockcp.rng import for_entity
 from mockcp.sim.capping import natural_points

@@ -14,10 +14,10 @@ from datetime import datetime
 
 from mockcp.codes import ResponseCode
 from mockcp.db.models import Organization, Port, Station, StationGroup
-from mockcp.domain.geo import DEFAULT_PROXIMITY, DEFAULT_UNIT, PER_MILE, distance
 from mockcp.domain.identifiers import bare
-from mockcp.domain.pricing import PricingAsk
 from mockcp.domain.realm import check_station_id
+from mockcp.domain.sessions.pricing import PricingAsk
+from mockcp.domain.stations.geo import DEFAULT_PROXIMITY, DEFAULT_UNIT, PER_MILE, distance
 from mockcp.errors import CPError
 
 LEVELS = {"1": "L1", "L1": "L1", "2": "L2", "L2": "L2", "3": "DC", "4": "DC", "DC": "DC"}

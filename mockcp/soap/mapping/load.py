@@ -6,9 +6,9 @@ from decimal import Decimal
 from typing import Any
 
 from mockcp.clock import utc
-from mockcp.domain.events import EventRequest
-from mockcp.domain.load import LoadQuery, LoadView, PortLoad, StationLoad
-from mockcp.domain.shed import Amount, ClearOutcome, PortAmount, ShedOutcome, ShedRequest
+from mockcp.domain.load.current import LoadQuery, LoadView, PortLoad, StationLoad
+from mockcp.domain.load.events import EventRequest
+from mockcp.domain.load.shed import Amount, ClearOutcome, PortAmount, ShedOutcome, ShedRequest
 from mockcp.soap.mapping import OK
 from mockcp.soap.types import load as t
 

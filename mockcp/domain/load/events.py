@@ -19,10 +19,10 @@ from mockcp.codes import ResponseCode
 from mockcp.db.activity import LoadShedEvent, PowerCap
 from mockcp.db.models import Station
 from mockcp.domain.context import World
-from mockcp.domain.limits import EVENT_HORIZON, MAX_EVENT_MINUTES
-from mockcp.domain.load import station_loads
+from mockcp.domain.load.current import station_loads
+from mockcp.domain.load.limits import EVENT_HORIZON, MAX_EVENT_MINUTES
+from mockcp.domain.load.shed import MANAGE_LOAD, Amount, cap_for, group_stations
 from mockcp.domain.realm import station_with_rights
-from mockcp.domain.shed import MANAGE_LOAD, Amount, cap_for, group_stations
 from mockcp.errors import CPError
 from mockcp.sim.shedding import reshape_ports
 

@@ -10,11 +10,11 @@ from datetime import time
 from typing import Any
 
 from mockcp.db.people import Credential, FleetVehicle
-from mockcp.domain.fleet_facts import customer_id, fraud_status
-from mockcp.domain.fleet_usage import UsageQuery, UsageView
-from mockcp.domain.fleets import VehicleFields, VehicleQuery, VehicleView
+from mockcp.domain.fleets.facts import customer_id, fraud_status
+from mockcp.domain.fleets.savings import gasoline_gallons, ghg_kg
+from mockcp.domain.fleets.usage import UsageQuery, UsageView
+from mockcp.domain.fleets.vehicles import VehicleFields, VehicleQuery, VehicleView
 from mockcp.domain.paging import Page
-from mockcp.domain.savings import gasoline_gallons, ghg_kg
 from mockcp.soap.mapping import OK
 from mockcp.soap.types import fleets as f
 from mockcp.soap.types.common import credentialIDsData

@@ -17,11 +17,11 @@ from mockcp.codes import ResponseCode
 from mockcp.db.activity import Alarm
 from mockcp.db.models import Organization, Station
 from mockcp.domain.context import World
+from mockcp.domain.load.shed import MANAGE_LOAD
 from mockcp.domain.paging import Page, PageRequest, page_rows
 from mockcp.domain.realm import Realm, may, resolve_org
-from mockcp.domain.shed import MANAGE_LOAD
-from mockcp.domain.station_query import StationQuery, validate_ids
-from mockcp.domain.stations import check_references, station_index
+from mockcp.domain.stations.query import StationQuery, validate_ids
+from mockcp.domain.stations.search import check_references, station_index
 from mockcp.errors import CPError
 
 

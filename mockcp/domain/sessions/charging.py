@@ -19,8 +19,8 @@ from mockcp.db.models import Organization, Port, Station
 from mockcp.db.people import Credential, Driver
 from mockcp.domain.context import World
 from mockcp.domain.paging import Page, PageRequest, page_query
-from mockcp.domain.station_query import StationQuery, station_filters, validate_ids
-from mockcp.domain.stations import check_references
+from mockcp.domain.stations.query import StationQuery, station_filters, validate_ids
+from mockcp.domain.stations.search import check_references
 from mockcp.errors import CPError
 from mockcp.sim.meter import Reading, energy_at, readings
 from mockcp.sim.plan import SessionPlan

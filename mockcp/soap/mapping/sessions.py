@@ -6,10 +6,10 @@ from typing import Any
 
 from mockcp.domain.identifiers import company_id
 from mockcp.domain.paging import Page
-from mockcp.domain.sessions import FifteenMinutes, SessionSearch, SessionView
-from mockcp.domain.transactions import TransactionQuery, TransactionView
+from mockcp.domain.sessions.charging import FifteenMinutes, SessionSearch, SessionView
+from mockcp.domain.sessions.transactions import TransactionQuery, TransactionView
 from mockcp.soap.mapping import OK
-from mockcp.soap.mapping_stations import from_search
+from mockcp.soap.mapping.stations import from_search
 from mockcp.soap.types import sessions as t
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockcp.domain.alarms import AlarmQuery, AlarmView
 from mockcp.domain.identifiers import company_id
 from mockcp.domain.paging import Page
+from mockcp.domain.sessions.alarms import AlarmQuery, AlarmView
 from mockcp.soap.mapping import OK
-from mockcp.soap.mapping_stations import from_search
+from mockcp.soap.mapping.stations import from_search
 from mockcp.soap.types import sessions as t
 
 

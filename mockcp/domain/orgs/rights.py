@@ -18,8 +18,8 @@ from mockcp.db.models import GroupMember, Organization, Station, StationGroup
 from mockcp.domain.context import World
 from mockcp.domain.paging import Page, PageRequest, page_of
 from mockcp.domain.realm import Realm
-from mockcp.domain.station_query import StationQuery, port_status, station_filters, validate_ids
-from mockcp.domain.stations import check_references
+from mockcp.domain.stations.query import StationQuery, port_status, station_filters, validate_ids
+from mockcp.domain.stations.search import check_references
 from mockcp.errors import CPError
 
 

@@ -8,10 +8,10 @@ from typing import Any
 from mockcp.db.models import Port, PricingRule, Station
 from mockcp.domain.identifiers import company_id
 from mockcp.domain.paging import Page
-from mockcp.domain.pricing import PricingAsk
-from mockcp.domain.station_facts import DRIVER_SUPPORT_PHONE, pricing_type
-from mockcp.domain.station_query import StationQuery, port_status
-from mockcp.domain.stations import StationView
+from mockcp.domain.sessions.pricing import PricingAsk
+from mockcp.domain.stations.facts import DRIVER_SUPPORT_PHONE, pricing_type
+from mockcp.domain.stations.query import StationQuery, port_status
+from mockcp.domain.stations.search import StationView
 from mockcp.soap.mapping import OK
 from mockcp.soap.types import station_rows as r
 from mockcp.soap.types.common import geoData

@@ -17,9 +17,9 @@ from mockcp.codes import ResponseCode
 from mockcp.db.models import GroupMember, Organization, Port, PricingRule, Station, StationGroup
 from mockcp.domain.context import World
 from mockcp.domain.paging import Page, PageRequest, page_of
-from mockcp.domain.pricing import PricingAsk, estimated_cost
 from mockcp.domain.realm import Realm, resolve_group, resolve_org
-from mockcp.domain.station_query import StationQuery, station_filters, validate_ids
+from mockcp.domain.sessions.pricing import PricingAsk, estimated_cost
+from mockcp.domain.stations.query import StationQuery, station_filters, validate_ids
 from mockcp.errors import CPError
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mockcp.db.models import Station
-from mockcp.domain.groups import GroupDetails, GroupStations, OrgGroups
+from mockcp.domain.orgs.groups import GroupDetails, GroupStations, OrgGroups
 from mockcp.soap.mapping import OK
 from mockcp.soap.types import orgs as t
 from mockcp.soap.types.common import geoData

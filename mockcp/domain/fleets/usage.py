@@ -18,11 +18,11 @@ from mockcp.db.activity import ChargingSession
 from mockcp.db.models import Organization, Port, Station
 from mockcp.db.people import Credential, Fleet, FleetVehicle
 from mockcp.domain.context import World
-from mockcp.domain.fleet_facts import Payment, odometer_at, payment_of
+from mockcp.domain.fleets.facts import Payment, odometer_at, payment_of
 from mockcp.domain.paging import Page, PageRequest, page_of
-from mockcp.domain.pricing import billed, policies
-from mockcp.domain.sessions import as_plan
-from mockcp.domain.transactions import ID_OFFSET, REPORT_DELAY, REPORTED, reported
+from mockcp.domain.sessions.charging import as_plan
+from mockcp.domain.sessions.pricing import billed, policies
+from mockcp.domain.sessions.transactions import ID_OFFSET, REPORT_DELAY, REPORTED, reported
 from mockcp.errors import CPError
 from mockcp.sim.engine import LONGEST_SESSION
 from mockcp.sim.meter import energy_at, power_at
@@ -80,7 +80,7 @@ class UsageView:
     credential_id: str | None
     fee: float
     rule: str | None
-    payment: Payment | None = None  # guide 10.5.3 (domain/fleet_facts.py)
+    payment: Payment | None = None  # guide 10.5.3 (domain/fleets/facts.py)
     odometer: float | None = None
 
     @property

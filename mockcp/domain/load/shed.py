@@ -23,8 +23,8 @@ from mockcp.codes import ResponseCode
 from mockcp.db.activity import PowerCap, ShedState
 from mockcp.db.models import Port, Station, StationGroup
 from mockcp.domain.context import World
-from mockcp.domain.limits import MAX_SHED_MINUTES
-from mockcp.domain.load import active_sheds, forget_ended, station_loads
+from mockcp.domain.load.current import active_sheds, forget_ended, station_loads
+from mockcp.domain.load.limits import MAX_SHED_MINUTES
 from mockcp.domain.realm import (
     Realm,
     may,

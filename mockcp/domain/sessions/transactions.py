@@ -30,9 +30,9 @@ from mockcp.db.activity import ChargingSession, Transaction
 from mockcp.db.models import Organization, Port, PricingRule, Station
 from mockcp.domain.context import World
 from mockcp.domain.paging import Page, PageRequest, page_of
-from mockcp.domain.pricing import Policies, billed, policies, rule_at
-from mockcp.domain.station_query import StationQuery, validate_ids
-from mockcp.domain.stations import check_references
+from mockcp.domain.sessions.pricing import Policies, billed, policies, rule_at
+from mockcp.domain.stations.query import StationQuery, validate_ids
+from mockcp.domain.stations.search import check_references
 from mockcp.errors import CPError
 from mockcp.rng import for_entity
 from mockcp.sim.reservations import ADDENDUM, RESERVATION_IDS, addendum_session

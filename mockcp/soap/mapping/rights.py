@@ -5,12 +5,12 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
-from mockcp.domain.faults import ActiveFault, StationFaults
 from mockcp.domain.identifiers import company_id
+from mockcp.domain.orgs.rights import RightsEntry, RightsQuery
 from mockcp.domain.paging import Page
-from mockcp.domain.rights import RightsEntry, RightsQuery
+from mockcp.domain.stations.faults import ActiveFault, StationFaults
 from mockcp.soap.mapping import OK
-from mockcp.soap.mapping_stations import from_search
+from mockcp.soap.mapping.stations import from_search
 from mockcp.soap.types import orgs as t
 from mockcp.soap.types import station_rows as r
 from mockcp.soap.types import stations as s

@@ -21,7 +21,7 @@ from mockcp.db.models import Port, Station, StationGroup
 from mockcp.db.people import Credential, Driver
 from mockcp.domain.context import World
 from mockcp.domain.realm import check_station_id, members_of
-from mockcp.domain.sessions import as_plan
+from mockcp.domain.sessions.charging import as_plan
 from mockcp.errors import CPError
 from mockcp.sim.meter import energy_at, power_at
 

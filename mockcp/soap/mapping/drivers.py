@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockcp.domain.drivers.users import UserQuery, UserView
 from mockcp.domain.paging import Page
-from mockcp.domain.users import UserQuery, UserView
 from mockcp.soap.mapping import OK
 from mockcp.soap.types import users as u
 from mockcp.soap.types.common import credentialIDsData
