@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from mockcp.rng import for_entity
+from mockcp.sim.days import local_day, local_midnight
 
 DROP_PER_DAY = 1 / 30
 POWER_LOSS_PER_DAY = 1 / 120
@@ -28,8 +29,7 @@ class AlarmPlan:
 
 
 def _moment(rng_value: float, day: date, offset_minutes: int) -> datetime:
-    midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    return midnight + timedelta(seconds=int(rng_value * 86_400) - offset_minutes * 60)
+    return local_midnight(day, offset_minutes) + timedelta(seconds=int(rng_value * 86_400))
 
 
 def station_day_alarms(
@@ -81,7 +81,7 @@ def reported_at(
     A session that ends while its station is unreachable is uploaded when the station is
     back (its Reachable alarm); otherwise it is reported at once (None).
     """
-    local = (end + timedelta(minutes=offset_minutes)).date()
+    local = local_day(end, offset_minutes)
     for day in (local - timedelta(days=1), local):
         plan = station_day_alarms(root_seed, station_pk, ports, day, offset_minutes)
         downs = [a.time for a in plan if a.alarm_type == "Unreachable"]

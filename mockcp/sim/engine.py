@@ -9,7 +9,7 @@ gives the same sessions with the same IDs.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import cast
 
 from sqlalchemy import Table, func, insert, select, update
@@ -20,8 +20,10 @@ from mockcp.db.activity import Alarm, ChargingSession, SimPortState, Transaction
 from mockcp.db.models import GroupMember, Port, PricingRule, Station
 from mockcp.db.people import Credential, DriverConnection, Fleet, FleetVehicle
 from mockcp.rng import Random, for_entity
+from mockcp.sim import days
 from mockcp.sim.alarms import reported_at, station_day_alarms
 from mockcp.sim.capping import Wish
+from mockcp.sim.days import local_midnight
 from mockcp.sim.fleet import FleetCar, plan_fleet_day
 from mockcp.sim.locking import hold_world, publish
 from mockcp.sim.plan import PortSpec, SessionPlan, plan_day
@@ -50,7 +52,7 @@ def port_spec(port: Port, station: Station) -> PortSpec:
 
 
 def local_day(instant: datetime, spec: PortSpec) -> date:
-    return (instant + timedelta(minutes=spec.utc_offset_minutes)).date()
+    return days.local_day(instant, spec.utc_offset_minutes)
 
 
 def session_id(port_pk: int, sequence: int) -> int:
@@ -194,9 +196,7 @@ def _plan(db: Session, root_seed: int, until: datetime) -> int:
 
 def _local_midnight_after(day: date, spec: PortSpec) -> datetime:
     """The UTC instant at which local ``day`` ends for ``spec``'s port."""
-    after = day + timedelta(days=1)
-    midnight = datetime(after.year, after.month, after.day, tzinfo=UTC)
-    return midnight - timedelta(minutes=spec.utc_offset_minutes)
+    return local_midnight(day + timedelta(days=1), spec.utc_offset_minutes)
 
 
 def _alarms(

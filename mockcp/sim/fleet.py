@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from mockcp.rng import for_entity
+from mockcp.sim.days import local_midnight
 from mockcp.sim.plan import PortSpec, SessionPlan, shape
 from mockcp.sim.profiles import VehicleClass
 
@@ -47,10 +48,9 @@ def plan_fleet_day(
     rng = for_entity(root_seed, "fleet-day", car.pk, day.isoformat())
     if day.weekday() >= 5 and rng.random() > WEEKEND_RUN_SHARE:
         return []
-    midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    local = timedelta(minutes=port.utc_offset_minutes)
-    back = midnight + timedelta(hours=RETURN_HOUR, minutes=rng.gauss(0, 25)) - local
-    leave = midnight + timedelta(days=1, hours=LEAVE_HOUR, minutes=rng.gauss(0, 15)) - local
+    midnight = local_midnight(day, port.utc_offset_minutes)
+    back = midnight + timedelta(hours=RETURN_HOUR, minutes=rng.gauss(0, 25))
+    leave = midnight + timedelta(days=1, hours=LEAVE_HOUR, minutes=rng.gauss(0, 15))
     back, leave = back.replace(microsecond=0), leave.replace(microsecond=0)
     if free_at is not None and back < free_at:
         return []

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from mockcp.rng import Random, for_entity
+from mockcp.sim.days import local_midnight
 from mockcp.sim.profiles import ENDED_BY, SITES, VEHICLES, SiteProfile, VehicleClass
 
 TAPER_FLOOR = 0.3  # power at the very end of a taper, as a share of the flat power
@@ -152,13 +153,13 @@ def plan_day(
     mean = site.sessions_per_port_weekday * (1.0 if weekday else site.weekend_factor)
     hours = site.weekday_hours if weekday else site.weekend_hours
     count = poisson(rng, mean)
-    local_midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    midnight = local_midnight(day, port.utc_offset_minutes)
     offsets = sorted(
         rng.choices(range(24), weights=hours)[0] * 3600 + rng.random() * 3600 for _ in range(count)
     )
     plans = []
     for offset in offsets:
-        start = local_midnight + timedelta(seconds=int(offset) - port.utc_offset_minutes * 60)
+        start = midnight + timedelta(seconds=int(offset))
         plan = plan_session(rng, port, start)
         if free_at is not None and start < free_at:
             continue

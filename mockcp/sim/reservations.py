@@ -11,9 +11,10 @@ shares and fees are assumptions (FIDELITY: no public figures).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from mockcp.rng import for_entity
+from mockcp.sim.days import local_midnight
 
 RESERVED_SHARE = 0.25  # of the sessions of known drivers on a reservable port
 CANCEL_PER_PORT_DAY = 0.08
@@ -79,8 +80,7 @@ def cancellations(
     rng = for_entity(root_seed, "reservation-cancel", port_pk, day.isoformat())
     if rng.random() >= CANCEL_PER_PORT_DAY:
         return []
-    midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    made = midnight + timedelta(hours=7 + 10 * rng.random(), minutes=-offset_minutes)
+    made = local_midnight(day, offset_minutes) + timedelta(hours=7 + 10 * rng.random())
     made = made.replace(microsecond=0)
     cancelled = made + timedelta(minutes=5 + int(40 * rng.random()))
     tid = CANCEL_IDS + port_pk * 100_000 + day.toordinal() % 100_000

@@ -19,6 +19,7 @@ from mockcp.db.models import Station
 from mockcp.db.people import Credential, Driver, DriverConnection, ManagementRealm
 from mockcp.domain.context import World
 from mockcp.domain.paging import Page, PageRequest, page_of
+from mockcp.domain.text import same_text
 from mockcp.errors import CPError
 
 NOT_CONNECTED, NOT_MANAGED = "NOT CONNECTED", "NOT MANAGED"
@@ -54,26 +55,22 @@ class UserView:
         return self.realm.status if self.realm is not None else NOT_MANAGED
 
 
-def _same(value: str | None, wanted: str | None) -> bool:
-    return wanted is None or (value or "").strip().lower() == wanted.strip().lower()
-
-
 def _matches(view: UserView, q: UserQuery) -> bool:
     custom = view.connection.custom_info if view.connection is not None else {}
     return (
-        _same(view.driver.user_id, q.user_id)
-        and _same(view.driver.first_name, q.first_name)
-        and _same(view.driver.last_name, q.last_name)
+        same_text(view.driver.user_id, q.user_id)
+        and same_text(view.driver.first_name, q.first_name)
+        and same_text(view.driver.last_name, q.last_name)
         and (q.modified_since is None or view.driver.modified_at >= q.modified_since)
-        and _same(view.connection_status, q.connection_status)
-        and _same(view.realm_status, q.realm_status)
-        and (q.custom_key is None or any(_same(k, q.custom_key) for k in custom))
+        and same_text(view.connection_status, q.connection_status)
+        and same_text(view.realm_status, q.realm_status)
+        and (q.custom_key is None or any(same_text(k, q.custom_key) for k in custom))
         and (
             q.custom_value is None
             or any(
-                _same(v, q.custom_value)
+                same_text(v, q.custom_value)
                 for k, v in custom.items()
-                if q.custom_key is None or _same(k, q.custom_key)
+                if q.custom_key is None or same_text(k, q.custom_key)
             )
         )
         and (q.credential_id is None or q.credential_id.strip() in view.credentials)

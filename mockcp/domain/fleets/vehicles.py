@@ -22,6 +22,7 @@ from mockcp.db.people import Credential, Fleet, FleetVehicle
 from mockcp.domain.context import World
 from mockcp.domain.paging import Page, PageRequest, page_of
 from mockcp.domain.principal import Principal
+from mockcp.domain.text import same_text
 from mockcp.errors import CPError
 
 # (make, model) -> (first model year, battery kWh, on-board charger kW)
@@ -253,10 +254,6 @@ class VehicleView:
     charging_status: str
 
 
-def _same(value: object, wanted: str) -> bool:
-    return str(value or "").strip().lower() == wanted.strip().lower()
-
-
 def search_vehicles(
     world: World,
     statuses: dict[int, str],
@@ -289,18 +286,19 @@ def search_vehicles(
 def _matches(view: VehicleView, q: VehicleQuery) -> bool:
     v = view.vehicle
     bare = (q.fleet_vehicle_id or "").strip()
-    if bare and not (_same(v.fleet_vehicle_id, bare) or bare.endswith(f":{v.fleet_vehicle_id}")):
+    own = same_text(v.fleet_vehicle_id, bare) or bare.endswith(f":{v.fleet_vehicle_id}")
+    if bare and not own:
         return False
     return (
-        all(_same(view.fleet.name if attr == "fleet_name" else getattr(v, attr), wanted)
+        all(same_text(view.fleet.name if attr == "fleet_name" else getattr(v, attr), wanted)
             for attr, wanted in q.texts.items())
         and (q.year is None or v.year == q.year)
         and (q.credential_id is None or q.credential_id.strip() in view.cards)
-        and (q.org_id is None or _same(view.org.org_id, q.org_id))
-        and (q.organization_name is None or _same(view.org.name, q.organization_name))
+        and (q.org_id is None or same_text(view.org.org_id, q.org_id))
+        and (q.organization_name is None or same_text(view.org.name, q.organization_name))
         and (q.modified_since is None or v.modified_at >= q.modified_since)
         and (q.created_on is None or v.created_at.date() == q.created_on)
-        and (q.charging_status is None or _same(view.charging_status, q.charging_status))
+        and (q.charging_status is None or same_text(view.charging_status, q.charging_status))
     )  # fmt: skip
 
 

@@ -20,6 +20,7 @@ from mockcp.domain.paging import Page, PageRequest, page_of
 from mockcp.domain.realm import Realm
 from mockcp.domain.stations.query import StationQuery, port_status, station_filters, validate_ids
 from mockcp.domain.stations.search import check_references
+from mockcp.domain.text import same_text
 from mockcp.errors import CPError
 
 
@@ -112,12 +113,8 @@ def _group_ok(entry: RightsEntry, query: StationQuery) -> bool:
     if query.sg_id is not None and (entry.group is None or str(entry.group.id) != query.sg_id):
         return False
     if query.sg_name is not None:
-        return entry.group is not None and _same(entry.group.name, query.sg_name)
+        return entry.group is not None and same_text(entry.group.name, query.sg_name)
     return True
-
-
-def _same(value: str | None, wanted: str | None) -> bool:
-    return wanted is None or (value or "").strip().lower() == wanted.strip().lower()
 
 
 def _rights_ok(entry: RightsEntry, query: RightsQuery) -> bool:
@@ -132,11 +129,11 @@ def _rights_ok(entry: RightsEntry, query: RightsQuery) -> bool:
         if not any(wanted in (p.fault_reason or "").lower() for p in s.ports):
             return False
     if query.port_status is not None and not any(
-        _same(port_status(s, p), query.port_status) for p in s.ports
+        same_text(port_status(s, p), query.port_status) for p in s.ports
     ):
         return False
     return (
-        _same(s.admin_status, query.admin_status)
-        and _same(s.network_status, query.network_status)
-        and _same(s.provision_status, query.provision_status)
+        same_text(s.admin_status, query.admin_status)
+        and same_text(s.network_status, query.network_status)
+        and same_text(s.provision_status, query.provision_status)
     )

@@ -33,6 +33,7 @@ from mockcp.domain.paging import Page, PageRequest, page_of
 from mockcp.domain.sessions.pricing import Policies, billed, policies, rule_at
 from mockcp.domain.stations.query import StationQuery, validate_ids
 from mockcp.domain.stations.search import check_references
+from mockcp.domain.text import same_text
 from mockcp.errors import CPError
 from mockcp.rng import for_entity
 from mockcp.sim.reservations import ADDENDUM, RESERVATION_IDS, addendum_session
@@ -139,7 +140,7 @@ def transactions(
 
 
 def _wanted(view: TransactionView, q: TransactionQuery) -> bool:
-    return _same(view.card_digits, q.card_digits) and _same(view.rule.name, q.pricing_rule)
+    return same_text(view.card_digits, q.card_digits) and same_text(view.rule.name, q.pricing_rule)
 
 
 def _stations(db: Session, realm: AbstractSet[int], rules: Policies, q: TransactionQuery) -> list[
@@ -147,7 +148,9 @@ def _stations(db: Session, realm: AbstractSet[int], rules: Policies, q: Transact
 ]:
     """The priced stations of the realm that pass the station-level filters (few: in Python)."""
     candidates = [
-        pk for pk in realm if pk in rules and any(_same(r.name, q.pricing_rule) for r in rules[pk])
+        pk
+        for pk in realm
+        if pk in rules and any(same_text(r.name, q.pricing_rule) for r in rules[pk])
     ]
     rows = db.execute(
         select(Station, Organization)
@@ -158,10 +161,10 @@ def _stations(db: Session, realm: AbstractSet[int], rules: Policies, q: Transact
         station.id
         for station, org in rows
         if (q.station_name is None or q.station_name.strip().lower() in station.name.lower())
-        and _same(station.station_id, q.station_id)
-        and _same(station.mac_address, q.mac_address)
-        and _same(org.org_id, q.org_id)
-        and _same(org.name, q.organization_name)
+        and same_text(station.station_id, q.station_id)
+        and same_text(station.mac_address, q.mac_address)
+        and same_text(org.org_id, q.org_id)
+        and same_text(org.name, q.organization_name)
     ]
 
 
@@ -174,11 +177,11 @@ def _branches(q: TransactionQuery, ports: list[int], now: datetime) -> list[Sele
     if q.from_time is not None and q.to_time is not None:
         lo, hi = q.from_time - REPORT_DELAY, min(hi, q.to_time - REPORT_DELAY)
     sources: list[Select[Any]] = []
-    if q.kind is None or _same(SESSION, q.kind):
+    if q.kind is None or same_text(SESSION, q.kind):
         sources.append(_computed(SESSION, ChargingSession.id + ID_OFFSET, ports, lo, hi))
         if q.transaction_id is not None:
             sources[-1] = sources[-1].where(ChargingSession.id == q.transaction_id - ID_OFFSET)
-    if q.kind is None or _same(ADDENDUM, q.kind):
+    if q.kind is None or same_text(ADDENDUM, q.kind):
         addenda = _computed(ADDENDUM, ChargingSession.id * 2 + (RESERVATION_IDS + 1), ports, lo, hi)
         if q.transaction_id is not None:
             reserved = addendum_session(q.transaction_id)
@@ -304,6 +307,3 @@ def _money(
     )  # fmt: skip
 
 
-def _same(value: str, wanted: str | None) -> bool:
-    """Whether a filter is absent or equals ``value`` (trimmed, case-insensitive)."""
-    return wanted is None or value.strip().lower() == wanted.strip().lower()
