@@ -62,7 +62,7 @@ def main() -> None:
             (s.id, s.port_pk, s.start_time.isoformat(), str(s.end_time), s.energy_kwh, s.power_kw,
              s.flat_hours, s.taper_hours)
             for s in db.scalars(select(ChargingSession))
-        ]  # fmt: skip
+        ]
         baseline = plain_insert(rows)
         print(
             f"plan 90 days: {planned} sessions in {history:.2f} s; plain insert {baseline:.3f} s; "
@@ -153,7 +153,7 @@ def million_pages() -> None:
                  "charging_end_time": r["charging_end_time"] - copy * span,
                  "reported_at": r["reported_at"] and r["reported_at"] - copy * span}
                 for r in rows
-            ]  # fmt: skip
+            ]
             db.execute(insert(table), shifted)
         db.commit()
         large = db.scalar(select(func.count()).select_from(ChargingSession)) or 0

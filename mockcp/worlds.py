@@ -118,7 +118,7 @@ class WorldStore:
                 name=name, tag=tag, number=number, taken_wall=snapshot.taken_at,
                 sim_now=reading.now, factor=reading.factor, origin=reading.origin,
             )
-        )  # fmt: skip
+        )
         save_image(conn, tag)
         return snapshot
 

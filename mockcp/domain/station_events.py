@@ -238,7 +238,7 @@ def _unplug(db: Session, port: Port, now: datetime) -> tuple[tuple[str, ...], in
 def _plug_in(
     db: Session, root_seed: int, station: Station, port: Port, body: dict[str, object],
     now: datetime,
-) -> tuple[tuple[str, ...], int]:  # fmt: skip
+) -> tuple[tuple[str, ...], int]:
     """A car plugs in now and charges ``energyKWh`` at the port's power (the simulator's AC
     taper at the end), staying ``hours``
     (default: until charged, plus an hour). Planned sessions it overlaps drive on; the port's
@@ -269,7 +269,7 @@ def _plug_in(
         ended_by="Plug Out at Vehicle", power_kw=port.power_kw, flat_hours=flat,
         taper_hours=taper,
         reported_at=HELD if station.network_status.lower() == "unreachable" else None,
-    )  # fmt: skip
+    )
     if stay is not None and stay < charging:  # leaves before the car is full
         natural = list(natural_points(port.power_kw, flat, taper))
         curve = cut_curve(natural, stay.total_seconds() / 3600)

@@ -164,7 +164,7 @@ def _plan(db: Session, root_seed: int, until: datetime) -> int:
                     row["reported_at"] = reported_at(
                         root_seed, station.id, len(station.ports), spec.utc_offset_minutes,
                         cast(datetime, row["end_time"]),
-                    )  # fmt: skip
+                    )
                 if port.reservable and station.id in priced and row["driver_pk"] is not None:
                     made = reservation(root_seed, row_id(row), plan.start, _day_start(day, spec))
                     if made is not None:  # the driver reserved the port before coming
@@ -210,7 +210,7 @@ def _alarms(
          "alarm_time": a.time}
         for a in planned
         if a.time >= start
-    ]  # fmt: skip
+    ]
 
 
 CONNECTIVITY = ("Unreachable", "Reachable")
@@ -288,7 +288,7 @@ def _booking(port_pk: int, event: ReservationEvent) -> dict[str, object]:
         "id": event.transaction_id, "port_pk": port_pk, "session_pk": event.session_id,
         "kind": event.kind, "reported_at": event.at, "window_start": event.window[0],
         "window_end": event.window[1], "gross_amount": event.gross,
-    }  # fmt: skip
+    }
 
 
 def row_id(row: dict[str, object]) -> int:

@@ -38,7 +38,7 @@ class FleetCar:
         return VehicleClass(
             self.make, self.model, str(self.year), "BEV", self.onboard_charger_kw, 0.0,
             self.battery_kwh, 0.0,
-        )  # fmt: skip
+        )
 
 
 def plan_fleet_day(
@@ -77,5 +77,5 @@ def plan_fleet_day(
             soc_start,
             soc_end,
             "Plug Out at Vehicle",
-        )  # fmt: skip
+        )
     ]

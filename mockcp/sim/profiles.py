@@ -15,12 +15,12 @@ from dataclasses import dataclass
 PUBLIC_WEEKDAY_HOURS = (
     0.06, 0.06, 0.06, 0.06, 0.06, 1.6, 3.4, 4.9, 8.8, 7.1, 6.8, 7.6,
     8.5, 8.2, 6.4, 6.1, 6.8, 8.4, 7.4, 4.5, 2.0, 0.7, 0.4, 0.3,
-)  # fmt: skip
+)
 # Weekends peak late morning to early afternoon (~10 %/h at 11-13 h).
 PUBLIC_WEEKEND_HOURS = (
     0.2, 0.2, 0.1, 0.05, 0.05, 0.3, 1.0, 2.5, 5.0, 7.5, 9.0, 10.0,
     10.0, 10.0, 8.5, 7.5, 7.0, 6.5, 5.0, 4.0, 2.5, 1.5, 0.8, 0.5,
-)  # fmt: skip
+)
 # Workplace: ~57 % of weekday arrivals between 05:00 and 08:00 (domain.md 3 and 0, JPL).
 # NOT yet the named source hour by hour: domain.md 1.6 gives JPL's shares as 05 h 7.4,
 # 06 h 21.4, 07 h 28.3, 08 h 6.7, then ~3-5 %/h until 16 h (issue 16 leaves it to a branch
@@ -28,13 +28,13 @@ PUBLIC_WEEKEND_HOURS = (
 WORKPLACE_HOURS = (
     0.1, 0.1, 0.1, 0.1, 0.2, 12.0, 22.0, 23.0, 14.0, 7.0, 4.0, 3.0,
     3.0, 3.0, 2.0, 1.5, 1.2, 1.0, 0.8, 0.5, 0.4, 0.3, 0.2, 0.1,
-)  # fmt: skip
+)
 # Fleet depots: vehicles return in the evening and charge overnight (an assumption: no
 # public depot figures in domain.md).
 DEPOT_HOURS = (
     2.0, 1.0, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 1.0,
     1.0, 1.0, 2.0, 4.0, 8.0, 16.0, 22.0, 18.0, 10.0, 5.0, 3.0, 2.0,
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True, slots=True)

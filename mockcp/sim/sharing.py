@@ -103,13 +103,13 @@ def _store(
             {"port_pk": p.id, "starts_at": lo, "ends_at": hi, "cap_kw": p.power_kw / 2,
              "event_pk": None, "kind": "share"}
             for p in ports
-        )  # fmt: skip
+        )
         alarms.extend(
             {"station_pk": station.id, "port_number": later, "alarm_type": kind,
              "alarm_time": at, "cleared_at": None, "clear_reason": None}
             for at, kind in ((lo, REDUCED), (hi, RESTORED))
             if at >= since
-        )  # fmt: skip
+        )
     if caps:
         db.execute(insert(cast(Table, PowerCap.__table__)), caps)
     if alarms:

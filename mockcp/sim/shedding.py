@@ -157,7 +157,7 @@ def reshape_ports(db: Session, root_seed: int, port_pks: Iterable[int], now: dat
                     late = reported_at(
                         root_seed, station.id, len(station.ports),
                         offset_minutes(station.timezone_offset), result.end,
-                    )  # fmt: skip
+                    )
                     if row.reported_at != late:
                         row.reported_at = late
             last_end = row.end_time

@@ -86,6 +86,6 @@ def sessions(
                 key,
                 {"stationID": key[0], "portNumber": key[1], "name": view.station.name,
                  "sessions": []},
-            )  # fmt: skip
+            )
             row["sessions"].append(_session(view, live[1]))
     return {"now": iso(live[1]), "day": day.isoformat(), "ports": [ports[k] for k in sorted(ports)]}

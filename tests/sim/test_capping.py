@@ -43,7 +43,7 @@ def as_plan(wish: Wish, caps: list[CapWindow]) -> tuple[SessionPlan, float]:
     plan = SessionPlan(
         0, wish.start, shaped.energy_kwh, wish.power_kw, wish.flat_hours, wish.taper_hours,
         shaped.end, VEHICLES[0], 0.0, 0.0, "", shaped.points, shaped.charge_end,
-    )  # fmt: skip
+    )
     return plan, shaped.energy_kwh
 
 

@@ -96,6 +96,6 @@ def test_an_offline_station_is_unreachable(client: zeep.Client) -> None:
     [fault] = faults(client, "1:10003")  # the fixture's offline depot station
     assert (fault.faultName, fault.faultCode, fault.faultSeverity) == (
         "Station Unreachable", "NW-001", "Major",
-    )  # fmt: skip
+    )
     assert fault.frus.fru[0].fruID == "1:10003"
 

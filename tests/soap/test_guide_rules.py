@@ -247,7 +247,7 @@ def test_guide_10_4_5_fleet_vehicle_id_is_numeric_after_the_cpn_prefix(
 WARRANTY_NAMES = {
     "None", "Parts Only", "Parts and Labor", "Mission Critical", "Remote Support Standard",
     "Remote Support Critical", "Remote Support and EPW Standard", "Remote Support and EPW Critical",
-}  # fmt: skip
+}
 
 
 def check_station_vocabulary(rows: list[Any]) -> None:

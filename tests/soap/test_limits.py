@@ -27,14 +27,14 @@ def event(client: zeep.Client, starts: datetime, minutes: int = 60) -> Any:
     return client.service.createLoadShedEvent(
         shedEvent={"stationID": "1:10002", "eventStartTime": starts, "eventDuration": minutes,
                    "allowedLoadPerPort": 1.0}
-    )  # fmt: skip
+    )
 
 
 def shed(client: zeep.Client, minutes: int) -> Any:
     return client.service.shedLoad(
         shedQuery={"shedStation": {"stationID": "1:10002", "percentShedPerStation": 30},
                    "timeInterval": minutes}
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize(

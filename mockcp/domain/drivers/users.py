@@ -117,7 +117,7 @@ def users(
             realms.get(d.id),
             tuple(cards.get(d.id, [])),
             homes.get(d.home_station_pk) if d.home_station_pk is not None else None,
-        )  # fmt: skip
+        )
         for d in drivers
     ]
     found = [v for v in views if _matches(v, query)]

@@ -42,7 +42,7 @@ def message(mode: str, custom: str | None, timeout_min: int, waiting: int) -> st
     head = (custom or "").strip() or DEFAULT_TEXT
     if mode == "II":
         return f"{head} We will tell the next person that it is ok to unplug your vehicle and " \
-            "start a new session."  # fmt: skip
+            "start a new session."
     return (
         f"{head} Please move your vehicle within {timeout_min} minutes. "
         f"There are {waiting} drivers waiting to charge at this station."

@@ -101,7 +101,7 @@ def _text_of(view: UsageView, attr: str) -> str:
         "stationName": view.station.name, "City": view.station.city,
         "State": view.station.state, "postalCode": view.station.postal_code,
         "Country": view.station.country,
-    }  # fmt: skip
+    }
     if attr == "Address":
         return view.station.address
     return values.get(attr) or ""
@@ -123,7 +123,7 @@ def _matches(view: UsageView, q: UsageQuery) -> bool:
         and (q.to_time is None or (s.end_time is not None and s.end_time <= q.to_time))
         and (q.station_id is None or view.station.station_id == q.station_id.strip())
         and (q.port_number is None or view.port.port_number == q.port_number)
-    )  # fmt: skip
+    )
 
 
 def fleet_usage(
@@ -155,7 +155,7 @@ def fleet_usage(
     views = []
     for session, vehicle, fleet, port, station, credential in rows:
         rule, gross = billed(rules[station.id], station, session) if station.id in rules else (
-            None, 0.0)  # fmt: skip
+            None, 0.0)
         views.append(
             UsageView(
                 session,
@@ -170,7 +170,7 @@ def fleet_usage(
                 rule.name if rule else None,
                 payment_of(root_seed, vehicle, gross),
                 odometer_at(root_seed, vehicle, session.start_time),
-            )  # fmt: skip
+            )
         )
     found = [v for v in views if _matches(v, query)]
     cut = page_of(found, page)

@@ -144,7 +144,7 @@ def add_vehicle(db: Session, principal: Principal, now: datetime, sent: VehicleF
         make=(sent.make or "").strip(), model=(sent.model or "").strip(), year=year,
         fleet_user_id=sent.driver_id, battery_kwh=battery, onboard_charger_kw=charger,
         port_macs=list(sent.port_macs or ()), created_at=now, modified_at=now,
-    )  # fmt: skip
+    )
     db.add(vehicle)
     db.flush()
     vehicle.fleet_vehicle_id = str(NEW_VEHICLE_IDS + vehicle.id)  # numeric: guide 10.4.5 1:7890
@@ -204,7 +204,7 @@ def update_vehicle(
     for attr, value in (
         ("license_plate", sent.license_plate), ("vehicle_id", sent.vehicle_id),
         ("vin", sent.vin), ("color", sent.color), ("fleet_user_id", sent.driver_id),
-    ):  # fmt: skip
+    ):
         if value is not None:
             setattr(vehicle, attr, value)
     if sent.port_macs is not None:
@@ -275,7 +275,7 @@ def search_vehicles(
         VehicleView(v, f, o, tuple(c.credential_id for c in cards.get(v.id, [])),
                     statuses.get(v.id, "Not Plugged In"))
         for v, f, o in rows
-    ]  # fmt: skip
+    ]
     found = [v for v in views if _matches(v, query)]
     cut = page_of(found, page)
     if not cut.rows:
@@ -299,7 +299,7 @@ def _matches(view: VehicleView, q: VehicleQuery) -> bool:
         and (q.modified_since is None or v.modified_at >= q.modified_since)
         and (q.created_on is None or v.created_at.date() == q.created_on)
         and (q.charging_status is None or same_text(view.charging_status, q.charging_status))
-    )  # fmt: skip
+    )
 
 
 def fleet_name(db: Session, vehicle: FleetVehicle) -> str:

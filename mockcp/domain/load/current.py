@@ -137,7 +137,7 @@ def station_loads(db: Session, stations: Sequence[Station], now: datetime) -> li
                     battery,
                     sheds.get(port.id),
                     events.get(port.id),
-                )  # fmt: skip
+                )
             )
         found.append(StationLoad(station, tuple(ports)))
     return found

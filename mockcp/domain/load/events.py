@@ -94,7 +94,7 @@ def create_event(world: World, request: EventRequest) -> int:
                 cap_kw=cap,
                 event_pk=event.id,
                 kind="event",
-            )  # fmt: skip
+            )
         )
     db.flush()
     reshape_ports(db, root_seed, [p.id for p in ports], now)

@@ -160,7 +160,7 @@ def shed_load(world: World, request: ShedRequest) -> ShedOutcome:
                     started_at=previous.started_at if previous is not None else now,
                     ends_at=ends,
                     group_id=request.group_id,
-                )  # fmt: skip
+                )
             )
             _end_windows(db, [port.id], now)
             db.add(PowerCap(port_pk=port.id, starts_at=now, ends_at=ends, cap_kw=cap))
@@ -276,7 +276,7 @@ def clear_shed(
         if numbers:
             ports.extend(port for port, _ in _ports(station, tuple(
                 PortAmount(n, Amount()) for n in numbers
-            )))  # fmt: skip
+            )))
         else:
             ports.extend(station.ports)
     world.ensure_simulated()

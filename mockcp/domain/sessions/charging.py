@@ -61,7 +61,7 @@ def as_plan(row: ChargingSession) -> SessionPlan:
         row.port_pk, row.start_time, row.energy_kwh, row.power_kw, row.flat_hours, row.taper_hours,
         row.end_time or row.start_time, VEHICLES[0], 0.0, 0.0, row.ended_by or "",
         points, row.charging_end_time if points is not None else None,
-    )  # fmt: skip
+    )
 
 
 def _view(
@@ -80,7 +80,7 @@ def _view(
     return SessionView(
         row, station, port, who[0], who[1], energy_at(plan, upto), end,
         int(max(charging, 0)), int((upto - row.start_time).total_seconds()),
-    )  # fmt: skip
+    )
 
 
 def search_sessions(
@@ -138,7 +138,7 @@ def search_sessions(
         )
     }
     return cut.map(lambda sid: _view(found[sid][0], found[sid][2], found[sid][1],
-                                     (found[sid][3], found[sid][4]), now))  # fmt: skip
+                                     (found[sid][3], found[sid][4]), now))
 
 
 def _matching_stations(db: Session, realm_pks: frozenset[int], query: StationQuery) -> list[int]:

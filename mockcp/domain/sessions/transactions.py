@@ -124,7 +124,7 @@ def transactions(
     check_references(db, realm, validate_ids(named), public=False)
     rules = policies(db)
     ports = list(db.scalars(select(Port.id).where(Port.station_pk.in_(
-        _stations(db, realm.station_pks, rules, query)))))  # fmt: skip
+        _stations(db, realm.station_pks, rules, query)))))
     sources = _branches(query, ports, now)
     if query.card_digits is None and query.pricing_rule is None:
         first = page.start_record - 1
@@ -192,7 +192,7 @@ def _branches(q: TransactionQuery, ports: list[int], now: datetime) -> list[Sele
                Transaction.reported_at.label("at"))
         .where(Transaction.port_pk.in_(ports), Transaction.reported_at <= hi)
         .order_by(Transaction.reported_at, Transaction.id)
-    )  # fmt: skip
+    )
     if lo is not None:
         booked = booked.where(Transaction.reported_at >= lo)
     if q.transaction_id is not None:
@@ -253,7 +253,7 @@ def _hydrate(db: Session, root_seed: int, rows: list[Any], rules: Policies) -> l
             views.append(_view(root_seed, row.kind, row.tid, s, places[s.port_pk], rules))
         else:
             views.append(_booking(root_seed, booked[row.tid], places[booked[row.tid].port_pk],
-                                  rules))  # fmt: skip
+                                  rules))
     return views
 
 
@@ -272,7 +272,7 @@ def _booking(root_seed: int, t: Transaction, place: Place, rules: Policies) -> T
     return _money(
         root_seed, card, t.id, t.kind, 0.0, (t.window_start, t.window_end), place, rule,
         t.reported_at + REPORT_DELAY, t.gross_amount,
-    )  # fmt: skip
+    )
 
 
 def _view(
@@ -283,7 +283,7 @@ def _view(
     return _money(
         root_seed, s.id, tid, kind, s.energy_kwh, (s.start_time, s.end_time), place, rule,
         reported(s) + REPORT_DELAY, gross if kind == SESSION else 0.0,
-    )  # fmt: skip
+    )
 
 
 def _money(
@@ -304,6 +304,6 @@ def _money(
     return TransactionView(
         tid, kind, energy, window[0], window[1], station, port, org, rule, time, gross,
         round(gross * SERVICE_FEE_SHARE, 2), round(gross - gross / (1 + vat), 2), digits,
-    )  # fmt: skip
+    )
 
 

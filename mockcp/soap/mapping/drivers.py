@@ -80,6 +80,6 @@ def to_users_response(page: Page[UserView]) -> u.getUsersResponse:
             status = "UNREACHABLE" if home.network_status == "Unreachable" else (
                 "INUSE" if any(p.status == "INUSE" for p in home.ports) else
                 "UNKNOWN" if all(p.status == "UNKNOWN" for p in home.ports) else "AVAILABLE"
-            )  # fmt: skip
+            )
         rows.append(_user(number, view, status))
     return u.getUsersResponse(**OK, users=u.userParams(user=rows, moreFlag=page.more_flag))

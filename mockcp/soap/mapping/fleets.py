@@ -29,7 +29,7 @@ def from_vehicle_data(v: Any) -> VehicleFields:
         port_macs=None if macs is None else tuple(macs.vehiclePortMacID or ()),
         card_serials=None if cards is None else tuple(cards.chargePointCardSn or ()),
         card_mifares=None if cards is None else tuple(cards.mifareID or ()),
-    )  # fmt: skip
+    )
 
 
 def to_update_response(
@@ -68,7 +68,7 @@ VEHICLE_TEXTS = {
     "license": "license_plate", "color": "color", "make": "make", "model": "model",
     "fleetUserID": "fleet_user_id", "telematicsProvider": "telematics_provider",
     "telematicsStatus": "telematics_status",
-}  # fmt: skip
+}
 
 
 def from_vehicle_search(q: Any) -> VehicleQuery:
@@ -83,7 +83,7 @@ def from_vehicle_search(q: Any) -> VehicleQuery:
         credential_id=q.credentialID, org_id=q.orgID, organization_name=q.organizationName,
         modified_since=q.modifiedSince, created_on=q.fleetVehicleCreateDate,
         charging_status=None if status is None else str(status),
-    )  # fmt: skip
+    )
 
 
 def _vehicle(number: int, view: VehicleView) -> f.responseDataForFleetVehicles:
@@ -97,7 +97,7 @@ def _vehicle(number: int, view: VehicleView) -> f.responseDataForFleetVehicles:
         orgID=view.org.org_id, organizationName=view.org.name,
         telematicsProvider=v.telematics_provider, telematicsStatus=v.telematics_status,
         fleetVehicleCreateDate=v.created_at, vehicleChargingStatus=view.charging_status,
-    )  # fmt: skip
+    )
 
 
 def to_vehicles_response(page: Page[VehicleView]) -> f.getFleetVehiclesResponse:
@@ -110,7 +110,7 @@ USAGE_TEXTS = (
     "fleetName", "vehicleID", "License", "fleetDriverID", "credentialID", "fleetOrgID",
     "fleetOrgName", "stationOrgName", "stationName", "Address", "City", "State", "postalCode",
     "Country",
-)  # fmt: skip
+)
 
 
 def from_usage_search(q: Any) -> UsageQuery:
@@ -124,7 +124,7 @@ def from_usage_search(q: Any) -> UsageQuery:
         transaction_id=q.transactionID, transaction_type=None if kind is None else str(kind),
         fleet_vehicle_id=q.fleetVehicleID, texts=texts, from_time=q.fromTimeStamp,
         to_time=q.toTimeStamp, station_id=q.stationID, port_number=q.portNumber,
-    )  # fmt: skip
+    )
 
 
 def _clock(seconds: float) -> time:
@@ -160,7 +160,7 @@ def _usage(number: int, u: UsageView) -> f.responseDataForFleetUsage:
         Odometer=u.odometer, paymentType=pay.type if pay else None,
         paymentID=pay.payment_id if pay else None,
         paymentSourceAccount=pay.source_account if pay else None, ID=str(s.id),
-    )  # fmt: skip
+    )
 
 
 def to_usage_response(page: Page[UsageView]) -> f.getFleetUsageDataResponse:

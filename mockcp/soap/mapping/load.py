@@ -124,7 +124,7 @@ def _station(s: StationLoad) -> t.stationloaddata:
         for part in (station.address, station.city, station.state, station.postal_code,
                      station.country)
         if part and part.strip()
-    )  # fmt: skip
+    )
     return t.stationloaddata(
         stationID=station.station_id,
         stationName=station.name,

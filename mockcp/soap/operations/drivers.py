@@ -33,7 +33,7 @@ class DriverService(ServiceBase):  # type: ignore[misc]
         users.update_status(
             udc.world(), request.userID,
             str(request.associationType), str(request.Status),
-        )  # fmt: skip
+        )
         return u.updateUserStatusResponse(**OK)
 
     @operation(u.setWaitlistDone, u.setWaitlistDoneResponse)

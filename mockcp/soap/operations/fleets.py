@@ -25,7 +25,7 @@ class FleetService(ServiceBase):  # type: ignore[misc]
         page = fleets.search_vehicles(
             udc.world(), statuses, m.from_vehicle_search(q),
             (q.startRecord, q.numRecords),
-        )  # fmt: skip
+        )
         return m.to_vehicles_response(page)
 
     @operation(f.addFleetVehicle, f.addFleetVehicleResponse)
