@@ -37,7 +37,7 @@ from mockcp.domain.sessions.charging import SessionSearch, search_sessions
 from mockcp.domain.sessions.transactions import TransactionQuery, transactions
 from mockcp.domain.stations.query import StationQuery
 from mockcp.seed.loader import FIXTURES
-from mockcp.sim.engine import materialize
+from mockcp.sim.store.engine import materialize
 
 START = datetime(2024, 3, 12, 17, tzinfo=UTC)
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from mockcp.domain.principal import Principal
 from mockcp.domain.realm import Realm, realm_of
-from mockcp.sim.engine import materialize
+from mockcp.sim.store.engine import materialize
 
 
 @dataclass(slots=True)

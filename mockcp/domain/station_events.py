@@ -37,11 +37,11 @@ from mockcp.db.activity import Alarm, ChargingSession, MeterInterval, SimPortSta
 from mockcp.db.models import Organization, Port, Station
 from mockcp.db.people import Driver
 from mockcp.domain.sessions.charging import as_plan
-from mockcp.sim.capping import natural_points
-from mockcp.sim.engine import materialize, session_id
-from mockcp.sim.meter import energy_at
-from mockcp.sim.plan import AC_TAPER_HOURS, TAPER_FLOOR
-from mockcp.sim.shedding import reshape_ports
+from mockcp.sim.model.capping import natural_points
+from mockcp.sim.model.meter import energy_at
+from mockcp.sim.model.plan import AC_TAPER_HOURS, TAPER_FLOOR
+from mockcp.sim.store.engine import materialize, session_id
+from mockcp.sim.store.shedding import reshape_ports
 
 EVENTS = ("offline", "online", "portFault", "faultCleared", "reboot", "plugIn", "unplug")
 HELD = datetime(9999, 1, 1, tzinfo=UTC)  # reported_at of a session whose station is offline

@@ -25,9 +25,9 @@ from mockcp.domain.realm import realm_of
 from mockcp.domain.sessions.charging import as_plan
 from mockcp.domain.stations.query import port_status
 from mockcp.domain.tenants import list_tenants
-from mockcp.sim.engine import materialize
-from mockcp.sim.meter import energy_at, power_at
-from mockcp.sim.plan import SessionPlan
+from mockcp.sim.model.meter import energy_at, power_at
+from mockcp.sim.model.plan import SessionPlan
+from mockcp.sim.store.engine import materialize
 
 # Station colours, most urgent first: the first that applies wins.
 CATEGORIES = ("unreachable", "faulted", "shed", "inuse", "available")

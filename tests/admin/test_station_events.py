@@ -15,7 +15,7 @@ from werkzeug.test import Client
 from mockcp.clock import ManualClock
 from mockcp.db.activity import ChargingSession
 from mockcp.db.models import Port, Station
-from mockcp.sim.engine import materialize
+from mockcp.sim.store.engine import materialize
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
 

@@ -16,7 +16,7 @@ from mockcp.testing import MockChargePoint
 from tests.conftest import START
 
 # A root seed whose minimal world, in its seven days of history, holds a power loss, a GFCI
-# trip and a connectivity drop on Harbor City's stations (sim/alarms.py rates are low).
+# trip and a connectivity drop on Harbor City's stations (sim/model/alarms.py rates are low).
 SEED = 105
 SECOND = timedelta(seconds=1)
 

@@ -12,7 +12,7 @@ from zeep.helpers import serialize_object as serialize
 
 from mockcp.clock import ManualClock
 from mockcp.config import Settings
-from mockcp.sim.reservations import ADDENDUM, RESERVATION_IDS
+from mockcp.sim.model.reservations import ADDENDUM, RESERVATION_IDS
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
 

@@ -23,9 +23,9 @@ from mockcp.domain.realm import station_with_rights
 from mockcp.domain.sessions.charging import as_plan
 from mockcp.errors import CPError
 from mockcp.rng import for_entity
-from mockcp.sim.capping import natural_points
-from mockcp.sim.meter import energy_at, power_at
-from mockcp.sim.plan import SessionPlan
+from mockcp.sim.model.capping import natural_points
+from mockcp.sim.model.meter import energy_at, power_at
+from mockcp.sim.model.plan import SessionPlan
 
 DEFAULT_TEXT = "Your vehicle is fully charged."
 MANAGE_DRIVERS = "manage_drivers"

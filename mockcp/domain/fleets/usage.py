@@ -24,8 +24,8 @@ from mockcp.domain.sessions.charging import as_plan
 from mockcp.domain.sessions.pricing import billed, policies
 from mockcp.domain.sessions.transactions import ID_OFFSET, REPORT_DELAY, REPORTED, reported
 from mockcp.errors import CPError
-from mockcp.sim.engine import LONGEST_SESSION
-from mockcp.sim.meter import energy_at, power_at
+from mockcp.sim.model.meter import energy_at, power_at
+from mockcp.sim.store.engine import LONGEST_SESSION
 
 
 def charging_statuses(world: World) -> dict[int, str]:

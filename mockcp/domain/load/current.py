@@ -23,7 +23,7 @@ from mockcp.domain.context import World
 from mockcp.domain.realm import check_station_id, members_of
 from mockcp.domain.sessions.charging import as_plan
 from mockcp.errors import CPError
-from mockcp.sim.meter import energy_at, power_at
+from mockcp.sim.model.meter import energy_at, power_at
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from mockcp.domain.load.limits import EVENT_HORIZON, MAX_EVENT_MINUTES
 from mockcp.domain.load.shed import MANAGE_LOAD, Amount, cap_for, group_stations
 from mockcp.domain.realm import station_with_rights
 from mockcp.errors import CPError
-from mockcp.sim.shedding import reshape_ports
+from mockcp.sim.store.shedding import reshape_ports
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ power each port drew at the **first** shed call (kept while the shed lasts), so 
 A station-level absolute value is split evenly over the station's ports (documented).
 
 Every shed writes the ports' ``ShedState`` and a ``PowerCap`` window from now; clearing
-ends the windows now. ``sim.shedding.reshape_ports`` then re-runs the affected sessions.
+ends the windows now. ``sim.store.shedding.reshape_ports`` then re-runs the affected sessions.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from mockcp.domain.realm import (
     station_with_rights,
 )
 from mockcp.errors import CPError
-from mockcp.sim.shedding import reshape_ports
+from mockcp.sim.store.shedding import reshape_ports
 
 MANAGE_LOAD = "manage_load"
 

@@ -1,6 +1,6 @@
 """Charging sessions as the clock sees them (guide 6.1 getChargingSessionData, 6.2 15-min data).
 
-Sessions come from the simulator (``sim.engine.materialize``) and are read at the clock's
+Sessions come from the simulator (``sim.store.engine.materialize``) and are read at the clock's
 now: a session that has not started is invisible; one still plugged in is active (no end
 time, energy and durations so far).
 """
@@ -22,9 +22,9 @@ from mockcp.domain.paging import Page, PageRequest, page_query
 from mockcp.domain.stations.query import StationQuery, station_filters, validate_ids
 from mockcp.domain.stations.search import check_references
 from mockcp.errors import CPError
-from mockcp.sim.meter import Reading, energy_at, readings
-from mockcp.sim.plan import SessionPlan
-from mockcp.sim.profiles import VEHICLES
+from mockcp.sim.model.meter import Reading, energy_at, readings
+from mockcp.sim.model.plan import SessionPlan
+from mockcp.sim.model.profiles import VEHICLES
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,7 @@ from mockcp.domain.stations.search import check_references
 from mockcp.domain.text import same_text
 from mockcp.errors import CPError
 from mockcp.rng import for_entity
-from mockcp.sim.reservations import ADDENDUM, RESERVATION_IDS, addendum_session
+from mockcp.sim.model.reservations import ADDENDUM, RESERVATION_IDS, addendum_session
 
 SERVICE_FEE_SHARE = 0.10
 VAT = {"EUR": 0.21}

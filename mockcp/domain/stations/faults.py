@@ -39,7 +39,7 @@ FAULTS = {
     "powered off": ("PW-001", "Critical", "Check the site's power supply and breaker"),
     "gfci soft trip": ("GF-002", "Major", "The station retries; inspect the vehicle's cable"),
 }
-# alarm that raises a fault -> the alarm that ends it (sim/alarms.py pairs them)
+# alarm that raises a fault -> the alarm that ends it (sim/model/alarms.py pairs them)
 ENDED_BY = {"Powered Off": "Bootup Due to POWER ON", "GFCI Soft Trip": "Fault Cleared"}
 LOOKBACK = timedelta(days=2)  # longer than any simulated outage
 UNKNOWN_FAULT = ("GEN-000", "Minor", "Contact ChargePoint support")

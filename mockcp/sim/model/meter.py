@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from mockcp.clock import BUCKET, bucket_start
-from mockcp.sim.plan import TAPER_FLOOR, SessionPlan
+from mockcp.sim.model.plan import TAPER_FLOOR, SessionPlan
 
 
 def _hours(plan: SessionPlan, instant: datetime) -> float:

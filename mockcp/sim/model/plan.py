@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from mockcp.rng import Random, for_entity
-from mockcp.sim.days import local_midnight
-from mockcp.sim.profiles import ENDED_BY, SITES, VEHICLES, SiteProfile, VehicleClass
+from mockcp.sim.model.days import local_midnight
+from mockcp.sim.model.profiles import ENDED_BY, SITES, VEHICLES, SiteProfile, VehicleClass
 
 TAPER_FLOOR = 0.3  # power at the very end of a taper, as a share of the flat power
 AC_TAPER_HOURS = 25 / 60

@@ -20,16 +20,16 @@ from mockcp.db.activity import Alarm, ChargingSession, SimPortState, Transaction
 from mockcp.db.models import GroupMember, Port, PricingRule, Station
 from mockcp.db.people import Credential, DriverConnection, Fleet, FleetVehicle
 from mockcp.rng import Random, for_entity
-from mockcp.sim import days
-from mockcp.sim.alarms import reported_at, station_day_alarms
-from mockcp.sim.capping import Wish
-from mockcp.sim.days import local_midnight
-from mockcp.sim.fleet import FleetCar, plan_fleet_day
-from mockcp.sim.locking import hold_world, publish
-from mockcp.sim.plan import PortSpec, SessionPlan, plan_day
-from mockcp.sim.reservations import ReservationEvent, cancellations, reservation
-from mockcp.sim.sharing import share_power
-from mockcp.sim.shedding import PortCap, capped, caps_by_port, updates
+from mockcp.sim.model import days
+from mockcp.sim.model.alarms import reported_at, station_day_alarms
+from mockcp.sim.model.capping import Wish
+from mockcp.sim.model.days import local_midnight
+from mockcp.sim.model.fleet import FleetCar, plan_fleet_day
+from mockcp.sim.model.plan import PortSpec, SessionPlan, plan_day
+from mockcp.sim.model.reservations import ReservationEvent, cancellations, reservation
+from mockcp.sim.store.locking import hold_world, publish
+from mockcp.sim.store.sharing import share_power
+from mockcp.sim.store.shedding import PortCap, capped, caps_by_port, updates
 
 SITE_KINDS = {"public", "workplace", "fleet"}
 # No plan stays plugged in longer (charging <= ~31 h at 3.3 kW + idle <= 72 h): bounds the

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from mockcp.rng import for_entity
-from mockcp.sim.days import local_midnight
-from mockcp.sim.plan import PortSpec, SessionPlan, shape
-from mockcp.sim.profiles import VehicleClass
+from mockcp.sim.model.days import local_midnight
+from mockcp.sim.model.plan import PortSpec, SessionPlan, shape
+from mockcp.sim.model.profiles import VehicleClass
 
 RETURN_HOUR, LEAVE_HOUR = 18, 6
 WEEKEND_RUN_SHARE = 0.3

@@ -23,9 +23,9 @@ from mockcp.clock import offset_minutes
 from mockcp.db.activity import ChargingSession, LoadShedEvent, PowerCap, SimPortState, WorldMeta
 from mockcp.db.models import Port, Station
 from mockcp.rng import for_entity
-from mockcp.sim.alarms import reported_at
-from mockcp.sim.capping import PATIENCE, CapWindow, Wish, affects, shape
-from mockcp.sim.locking import hold_world
+from mockcp.sim.model.alarms import reported_at
+from mockcp.sim.model.capping import PATIENCE, CapWindow, Wish, affects, shape
+from mockcp.sim.store.locking import hold_world
 
 OPT_OUT_SHARE = 0.1  # FIDELITY: an assumption (domain.md 7 check 21 allows 0-25 %)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from mockcp.rng import for_entity
-from mockcp.sim.days import local_day, local_midnight
+from mockcp.sim.model.days import local_day, local_midnight
 
 DROP_PER_DAY = 1 / 30
 POWER_LOSS_PER_DAY = 1 / 120

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from mockcp.sim.plan import TAPER_FLOOR
+from mockcp.sim.model.plan import TAPER_FLOOR
 
 PATIENCE = timedelta(hours=2)
 EPS = 1e-9

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from mockcp.rng import for_entity
-from mockcp.sim.days import local_midnight
+from mockcp.sim.model.days import local_midnight
 
 RESERVED_SHARE = 0.25  # of the sessions of known drivers on a reservable port
 CANCEL_PER_PORT_DAY = 0.08

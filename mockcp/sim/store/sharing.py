@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from mockcp.db.activity import Alarm, ChargingSession, PowerCap
 from mockcp.db.models import Port, Station
-from mockcp.sim.shedding import reshape_ports
+from mockcp.sim.store.shedding import reshape_ports
 
 REDUCED, RESTORED = "Circuit Sharing Current Reduced", "Circuit Sharing Current Restored"
 PASSES = 2
