@@ -28,6 +28,7 @@ from mockcp.sim.model.fleet import FleetCar, plan_fleet_day
 from mockcp.sim.model.plan import PortSpec, SessionPlan, plan_day
 from mockcp.sim.model.reservations import ReservationEvent, cancellations, reservation
 from mockcp.sim.store.locking import hold_world, publish
+from mockcp.sim.store.rows import Pass, SessionRow
 from mockcp.sim.store.sharing import share_power
 from mockcp.sim.store.shedding import PortCap, capped, caps_by_port, updates
 
@@ -108,17 +109,14 @@ def remember(db: Session, key: str, value: str) -> None:
 
 
 def _plan(db: Session, root_seed: int, until: datetime) -> int:
+    """Plan every port from where it stopped through the local day of ``until``, then insert."""
     start = history_start(db)
     fresh = select(SimPortState).execution_options(populate_existing=True)
     states = {s.port_pk: s for s in db.scalars(fresh)}
-    drivers = _drivers_by_org(db)
-    caps = caps_by_port(db)
-    depot = depot_cars(db)
-    priced = set(db.scalars(select(PricingRule.station_pk)))
-    booked: list[dict[str, object]] = []  # reservation transactions
-    shared: dict[int, datetime] = {}  # Power Share station -> its first new session start
-    rows: list[dict[str, object]] = []
-    alarms: list[dict[str, object]] = []
+    run = Pass(
+        root_seed, start, _drivers_by_org(db), caps_by_port(db), depot_cars(db),
+        set(db.scalars(select(PricingRule.station_pk))),
+    )
     horizon: datetime | None = None
     for port, station in db.execute(
         select(Port, Station).join(Station, Port.station_pk == Station.id)
@@ -136,62 +134,84 @@ def _plan(db: Session, root_seed: int, until: datetime) -> int:
             db.add(state)
         day = state.planned_through + timedelta(days=1)
         while day <= last:
-            if port.port_number == 1 and not station.offline:
-                alarms.extend(_alarms(root_seed, station, day, spec, start))
-            if port.reservable and station.id in priced:
-                cancelled = cancellations(root_seed, port.id, day, spec.utc_offset_minutes)
-                booked += [_booking(port.id, e) for e in cancelled if e.at >= start]
-            car = depot.get(port.id)
-            planned = (
-                []
-                if port.fault_reason
-                else plan_fleet_day(root_seed, spec, day, state.free_at, car)
-                if car is not None
-                else plan_day(root_seed, spec, day, state.free_at)
-            )
-            for plan in planned:
-                # (a faulted port is out of service: no sessions)
-                if state.free_at is not None and plan.start < state.free_at:
-                    continue  # a capped session ran longer than planned: drive on
-                if plan.start < start:
-                    state.free_at = plan.end
-                    continue
-                row = _row(root_seed, plan, state.sessions, drivers.get(station.org_pk, []))
-                if car is not None:  # a fleet vehicle starts with its own card
-                    row.update(driver_pk=None, credential_pk=car.card_pk, vehicle_pk=car.pk)
-                _cap(root_seed, row, caps.get(port.id))
-                if not station.offline:  # (a station that never comes back never reports)
-                    row["reported_at"] = reported_at(
-                        root_seed, station.id, len(station.ports), spec.utc_offset_minutes,
-                        cast(datetime, row["end_time"]),
-                    )
-                if port.reservable and station.id in priced and row["driver_pk"] is not None:
-                    made = reservation(root_seed, row_id(row), plan.start, _day_start(day, spec))
-                    if made is not None:  # the driver reserved the port before coming
-                        row["reserved"] = True
-                        booked.append(_booking(port.id, made))
-                rows.append(row)
-                if station.power_share:
-                    first = shared.get(station.id, plan.start)
-                    shared[station.id] = min(first, plan.start)
-                state.sessions += 1
-                state.free_at = cast(datetime, row["end_time"])
+            _plan_day(run, port, station, spec, state, day)
             day += timedelta(days=1)
         state.planned_through = max(state.planned_through, last)
         end_of_day = _local_midnight_after(state.planned_through, spec)
         horizon = end_of_day if horizon is None else min(horizon, end_of_day)
-    if rows:
-        db.execute(insert(cast(Table, ChargingSession.__table__)), rows)
-    if alarms:
-        db.execute(insert(cast(Table, Alarm.__table__)), alarms)
-    if booked:
-        db.execute(insert(cast(Table, Transaction.__table__)), booked)
-    for station_pk, since in sorted(shared.items()):
-        share_power(db, root_seed, [station_pk], since)
+    _insert(db, run)
     if horizon is not None:
         remember(db, "planned_until", horizon.isoformat())
     db.flush()
-    return len(rows)
+    return len(run.rows)
+
+
+def _plan_day(
+    run: Pass, port: Port, station: Station, spec: PortSpec, state: SimPortState, day: date
+) -> None:
+    """One local day of one port: the station's alarms, cancelled reservations, sessions."""
+    if port.port_number == 1 and not station.offline:
+        run.alarms.extend(_alarms(run.root_seed, station, day, spec, run.start))
+    if port.reservable and station.id in run.priced:
+        cancelled = cancellations(run.root_seed, port.id, day, spec.utc_offset_minutes)
+        run.booked += [_booking(port.id, e) for e in cancelled if e.at >= run.start]
+    car = run.depot.get(port.id)
+    for plan in _day_plans(run.root_seed, port, spec, state, day, car):
+        if state.free_at is not None and plan.start < state.free_at:
+            continue  # a capped session ran longer than planned: drive on
+        if plan.start < run.start:
+            state.free_at = plan.end
+            continue
+        row = _session(run, plan, port, station, spec, state, day, car)
+        run.rows.append(row)
+        if station.power_share:
+            run.shared[station.id] = min(run.shared.get(station.id, plan.start), plan.start)
+        state.sessions += 1
+        state.free_at = row.end_time
+
+
+def _day_plans(
+    root_seed: int, port: Port, spec: PortSpec, state: SimPortState, day: date,
+    car: FleetCar | None,
+) -> list[SessionPlan]:
+    """The sessions the model plans on ``day`` (a faulted port is out of service: none)."""
+    if port.fault_reason:
+        return []
+    if car is not None:
+        return plan_fleet_day(root_seed, spec, day, state.free_at, car)
+    return plan_day(root_seed, spec, day, state.free_at)
+
+
+def _session(
+    run: Pass, plan: SessionPlan, port: Port, station: Station, spec: PortSpec,
+    state: SimPortState, day: date, car: FleetCar | None,
+) -> SessionRow:
+    """The row of one planned session: driver or fleet card, caps, report time, reservation."""
+    row = _row(run.root_seed, plan, state.sessions, run.drivers.get(station.org_pk, []))
+    if car is not None:  # a fleet vehicle starts with its own card
+        row.update({"driver_pk": None, "credential_pk": car.card_pk, "vehicle_pk": car.pk})
+    _cap(run.root_seed, row, run.caps.get(port.id))
+    if not station.offline:  # (a station that never comes back never reports)
+        row.reported_at = reported_at(
+            run.root_seed, station.id, len(station.ports), spec.utc_offset_minutes, row.end_time
+        )
+    if port.reservable and station.id in run.priced and row.driver_pk is not None:
+        made = reservation(run.root_seed, row.id, plan.start, _day_start(day, spec))
+        if made is not None:  # the driver reserved the port before coming
+            row.reserved = True
+            run.booked.append(_booking(port.id, made))
+    return row
+
+
+def _insert(db: Session, run: Pass) -> None:
+    if run.rows:
+        db.execute(insert(cast(Table, ChargingSession.__table__)), [r.columns() for r in run.rows])
+    if run.alarms:
+        db.execute(insert(cast(Table, Alarm.__table__)), run.alarms)
+    if run.booked:
+        db.execute(insert(cast(Table, Transaction.__table__)), run.booked)
+    for station_pk, since in sorted(run.shared.items()):
+        share_power(db, run.root_seed, [station_pk], since)
 
 
 def _local_midnight_after(day: date, spec: PortSpec) -> datetime:
@@ -269,18 +289,15 @@ def _update_port_status(db: Session, now: datetime) -> None:
     db.flush()
 
 
-def _cap(root_seed: int, row: dict[str, object], caps: list[PortCap] | None) -> None:
+def _cap(root_seed: int, row: SessionRow, caps: list[PortCap] | None) -> None:
     """Apply the port's caps (sheds, events) to a freshly planned session row."""
     if not caps:
         return
-    start, end = cast(datetime, row["start_time"]), cast(datetime, row["end_time"])
-    hours = [cast(float, row[key]) for key in ("power_kw", "flat_hours", "taper_hours")]
-    wish = Wish(start, hours[0], hours[1], hours[2], end)
-    result = capped(root_seed, row_id(row), wish, caps)
+    wish = Wish(row.start_time, row.power_kw, row.flat_hours, row.taper_hours, row.end_time)
+    result = capped(root_seed, row.id, wish, caps)
     if result.profile is None and result.opted_out_at is None:
         return
-    soc = cast(tuple[float, float], (row["start_soc"], row["end_soc"]))
-    row.update(updates(result, cast(float, row["energy_kwh"]), *soc))
+    row.update(updates(result, row.energy_kwh, row.start_soc, row.end_soc))
 
 
 def _booking(port_pk: int, event: ReservationEvent) -> dict[str, object]:
@@ -289,10 +306,6 @@ def _booking(port_pk: int, event: ReservationEvent) -> dict[str, object]:
         "kind": event.kind, "reported_at": event.at, "window_start": event.window[0],
         "window_end": event.window[1], "gross_amount": event.gross,
     }
-
-
-def row_id(row: dict[str, object]) -> int:
-    return cast(int, row["id"])
 
 
 def _day_start(day: date, spec: PortSpec) -> datetime:
@@ -352,36 +365,17 @@ def _drivers_by_org(db: Session) -> dict[int, list[tuple[int, int | None]]]:
 
 def _row(
     root_seed: int, plan: SessionPlan, sequence: int, drivers: list[tuple[int, int | None]]
-) -> dict[str, object]:
+) -> SessionRow:
     sid = session_id(plan.port_pk, sequence)
     rng = for_entity(root_seed, "session-driver", sid)
     driver, card = _regular(rng, drivers) if drivers and rng.random() < 0.6 else (None, None)
     vehicle = plan.vehicle
-    return {
-        "id": sid,
-        "port_pk": plan.port_pk,
-        "driver_pk": driver,
-        "credential_pk": card,
-        "start_time": plan.start,
-        "end_time": plan.end,
-        "charging_end_time": plan.charge_end,
-        "energy_kwh": plan.energy_kwh,
-        "start_soc": round(plan.start_soc * 100, 1),
-        "end_soc": round(plan.end_soc * 100, 1),
-        "ended_by": plan.ended_by,
-        "vehicle_make": vehicle.make,
-        "vehicle_model": vehicle.model,
-        "vehicle_year": vehicle.year,
-        "vehicle_type": vehicle.kind,
-        "power_kw": plan.power_kw,
-        "flat_hours": plan.flat_hours,
-        "taper_hours": plan.taper_hours,
-        "planned_end": None,
-        "profile": None,
-        "driver_opted_out": None,
-        "driver_opt_out_at": None,
-        "settled": False,
-        "vehicle_pk": None,
-        "reported_at": None,
-        "reserved": False,
-    }
+    return SessionRow(
+        id=sid, port_pk=plan.port_pk, driver_pk=driver, credential_pk=card,
+        start_time=plan.start, end_time=plan.end, charging_end_time=plan.charge_end,
+        energy_kwh=plan.energy_kwh,
+        start_soc=round(plan.start_soc * 100, 1), end_soc=round(plan.end_soc * 100, 1),
+        ended_by=plan.ended_by, vehicle_make=vehicle.make, vehicle_model=vehicle.model,
+        vehicle_year=vehicle.year, vehicle_type=vehicle.kind, power_kw=plan.power_kw,
+        flat_hours=plan.flat_hours, taper_hours=plan.taper_hours,
+    )  # (planned_end, profile, opt-out, settled, vehicle, reported_at, reserved: defaults)
