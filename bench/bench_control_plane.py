@@ -88,11 +88,11 @@ def bench_journal_reads() -> tuple[float, float]:
             entry.at, entry.wall_at or entry.at, entry.version, entry.operation, entry.org_id,
             entry.http_status or 200, entry.response_code, entry.fault, entry.duration_ms or 0,
             entry.params,
-        )  # fmt: skip
+        )
         for _ in range(10_000):
             journal.record(db, call)
     listed = median_of(lambda: client.get("/_mock/journal?operation=getCPNInstances&limit=100"),
-                       5, 3)  # fmt: skip
+                       5, 3)
     matcher = {"operation": "getCPNInstances", "params": {"nothing": "1"}}
     verified = median_of(lambda: client.post("/_mock/journal/verify", json=matcher), 5, 3)
     return listed, verified
@@ -108,13 +108,13 @@ def main() -> None:
              False),
             ("SQLite file (WAL, synchronous NORMAL)", f"sqlite:///{Path(folder) / 'b.sqlite3'}",
              True),
-        ):  # fmt: skip
+        ):
             full, inner = bench_journal_cost(url, wal)
             print(f"| getCPNInstances in process, {name} | {full * 1e3:.2f} ms | "
-                  f"{inner * 1e3:.2f} ms | {full / inner:.2f}x |")  # fmt: skip
+                  f"{inner * 1e3:.2f} ms | {full / inner:.2f}x |")
     listed, verified = bench_journal_reads()
     print(f"\n10,000 entries: filtered GET (last 100) {listed * 1e3:.0f} ms, "
-          f"verify with a param matcher {verified * 1e3:.0f} ms")  # fmt: skip
+          f"verify with a param matcher {verified * 1e3:.0f} ms")
 
 
 if __name__ == "__main__":

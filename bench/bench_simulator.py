@@ -31,12 +31,13 @@ from mockcp.app import create_app
 from mockcp.clock import SimClock
 from mockcp.config import Settings
 from mockcp.db.activity import ChargingSession
+from mockcp.domain.context import World
 from mockcp.domain.principal import Principal
-from mockcp.domain.sessions import SessionSearch, search_sessions
-from mockcp.domain.station_query import StationQuery
-from mockcp.domain.transactions import TransactionQuery, transactions
+from mockcp.domain.sessions.charging import SessionSearch, search_sessions
+from mockcp.domain.sessions.transactions import TransactionQuery, transactions
+from mockcp.domain.stations.query import StationQuery
 from mockcp.seed.loader import FIXTURES
-from mockcp.sim.engine import materialize
+from mockcp.sim.store.engine import materialize
 
 START = datetime(2024, 3, 12, 17, tzinfo=UTC)
 
@@ -61,7 +62,7 @@ def main() -> None:
             (s.id, s.port_pk, s.start_time.isoformat(), str(s.end_time), s.energy_kwh, s.power_kw,
              s.flat_hours, s.taper_hours)
             for s in db.scalars(select(ChargingSession))
-        ]  # fmt: skip
+        ]
         baseline = plain_insert(rows)
         print(
             f"plan 90 days: {planned} sessions in {history:.2f} s; plain insert {baseline:.3f} s; "
@@ -82,7 +83,7 @@ def main() -> None:
 
         def page() -> float:
             began = time.perf_counter()
-            search_sessions(db, principal, 7, now, query, 1)
+            search_sessions(World(db, principal, 7, now), query, 1)
             return time.perf_counter() - began
 
         long_page = min(page() for _ in range(5))
@@ -100,7 +101,7 @@ def main() -> None:
 
         def small_page() -> float:
             began = time.perf_counter()
-            search_sessions(db, principal, 7, began_now, query, 1)
+            search_sessions(World(db, principal, 7, began_now), query, 1)
             return time.perf_counter() - began
 
         short_page = min(small_page() for _ in range(5))
@@ -125,7 +126,7 @@ RECENT_MONEY = TransactionQuery(from_time=START - timedelta(days=1), to_time=STA
 
 
 def money(db: Session, principal: Principal, query: TransactionQuery) -> object:
-    return transactions(db, principal, (7, START), query, None, None)
+    return transactions(World(db, principal, 7, START), query, None, None)
 
 
 def million_pages() -> None:
@@ -138,7 +139,7 @@ def million_pages() -> None:
         db.commit()
         small = db.scalar(select(func.count()).select_from(ChargingSession)) or 0
         pages = [
-            timed(lambda q=q: search_sessions(db, principal, 7, START, q, 1))
+            timed(lambda q=q: search_sessions(World(db, principal, 7, START), q, 1))
             for q in (oldest, recent)
         ] + [timed(lambda q=q: money(db, principal, q)) for q in (OLDEST_MONEY, RECENT_MONEY)]
         table = cast(Table, ChargingSession.__table__)
@@ -152,12 +153,12 @@ def million_pages() -> None:
                  "charging_end_time": r["charging_end_time"] - copy * span,
                  "reported_at": r["reported_at"] and r["reported_at"] - copy * span}
                 for r in rows
-            ]  # fmt: skip
+            ]
             db.execute(insert(table), shifted)
         db.commit()
         large = db.scalar(select(func.count()).select_from(ChargingSession)) or 0
         big = [
-            timed(lambda q=q: search_sessions(db, principal, 7, START, q, 1))
+            timed(lambda q=q: search_sessions(World(db, principal, 7, START), q, 1))
             for q in (oldest, recent)
         ] + [timed(lambda q=q: money(db, principal, q)) for q in (OLDEST_MONEY, RECENT_MONEY)]
     names = ("oldest page", "a day's page", "oldest transaction page", "a day's transactions")

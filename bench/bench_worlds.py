@@ -108,7 +108,7 @@ def round_trips(url: str) -> None:
             service.getLoad(searchQuery={"stationID": "1:10002"})
             timings[name] = median(lambda s=service: [
                 s.getLoad(searchQuery={"stationID": "1:10002"}) for _ in range(20)
-            ]) / 20  # fmt: skip
+            ]) / 20
     ratio = timings["stored clock"] / timings["process clock"]
     print(
         f"  getLoad round trip: stored clock {timings['stored clock'] * 1000:.2f} ms, "

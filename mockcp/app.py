@@ -53,7 +53,7 @@ from mockcp.soap.wire import client_fault, fault_bytes, server_fault
 from mockcp.soap.wsdl import OPERATIONS, WsdlDocument
 from mockcp.ui.app import UiApp
 from mockcp.worldclock import StoredClock, anchored, write_state
-from mockcp.worlds import World, new_start, world_identity
+from mockcp.worlds import WorldStore, new_start, world_identity
 
 log = logging.getLogger("mockcp.app")
 
@@ -128,7 +128,7 @@ class MockChargePointApp:
         self._ready = threading.Event()
         self._gate = WorldGate()
         self.runtime = Runtime(self.sessions, self.clock, settings)
-        self.world = World(self.engine, self.clock)
+        self.world = WorldStore(self.engine, self.clock)
         self.soap = build_application(self.runtime)
         self._soap_wsgi = wsgi_application(self.soap)
         self._soap_endpoint = SoapRecorder(self._soap_call, self.runtime)

@@ -81,7 +81,7 @@ class Journal:
     def calls(
         self, operation: str | None = None, /, *, params: Mapping[str, Any] | None = None,
         **fields: Any,
-    ) -> list[dict[str, Any]]:  # fmt: skip
+    ) -> list[dict[str, Any]]:
         """The entries of ``operation`` (or every one), oldest first. Keywords: ``org_id``,
         ``response_code``, ``fault``, any WSDL element name (``stationID="1:10002"``, matched
         at any depth) and ``params`` (dotted paths: ``{"shedQuery.shedStation.stationID":
@@ -92,7 +92,7 @@ class Journal:
     def assert_called(
         self, operation: str, /, *, times: int | None = None,
         params: Mapping[str, Any] | None = None, **fields: Any,
-    ) -> list[dict[str, Any]]:  # fmt: skip
+    ) -> list[dict[str, Any]]:
         """The matching entries; AssertionError unless there are ``times`` of them (or, with
         no ``times``, at least one)."""
         found = self.calls(operation, params=params, **fields)
@@ -137,7 +137,7 @@ class Faults:
     def force(
         self, operation: str = "*", /, *, code: str | int | None = None,
         fault: str | None = None, org_id: str | None = None, **options: Any,
-    ) -> dict[str, Any]:  # fmt: skip
+    ) -> dict[str, Any]:
         """Arm one fault: ``code=126`` or ``fault="drop"`` (``server``, ``latency``, ``reset``,
         ``http503``, ``truncated``, ``malformed``, ``hang``); options as the route takes them
         (``count``, ``seconds``, ``simulated``, ``probability``, ``latencyMs``, ``hangMs``,

@@ -38,7 +38,7 @@ class Progress:
             self.bar.set_postfix_str(stage)
         else:
             print(f"mockcp: {self.task} [{self.done + 1}/{self.stages}] {stage}",
-                  file=self.stream, flush=True)  # fmt: skip
+                  file=self.stream, flush=True)
         self.done += 1
 
     def close(self) -> None:

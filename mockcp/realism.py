@@ -19,7 +19,7 @@ import zeep
 
 from mockcp.clock import ManualClock
 from mockcp.config import Settings
-from mockcp.domain.savings import gasoline_gallons, ghg_kg
+from mockcp.domain.fleets.savings import gasoline_gallons, ghg_kg
 from mockcp.realism_checks import REQUIRED, Check, Measured, Row, Savings, checks
 from mockcp.testing import MockChargePoint
 
@@ -30,7 +30,7 @@ EXPORT_COLUMNS = [
     "Station Name", "Start Date", "Total Duration (hh:mm:ss)", "Charging Time (hh:mm:ss)",
     "Energy (kWh)", "GHG Savings (kg)", "Gasoline Savings (gallons)", "Ended By", "Fee",
     "Port Type", "User ID",
-]  # fmt: skip
+]
 
 
 def fleet_fixture(sessions: int) -> dict[str, Any]:
@@ -47,13 +47,13 @@ def fleet_fixture(sessions: int) -> dict[str, Any]:
                     "voltage": 208 if n % 4 == 0 else 240, "current": 30,
                     "power_kw": 6.2 if n % 4 == 0 else 7.2} for p in (1, 2)]}
         for n in range(STATIONS)
-    ]  # fmt: skip
+    ]
     drivers = [
         {"user_id": str(800000 + n), "first_name": "Driver", "last_name": f"{n}",
          "email": f"driver{n}@example.com",
          "connections": [{"org": "1:ORG09000", "status": "APPROVED"}], "cards": [f"CNCP9{n:09d}"]}
         for n in range(120)
-    ]  # fmt: skip
+    ]
     depot, vehicles = depot_parts()
     return {
         "history_days": days,
@@ -69,7 +69,7 @@ def fleet_fixture(sessions: int) -> dict[str, Any]:
         "drivers": drivers,
         "fleets": [{"org": "1:ORG09100", "name": "Boulder Fleet", "depot_group": 9100,
                     "vehicles": vehicles}],
-    }  # fmt: skip
+    }
 
 
 DEPOT_PORTS = 6
@@ -88,14 +88,14 @@ def depot_parts() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
          "ports": [{"port_number": 1, "connector": "J1772", "level": "L2", "voltage": 240,
                     "current": 30, "power_kw": 7.2}]}
         for n in range(DEPOT_PORTS)
-    ]  # fmt: skip
+    ]
     vehicles = [
         {"fleet_vehicle_id": f"FV-9{n:03d}", "vehicle_id": f"CITY-{n:02d}",
          "vin": f"1N4AZ1CP0KC3{n:05d}", "license_plate": f"CO-CTY{n:03d}", "make": "Nissan",
          "model": "Leaf", "year": 2019, "battery_kwh": 40.0, "onboard_charger_kw": 6.6,
          "cards": [f"CPFL9{n:09d}"]}
         for n in range(DEPOT_PORTS)
-    ]  # fmt: skip
+    ]
     return stations, vehicles
 
 
@@ -140,7 +140,7 @@ def as_row(session: Any, port_kw: float) -> Row:
         charging_min=_minutes(session.totalChargingDuration), energy_kwh=energy,
         ended_by=session.endedBy, user=session.userID, port_kw=port_kw,
         gasoline_gal=gasoline_gallons(energy), ghg_kg=ghg_kg(energy, session.startTime),
-    )  # fmt: skip
+    )
 
 
 def interval_checks(
@@ -189,7 +189,7 @@ def shed_check(client: zeep.Client, clock: ManualClock) -> tuple[bool, str]:
     reply = client.service.createLoadShedEvent(
         shedEvent={"sgID": "9000", "eventStartTime": begins, "eventDuration": minutes,
                    "allowedLoadPerPort": SHED_KW}
-    )  # fmt: skip
+    )
     if reply.responseCode != "100":
         return False, f"createLoadShedEvent answered {reply.responseCode}"
     clock.set(ends + timedelta(days=4))
@@ -204,7 +204,7 @@ def shed_check(client: zeep.Client, clock: ManualClock) -> tuple[bool, str]:
         edges = [p.stationTime for p in data[1:]] + [s.endTime]
         stop = min(ends, s.driverOptOutTimestamp or ends)
         inside = [p for p, end in zip(data, edges, strict=True)
-                  if p.stationTime >= begins and end <= stop]  # fmt: skip
+                  if p.stationTime >= begins and end <= stop]
         if not inside and not s.driverOptedOut:
             continue
         affected += 1
@@ -226,7 +226,7 @@ def write_csv(path: Path, rows: list[Row], sessions: list[Any]) -> None:
                 session.totalSessionDuration, session.totalChargingDuration,
                 f"{row.energy_kwh:.6f}", f"{row.ghg_kg:.3f}", f"{row.gasoline_gal:.3f}",
                 row.ended_by, "0.00", "Level 2", row.user or "",
-            ])  # fmt: skip
+            ])
 
 
 def simulate(sessions: int, seed: int) -> tuple[list[Row], list[Any], Measured]:
@@ -261,7 +261,7 @@ def report(found: list[Check]) -> tuple[str, bool]:
     required = all(c.passed for c in found if c.number in REQUIRED)
     ok = required and passed >= 18
     lines.append(f"{passed} of {len(found)} checks pass; required {', '.join(map(str, REQUIRED))}: "
-                 f"{'all pass' if required else 'NOT all pass'}")  # fmt: skip
+                 f"{'all pass' if required else 'NOT all pass'}")
     emergent = [str(c.number) for c in found if c.kind == "emergent"]
     lines.append(f"round trip: an input read back; emergent (not an input): {', '.join(emergent)}")
     return "\n".join(lines), ok

@@ -43,7 +43,7 @@ ROUND_TRIP = {
     13: "weekday start-hour weights (domain.md 3)", 16: "savings factors (domain.md 2)",
     17: "Ended By shares (an assumption, domain.md 5.3)",
     23: "Zipf driver choice tuned for the >= 40 % rule (an assumption)",
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,7 +300,7 @@ def savings_check(targets: dict[str, Any], rows: Sequence[Savings]) -> Check:
     )
     value = f"{len(charged)} fleet rows, {wrong} off" if charged else "no fleet rows"
     return Check(16, "savings columns (getFleetUsageData)", "gal = 0.1255 kWh; kg = 0.42 kWh",
-                 value, bool(charged) and wrong == 0)  # fmt: skip
+                 value, bool(charged) and wrong == 0)
 
 
 def export_checks(s: Sample) -> list[Check]:

@@ -149,7 +149,7 @@ class Sandboxes:
                     seed=settings.root_seed if settings.fixture == "demo" else None,
                     start=settings.clock_start, url=url, created_wall=wall_seconds(),
                 )
-            )  # fmt: skip
+            )
         with self._lock:
             self._apps[sandbox_id] = app
         return self.describe(sandbox_id)
@@ -270,7 +270,7 @@ class Sandboxes:
                     self._settings, database_url=row.url, fixture=row.fixture,
                     root_seed=row.seed if row.seed is not None else self._settings.root_seed,
                     clock_start=start,
-                )  # fmt: skip
+                )
                 self._apps[sandbox_id] = self._build(settings, sandbox_id)
             return self._apps[sandbox_id]
 

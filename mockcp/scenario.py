@@ -19,7 +19,7 @@ import yaml
 
 from mockcp.clock import ManualClock, utc
 from mockcp.config import Settings
-from mockcp.domain.transactions import ID_OFFSET
+from mockcp.domain.sessions.transactions import ID_OFFSET
 from mockcp.testing import MockChargePoint
 
 Samples = list[tuple[datetime, Any]]  # (time, getLoad reply)
@@ -113,7 +113,7 @@ def demand_response_checks(scenario: dict[str, Any], shed: Samples, free: Sample
         Check("peak after / twin's peak after",
               f">= {expect['after_share_of_uncapped_peak_at_least']}", f"{recovery:.2f}",
               recovery >= expect["after_share_of_uncapped_peak_at_least"]),
-    ]  # fmt: skip
+    ]
 
 
 def _mean(values: list[float]) -> float:
@@ -162,13 +162,13 @@ def depot_checks(scenario: dict[str, Any], night: DepotNight) -> list[Check]:
         values = sorted(statuses.values())
         kinds = ", ".join(sorted(set(values)))
         found.append(Check(f"{when:%H:%M}Z vehicles", str(scenario["vehicles"]), str(len(values)),
-                           len(values) == scenario["vehicles"]))  # fmt: skip
+                           len(values) == scenario["vehicles"]))
         if "all" in check:
             found.append(Check(f"{when:%H:%M}Z all", check["all"], kinds,
-                               set(values) == {check["all"]}))  # fmt: skip
+                               set(values) == {check["all"]}))
         if "any" in check:
             found.append(Check(f"{when:%H:%M}Z any of", ", ".join(check["any"]), kinds,
-                               set(values) <= set(check["any"])))  # fmt: skip
+                               set(values) <= set(check["any"])))
         for status, least in check.get("at_least", {}).items():
             count = values.count(status)
             found.append(
@@ -184,7 +184,7 @@ def depot_checks(scenario: dict[str, Any], night: DepotNight) -> list[Check]:
         Check("vehicles with a session in usage", str(scenario["vehicles"]), str(len(charged)),
               len(charged) == scenario["vehicles"]),
         Check("usage energy = session energy, > 0", "all", "all" if agree else "not all", agree),
-    ]  # fmt: skip
+    ]
 
 
 def _quiet(stage: str) -> None:

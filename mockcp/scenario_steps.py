@@ -76,7 +76,7 @@ def _check(expect: dict[str, Any], control: ControlPlane) -> Check:
         found = [
             e for e in found
             if lo <= at(e["simTime"]) and (span is None or at(e["simTime"]) <= lo + span)
-        ]  # fmt: skip
+        ]
     window = f" from {expect['from']} for {expect['minutes']} min" if "minutes" in expect else ""
     shown = " ".join(f"{k}={v}" for k, v in {**fields, **(expect.get("params") or {})}.items())
     name = f"{expect['operation']} {shown}{window}".replace("  ", " ")

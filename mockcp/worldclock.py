@@ -19,7 +19,7 @@ CLOCK_ID = 1
 _COLUMNS = select(
     SimClockRow.origin, SimClockRow.anchor, SimClockRow.wall, SimClockRow.factor,
     SimClockRow.version,
-)  # fmt: skip
+)
 
 
 def read_state(engine: Engine) -> ClockState:
@@ -47,7 +47,7 @@ def write_state(conn: Connection, state: ClockState) -> None:
     changed = conn.execute(
         update(SimClockRow).where(SimClockRow.id == CLOCK_ID)
         .values(version=SimClockRow.version + 1, **values)
-    ).rowcount  # fmt: skip
+    ).rowcount
     if not changed:
         conn.execute(insert(SimClockRow).values(id=CLOCK_ID, version=0, **values))
 
@@ -82,7 +82,7 @@ class StoredClock:
                     .where(SimClockRow.id == CLOCK_ID, SimClockRow.version == row.version)
                     .values(anchor=new.anchor, wall=new.wall, factor=new.factor,
                             version=row.version + 1)
-                ).rowcount  # fmt: skip
+                ).rowcount
             if moved == 1:
                 return new
         raise RuntimeError("the clock row kept changing under 100 attempts")

@@ -95,7 +95,7 @@ def check_name(name: str) -> str:
     return name
 
 
-class World:
+class WorldStore:
     """The world of ``engine``'s store, steered by ``clock`` (stored or in-process)."""
 
     def __init__(self, engine: Engine, clock: MovableClock) -> None:
@@ -118,7 +118,7 @@ class World:
                 name=name, tag=tag, number=number, taken_wall=snapshot.taken_at,
                 sim_now=reading.now, factor=reading.factor, origin=reading.origin,
             )
-        )  # fmt: skip
+        )
         save_image(conn, tag)
         return snapshot
 

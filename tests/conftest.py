@@ -63,7 +63,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     done: set[int] = set()  # parametrized items share one function, a state machine its class
     for item in items:
         owners = ((getattr(item, "obj", None), "_hypothesis_internal_use_settings"),
-                  (getattr(item, "cls", None), "settings"))  # fmt: skip
+                  (getattr(item, "cls", None), "settings"))
         for owner, name in owners:
             current = getattr(owner, name, None)
             if isinstance(current, hypothesis_settings) and id(owner) not in done:

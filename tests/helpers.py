@@ -25,7 +25,7 @@ NEW = {
     "licensePlate": "CO-NEW001", "fleetName": "sunrise delivery fleet", "vehicleID": "VAN-02",
     "vin": "1FTBW3XM5KKA00003", "color": "White", "make": "Ford", "model": "E-Transit",
     "year": "2024", "driverID": "D-17", "vehiclePortMacIDs": {"vehiclePortMacID": ["00:1A:2B:3C"]},
-}  # fmt: skip
+}
 
 
 def assert_code(reply: object, code: ResponseCode) -> None:

@@ -127,7 +127,7 @@ class Worker:
             "fleetName": "sunrise delivery fleet", "vehicleID": f"LOAD-{tag}",
             "licensePlate": f"LD-{tag}", "vin": f"1FTBW3XM5{tag}",
             "make": "Ford", "model": "E-Transit", "year": "2024",
-        }  # fmt: skip
+        }
 
 
 def _s(w: Worker) -> Any:
@@ -164,7 +164,7 @@ MIX: list[tuple[str, Callable[[Worker], Any]]] = [
         "organizationName": "Sunrise Energy Co-op" if w.org_id == SUNRISE
         else "Harbor City Parking"})),
     ("addFleetVehicle", lambda w: _s(w).addFleetVehicle(vehicle=w.vehicle())),
-]  # fmt: skip
+]
 WRITES = {"shedLoad", "clearShedState", "createLoadShedEvent", "clearAlarms", "addFleetVehicle"}
 
 

@@ -136,7 +136,7 @@ MISTAKES = [
      "mockcp: error: --targets: no file /nonexistent.json"),
     (["run-scenario"], "mockcp: error: run-scenario: name a scenario "
      f"({', '.join(names(SCENARIOS))}) or a file"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("argv", "line"), MISTAKES, ids=lambda v: " ".join(v)[:40])
@@ -188,7 +188,7 @@ def test_the_variables_carry_the_flag_names() -> None:
         "MOCKCP_SEED": "7", "MOCKCP_CLOCK": "x60", "MOCKCP_START": "2024-06-01T08:00:00Z",
         "MOCKCP_FIXTURE": "minimal", "MOCKCP_PORT": "9001", "MOCKCP_HOST": "0.0.0.0",
         "MOCKCP_DB": "sqlite://", "MOCKCP_PROGRESS": "0",
-    }  # fmt: skip
+    }
     settings = Settings.from_env(environ=env)
     assert (settings.root_seed, settings.clock_mode, settings.fixture) == (7, "x60", "minimal")
     assert settings.clock_start == datetime(2024, 6, 1, 8, 0, tzinfo=UTC)

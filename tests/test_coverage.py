@@ -42,7 +42,7 @@ def test_a_handler_that_fails_shows_as_not_implemented(monkeypatch: pytest.Monke
 
     assert probe(["getFleetUsageData", "updateFeed"]) == {
         "getFleetUsageData": IMPLEMENTED, "updateFeed": REMOVED,
-    }  # fmt: skip
+    }
     monkeypatch.setattr(method, "function", unfinished)
     status = probe(["getFleetUsageData"])["getFleetUsageData"]
     assert status.startswith("not implemented: soapenv:Server fault Internal error in")

@@ -84,7 +84,7 @@ def test_runnable_blocks_run_as_printed(page: Path, tmp_path: Path) -> None:
         done = subprocess.run(
             ["bash", "-c", command.line], cwd=tmp_path, env=env,
             capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
+        )
         shown = f"$ {command.line}\n{done.stdout}{done.stderr}"
         assert done.returncode == 0, shown
         lines = iter(done.stdout.splitlines())

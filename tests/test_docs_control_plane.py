@@ -24,6 +24,6 @@ def test_the_sample_suite_passes(tmp_path: Path) -> None:
         [sys.executable, "-m", "pytest", str(suite), "-q", "-p", "no:cacheprovider",
          "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(tmp_path)],
         capture_output=True, text=True, timeout=300, cwd=tmp_path,
-    )  # fmt: skip
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert re.search(r"\b5 passed\b", run.stdout), run.stdout

@@ -47,7 +47,7 @@ class Installed:
         return subprocess.run(
             [str(self.bin / command[0]), *command[1:]], cwd=cwd, env=self.env,
             capture_output=True, text=True, timeout=timeout,
-        )  # fmt: skip
+        )
 
 
 def checked(done: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
@@ -62,13 +62,13 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     checked(subprocess.run(
         [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(dist), str(ROOT)],
         capture_output=True, text=True, timeout=300,
-    ))  # fmt: skip
+    ))
     (wheel,), (sdist,) = dist.glob("*.whl"), dist.glob("*.tar.gz")
     venv = base / "venv"
     checked(subprocess.run([sys.executable, "-m", "venv", str(venv)], capture_output=True,
-                           text=True, timeout=120))  # fmt: skip
+                           text=True, timeout=120))
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("MOCKCP_", "PYTEST_", "PYTHON", "VIRTUAL_ENV"))}  # fmt: skip
+           if not k.startswith(("MOCKCP_", "PYTEST_", "PYTHON", "VIRTUAL_ENV"))}
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     pip = [
         str(venv / "bin" / "python"),
@@ -79,7 +79,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
         "--disable-pip-version-check",
     ]
     checked(subprocess.run([*pip, f"{wheel}[test]"], env=env, capture_output=True, text=True,
-                           timeout=600))  # fmt: skip
+                           timeout=600))
     return Installed(wheel, sdist, venv / "bin", env)
 
 
@@ -87,7 +87,7 @@ def test_the_wheel_and_the_sdist_hold_every_data_file(installed: Installed) -> N
     data = sorted(
         str(p.relative_to(ROOT)) for p in (ROOT / "mockcp" / "data").rglob("*")
         if p.is_file() and p.suffix in {".yaml", ".json", ".md"}
-    )  # fmt: skip
+    )
     assert "mockcp/data/fixtures/minimal.yaml" in data and len(data) >= 5
     wheel = set(zipfile.ZipFile(installed.wheel).namelist())
     assert set(data) | {"mockcp/py.typed", "mockcp-0.1.0.dist-info/licenses/LICENSE"} <= wheel
@@ -101,7 +101,7 @@ def test_the_installed_package_is_the_wheel_not_this_checkout(
 ) -> None:
     work = installed.folder(tmp_path, "empty")
     done = checked(installed.run("python", "-c", "import mockcp; print(mockcp.__file__)",
-                                 cwd=work))  # fmt: skip
+                                 cwd=work))
     assert done.stdout.startswith(str(installed.bin.parent)) and str(ROOT) not in done.stdout
 
 
@@ -112,7 +112,7 @@ def test_installed_serve_is_ready_on_health(installed: Installed, tmp_path: Path
         [str(installed.bin / "mockcp"), "serve", "--port", str(port)], cwd=work,
         env={**installed.env, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+    )
     try:
         wait_ready(f"http://127.0.0.1:{port}", process, seconds=180)
         tenants = get_json(f"http://127.0.0.1:{port}/_mock/tenants")
@@ -126,7 +126,7 @@ def test_installed_serve_is_ready_on_health(installed: Installed, tmp_path: Path
 
 def test_installed_realism(installed: Installed, tmp_path: Path) -> None:
     done = installed.run("mockcp", "realism", "--sessions", "500",
-                         cwd=installed.folder(tmp_path, "realism"))  # fmt: skip
+                         cwd=installed.folder(tmp_path, "realism"))
     checked(done)
     assert "checks pass; required" in done.stdout and "all pass" in done.stdout
 
@@ -134,7 +134,7 @@ def test_installed_realism(installed: Installed, tmp_path: Path) -> None:
 def test_installed_run_scenario_by_name(installed: Installed, tmp_path: Path) -> None:
     work = installed.folder(tmp_path, "scenario")
     done = checked(installed.run("mockcp", "run-scenario", "overnight-depot",
-                                 cwd=work))  # fmt: skip
+                                 cwd=work))
     assert done.stdout.startswith("scenario: ") and "[FAIL]" not in done.stdout
     assert done.stdout.count("[pass]") >= 5
     assert done.stderr.splitlines()[0] == (
@@ -151,7 +151,7 @@ def test_installed_dump_wsdl(installed: Installed, tmp_path: Path) -> None:
 
 def test_installed_user_mistake_is_one_line(installed: Installed, tmp_path: Path) -> None:
     done = installed.run("mockcp", "serve", "--fixture", "nowhere.yaml",
-                         cwd=installed.folder(tmp_path, "mistake"))  # fmt: skip
+                         cwd=installed.folder(tmp_path, "mistake"))
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr == (
         "mockcp: error: --fixture: no fixture named or at 'nowhere.yaml' "
@@ -165,7 +165,7 @@ def test_installed_plugin_runs_the_documented_suite(installed: Installed, tmp_pa
         (work / name).write_text(body, encoding="utf-8")
     assert "filterwarnings = error" in (work / "pytest.ini").read_text()
     done = checked(installed.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                                 cwd=work))  # fmt: skip
+                                 cwd=work))
     assert "6 passed" in done.stdout and "warning" not in done.stdout.lower()
 
 
@@ -181,5 +181,5 @@ def test_installed_plugin_leaves_a_foreign_suite_alone(
         "    assert not [m for m in sys.modules if m.startswith(('spyne', 'sqlalchemy', 'zeep'))]\n"
     )
     done = checked(installed.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                                 cwd=work))  # fmt: skip
+                                 cwd=work))
     assert "1 passed" in done.stdout and "warning" not in done.stdout.lower()

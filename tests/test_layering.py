@@ -21,7 +21,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "data": (),  # the packaged files, found through importlib.resources: standard library only
     "progress": ("tqdm",),
     "db": ("sqlalchemy", "mockcp.db", *BASE),
-    # domain calls sim.engine.materialize before time-dependent reads (architecture 1.2 step 7),
+    # domain calls sim.store.engine.materialize before time-dependent reads (architecture 1.2),
     # so sim may not import domain (no cycle): it works on the ORM models and the clock.
     "domain": ("sqlalchemy", "mockcp.db", "mockcp.domain", "mockcp.sim", *BASE),
     "sim": ("sqlalchemy", "mockcp.sim", "mockcp.db", *BASE),
@@ -144,3 +144,22 @@ def test_layering_no_global_randomness() -> None:
         source = path.read_text(encoding="utf-8")
         for forbidden in ("random.seed(", "Faker.seed(", "random.random(", "random.choice("):
             assert forbidden not in source, (path, forbidden)
+
+
+def test_areas_mirror_across_layers() -> None:
+    """Each guide area of soap/operations has its domain package (issue 16: one area is
+    followed through types -> operations -> mapping -> domain by the same name)."""
+    operations = {p.stem for p in (PACKAGE / "soap" / "operations").glob("*.py")} - {"__init__"}
+    areas = {p.parent.name for p in (PACKAGE / "domain").glob("*/__init__.py")}
+    assert operations == areas
+    shared = {p.stem for p in (PACKAGE / "domain").glob("*.py")} - {"__init__"}
+    assert not shared & areas  # a module beside a package of the same name would shadow it
+
+
+@pytest.mark.parametrize(
+    "path", sorted((PACKAGE / "sim" / "model").glob("*.py")), ids=lambda p: p.name
+)
+def test_sim_model_is_pure(path: Path) -> None:
+    """sim/model holds the numbers (seeds and the clock in, plans out); only sim/store writes."""
+    for name in imports(path):
+        assert not name.startswith(("sqlalchemy", "mockcp.db", "mockcp.sim.store")), name

@@ -48,7 +48,7 @@ def _server(command: list[str], env: dict[str, str], port: int, log: Path) -> It
         process = subprocess.Popen(
             command, env={**os.environ, **env, "PYTHONUNBUFFERED": "1"},
             stdout=out, stderr=subprocess.STDOUT, text=True,
-        )  # fmt: skip
+        )
         try:
             wait_ready(base, process)
             yield base
@@ -64,7 +64,7 @@ def _post_clock(base: str, body: dict[str, str]) -> None:
     request = urllib.request.Request(
         f"{base}/_mock/clock", data=json.dumps(body).encode(), method="POST",
         headers={"Content-Type": "application/json"},
-    )  # fmt: skip
+    )
     with urllib.request.urlopen(request, timeout=120) as reply:
         assert reply.status == 200
 
@@ -143,7 +143,7 @@ def test_load_mockcp_serve_on_sqlite_answers_no_server_fault(tmp_path: Path) -> 
     command = [
         sys.executable, "-m", "mockcp", "serve", "--port", str(port), "--fixture", "minimal",
         "--db", url, "--clock", f"x{FACTOR}", "--start", START.isoformat(),
-    ]  # fmt: skip
+    ]
     with _server(command, {}, port, tmp_path / "server.log") as base:
         tally, elapsed = _load(base, lambda: _post_clock(base, {"advance": "PT2H"}))
     _report("sqlite, mockcp serve", tally, elapsed)
@@ -165,11 +165,11 @@ def test_load_gunicorn_four_workers_on_postgres_answers_no_server_fault(tmp_path
         sys.executable, "-m", "gunicorn", "-w", "4", "--threads", "4", "--preload",
         "-b", f"127.0.0.1:{port}",
         "mockcp.app:wsgi_from_env()",
-    ]  # fmt: skip
+    ]
     env = {
         "MOCKCP_DB": url, "MOCKCP_FIXTURE": "minimal", "MOCKCP_CLOCK_MODE": f"x{FACTOR}",
         "MOCKCP_CLOCK_START": START.isoformat(),
-    }  # fmt: skip
+    }
     # The clock runs in each worker from the same start (forked after --preload): no moves
     # through /_mock/clock, which would reach one worker only. Four threads a worker: sync
     # workers served 32 keep-alive clients at ~6 requests/s here (gthread: ~30).

@@ -109,7 +109,7 @@ def test_postgres_a_shed_made_through_one_app_caps_the_load_read_through_another
         MockChargePoint(settings, ManualClock(at)) as second,
     ):
         query = {"shedStation": {"stationID": "1:10002", "percentShedPerStation": 30},
-                 "timeInterval": 0}  # fmt: skip
+                 "timeInterval": 0}
         assert first.client().service.shedLoad(shedQuery=query).Success == 1
         reply = second.client().service.getLoad(searchQuery={"stationID": "1:10002"})
         port = reply.stationData[0].Port[0]
@@ -140,6 +140,6 @@ def test_postgres_answers_byte_for_byte_what_sqlite_answers(pg_url: str) -> None
                         SOAP_PATH, data=guide_style(tenant.license_key, tenant.password, body)
                     ).get_data()
                     for body in bodies
-                ])  # fmt: skip
+                ])
     assert answers[:2] == answers[2:]
     assert b"<transactionType>Reservation" in answers[1][1]

@@ -37,7 +37,7 @@ def run_pytest(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
         cwd=folder, env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    )
 
 
 def test_a_suite_that_never_uses_mockcp_imports_nothing_heavy_and_sees_no_warning(

@@ -128,7 +128,7 @@ def test_steps_scenario_checks_a_partner_client_passed_in() -> None:
     scenario = sc.load(SCENARIOS / "utility-event-client-sheds.yaml")
     scenario["steps"] = [s for s in scenario["steps"] if "call" not in s]
     with MockChargePoint(Settings(database_url="sqlite://", fixture="minimal"),
-                         ManualClock(sc.at(scenario["clock"]))) as mock:  # fmt: skip
+                         ManualClock(sc.at(scenario["clock"]))) as mock:
         service = mock.client().service
         query = {"shedGroup": {"sgID": 1002, "allowedLoadPerStation": 6}, "timeInterval": 0}
 

@@ -58,7 +58,7 @@ def soap_client(served: tuple[MockChargePoint, str], timeout: float = 10) -> zee
     return zeep.Client(
         f"{url}/cp_api_5.1.wsdl", wsse=UsernameToken(tenant.license_key, tenant.password),
         transport=transport,
-    )  # fmt: skip
+    )
 
 
 def raw_post(served: tuple[MockChargePoint, str], timeout: float = 10) -> requests.Response:
@@ -87,7 +87,7 @@ def test_drop_closes_the_connection_with_no_response(served: Any, control: Contr
     cause = error.value.args[0].args[1]  # urllib3's ProtocolError('Connection aborted.', cause)
     assert (type(cause).__name__, str(cause)) == (
         "RemoteDisconnected", "Remote end closed connection without response",
-    )  # fmt: skip
+    )
     with pytest.raises(requests.ConnectionError):
         soap_client(served).service.getCPNInstances()
     assert [e["fault"] for e in control.journal.entries()] == ["drop", "drop"]
@@ -117,7 +117,7 @@ def test_http503_is_an_html_page_as_a_load_balancer_sends(
     assert b"<h1>503 Service Unavailable</h1>" in error.value.detail
     assert [(e["httpStatus"], e["fault"]) for e in control.journal.entries()] == [
         (503, "http503"), (503, "http503"),
-    ]  # fmt: skip
+    ]
 
 
 @pytest.mark.parametrize("kind", ["truncated", "malformed"])

@@ -15,7 +15,7 @@ def test_a_missing_reference_folder_stops_the_run_with_one_message(tmp_path: Pat
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "tests/test_codes.py", "-q", "-p", "no:cacheprovider"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+    )
     output = done.stdout + done.stderr
     assert done.returncode == 4, output
     assert output.count("is missing. Put the project's shared folder beside") == 1, output

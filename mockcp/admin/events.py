@@ -44,12 +44,12 @@ class EventRoutes:
                 org_id=done.org_id, http_status=201, response_code=None, fault=None,
                 duration_ms=(wall_instant() - started).total_seconds() * 1000,
                 params={"stationID": station_id, **body},
-            )  # fmt: skip
+            )
             journal.record(db, call, self._journal_limit)
             db.commit()
         answer = {
             "stationID": done.station_id, "type": done.event,
             "at": now.isoformat().replace("+00:00", "Z"), "alarms": list(done.alarms),
             "sessions": done.sessions,
-        }  # fmt: skip
+        }
         return self.json(answer, 201)

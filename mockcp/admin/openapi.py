@@ -151,7 +151,7 @@ def document(docs: list[Doc] = DOCS) -> dict[str, Any]:
                 {"name": name, "in": "query", "required": False, "description": text,
                  "schema": {"type": "string"}}
                 for name, text in doc.query
-            ]  # fmt: skip
+            ]
         if doc.example is not None:
             operation["requestBody"] = {
                 "required": True,

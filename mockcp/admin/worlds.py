@@ -17,7 +17,7 @@ from werkzeug.wrappers import Request, Response
 
 from mockcp.admin.app import json_response
 from mockcp.sandboxes import SandboxError, Sandboxes
-from mockcp.worlds import SnapshotError, World, check_name
+from mockcp.worlds import SnapshotError, WorldStore, check_name
 
 ROUTES = Map(
     [
@@ -42,7 +42,7 @@ class Gate(Protocol):
 class WorldsAdmin:
     """WSGI app for the snapshot routes (mounted by the server under /_mock)."""
 
-    def __init__(self, world: World, gate: Gate, sandboxes: Sandboxes | None) -> None:
+    def __init__(self, world: WorldStore, gate: Gate, sandboxes: Sandboxes | None) -> None:
         self._world = world
         self._gate = gate
         self._sandboxes = sandboxes

@@ -36,7 +36,7 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
-# Writers queue for the world lock (mockcp.sim.locking) through SQLite's busy handler:
+# Writers queue for the world lock (mockcp.sim.store.locking) through SQLite's busy handler:
 # long enough for 32 clients queued behind each other's writes.
 BUSY_TIMEOUT_MS = 30_000
 

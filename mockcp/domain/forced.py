@@ -44,7 +44,7 @@ DEFAULT_HANG_MS = 60_000
 KEYS = {
     "operation", "orgID", "code", "fields", "fault", "count", "seconds", "simulated",
     "probability", "latencyMs", "hangMs",
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,12 +36,12 @@ from sqlalchemy.orm import Session
 from mockcp.db.activity import Alarm, ChargingSession, MeterInterval, SimPortState
 from mockcp.db.models import Organization, Port, Station
 from mockcp.db.people import Driver
-from mockcp.domain.sessions import as_plan
-from mockcp.sim.capping import natural_points
-from mockcp.sim.engine import materialize, session_id
-from mockcp.sim.meter import energy_at
-from mockcp.sim.plan import AC_TAPER_HOURS, TAPER_FLOOR
-from mockcp.sim.shedding import reshape_ports
+from mockcp.domain.sessions.charging import as_plan
+from mockcp.sim.model.capping import natural_points
+from mockcp.sim.model.meter import energy_at
+from mockcp.sim.model.plan import AC_TAPER_HOURS, TAPER_FLOOR
+from mockcp.sim.store.engine import materialize, session_id
+from mockcp.sim.store.shedding import reshape_ports
 
 EVENTS = ("offline", "online", "portFault", "faultCleared", "reboot", "plugIn", "unplug")
 HELD = datetime(9999, 1, 1, tzinfo=UTC)  # reported_at of a session whose station is offline
@@ -238,7 +238,7 @@ def _unplug(db: Session, port: Port, now: datetime) -> tuple[tuple[str, ...], in
 def _plug_in(
     db: Session, root_seed: int, station: Station, port: Port, body: dict[str, object],
     now: datetime,
-) -> tuple[tuple[str, ...], int]:  # fmt: skip
+) -> tuple[tuple[str, ...], int]:
     """A car plugs in now and charges ``energyKWh`` at the port's power (the simulator's AC
     taper at the end), staying ``hours``
     (default: until charged, plus an hour). Planned sessions it overlaps drive on; the port's
@@ -269,7 +269,7 @@ def _plug_in(
         ended_by="Plug Out at Vehicle", power_kw=port.power_kw, flat_hours=flat,
         taper_hours=taper,
         reported_at=HELD if station.network_status.lower() == "unreachable" else None,
-    )  # fmt: skip
+    )
     if stay is not None and stay < charging:  # leaves before the car is full
         natural = list(natural_points(port.power_kw, flat, taper))
         curve = cut_curve(natural, stay.total_seconds() / 3600)

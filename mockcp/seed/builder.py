@@ -10,7 +10,7 @@ from typing import Any
 
 from faker import Faker
 
-from mockcp.domain.station_facts import (
+from mockcp.domain.stations.facts import (
     LTE_RSRP,
     NEEDS_VALIDATED_SITE,
     WARRANTY_SERVICES,
@@ -59,7 +59,7 @@ TELEMATICS = ("FleetCarma", "Geotab", "Samsara")
 
 def station_facts(rng: Random, model: str) -> dict[str, Any]:
     """Warranty, site validation, reception and network identity in the guide's terms
-    (7.1.3-7.1.5, domain/station_facts.py), drawn from the station's own generator."""
+    (7.1.3-7.1.5, domain/stations/facts.py), drawn from the station's own generator."""
     warranty = rng.choices(WARRANTY_SERVICES, weights=[10, 30, 25, 5, 10, 5, 10, 5])[0]
     validated = warranty in NEEDS_VALIDATED_SITE or (warranty != "None" and rng.random() < 0.5)
     low, high = LTE_RSRP if has_modem(model) else WIFI_RSSI
@@ -381,16 +381,16 @@ def pricing_policy(rng: Random, standard: dict[str, Any]) -> list[dict[str, Any]
              "end_time": "20:59:59", "per_kwh": peak},
             {"station": station, "name": "Off-peak", "start_time": "21:00:00",
              "end_time": "15:59:59", "per_kwh": kwh},
-        ]  # fmt: skip
+        ]
     if shape == "hourly":
         first = round(rng.choice([1.0, 1.5, 2.0]), 2)
         return [
             {"station": station, "name": "Hourly", "per_hour": first, "initial_duration_min": 120,
              "per_hour_thereafter": round(first * 2, 2), "min_price": 1.0},
-        ]  # fmt: skip
+        ]
     if shape == "idle":
         return [
             {"station": station, "name": "Energy + idle fee", "per_kwh": kwh,
              "idle_fee_per_hour": round(rng.choice([4.0, 6.0, 10.0]), 2), "max_price": 40.0},
-        ]  # fmt: skip
+        ]
     return [standard]

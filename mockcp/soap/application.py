@@ -20,7 +20,7 @@ from spyne.server.wsgi import WsgiApplication
 from mockcp.clock import wall_instant
 from mockcp.domain import forced
 from mockcp.errors import AuthError, CPError
-from mockcp.sim.locking import hold_world, may_publish
+from mockcp.sim.store.locking import hold_world, may_publish
 from mockcp.soap import security
 from mockcp.soap.context import RequestContext, Runtime
 from mockcp.soap.credentials import CredentialCache

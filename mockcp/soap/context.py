@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mockcp.clock import Clock
 from mockcp.config import Settings
+from mockcp.domain.context import World
 from mockcp.domain.principal import Principal
 
 
@@ -44,6 +45,7 @@ class RequestContext:
     db: Session | None = None
     details: dict[str, str] = field(default_factory=dict)
     reading: ReadOnce | None = None
+    scope: World | None = None
 
     @property
     def clock(self) -> Clock:
@@ -56,3 +58,11 @@ class RequestContext:
         if self.db is None:
             self.db = self.runtime.sessions()
         return self.db
+
+    def world(self) -> World:
+        """The call's request-scoped world (built on first use, once per SOAP call)."""
+        if self.scope is None:
+            self.scope = World(
+                self.session(), self.principal, self.runtime.settings.root_seed, self.clock.now()
+            )
+        return self.scope

@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from mockcp.codes import ResponseCode
+from mockcp.domain.context import World
 from mockcp.domain.principal import Principal
-from mockcp.domain.sessions import SessionSearch, SessionView, as_plan, search_sessions
-from mockcp.domain.station_query import StationQuery
+from mockcp.domain.sessions.charging import SessionSearch, SessionView, as_plan, search_sessions
+from mockcp.domain.stations.query import StationQuery
 from mockcp.domain.tenants import list_tenants
 from mockcp.errors import CPError
 from mockcp.ui.views import iso, principal_for
@@ -24,7 +25,7 @@ def _pages(
     start = 1
     while True:
         try:
-            page = search_sessions(db, principal, *live, search, start)
+            page = search_sessions(World(db, principal, *live), search, start)
         except CPError as error:
             if error.code is ResponseCode.NO_SESSION_DATA:
                 return found
@@ -85,6 +86,6 @@ def sessions(
                 key,
                 {"stationID": key[0], "portNumber": key[1], "name": view.station.name,
                  "sessions": []},
-            )  # fmt: skip
+            )
             row["sessions"].append(_session(view, live[1]))
     return {"now": iso(live[1]), "day": day.isoformat(), "ports": [ports[k] for k in sorted(ports)]}

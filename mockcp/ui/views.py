@@ -18,15 +18,16 @@ from sqlalchemy.orm import Session, selectinload
 from mockcp.clock import BUCKET, bucket_start, buckets_between
 from mockcp.db.activity import Alarm, ChargingSession, PowerCap
 from mockcp.db.models import Port, Station, StationGroup
-from mockcp.domain.load import LoadQuery, PortLoad, get_load, station_loads
+from mockcp.domain.context import World
+from mockcp.domain.load.current import LoadQuery, PortLoad, get_load, station_loads
 from mockcp.domain.principal import Principal, lookup
 from mockcp.domain.realm import realm_of
-from mockcp.domain.sessions import as_plan
-from mockcp.domain.station_query import port_status
+from mockcp.domain.sessions.charging import as_plan
+from mockcp.domain.stations.query import port_status
 from mockcp.domain.tenants import list_tenants
-from mockcp.sim.engine import materialize
-from mockcp.sim.meter import energy_at, power_at
-from mockcp.sim.plan import SessionPlan
+from mockcp.sim.model.meter import energy_at, power_at
+from mockcp.sim.model.plan import SessionPlan
+from mockcp.sim.store.engine import materialize
 
 # Station colours, most urgent first: the first that applies wins.
 CATEGORIES = ("unreachable", "faulted", "shed", "inuse", "available")
@@ -190,7 +191,7 @@ def load(
     root_seed, now = live
     sg_id, station_id = target
     principal = principal_for(db, org_id) if org_id else _owner(db, sg_id, station_id)
-    view = get_load(db, principal, root_seed, now, LoadQuery(sg_id, station_id, None))
+    view = get_load(World(db, principal, root_seed, now), LoadQuery(sg_id, station_id, None))
     stations = [s.station for s in view.stations]
     ports = [p for s in stations for p in s.ports]
     begin, until = bucket_start(now - timedelta(hours=span[0])), now + timedelta(hours=span[1])

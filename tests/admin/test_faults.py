@@ -45,7 +45,7 @@ def test_forced_code_answers_the_next_calls_then_the_real_one(
     assert listed == [
         {"id": 1, "operation": "shedLoad", "code": "CANNOT_SHED_NOW", "responseCode": "126",
          "count": 2, "fired": 0, "active": True},
-    ]  # fmt: skip
+    ]
     assert client.service.getLoad(searchQuery=LOAD).responseCode == "100"  # another operation
     for left in (1, 0):
         reply = client.service.shedLoad(shedQuery=SHED)
@@ -75,7 +75,7 @@ def test_forced_templated_code_and_tenant_scope(mock: MockChargePoint) -> None:
     body = {
         "operation": "getStations", "code": "PAGE_SIZE_EXCEEDED", "orgID": "1:ORG00002",
         "fields": {"maximum": "500"},
-    }  # fmt: skip
+    }
     assert post(mock, body)[0] == 201
     assert sunrise.service.getStations(searchQuery={}).responseCode == "100"  # not its tenant
     reply = harbor.service.getStations(searchQuery={})
@@ -106,7 +106,7 @@ def test_simulated_duration_ends_with_the_clock(
     (fault,) = armed(mock)
     assert (fault["fired"], fault["active"], fault["untilSimulated"]) == (
         3, False, "2024-03-12T17:15:00Z",
-    )  # fmt: skip
+    )
 
 
 def test_wall_duration_is_listed_and_active(mock: MockChargePoint, client: zeep.Client) -> None:
@@ -119,7 +119,7 @@ def test_wall_duration_is_listed_and_active(mock: MockChargePoint, client: zeep.
 def test_probability_fires_on_a_seeded_share_and_repeats(tmp_path: Path) -> None:
     def run() -> list[str]:
         with MockChargePoint(Settings(database_url="sqlite://", fixture="minimal"),
-                             ManualClock(START)) as mock:  # fmt: skip
+                             ManualClock(START)) as mock:
             post(mock, {"operation": "getLoad", "code": "UNKNOWN_ERROR", "probability": 0.5})
             client = mock.client()
             return [client.service.getLoad(searchQuery=LOAD).responseCode for _ in range(40)]
@@ -212,7 +212,7 @@ def test_delete_and_reset_drop_the_faults(mock: MockChargePoint, client: zeep.Cl
         ({"code": "UNKNOWN_ERROR", "delay": 3}, "unknown keys: delay"),
         ([1, 2], "send a JSON object"),
     ],
-)  # fmt: skip
+)
 def test_bad_requests_are_refused_and_arm_nothing(
     mock: MockChargePoint, body: object, error: str
 ) -> None:

@@ -69,11 +69,11 @@ def test_journal_records_failed_authentication_and_client_faults(mock: MockCharg
     failed, malformed = entries(mock)
     assert (failed["operation"], failed["orgID"], failed["httpStatus"]) == (
         "getCPNInstances", None, 500,
-    )  # fmt: skip
+    )
     assert failed["fault"] == "wsse:FailedAuthentication" and failed["responseCode"] is None
     assert (malformed["operation"], malformed["params"], malformed["fault"]) == (
         None, None, "soapenv:Client",
-    )  # fmt: skip
+    )
     assert [e["id"] for e in entries(mock, "?fault=*")] == [failed["id"], malformed["id"]]
     assert entries(mock, "?fault=wsse:FailedAuthentication") == [failed]
 
@@ -134,7 +134,7 @@ def test_verify_counts_the_matching_calls(mock: MockChargePoint, client: zeep.Cl
     refused = Client(mock.wsgi).post("/_mock/journal/verify", json={"params": [1]})
     assert (refused.status_code, json.loads(refused.get_data())) == (
         400, {"error": "params must be an object of path -> value"},
-    )  # fmt: skip
+    )
 
 
 def test_delete_clears_and_ids_keep_growing(mock: MockChargePoint, client: zeep.Client) -> None:

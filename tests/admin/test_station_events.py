@@ -15,7 +15,7 @@ from werkzeug.test import Client
 from mockcp.clock import ManualClock
 from mockcp.db.activity import ChargingSession
 from mockcp.db.models import Port, Station
-from mockcp.sim.engine import materialize
+from mockcp.sim.store.engine import materialize
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
 
@@ -92,7 +92,7 @@ def test_port_fault_puts_the_port_out_of_service_until_cleared(
     clock.set(session.end_time + timedelta(minutes=1))  # the port is free again
     port = "1" if session.port_pk == min_port(mock, "1:10001") else "2"
     status, done = event(mock, "1:10001", {"type": "portFault", "port": int(port),
-                                           "fault": "GFCI Trip"})  # fmt: skip
+                                           "fault": "GFCI Trip"})
     assert (status, done["alarms"]) == (201, ["GFCI Trip"])
     assert done["sessions"] >= 1  # the sessions planned on it are dropped (out of service)
     # status: UNKNOWN with the fault as its reason
@@ -106,7 +106,7 @@ def test_port_fault_puts_the_port_out_of_service_until_cleared(
     [fault] = reply.stations[0].station[0].stationFaults.stationFault
     assert (fault.faultCode, fault.faultName, fault.faultTime) == (
         "GF-001", "GFCI Trip", clock.now(),
-    )  # fmt: skip
+    )
     assert alarm_types(client, "1:10001")[-1] == "GFCI Trip"
     # sessions: none starts on the faulted port while it is out of service
     faulted_at = clock.now()
@@ -142,7 +142,7 @@ def test_reboot_and_events_are_journaled(mock: MockChargePoint, client: zeep.Cli
     assert alarm_types(client, "1:10001")[-2:] == ["Powered Off", "Bootup Due to POWER ON"]
     (entry,) = mock.journal.calls("stationEvent")
     assert (entry["orgID"], entry["params"]) == ("1:ORG00001", {"stationID": "1:10001",
-                                                               "type": "reboot"})  # fmt: skip
+                                                               "type": "reboot"})
 
 
 @pytest.mark.parametrize(
@@ -163,7 +163,7 @@ def test_reboot_and_events_are_journaled(mock: MockChargePoint, client: zeep.Cli
         ("1:10001", {"type": "plugIn", "port": 1, "hours": 100}, 400,
          "hours must be a number above 0 and at most 72"),
     ],
-)  # fmt: skip
+)
 def test_bad_events_are_refused_and_change_nothing(
     mock: MockChargePoint, station: str, body: object, status: int, error: str
 ) -> None:
@@ -202,7 +202,7 @@ def test_unplug_ends_the_session_with_the_energy_it_has(
     assert [r.energyConsumed for r in data] == sorted(r.energyConsumed for r in data)
     assert event(mock, "1:10002", {"type": "unplug", "port": 1}) == (
         409, {"error": "port 1 has no car plugged in"},
-    )  # fmt: skip
+    )
 
 
 def test_plug_in_starts_a_session_at_the_port_power(
@@ -229,10 +229,10 @@ def test_plug_in_starts_a_session_at_the_port_power(
     assert [r.rollingPowerAvg for r in data] == [pytest.approx(7.2)] * 2
     assert event(mock, "1:10002", {"type": "plugIn", "port": 1}) == (
         409, {"error": f"port 1 is busy (session {new.sessionID})"},
-    )  # fmt: skip
+    )
     assert event(mock, "1:10002", {"type": "plugIn", "port": 1, "energyKWh": 0}) == (
         400, {"error": "energyKWh must be a number above 0 and at most 200"},
-    )  # fmt: skip
+    )
 
 
 def test_a_plugged_in_car_is_capped_by_the_port_shed(

@@ -23,7 +23,7 @@ DOCUMENTED = [
     ("getStationRights", GUIDE, r"This call will return up to (\d+) stations per call", "default"),  # noqa: E501
     ("getAlarms", GUIDE, r"8\.1\.1 Restrictions.*?Each call returns a maximum of (\d+)", "cap"),
     ("getChargingSessionData", REAL_INTERFACE, r"Observed page size: \*\*(\d+) rows per getChargingSessionData", "default"),  # noqa: E501
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("operation", "source", "pattern", "which"), DOCUMENTED)

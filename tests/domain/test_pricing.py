@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from mockcp.db.activity import ChargingSession
 from mockcp.db.models import PricingRule
-from mockcp.domain.pricing import PricingAsk, estimated_cost, fee, window_at
+from mockcp.domain.sessions.pricing import PricingAsk, estimated_cost, fee, window_at
 
 money = st.none() | st.floats(0, 5, allow_nan=False).map(lambda v: round(v, 2))
 
@@ -23,7 +23,7 @@ def rules(draw: st.DrawFn) -> PricingRule:
         per_kwh=draw(money), per_hour=draw(money), per_hour_thereafter=draw(money),
         initial_duration_min=draw(st.none() | st.sampled_from([60, 120])),
         idle_fee_per_hour=draw(money), min_price=low, max_price=high,
-    )  # fmt: skip
+    )
 
 
 def session(kwh: float, charging_h: float, idle_h: float) -> ChargingSession:
@@ -62,7 +62,7 @@ def test_fee_never_falls_with_more_energy_or_more_time(
     st.integers(0, 23), st.integers(0, 59), st.integers(0, 59),
     st.integers(1, 22).flatmap(lambda a: st.tuples(st.just(a), st.integers(a + 1, 23))),
     st.booleans(),
-)  # fmt: skip
+)
 def test_a_peak_and_an_off_peak_window_wrapping_midnight_cover_every_time_once(
     h: int, m: int, s: int, bounds: tuple[int, int], peak_first: bool
 ) -> None:

@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session
 from mockcp.codes import ResponseCode
 from mockcp.db.engine import create_schema, make_engine, make_sessionmaker
 from mockcp.db.models import Organization, Station
-from mockcp.domain.geo import PER_MILE
+from mockcp.domain.context import World
 from mockcp.domain.paging import Page
 from mockcp.domain.principal import Principal
 from mockcp.domain.realm import realm_of
-from mockcp.domain.station_query import StationQuery
-from mockcp.domain.stations import StationView, search_stations
+from mockcp.domain.stations.geo import PER_MILE
+from mockcp.domain.stations.query import StationQuery
+from mockcp.domain.stations.search import StationView, search_stations
 from mockcp.errors import CPError
 from mockcp.seed.builder import WorldBuilder
 from mockcp.seed.loader import FIXTURES, load
@@ -45,6 +46,11 @@ def principal_of(db: Session, index: int) -> Principal:
     orgs = db.scalars(select(Organization).order_by(Organization.id)).all()
     org = orgs[index % len(orgs)]
     return Principal(org.id, org.org_id, org.name, "key")
+
+
+def _world(db: Session, principal: Principal) -> World:
+    """The request-scoped world of one query (no simulation: these tests read the layout)."""
+    return World(db, principal, 0, EPOCH)
 
 
 def walk(
@@ -76,7 +82,9 @@ def test_three_paging_algorithms_see_every_station_once(
         expected = sorted(realm_of(db, principal).station_pks)
 
         def fetch(start: int) -> Page[StationView]:
-            return search_stations(db, principal, StationQuery(), ("getStations", start, size))
+            return search_stations(
+                _world(db, principal), StationQuery(), ("getStations", start, size), simulate=False
+            )
 
         if size > 500:
             with pytest.raises(CPError) as raised:
@@ -148,7 +156,9 @@ def test_proximity_returns_exactly_the_stations_within_the_radius(
         )
         inside = {f"1:{50000 + n}" for n, d in enumerate(distances) if d <= radius_miles}
         try:
-            page = search_stations(db, principal, query, ("getStations", 1, 500))
+            page = search_stations(
+                _world(db, principal), query, ("getStations", 1, 500), simulate=False
+            )
             found = {view.station.station_id for _, view in page.rows}
         except CPError as error:
             assert error.code is ResponseCode.NO_STATION_FOUND
@@ -164,7 +174,7 @@ def test_proximity_returns_exactly_the_stations_within_the_radius(
     who=st.integers(min_value=0, max_value=3),
 )
 def test_rights_pages_of_100_cover_every_entry_once(seed: int, per_site: int, who: int) -> None:
-    from mockcp.domain.rights import RightsEntry, RightsQuery, station_rights
+    from mockcp.domain.orgs.rights import RightsEntry, RightsQuery, station_rights
 
     params = yaml.safe_load((FIXTURES / "demo.yaml").read_text())
     params.update(stations_per_site=per_site, drivers_per_org=1)
@@ -172,7 +182,9 @@ def test_rights_pages_of_100_cover_every_entry_once(seed: int, per_site: int, wh
         principal = principal_of(db, who)
 
         def fetch(start: int) -> Page[RightsEntry]:
-            return station_rights(db, principal, RightsQuery(StationQuery()), start)
+            return station_rights(
+                _world(db, principal), RightsQuery(StationQuery()), start, simulate=False
+            )
 
         full = fetch(1)
         for step in (

@@ -18,7 +18,7 @@ from mockcp.clock import ManualClock
 from mockcp.config import Settings
 from mockcp.db.models import Organization, Port, Station
 from mockcp.db.people import Driver
-from mockcp.domain.station_facts import (
+from mockcp.domain.stations.facts import (
     LTE_RSRP,
     NEEDS_VALIDATED_SITE,
     WARRANTY_SERVICES,

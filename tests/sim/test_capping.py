@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockcp.sim.capping import PATIENCE, CapWindow, Wish, shape
-from mockcp.sim.meter import energy_at, power_at
-from mockcp.sim.plan import SessionPlan
-from mockcp.sim.plan import shape as flat_and_taper
-from mockcp.sim.profiles import VEHICLES
+from mockcp.sim.model.capping import PATIENCE, CapWindow, Wish, shape
+from mockcp.sim.model.meter import energy_at, power_at
+from mockcp.sim.model.plan import SessionPlan
+from mockcp.sim.model.plan import shape as flat_and_taper
+from mockcp.sim.model.profiles import VEHICLES
 
 T0 = datetime(2024, 3, 12, 18, 0, tzinfo=UTC)
 
@@ -43,7 +43,7 @@ def as_plan(wish: Wish, caps: list[CapWindow]) -> tuple[SessionPlan, float]:
     plan = SessionPlan(
         0, wish.start, shaped.energy_kwh, wish.power_kw, wish.flat_hours, wish.taper_hours,
         shaped.end, VEHICLES[0], 0.0, 0.0, "", shaped.points, shaped.charge_end,
-    )  # fmt: skip
+    )
     return plan, shaped.energy_kwh
 
 
@@ -110,7 +110,7 @@ def test_a_cap_stretches_the_charge_to_deliver_the_same_energy() -> None:
 
 
 def test_dc_holds_its_power_to_the_knee_then_tapers() -> None:
-    from mockcp.sim.plan import DC_KNEE_SOC
+    from mockcp.sim.model.plan import DC_KNEE_SOC
 
     power, battery, soc = 50.0, 60.0, 0.2
     energy = 0.5 * battery  # 20 % -> 70 %

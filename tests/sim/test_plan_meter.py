@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mockcp.clock import BUCKET, bucket_start
-from mockcp.sim.engine import LONGEST_SESSION
-from mockcp.sim.meter import energy_at, power_at, readings
-from mockcp.sim.plan import PortSpec, SessionPlan, plan_day
+from mockcp.sim.model.meter import energy_at, power_at, readings
+from mockcp.sim.model.plan import PortSpec, SessionPlan, plan_day
+from mockcp.sim.store.engine import LONGEST_SESSION
 
 ports = st.builds(
     PortSpec,
@@ -98,8 +98,8 @@ def test_power_is_flat_then_tapers_then_zero(seed: int, port: PortSpec, first: d
 
 
 def test_interval_semantics_of_a_known_session() -> None:
-    from mockcp.sim.plan import shape
-    from mockcp.sim.profiles import VEHICLES
+    from mockcp.sim.model.plan import shape
+    from mockcp.sim.model.profiles import VEHICLES
 
     start = datetime(2024, 3, 12, 17, 7, 23, tzinfo=UTC)
     flat, taper = shape(3.0, 3.6, dc=False)
@@ -138,7 +138,7 @@ def test_interval_semantics_of_a_known_session() -> None:
 def test_alarms_come_in_pairs_from_the_real_vocabulary(
     seed: int, station: int, ports: int, day: date
 ) -> None:
-    from mockcp.sim.alarms import station_day_alarms
+    from mockcp.sim.model.alarms import station_day_alarms
 
     alarms = station_day_alarms(seed, station, ports, day, -420)
     assert alarms == station_day_alarms(seed, station, ports, day, -420)
@@ -162,7 +162,7 @@ def test_alarms_come_in_pairs_from_the_real_vocabulary(
 def test_alarm_rates_are_plausible() -> None:
     from collections import Counter
 
-    from mockcp.sim.alarms import station_day_alarms
+    from mockcp.sim.model.alarms import station_day_alarms
 
     counts: Counter[str] = Counter()
     for station in range(50):
@@ -184,7 +184,7 @@ def test_ended_by_mix_driver_unplugging_at_the_vehicle_dominates() -> None:
     from datetime import UTC, datetime
 
     from mockcp.rng import for_entity
-    from mockcp.sim.plan import PortSpec, plan_session
+    from mockcp.sim.model.plan import PortSpec, plan_session
 
     port = PortSpec(1, 7.2, False, "public", -420)
     start = datetime(2024, 3, 12, 17, 0, tzinfo=UTC)

@@ -16,7 +16,7 @@ from mockcp.testing import MockChargePoint
 from tests.conftest import START
 
 # A root seed whose minimal world, in its seven days of history, holds a power loss, a GFCI
-# trip and a connectivity drop on Harbor City's stations (sim/alarms.py rates are low).
+# trip and a connectivity drop on Harbor City's stations (sim/model/alarms.py rates are low).
 SEED = 105
 SECOND = timedelta(seconds=1)
 
@@ -96,6 +96,6 @@ def test_an_offline_station_is_unreachable(client: zeep.Client) -> None:
     [fault] = faults(client, "1:10003")  # the fixture's offline depot station
     assert (fault.faultName, fault.faultCode, fault.faultSeverity) == (
         "Station Unreachable", "NW-001", "Major",
-    )  # fmt: skip
+    )
     assert fault.frus.fru[0].fruID == "1:10003"
 

@@ -89,7 +89,7 @@ def test_alarm_filters(aged: MockChargePoint) -> None:
     by_port = walk(client, lambda s, r: s + len(r.Alarms), stationID="1:20002", portNumber="1")
     assert {(r.portNumber, r.alarmType) for r in by_port} <= {
         ("1", "GFCI Soft Trip"), ("1", "Fault Cleared"),
-    }  # fmt: skip
+    }
     by_group = walk(client, lambda s, r: s + len(r.Alarms), sgID=2001)
     assert [as_key(r) for r in by_group] == [
         as_key(r) for r in every if r.stationID in {"1:20001", "1:20002"}
@@ -116,7 +116,7 @@ CODES = [
     ({"sgID": 4242}, ResponseCode.STATION_GROUP_NOT_IN_DATABASE, {}),
     ({"stationID": "1:10003"}, ResponseCode.NO_ALARMS_FOUND, {}),  # offline: never reports
     ({"portNumber": "x"}, ResponseCode.INVALID_PARAMETERS, {"params": "portNumber"}),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("query", "code", "fields"), CODES, ids=[c[1].name for c in CODES])
@@ -147,7 +147,7 @@ def test_clear_alarms_moves_them_to_history(aged: MockChargePoint) -> None:
     query = {
         "orgID": "1:ORG00002", "organizationName": "Harbor City Parking",
         "stationID": "1:20001", "clearReason": "Site visit: modem replaced",
-    }  # fmt: skip
+    }
     reply = client.service.clearAlarms(searchQuery=query)
     assert (reply.responseCode, reply.responseText) == ("100", ResponseCode.OK.text)
     after = walk(client, lambda s, r: s + len(r.Alarms))
@@ -171,7 +171,7 @@ CLEAR_CODES = [
      ResponseCode.INVALID_ORGANIZATION_DETAILS, {}),
     ({"orgID": "1:ORG00001", "organizationName": "Sunrise Energy Co-op", "alarmType": "Nope"},
      ResponseCode.NO_ALARMS_FOUND, {}),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("query", "code", "fields"), CLEAR_CODES, ids=str)
@@ -228,7 +228,7 @@ def test_reference_wsdl_client_reads_alarms(reference_client: zeep.Client) -> No
     connectivity = [a for a in reply.Alarms if a.alarmType in {"Unreachable", "Reachable"}]
     assert [(a.alarmType, a.portNumber) for a in connectivity] == [
         ("Unreachable", None), ("Reachable", None),
-    ]  # fmt: skip
+    ]
     assert [a.recordNumber for a in reply.Alarms] == list(range(1, len(reply.Alarms) + 1))
     sharing = {a.alarmType for a in reply.Alarms} - {"Unreachable", "Reachable"}
     assert sharing <= {"Circuit Sharing Current Reduced", "Circuit Sharing Current Restored"}

@@ -32,7 +32,7 @@ def depot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[zeep.Client]:
         "stations": stations,
         "fleets": [{"org": "1:ORG09100", "name": "Boulder Fleet", "depot_group": 9100,
                     "vehicles": vehicles}],
-    }  # fmt: skip
+    }
     path: Path = tmp_path_factory.mktemp("depot") / "depot.yaml"
     path.write_text(yaml.safe_dump(world), encoding="utf-8")
     settings = Settings(database_url="sqlite://", fixture=str(path))

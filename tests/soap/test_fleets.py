@@ -25,16 +25,16 @@ def test_fleet_vehicle_rows(any_client: zeep.Client) -> None:
     first, second = vehicles(any_client)
     assert (first.fleetVehicleID, first.vehicleID, first.VIN, first.license) == (
         "1:7890", "VAN-01", "1FTBW3XM5KKA00001", "CO-ABC101",
-    )  # fmt: skip
+    )
     assert (first.make, first.model, first.year, first.fleetName) == (
         "Ford", "E-Transit", 2023, "Sunrise Delivery Fleet",
-    )  # fmt: skip
+    )
     assert first.credentialIDs.credentialID == ["CPFL0000205756"]
     assert (first.orgID, first.organizationName) == ("1:ORG00001", "Sunrise Energy Co-op")
     assert [v.recordNumber for v in (first, second)] == [1, 2]
     assert {first.vehicleChargingStatus, second.vehicleChargingStatus} <= {
         "Charging", "Charged", "Not Plugged In", "Fault",
-    }  # fmt: skip
+    }
 
 
 @pytest.mark.parametrize(
@@ -62,7 +62,7 @@ def test_fleet_vehicle_paging_and_none(any_client: zeep.Client, other_client: ze
     assert page.moreFlag == 0
     assert any_client.service.getFleetVehicles(searchQuery={"numRecords": 1}).moreFlag == 1
     expect(any_client.service.getFleetVehicles(searchQuery={"make": "Rivian"}),
-           ResponseCode.NO_DATA_FOUND)  # fmt: skip
+           ResponseCode.NO_DATA_FOUND)
     expect(other_client.service.getFleetVehicles(searchQuery={}), ResponseCode.NO_DATA_FOUND)
 
 
@@ -88,7 +88,7 @@ def test_add_update_delete(mock: MockChargePoint, client: zeep.Client, clock: Ma
     (row,) = vehicles(client, fleetVehicleID=new_id)
     assert (row.license, row.vehicleID, row.color, row.year, row.fleetUserID) == (
         "CO-NEW001", "VAN-02", "White", 2024, "D-17",
-    )  # fmt: skip
+    )
     assert row.credentialIDs.credentialID == ["CPFL0000300001", "04A1B2C3D4E5F6"]
     assert row.lastModifiedTimestamp == START
     clock.advance(timedelta(hours=1))
@@ -97,13 +97,13 @@ def test_add_update_delete(mock: MockChargePoint, client: zeep.Client, clock: Ma
     echo = updated.vehicle
     assert (echo.fleetVehicleID, echo.color, echo.licensePlate, echo.make, echo.year) == (
         new_id, "Red", "CO-NEW001", "Ford", "2024",
-    )  # fmt: skip
+    )
     (row,) = vehicles(client, fleetVehicleID=new_id)
     assert (row.color, row.license, row.lastModifiedTimestamp) == ("Red", "CO-NEW001", clock.now())
     client.service.updateFleetVehicle(
         vehicle={"fleetVehicleID": new_id, "chargePointCards": {"chargePointCardSn": [
             "CPFL0000300002"]}, "make": "Tesla", "model": "Model 3", "year": "2022"}
-    )  # fmt: skip
+    )
     (row,) = vehicles(client, fleetVehicleID=new_id)
     assert row.credentialIDs.credentialID == ["CPFL0000300002"] and row.make == "Tesla"
     harbor = mock.client(mock.tenants()[HARBOR])
@@ -111,7 +111,7 @@ def test_add_update_delete(mock: MockChargePoint, client: zeep.Client, clock: Ma
     deleted = client.service.deleteFleetVehicle(fleetVehicleID=new_id)
     assert (deleted.responseCode, deleted.responseText) == ("100", ResponseCode.OK.text)
     expect(client.service.getFleetVehicles(searchQuery={"fleetVehicleID": new_id}),
-           ResponseCode.NO_DATA_FOUND)  # fmt: skip
+           ResponseCode.NO_DATA_FOUND)
     expect(client.service.deleteFleetVehicle(fleetVehicleID=new_id), ResponseCode.NO_DATA_FOUND)
     # its released card may go on another vehicle
     again = {**NEW, "chargePointCards": {"chargePointCardSn": ["CPFL0000300002"]}}
@@ -128,7 +128,7 @@ SPECIFIC = [
     ({"chargePointCards": {"chargePointCardSn": ["CPFL0000205756"]}},  # 7890's card
      "Invalid RFID card provided"),
     ({"fleetName": "Somebody Else's Fleet"}, "Fleet not found"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("change", "text"), SPECIFIC, ids=[str(c[0]) for c in SPECIFIC])
@@ -137,18 +137,18 @@ def test_add_fleet_vehicle_specific_errors_change_nothing(
 ) -> None:
     before = vehicles(client)
     expect(client.service.addFleetVehicle(vehicle={**NEW, **change}),
-           ResponseCode.INVALID_PARAMETERS, params=f"({text})")  # fmt: skip
+           ResponseCode.INVALID_PARAMETERS, params=f"({text})")
     assert vehicles(client) == before
 
 
 def test_update_fleet_vehicle_errors(client: zeep.Client) -> None:
     update = client.service.updateFleetVehicle
     expect(update(vehicle={"fleetVehicleID": "1:7890", "year": "1999"}),
-           ResponseCode.INVALID_PARAMETERS, params="(Invalid Vehicle Type)")  # fmt: skip
+           ResponseCode.INVALID_PARAMETERS, params="(Invalid Vehicle Type)")
     expect(update(vehicle={"fleetVehicleID": "1:7890", "fleetName": "Nope"}),
-           ResponseCode.INVALID_PARAMETERS, params="(Fleet not found)")  # fmt: skip
+           ResponseCode.INVALID_PARAMETERS, params="(Fleet not found)")
     expect(update(vehicle={"fleetVehicleID": "1:99999", "color": "Red"}),
-           ResponseCode.NO_DATA_FOUND)  # fmt: skip
+           ResponseCode.NO_DATA_FOUND)
     expect(
         client.service.addFleetVehicle(vehicle={**NEW, "chargePointCards": {}}),
         ResponseCode.MANDATORY_FIELDS_MISSING,
@@ -165,13 +165,13 @@ def test_fleet_usage_matches_the_sessions(client: zeep.Client, clock: ManualCloc
     for row in rows:
         assert (row.stationID, row.credentialID, row.License) == (
             "1:10003", "CPFL0000205756", "CO-ABC101",
-        )  # fmt: skip
+        )
         session_id = row.transactionID - 7_000_000_000
         same = client.service.getChargingSessionData(searchQuery={"sessionID": session_id})
         session = same.ChargingSessionData[0]
         assert (session.Energy, session.startTime, session.endTime) == (
             row.Energy, row.startTime, row.endTime,
-        )  # fmt: skip
+        )
         assert row.gasolineSavings == pytest.approx(round(0.1255 * row.Energy, 3))
         local = row.startTime - timedelta(hours=7)  # Boulder in March (the fixture's offset)
         assert abs(local.hour * 60 + local.minute - 18 * 60) <= 90  # back around 18:00
@@ -181,7 +181,7 @@ def test_fleet_usage_matches_the_sessions(client: zeep.Client, clock: ManualCloc
     )
     assert [r.transactionID for r in narrowed.fleetUsageData] == [rows[-1].transactionID]
     expect(client.service.getFleetUsageData(searchQuery={"fleetVehicleID": "1:7891"}),
-           ResponseCode.NO_DATA_FOUND)  # fmt: skip
+           ResponseCode.NO_DATA_FOUND)
     page = client.service.getFleetUsageData(searchQuery={"numRecords": 1, "startRecord": 2})
     assert page.fleetUsageData[0].recordNumber == 2 and page.moreFlag == 1
 
@@ -245,7 +245,7 @@ def test_several_vehicles_all_or_none(mock: MockChargePoint, client: zeep.Client
     code = ResponseCode.INVALID_PARAMETERS
     assert (answer.findtext("responseCode"), answer.findtext("responseText")) == (
         code.code, code.render(params="(Invalid RFID card provided)"),
-    )  # fmt: skip
+    )
     assert vehicles(client) == before
     ok = _add_by_hand(mock, _vehicle_xml("CO-TWO003", "CPFL0000300013"))  # the card is still free
     assert ok.findtext("responseCode") == "100"

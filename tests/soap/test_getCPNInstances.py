@@ -93,7 +93,7 @@ def test_getCPNInstances_http_response_has_real_envelope_shape(mock: MockChargeP
                            "searchQuery": {"stationID": "1:10001"}}),
         ("updateFeed", {"subscriptionID": "42", "Refresh": True}),
     ],
-)  # fmt: skip
+)
 def test_removed_push_framework_answers_188(
     reference_client: zeep.Client, operation: str, args: dict[str, object]
 ) -> None:

@@ -16,8 +16,8 @@ from mockcp.codes import ResponseCode
 from mockcp.db.activity import Alarm
 from mockcp.db.models import Station
 from mockcp.db.people import FleetVehicle
-from mockcp.domain.heartbeat import HEARTBEAT
 from mockcp.domain.paging import PageRequest
+from mockcp.domain.stations.heartbeat import HEARTBEAT
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
 from tests.soap.envelopes import SOAP_PATH, guide_style
@@ -247,7 +247,7 @@ def test_guide_10_4_5_fleet_vehicle_id_is_numeric_after_the_cpn_prefix(
 WARRANTY_NAMES = {
     "None", "Parts Only", "Parts and Labor", "Mission Critical", "Remote Support Standard",
     "Remote Support Critical", "Remote Support and EPW Standard", "Remote Support and EPW Critical",
-}  # fmt: skip
+}
 
 
 def check_station_vocabulary(rows: list[Any]) -> None:

@@ -12,7 +12,7 @@ from mockcp.clock import ManualClock
 from mockcp.config import Settings
 from mockcp.db.activity import Alarm, ChargingSession
 from mockcp.db.models import Organization, Port, PricingRule, Station
-from mockcp.sim.engine import materialize
+from mockcp.sim.store.engine import materialize
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
 

@@ -1,4 +1,4 @@
-"""Bounds on a request's work (domain/limits.py, docs/limits.md): each refused with the
+"""Bounds on a request's work (domain/load/limits.py, docs/limits.md): each refused with the
 guide's code, a request at the bound served, and its work a small multiple of a plain one."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from mockcp.clock import ManualClock
 from mockcp.codes import ResponseCode
 from mockcp.db.activity import ChargingSession
-from mockcp.domain.limits import EVENT_HORIZON, MAX_EVENT_MINUTES, MAX_SHED_MINUTES
+from mockcp.domain.load.limits import EVENT_HORIZON, MAX_EVENT_MINUTES, MAX_SHED_MINUTES
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
 from tests.soap.test_load import expect
@@ -27,14 +27,14 @@ def event(client: zeep.Client, starts: datetime, minutes: int = 60) -> Any:
     return client.service.createLoadShedEvent(
         shedEvent={"stationID": "1:10002", "eventStartTime": starts, "eventDuration": minutes,
                    "allowedLoadPerPort": 1.0}
-    )  # fmt: skip
+    )
 
 
 def shed(client: zeep.Client, minutes: int) -> Any:
     return client.service.shedLoad(
         shedQuery={"shedStation": {"stationID": "1:10002", "percentShedPerStation": 30},
                    "timeInterval": minutes}
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize(

@@ -39,7 +39,7 @@ def test_percent_is_of_the_power_at_the_first_call(client: zeep.Client, clock: M
     port = port_load(client)
     assert (port.portLoad, port.shedState, port.percentShed, port.allowedLoad) == (
         Decimal("5.040"), 1, 30, Decimal("0.000"),
-    )  # fmt: skip
+    )
     clock.advance(timedelta(minutes=10))
     shed_station(client, percentShedPerStation=50)
     assert port_load(client).portLoad == Decimal("3.600")  # 50 % of 7.2, not of 5.04
@@ -56,7 +56,7 @@ def test_the_other_mode_is_refused_and_changes_nothing(
     port = port_load(client)
     assert (port.portLoad, port.percentShed, port.allowedLoad) == (
         Decimal("3.600"), 50, Decimal("0.000"),
-    )  # fmt: skip
+    )
     assert clear_station(client).Success == 1
     assert shed_station(client, allowedLoadPerStation=2).responseCode == "100"
     assert port_load(client).portLoad == Decimal("2.000")
@@ -73,7 +73,7 @@ def test_same_mode_overwrites_and_clearing_restores(
     reply = clear_station(client)
     assert (reply.responseCode, reply.Success, reply.stationID, reply.sgID) == (
         "100", 1, "1:10002", None,
-    )  # fmt: skip
+    )
     port = port_load(client)
     assert (port.portLoad, port.shedState, port.allowedLoad) == (Decimal("7.200"), 0, 0)
     assert clear_station(client).Success == 0  # nothing left to clear
@@ -142,11 +142,11 @@ def test_group_shed_applies_the_value_to_each_station(
     reply = client.service.shedLoad(shedQuery=query)
     assert (reply.responseCode, reply.sgID, reply.allowedLoadPerStation) == (
         "100", 1002, Decimal("6.000"),
-    )  # fmt: skip
+    )
     group = client.service.getLoad(searchQuery={"sgID": 1002})
     assert (group.sgID, group.numStations, group.groupName) == (
         1002, 2, "Sunrise - Downtown Garage",
-    )  # fmt: skip
+    )
     assert group.sgLoad == "6.000"  # 1:10002 capped at 6 kW, 1:10001 idle
     assert [p.allowedLoad for s in group.stationData for p in s.Port] == [Decimal("6.000")] * 3
     cleared = client.service.clearShedState(shedQuery={"shedGroup": {"sgID": 1002}})
@@ -178,7 +178,7 @@ def test_get_load_by_session_and_its_station_fields(
     port = station.Port[0]
     assert (port.userID, port.credentialID, port.sessionID) == (
         "664719", "CNCP0000481668", SESSION,
-    )  # fmt: skip
+    )
 
 
 def test_dc_ports_report_the_battery(client: zeep.Client, clock: ManualClock) -> None:
@@ -235,7 +235,7 @@ STATION_CASES = [
      ResponseCode.OWN_STATION_GROUP_ONLY, {}),
     ({"shedGroup": {"sgID": 4242, "percentShedPerStation": 5}}, 0,
      ResponseCode.STATION_GROUP_NOT_IN_DATABASE, {}),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(
@@ -246,7 +246,7 @@ STATION_CASES = [
 def test_shed_codes(
     mock: MockChargePoint, query: dict[str, Any], minutes_or_tenant: int, code: ResponseCode,
     fields: dict[str, object],
-) -> None:  # fmt: skip
+) -> None:
     tenant = mock.tenants()[HARBOR if minutes_or_tenant == HARBOR else SUNRISE]
     minutes = minutes_or_tenant if minutes_or_tenant < 0 else 0
     client = mock.client(tenant)
@@ -308,7 +308,7 @@ def test_shed_over_real_http_with_the_reference_wsdl(
         )
         service = client.create_service(BINDING, f"{base}/webservices/chargepoint/services/5.1")
         query = {"shedStation": {"stationID": "1:10002", "percentShedPerStation": 30},
-                 "timeInterval": 15}  # fmt: skip
+                 "timeInterval": 15}
         assert service.shedLoad(shedQuery=query).Success == 1
         port = service.getLoad(searchQuery={"stationID": "1:10002"}).stationData[0].Port[0]
         assert (port.portLoad, port.percentShed) == (Decimal("5.040"), 30)
@@ -330,7 +330,7 @@ def test_go_clients_several_port_numbers_in_one_port_clear_each(
     client.service.shedLoad(
         shedQuery={"shedStation": {"stationID": "1:10001", "percentShedPerStation": 10},
                    "timeInterval": 0}
-    )  # fmt: skip
+    )
     inner = (
         "<shedQuery><shedStation><stationID>1:10001</stationID><Ports><Port>"
         "<portNumber>1</portNumber><portNumber>2</portNumber></Port></Ports>"
@@ -339,7 +339,7 @@ def test_go_clients_several_port_numbers_in_one_port_clear_each(
     reply = Client(mock.wsgi).post(
         SOAP_PATH, data=go_style(tenant.license_key, tenant.password, "clearShedState", inner),
         headers={"Content-Type": "text/xml"},
-    )  # fmt: skip
+    )
     assert reply.status_code == 200
     assert parse(reply.get_data()).findtext(".//Success") == "1"
     assert [p.shedState for p in _ports(client, "1:10001")] == [0, 0]

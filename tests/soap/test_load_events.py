@@ -30,7 +30,7 @@ def test_an_event_caps_the_port_while_it_runs(client: zeep.Client, clock: Manual
     port = port_load(client)
     assert (port.portLoad, port.shedState, port.allowedLoad) == (
         Decimal("2.000"), 1, Decimal("2.000"),
-    )  # fmt: skip
+    )
     clock.set(CHARGING + timedelta(minutes=61))
     port = port_load(client)
     assert (port.portLoad, port.shedState) == (Decimal("7.200"), 0)
@@ -60,7 +60,7 @@ def test_event_ids_are_unique_and_removal_undoes_the_event(
     started = event(
         client, stationID="1:10002", eventStartTime=CHARGING + timedelta(minutes=1),
         allowedLoadPerPort=1.0,
-    )  # fmt: skip
+    )
     clock.advance(timedelta(minutes=2))
     expect(
         client.service.removeLoadShedEvent(eventId=started.eventId),
@@ -70,7 +70,7 @@ def test_event_ids_are_unique_and_removal_undoes_the_event(
     later = event(
         client, stationID="1:10002", eventStartTime=CHARGING + timedelta(hours=2),
         allowedLoadPerPort=1.0,
-    )  # fmt: skip
+    )
     harbor = mock.client(mock.tenants()[HARBOR])
     expect(
         harbor.service.removeLoadShedEvent(eventId=later.eventId),
@@ -96,7 +96,7 @@ CASES = [
      ResponseCode.ALLOWED_LOAD_TOO_HIGH, {"max_load": "7.2"}),
     ({"stationID": "1:10003", "allowedLoadPerPort": 1.0}, ResponseCode.PANEL_SHARING_SHED, {}),
     ({"sgID": "x", "allowedLoadPerPort": 1.0}, ResponseCode.INVALID_STATION_GROUP_ID, {}),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("fields", "code", "text"), CASES, ids=[c[1].name for c in CASES])
@@ -132,7 +132,7 @@ def test_drivers_opt_out_where_allowed_and_sessions_show_it(
         after = [
             r for r in data.fifteenminData
             if row.driverOptedOut and r.stationTime >= row.driverOptOutTimestamp
-        ]  # fmt: skip
+        ]
         if any(r.rollingPowerAvg > 0 for r in after):  # still charging when the driver opted out
             assert max(r.peakPower for r in after) > 1.0
             charging_after_opt_out.append(row.sessionID)

@@ -148,7 +148,7 @@ class LoadMachine(RuleBasedStateMachine):
                 "eventDuration": minutes,
                 "allowOptOut": False,
                 "allowedLoadPerPort": kw,
-            }  # fmt: skip
+            }
         )
         assert reply.responseCode == "100", reply.responseText
         self.model.events.append((station, start, start + timedelta(minutes=minutes), kw))

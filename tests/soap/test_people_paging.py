@@ -92,7 +92,7 @@ def test_writes_through_the_reference_wsdl(
     assert added.responseCode == "100"
     (vehicle_id,) = added.fleetVehicleID
     assert service.updateFleetVehicle(vehicle={"fleetVehicleID": vehicle_id, "color": "Blue"}
-                                      ).vehicle.color == "Blue"  # fmt: skip
+                                      ).vehicle.color == "Blue"
     assert service.deleteFleetVehicle(fleetVehicleID=vehicle_id).responseCode == "100"
     status = service.updateUserStatus(
         userID="664720", associationType="CONNECTION", Status="REJECTED", customText="Sorry."

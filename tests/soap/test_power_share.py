@@ -36,7 +36,7 @@ def test_two_cars_share_the_circuit_and_alarms_say_so(
     kinds = [a.alarmType for a in alarms]
     assert kinds and kinds == [
         "Circuit Sharing Current Reduced", "Circuit Sharing Current Restored",
-    ] * (len(kinds) // 2)  # fmt: skip
+    ] * (len(kinds) // 2)
     sessions = all_sessions(client, "1:10001")
     checked = 0
     for reduced, restored in zip(alarms[::2], alarms[1::2], strict=True):

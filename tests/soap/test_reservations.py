@@ -12,7 +12,7 @@ from zeep.helpers import serialize_object as serialize
 
 from mockcp.clock import ManualClock
 from mockcp.config import Settings
-from mockcp.sim.reservations import ADDENDUM, RESERVATION_IDS
+from mockcp.sim.model.reservations import ADDENDUM, RESERVATION_IDS
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
 
@@ -71,7 +71,7 @@ def test_a_reservation_its_addendum_and_its_session_agree(client: zeep.Client) -
         assert addendum.transactionType == "Reservation Usage Addendum"
         assert (addendum.Energy, addendum.startTime, addendum.endTime) == (
             session.Energy, session.startTime, session.endTime,
-        )  # fmt: skip
+        )
         assert reservation.startTime < reservation.endTime == session.startTime
         assert (reservation.grossAmount, addendum.grossAmount) == (1.0, 0.0)
         checked += 1
@@ -94,7 +94,7 @@ def test_usage_addenda_follow_their_sessions_through_a_shed_and_the_past_stays()
                     reply = client.service.shedLoad(shedQuery={
                         "shedStation": {"stationID": station, "allowedLoadPerStation": 0.5},
                         "timeInterval": 0,
-                    })  # fmt: skip
+                    })
                     assert reply.responseCode == "100", reply.responseText
             clock.advance(timedelta(days=4))  # (reserved sessions are rare: ~1 a day here)
             addenda = [a for a in every(client, transactionType=ADDENDUM) if a.startTime > START]
@@ -105,7 +105,7 @@ def test_usage_addenda_follow_their_sessions_through_a_shed_and_the_past_stays()
                 ).ChargingSessionData[0]
                 assert (addendum.Energy, addendum.startTime, addendum.endTime) == (
                     session.Energy, session.startTime, session.endTime,
-                )  # fmt: skip
+                )
             after = every(client, transactionType="Reservation")
             assert [serialize(r) for r in after[: len(before)]] == [serialize(r) for r in before]
             worlds.append({a.transactionID: (a.Energy, a.endTime) for a in addenda})

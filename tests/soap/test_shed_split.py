@@ -1,4 +1,4 @@
-"""A station-level absolute shed is split evenly over the station's ports (domain/shed.py,
+"""A station-level absolute shed is split evenly over the station's ports (domain/load/shed.py,
 documented): getLoad shows the value asked for, each port draws at most its share. Found by
 the mutation pass: no other test held the split (docs/mutation.md)."""
 
@@ -40,7 +40,7 @@ def test_allowed_load_per_station_is_split_over_its_ports(
 def test_allowed_load_per_port_is_not_split(client: zeep.Client, clock: ManualClock) -> None:
     port = busy_port(client, clock)
     query = {"shedStation": {"stationID": "1:10001", "Ports": {"Port": [
-        {"portNumber": port.portNumber, "allowedLoadPerPort": 3}]}}, "timeInterval": 0}  # fmt: skip
+        {"portNumber": port.portNumber, "allowedLoadPerPort": 3}]}}, "timeInterval": 0}
     assert client.service.shedLoad(shedQuery=query).responseCode == "100"
     after = port_load(client, "1:10001", int(port.portNumber) - 1)
     assert (after.allowedLoad, after.portLoad) == (Decimal("3.000"), Decimal("3.000"))

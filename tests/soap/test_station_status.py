@@ -6,7 +6,7 @@ import pytest
 import zeep
 
 from mockcp.codes import ResponseCode
-from mockcp.domain.heartbeat import HEARTBEAT
+from mockcp.domain.stations.heartbeat import HEARTBEAT
 from tests.conftest import START
 from tests.helpers import assert_code, ids
 

@@ -35,7 +35,7 @@ def test_connected_and_managed_drivers(any_client: zeep.Client) -> None:
     avery, jordan = found
     assert (avery.firstName, avery.lastName, avery.driverEmail) == (
         "Avery", "Lindqvist", "avery.lindqvist@example.com",
-    )  # fmt: skip
+    )
     assert (avery.Connection.Status, avery.managementRealm.Status) == ("APPROVED", "APPROVED")
     assert [(c.Key, c.Value) for c in avery.Connection.customInfos.customInfo] == [
         ("Department", "Facilities")
@@ -53,7 +53,7 @@ def test_home_station_details(other_client: zeep.Client) -> None:
     home = sam.homeStationDetails
     assert (home.stationSerialNumber, home.stationModelNumber, home.stationMacAddress) == (
         "115110013501", "CT4020-HD-GW", "000D:6F00:0155:A201",
-    )  # fmt: skip
+    )
     assert home.stationStatus in {"AVAILABLE", "INUSE"}
 
 
@@ -93,7 +93,7 @@ def test_update_user_status(mock: MockChargePoint, client: zeep.Client, clock: M
     reply = client.service.updateUserStatus(
         userID="664720", associationType="CONNECTION", Status="APPROVED",
         customText="Welcome to the garage.",
-    )  # fmt: skip
+    )
     assert (reply.responseCode, reply.responseText) == ("100", ResponseCode.OK.text)
     (jordan,) = users(client, userID="664720")
     assert jordan.Connection.Status == "APPROVED"
@@ -107,14 +107,14 @@ def test_update_user_status(mock: MockChargePoint, client: zeep.Client, clock: M
             userID="664720", associationType="CONNECTION", Status="APPROVED"
         ),
         ResponseCode.CONNECTION_ALREADY_SET, status="approved",
-    )  # fmt: skip
+    )
     client.service.updateUserStatus(
         userID="664719", associationType="MANAGEMENT_REALM", Status="REJECTED"
     )
     assert users(client, userID="664719")[0].managementRealm.Status == "NOT MANAGED"
     client.service.updateUserStatus(userID="664720", associationType="CONNECTION", Status="REMOVED")
     expect(client.service.getUsers(searchQuery={"userID": "664720", "Connection": {
-        "Status": "APPROVED"}}), ResponseCode.NO_USER_FOUND)  # fmt: skip
+        "Status": "APPROVED"}}), ResponseCode.NO_USER_FOUND)
     assert users(client, userID="664720")[0].Connection.Status == "NOT CONNECTED"
 
 
@@ -123,18 +123,18 @@ def test_update_user_status_codes(mock: MockChargePoint, client: zeep.Client) ->
         client.service.updateUserStatus(userID="999", associationType="CONNECTION",
                                         Status="APPROVED"),
         ResponseCode.INVALID_USER_ID,
-    )  # fmt: skip
+    )
     expect(
         client.service.updateUserStatus(userID="664721", associationType="CONNECTION",
                                         Status="REJECTED"),
         ResponseCode.USER_REQUEST_NOT_FOUND,
-    )  # fmt: skip
+    )
     harbor = mock.client(mock.tenants()[HARBOR])
     expect(
         harbor.service.updateUserStatus(userID="664719", associationType="MANAGEMENT_REALM",
                                         Status="REMOVED"),
         ResponseCode.USER_REQUEST_NOT_FOUND,
-    )  # fmt: skip
+    )
     assert users(client, userID="664719")[0].managementRealm.Status == "APPROVED"
 
 
@@ -168,7 +168,7 @@ def test_set_waitlist_done_mode_one(
 
 
 def test_set_waitlist_done_custom_text_and_codes(mock: MockChargePoint, client: zeep.Client,
-                                                 clock: ManualClock) -> None:  # fmt: skip
+                                                 clock: ManualClock) -> None:
     clock.set(CHARGING)
     call = client.service.setWaitlistDone
     expect(
@@ -195,7 +195,7 @@ def test_set_waitlist_done_custom_text_and_codes(mock: MockChargePoint, client: 
         ResponseCode.STATIONS_OUTSIDE_REALM,
     )  # view-only grant
     reply = call(stationID="1:10002", portID="1", userID="664719",
-                 customMessageText="Thanks for sharing.")  # fmt: skip
+                 customMessageText="Thanks for sharing.")
     assert reply.responseCode == "100"
     done = [r for r in journal(mock) if r["operation"] == "setWaitlistDone"][-1]
     assert done["details"]["message"].startswith("Thanks for sharing. Please move")

@@ -81,7 +81,7 @@ def post(mock: MockChargePoint, tenant: Tenant, body: str) -> tuple[int, bytes]:
     reply = Client(mock.wsgi).post(
         SOAP_PATH, data=guide_style(tenant.license_key, tenant.password, body),
         headers={"Content-Type": "text/xml"},
-    )  # fmt: skip
+    )
     return reply.status_code, reply.get_data()
 
 

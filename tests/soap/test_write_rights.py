@@ -35,7 +35,7 @@ def test_view_only_grantee_cannot_clear_alarms_as_it_cannot_shed(
     assert alarms_of(sunrise, "1:10002") > 0
     shed = harbor.service.shedLoad(shedQuery={
         "shedStation": {"stationID": "1:10002", "percentShedPerStation": 30},
-        "timeInterval": 0})  # fmt: skip
+        "timeInterval": 0})
     expect(shed, ResponseCode.STATIONS_OUTSIDE_REALM)
     expect(clear(harbor, SUNRISE, "1:10002"), ResponseCode.STATIONS_OUTSIDE_REALM)
     assert alarms_of(sunrise, "1:10002") > 0  # nothing was cleared

@@ -34,7 +34,7 @@ FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--window-size=1280,800", "--hide-scrollbars", "--disable-dev-shm-usage",
-)  # fmt: skip
+)
 
 
 class Served:

@@ -16,7 +16,7 @@ from werkzeug.test import Client
 from mockcp.clock import ManualClock
 from mockcp.codes import ResponseCode
 from mockcp.config import Settings
-from mockcp.domain.load import station_loads
+from mockcp.domain.load.current import station_loads
 from mockcp.domain.realm import members_of
 from mockcp.testing import MockChargePoint
 from mockcp.ui.views import CATEGORIES
@@ -59,7 +59,7 @@ def test_ui_fleet_ports_equal_get_station_status(web: Client, client: zeep.Clien
     status = client.service.getStationStatus(searchQuery={})
     api = {s.stationID: {p.portNumber: p.Status for p in s.Port} for s in status.stationData}
     page = {s["stationID"]: {p["portNumber"]: p["status"] for p in s["ports"]}
-            for s in fleet["stations"]}  # fmt: skip
+            for s in fleet["stations"]}
     assert page == api
     for station in fleet["stations"]:
         assert station["category"] in CATEGORIES

@@ -85,7 +85,7 @@ def test_dashboard_root_redirects_to_the_page_and_loads_without_console_error(
         world = set(db.scalars(select(Station.station_id)))
     assert set(stations_on_page(browser)) == world  # the whole world: every organisation
     legend = sum(int(css(browser, f"#legend-{c} strong").text) for c in
-                 ("available", "inuse", "unreachable", "faulted", "shed"))  # fmt: skip
+                 ("available", "inuse", "unreachable", "faulted", "shed"))
     assert legend == len(world)
     assert css(browser, "#clock-now").text == clock_iso(served)[:16].replace("T", " ") + "Z"
     for view in ("load", "sessions", "activity", "controls", "onboarding", "fleet"):
@@ -110,7 +110,7 @@ def test_dashboard_numbers_equal_what_the_api_answers_at_the_same_time(
     service = served.client()
     status = service.getStationStatus(searchQuery={})
     api = {s.stationID: ",".join(f"{p.portNumber}:{p.Status}" for p in s.Port)
-           for s in status.stationData}  # fmt: skip
+           for s in status.stationData}
     page = stations_on_page(browser)
     assert {k: v["ports"] for k, v in page.items()} == api
     # a station in use: its detail shows getLoad's station and port loads
@@ -171,7 +171,7 @@ def test_dashboard_advancing_the_clock_moves_the_load_chart_and_the_colours(
         "g => [g.dataset.category, g.querySelector('circle').getAttribute('fill')]);"
     )
     palette = {"available": "#2e9d5b", "inuse": "#2f6fd6", "unreachable": "#8a8f98",
-               "faulted": "#d64545", "shed": "#e09a1a"}  # fmt: skip
+               "faulted": "#d64545", "shed": "#e09a1a"}
     assert all(palette[category] == fill for category, fill in fills)
     assert severe_console_entries(browser) == []
 

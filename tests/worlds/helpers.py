@@ -10,7 +10,7 @@ from werkzeug.test import Client
 from mockcp.app import MockChargePointApp
 
 SHED_30 = {"shedStation": {"stationID": "1:10002", "percentShedPerStation": 30},
-           "timeInterval": 0}  # fmt: skip
+           "timeInterval": 0}
 
 
 def admin(app: MockChargePointApp, method: str, path: str, body: object = None) -> tuple[int, Any]:

@@ -37,7 +37,7 @@ def test_a_call_without_the_token_is_a_json_401_and_changes_nothing(
     headers = {} if header is None else {"Authorization": header}
     client = Client(locked.wsgi)
     for method, path in (("POST", "/_mock/reset"), ("POST", "/_mock/clock"),
-                         ("GET", "/_mock/journal"), ("POST", "/_mock/snapshots")):  # fmt: skip
+                         ("GET", "/_mock/journal"), ("POST", "/_mock/snapshots")):
         reply = client.open(path, method=method, headers=headers, json={"advance": "P1D"})
         assert (reply.status_code, json.loads(reply.get_data())) == (401, REFUSED)
         assert reply.headers["WWW-Authenticate"] == 'Bearer realm="mockcp"'
@@ -68,7 +68,7 @@ def test_the_token_opens_the_control_plane_and_health_and_soap_stay_open(
         ("::", False),
         ("192.168.1.4", False),
         ("example.test", False),
-    ],  # fmt: skip
+    ],
 )
 def test_loopback_addresses(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback

@@ -37,7 +37,7 @@ def gunicorn(request: pytest.FixtureRequest) -> Iterator[str]:
         command.append("--preload")
     command.append("mockcp.app:wsgi_from_env()")
     env = {**os.environ, "MOCKCP_DB": url, "MOCKCP_FIXTURE": "minimal",
-           "MOCKCP_CLOCK_MODE": "frozen", "MOCKCP_CLOCK_START": "2024-03-12T17:00:00Z"}  # fmt: skip
+           "MOCKCP_CLOCK_MODE": "frozen", "MOCKCP_CLOCK_START": "2024-03-12T17:00:00Z"}
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )

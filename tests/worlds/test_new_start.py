@@ -48,7 +48,7 @@ def test_a_reset_to_another_fixture_and_seed_serves_that_world(mock: MockChargeP
         (
             {"start": "3000-01-01T00:00:00Z"},
             "start must lie between 1990-01-01 and 2200-01-01 (got 3000-01-01)",
-        ),  # fmt: skip
+        ),
         ({"epoch": 1}, 'send {} or any of {"start": "...Z", "seed": N, "fixture": "minimal"}'),
         ([1], 'send {} or any of {"start": "...Z", "seed": N, "fixture": "minimal"}'),
     ],

@@ -23,7 +23,7 @@ UNSHED = (Decimal("7.200"), 0, 0)
 @pytest.mark.server
 def test_restores_under_load_answer_old_or_new_never_a_mix(tmp_path: Path) -> None:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'w.sqlite3'}", fixture="minimal",
-                        clock_mode="frozen", clock_start=START)  # fmt: skip
+                        clock_mode="frozen", clock_start=START)
     with MockChargePoint(settings) as mock, mock.serve() as base:
         app = mock.wsgi
         admin(app, "POST", "/clock", {"advance": "PT2H"})

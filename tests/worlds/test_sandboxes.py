@@ -26,7 +26,7 @@ START_TEXT = "2024-03-12T17:00:00Z"
 
 def serving_parent(url: str) -> Iterator[MockChargePoint]:
     settings = Settings(database_url=url, fixture="minimal", clock_mode="frozen",
-                        clock_start=START)  # fmt: skip
+                        clock_start=START)
     with MockChargePoint(settings) as mock:
         yield mock
 
@@ -55,7 +55,7 @@ def make(parent: MockChargePoint, body: object = None) -> tuple[str, list[Tenant
     status, found = admin(parent.wsgi, "GET", f"/sandboxes/{made['id']}/tenants")
     assert status == 200
     tenants = [Tenant(t["orgID"], t["organizationName"], t["licenseKey"], t["password"])
-               for t in found]  # fmt: skip
+               for t in found]
     return str(made["id"]), tenants
 
 
@@ -134,7 +134,7 @@ def test_a_made_up_sandbox_key_is_refused(parent: MockChargePoint) -> None:
     _, tenants = make(parent)
     real = tenants[0]
     forged = Tenant(real.org_id, real.organization_name,
-                    real.license_key.rsplit("@", 1)[0] + "@sb00000000", real.password)  # fmt: skip
+                    real.license_key.rsplit("@", 1)[0] + "@sb00000000", real.password)
     with pytest.raises(Fault):
         parent.client(forged).service.getCPNInstances()
 
@@ -147,12 +147,12 @@ def test_a_made_up_sandbox_key_is_refused(parent: MockChargePoint) -> None:
             {"start": "3000-01-01T00:00:00Z"},
             400,
             "start must lie between 1990-01-01 and 2200-01-01 (got 3000-01-01)",
-        ),  # fmt: skip
+        ),
         (
             {"colour": "red"},
             400,
             'send {} or any of {"start": "...Z", "seed": N, "fixture": "minimal"}',
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_a_wrong_sandbox_request_is_a_400(
@@ -184,7 +184,7 @@ def test_parallel_workers_each_with_a_sandbox_do_not_interfere(
             client: zeep.Client = parent.client(tenants[0])
             inside(parent, sandbox, "POST", "/clock", {"advance": f"PT{2 + n}H"})
             query = {"shedStation": {"stationID": "1:10002", "percentShedPerStation": 10 * (n + 1)},
-                     "timeInterval": 0}  # fmt: skip
+                     "timeInterval": 0}
             for _ in range(3):
                 assert client.service.shedLoad(shedQuery=query).Success == 1
                 inside(parent, sandbox, "POST", "/clock", {"advance": "PT1M"})

@@ -51,7 +51,7 @@ def serving(
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOCKCP_")}
     command = [sys.executable, "-m", "mockcp", "serve", "--host", host, "--port", str(port),
                "--fixture", "minimal", "--clock", "frozen", "--start", START_TEXT,
-               *flags]  # fmt: skip
+               *flags]
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )

@@ -6,9 +6,9 @@ from typing import Any
 
 from spyne import ServiceBase
 
-from mockcp.domain import users, waitlist
-from mockcp.soap import mapping_users as m
+from mockcp.domain.drivers import users, waitlist
 from mockcp.soap.mapping import OK
+from mockcp.soap.mapping import drivers as m
 from mockcp.soap.operations import operation
 from mockcp.soap.types import users as u
 
@@ -21,7 +21,7 @@ class DriverService(ServiceBase):  # type: ignore[misc]
         """The caller's connected and managed drivers, 500 a page (guide 9.1)."""
         q, udc = request.searchQuery, ctx.udc
         page = users.users(
-            udc.session(), udc.principal, m.from_user_search(q), q.startRecord, q.numUsers
+            udc.world(), m.from_user_search(q), q.startRecord, q.numUsers
         )
         return m.to_users_response(page)
 
@@ -31,9 +31,9 @@ class DriverService(ServiceBase):  # type: ignore[misc]
         udc = ctx.udc
         udc.details["customText"] = request.customText or ""
         users.update_status(
-            udc.session(), udc.principal, udc.clock.now(), request.userID,
+            udc.world(), request.userID,
             str(request.associationType), str(request.Status),
-        )  # fmt: skip
+        )
         return u.updateUserStatusResponse(**OK)
 
     @operation(u.setWaitlistDone, u.setWaitlistDoneResponse)
@@ -41,8 +41,9 @@ class DriverService(ServiceBase):  # type: ignore[misc]
         """Tell a waitlisted driver their session is done (guide 9.3)."""
         udc = ctx.udc
         notice = waitlist.waitlist_done(
-            udc.session(), udc.principal, udc.runtime.settings.root_seed, udc.clock.now(),
-            (request.stationID, request.portID, request.userID), request.customMessageText,
-        )  # fmt: skip
+            udc.world(),
+            (request.stationID, request.portID, request.userID),
+            request.customMessageText,
+        )
         udc.details.update(mode=notice.mode, message=notice.message)
         return u.setWaitlistDoneResponse(**OK)

@@ -6,9 +6,10 @@ from typing import Any
 
 from spyne import ServiceBase
 
-from mockcp.domain import fleet_usage, fleets
-from mockcp.soap import mapping_fleets as m
+from mockcp.domain.fleets import usage as fleet_usage
+from mockcp.domain.fleets import vehicles as fleets
 from mockcp.soap.mapping import OK
+from mockcp.soap.mapping import fleets as m
 from mockcp.soap.operations import operation
 from mockcp.soap.types import fleets as f
 
@@ -20,10 +21,10 @@ class FleetService(ServiceBase):  # type: ignore[misc]
     def getFleetVehicles(ctx: Any, request: f.getFleetVehicles) -> Any:
         """The caller's fleet vehicles with their live charging status (guide 10.4)."""
         q, udc = request.searchQuery, ctx.udc
-        db, now = udc.session(), udc.clock.now()
-        statuses = fleet_usage.charging_statuses(db, udc.runtime.settings.root_seed, now)
+        statuses = fleet_usage.charging_statuses(udc.world())
         page = fleets.search_vehicles(
-            db, udc.principal, statuses, m.from_vehicle_search(q), (q.startRecord, q.numRecords)
+            udc.world(), statuses, m.from_vehicle_search(q),
+            (q.startRecord, q.numRecords),
         )
         return m.to_vehicles_response(page)
 
@@ -31,7 +32,7 @@ class FleetService(ServiceBase):  # type: ignore[misc]
     def addFleetVehicle(ctx: Any, request: f.addFleetVehicle) -> Any:
         """Add one or several vehicles to the caller's fleets, all or none (guide 10.1)."""
         udc, sent = ctx.udc, [m.from_vehicle_data(v) for v in request.vehicle]
-        added = fleets.add_vehicles(udc.session(), udc.principal, udc.clock.now(), sent)
+        added = fleets.add_vehicles(udc.world(), sent)
         return f.addFleetVehicleResponse(**OK, fleetVehicleID=added)
 
     @operation(f.updateFleetVehicle, f.updateFleetVehicleResponse)
@@ -40,7 +41,7 @@ class FleetService(ServiceBase):  # type: ignore[misc]
         udc, db = ctx.udc, ctx.udc.session()
         updated = [
             fleets.update_vehicle(
-                db, udc.principal, udc.clock.now(), sent.fleetVehicleID, m.from_vehicle_data(sent)
+                udc.world(), sent.fleetVehicleID, m.from_vehicle_data(sent)
             )
             for sent in request.vehicle
         ]
@@ -56,16 +57,14 @@ class FleetService(ServiceBase):  # type: ignore[misc]
     def deleteFleetVehicle(ctx: Any, request: f.deleteFleetVehicle) -> Any:
         """Delete a vehicle of the caller's fleets (guide 10.2)."""
         udc = ctx.udc
-        fleets.delete_vehicle(udc.session(), udc.principal, udc.clock.now(), request.fleetVehicleID)
+        fleets.delete_vehicle(udc.world(), request.fleetVehicleID)
         return f.deleteFleetVehicleResponse(**OK)
 
     @operation(f.getFleetUsageData, f.getFleetUsageDataResponse)
     def getFleetUsageData(ctx: Any, request: f.getFleetUsageData) -> Any:
         """Sessions of the caller's fleet vehicles on any station, 100 a page (guide 10.5)."""
         q, udc = request.searchQuery, ctx.udc
-        live = (udc.runtime.settings.root_seed, udc.clock.now())
         page = fleet_usage.fleet_usage(
-            udc.session(), udc.principal, live, m.from_usage_search(q),
-            (q.startRecord, q.numRecords),
-        )  # fmt: skip
+            udc.world(), m.from_usage_search(q), (q.startRecord, q.numRecords)
+        )
         return m.to_usage_response(page)

@@ -7,10 +7,11 @@ from typing import Any
 from spyne import ServiceBase, rpc
 
 from mockcp.codes import ResponseCode
-from mockcp.domain import groups, orgs, rights
+from mockcp.domain.orgs import groups, rights
+from mockcp.domain.orgs import instances as orgs
 from mockcp.errors import CPError
-from mockcp.soap import mapping_groups as m
-from mockcp.soap import mapping_rights as mr
+from mockcp.soap.mapping import groups as m
+from mockcp.soap.mapping import rights as mr
 from mockcp.soap.mapping import to_ocpninstances
 from mockcp.soap.operations import operation
 from mockcp.soap.types import orgs as t
@@ -24,20 +25,20 @@ class OrgService(ServiceBase):  # type: ignore[misc]
         """Organisations and custom groups in the caller's realm (guide 7.5)."""
         q = request.searchQuery
         query = groups.OrgGroupQuery(q.orgID, q.organizationName, q.sgID, q.sgName)
-        result = groups.orgs_and_groups(ctx.udc.session(), ctx.udc.principal, query)
+        result = groups.orgs_and_groups(ctx.udc.world(), query)
         return m.to_orgs_and_groups_response(result)
 
     @operation(t.getStationGroups, t.getStationGroupsResponse)
     def getStationGroups(ctx: Any, request: t.getStationGroups) -> Any:
         """An organisation's custom groups with their stations (guide 7.3)."""
-        result = groups.groups_of_org(ctx.udc.session(), ctx.udc.principal, request.orgID)
+        result = groups.groups_of_org(ctx.udc.world(), request.orgID)
         return m.to_station_groups_response(result)
 
     @operation(t.getStationGroupDetails, t.getStationGroupDetailsResponse)
     def getStationGroupDetails(ctx: Any, request: t.getStationGroupDetails) -> Any:
         """A group's immediate child groups and stations (guide 7.4)."""
         details = groups.group_details(
-            ctx.udc.session(), ctx.udc.principal, request.sgID, request.stationID
+            ctx.udc.world(), request.sgID, request.stationID
         )
         return m.to_group_details_response(details)
 
@@ -54,17 +55,14 @@ class OrgService(ServiceBase):  # type: ignore[misc]
     def getStationRights(ctx: Any, request: t.getStationRights) -> Any:
         """The rights the caller holds, per group and station, 100 a page (guide 7.6)."""
         q = request.searchQuery
-        live = (ctx.udc.runtime.settings.root_seed, ctx.udc.clock.now())
-        page = rights.station_rights(
-            ctx.udc.session(), ctx.udc.principal, mr.from_rights_search(q), q.startRecord, live
-        )
+        page = rights.station_rights(ctx.udc.world(), mr.from_rights_search(q), q.startRecord)
         return mr.to_rights_response(page)
 
     @operation(t.getStationRightsProfile, t.getStationRightsProfileResponse)
     def getStationRightsProfile(ctx: Any, request: t.getStationRightsProfile) -> Any:
         """The task list of the rights profile held on a group (guide 7.7)."""
         tasks = groups.rights_profile_tasks(
-            ctx.udc.session(), ctx.udc.principal, request.sgID, request.stationRightsProfile
+            ctx.udc.world(), request.sgID, request.stationRightsProfile
         )
         return m.to_rights_profile_response(tasks)
 

@@ -6,10 +6,11 @@ from typing import Any
 
 from spyne import ServiceBase
 
-from mockcp.domain import alarms, sessions, transactions
-from mockcp.soap import mapping_alarms as a
-from mockcp.soap import mapping_sessions as m
+from mockcp.domain.sessions import alarms, transactions
+from mockcp.domain.sessions import charging as sessions
 from mockcp.soap.mapping import OK
+from mockcp.soap.mapping import alarms as a
+from mockcp.soap.mapping import sessions as m
 from mockcp.soap.operations import operation
 from mockcp.soap.types import sessions as t
 
@@ -21,10 +22,7 @@ class SessionService(ServiceBase):  # type: ignore[misc]
     def getAlarms(ctx: Any, request: t.getAlarms) -> Any:
         """Current alarms of the caller's stations, 100 a page (guide 8.1)."""
         q, udc = request.searchQuery, ctx.udc
-        page = alarms.alarms(
-            udc.session(), udc.principal, udc.runtime.settings.root_seed, udc.clock.now(),
-            a.from_alarm_search(q), q.startRecord,
-        )  # fmt: skip
+        page = alarms.alarms(udc.world(), a.from_alarm_search(q), q.startRecord)
         return a.to_alarms_response(page)
 
     @operation(t.clearAlarms, t.clearAlarmsResponse)
@@ -32,38 +30,30 @@ class SessionService(ServiceBase):  # type: ignore[misc]
         """Move matching current alarms to history with the clear reason (guide 8.2)."""
         q, udc = request.searchQuery, ctx.udc
         alarms.clear_alarms(
-            udc.session(), udc.principal, udc.runtime.settings.root_seed, udc.clock.now(),
-            (q.orgID, q.organizationName), a.from_alarm_search(q), q.clearReason,
-        )  # fmt: skip
+            udc.world(), (q.orgID, q.organizationName), a.from_alarm_search(q), q.clearReason
+        )
         return t.clearAlarmsResponse(**OK)
 
     @operation(t.getChargingSessionData, t.getChargingSessionDataResponse)
     def getChargingSessionData(ctx: Any, request: t.getChargingSessionData) -> Any:
         """Sessions on the caller's stations at the clock's now, 100 a page (guide 6.1)."""
         q, udc = request.searchQuery, ctx.udc
-        page = sessions.search_sessions(
-            udc.session(), udc.principal, udc.runtime.settings.root_seed, udc.clock.now(),
-            m.from_session_search(q), q.startRecord,
-        )  # fmt: skip
+        page = sessions.search_sessions(udc.world(), m.from_session_search(q), q.startRecord)
         return m.to_sessions_response(page)
 
     @operation(t.get15minChargingSessionData, t.get15minChargingSessionDataResponse)
     def get15minChargingSessionData(ctx: Any, request: t.get15minChargingSessionData) -> Any:
         """The 15-minute meter data of one session (guide 6.2)."""
-        udc = ctx.udc
         data = sessions.fifteen_minute_data(
-            udc.session(), udc.principal, udc.runtime.settings.root_seed, udc.clock.now(),
-            request.sessionID, bool(request.energyConsumedInterval),
-        )  # fmt: skip
+            ctx.udc.world(), request.sessionID, bool(request.energyConsumedInterval)
+        )
         return m.to_fifteen_minutes_response(data)
 
     @operation(t.getTransactionData, t.getTransactionDataResponse)
     def getTransactionData(ctx: Any, request: t.getTransactionData) -> Any:
         """Fees of finished sessions on priced stations, 100 a page (max 500) (guide 6.3)."""
         q, udc = request.searchQuery, ctx.udc
-        live = (udc.runtime.settings.root_seed, udc.clock.now())
         page = transactions.transactions(
-            udc.session(), udc.principal, live, m.from_transaction_search(q),
-            q.startRecord, q.numTransactions,
-        )  # fmt: skip
+            udc.world(), m.from_transaction_search(q), q.startRecord, q.numTransactions
+        )
         return m.to_transactions_response(page)

@@ -6,9 +6,10 @@ from typing import Any
 
 from spyne import ServiceBase
 
-from mockcp.domain import faults, heartbeat, stations
-from mockcp.soap import mapping_rights as mr
-from mockcp.soap import mapping_stations as m
+from mockcp.domain.stations import faults, heartbeat
+from mockcp.domain.stations import search as stations
+from mockcp.soap.mapping import rights as mr
+from mockcp.soap.mapping import stations as m
 from mockcp.soap.operations import operation
 from mockcp.soap.types import station_rows as r
 from mockcp.soap.types import stations as t
@@ -16,19 +17,12 @@ from mockcp.soap.types import stations as t
 
 def _heard(ctx: Any, page: Any) -> dict[int, Any]:
     """Port pk -> last communication of its station (guide 7.2.3 TimeStamp)."""
-    udc = ctx.udc
-    found = [view.station for _, view in page.rows]
-    return heartbeat.port_time_stamps(
-        udc.session(), found, udc.runtime.settings.root_seed, udc.clock.now()
-    )
+    return heartbeat.port_time_stamps(ctx.udc.world(), [view.station for _, view in page.rows])
 
 
 def _search(ctx: Any, q: Any, operation_name: str, public: bool = False) -> Any:
     paging = (operation_name, getattr(q, "startRecord", None), getattr(q, "numStations", None))
-    live = (ctx.udc.runtime.settings.root_seed, ctx.udc.clock.now())
-    return stations.search_stations(
-        ctx.udc.session(), ctx.udc.principal, m.from_search(q), paging, public, live
-    )
+    return stations.search_stations(ctx.udc.world(), m.from_search(q), paging, public)
 
 
 class StationService(ServiceBase):  # type: ignore[misc]
@@ -65,10 +59,8 @@ class StationService(ServiceBase):  # type: ignore[misc]
         """The caller's stations in a custom group named ``sgName`` (155 for no such group)."""
         q, udc = request.searchQuery, ctx.udc
         page = stations.custom_group_stations(
-            udc.session(), udc.principal, m.from_search(q),
-            ("getCustomGroupStations", q.startRecord, q.numStations),
-            (udc.runtime.settings.root_seed, udc.clock.now()),
-        )  # fmt: skip
+            udc.world(), m.from_search(q), ("getCustomGroupStations", q.startRecord, q.numStations)
+        )
         return m.to_stations_response(
             page, t.getCustomGroupStationsResponse, r.customGroupstationDataExtended
         )
@@ -77,8 +69,5 @@ class StationService(ServiceBase):  # type: ignore[misc]
     def getStationActiveFaults(ctx: Any, request: t.getStationActiveFaults) -> Any:
         """The active faults of 1-100 stations of the caller's realm."""
         wanted = list(request.searchQuery.stationIDs.stationID)
-        udc = ctx.udc
-        result = faults.active_faults(
-            udc.session(), udc.principal, wanted, udc.runtime.settings.root_seed, udc.clock.now()
-        )
+        result = faults.active_faults(ctx.udc.world(), wanted)
         return mr.to_active_faults_response(result)

@@ -1,0 +1,45 @@
+"""The request-scoped world: one caller's view of the store at one instant.
+
+Every domain entry point takes a ``World`` first instead of the ``(db, principal, seed,
+now)`` quartet. It is built once per SOAP call (``soap.context.RequestContext.world``) and
+by the other callers of the domain (the dashboard). ``ensure_simulated`` brings the
+simulation up to ``now`` (idempotent: the second call in a request costs one read);
+``realm`` is the caller's realm, computed on first use and kept for the request (the
+simulation never changes ownership, groups or grants, so it cannot go stale within one).
+
+(The store-wide ``mockcp.worlds.WorldStore`` is another thing: the start image,
+snapshots and the clock of a whole store.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from mockcp.domain.principal import Principal
+from mockcp.domain.realm import Realm, realm_of
+from mockcp.sim.store.engine import materialize
+
+
+@dataclass(slots=True)
+class World:
+    """What one domain call sees: the session, the caller, the root seed, the instant."""
+
+    db: Session
+    caller: Principal
+    seed: int
+    now: datetime
+    _realm: Realm | None = field(default=None, repr=False)
+
+    @property
+    def realm(self) -> Realm:
+        """The caller's realm (computed once per world)."""
+        if self._realm is None:
+            self._realm = realm_of(self.db, self.caller)
+        return self._realm
+
+    def ensure_simulated(self, until: datetime | None = None) -> None:
+        """Plan the simulation through ``until`` (default: now) and bring statuses there."""
+        materialize(self.db, self.seed, self.now if until is None else until)

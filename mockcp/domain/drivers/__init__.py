@@ -1,0 +1,1 @@
+"""Drivers (guide 9): users and the waitlist."""

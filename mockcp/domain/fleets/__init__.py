@@ -1,0 +1,1 @@
+"""Fleet Management (guide 10): vehicles, usage, fleet facts and savings."""

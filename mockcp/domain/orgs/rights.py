@@ -1,0 +1,139 @@
+"""getStationRights (guide 7.6): the rights the caller holds, per group and station.
+
+One entry per (custom group, station) the caller can see, with the rights profile held on
+the group; stations granted or owned outside any visible group come last, without a group.
+Paged 100 entries a call; consecutive entries of one group form one ``rightsData``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from mockcp.codes import ResponseCode
+from mockcp.db.models import GroupMember, Organization, Station, StationGroup
+from mockcp.domain.context import World
+from mockcp.domain.paging import Page, PageRequest, page_of
+from mockcp.domain.realm import Realm
+from mockcp.domain.stations.query import StationQuery, port_status, station_filters, validate_ids
+from mockcp.domain.stations.search import check_references
+from mockcp.domain.text import same_text
+from mockcp.errors import CPError
+
+
+@dataclass(frozen=True, slots=True)
+class RightsQuery:
+    """The station filters plus the rights-only ones of stationRightsSearchRequest."""
+
+    stations: StationQuery
+    provisioned_from: date | None = None
+    provisioned_to: date | None = None
+    current_fault: str | None = None
+    port_status: str | None = None
+    admin_status: str | None = None
+    network_status: str | None = None
+    provision_status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RightsEntry:
+    group: StationGroup | None
+    profile: str
+    station: Station
+    org: Organization
+
+
+def station_rights(
+    world: World, query: RightsQuery, start_record: int | None, simulate: bool = True
+) -> Page[RightsEntry]:
+    """The page of (group, profile, station) entries matching the query.
+
+    Raises: 152 malformed station ID; 171 bad proximity or coordinates; 102 nothing found.
+    """
+    page = PageRequest.for_operation("getStationRights", start_record, None)
+    db = world.db
+    if simulate:
+        world.ensure_simulated()
+    realm = world.realm
+    check_references(db, realm, validate_ids(query.stations), public=False)
+    entries = [e for e in _entries(db, realm) if _group_ok(e, query.stations)]
+    by_station = replace(query.stations, sg_id=None, sg_name=None)
+    orgs = {e.org.id: e.org for e in entries}
+    groups = {e.group.id: e.group for e in entries if e.group is not None}
+    memberships: dict[int, set[int]] = {}
+    for entry in entries:
+        if entry.group is not None:
+            memberships.setdefault(entry.station.id, set()).add(entry.group.id)
+    gazetteer = db.scalars(select(Station)).all()
+    station_ok = station_filters(by_station, orgs, memberships, groups, gazetteer)
+    matched = [e for e in entries if all(p(e.station) for p in station_ok) and _rights_ok(e, query)]
+    cut = page_of(matched, page)
+    if not cut.rows:
+        raise CPError(ResponseCode.NO_STATION_FOUND)
+    return cut
+
+
+def _entries(db: Session, realm: Realm) -> list[RightsEntry]:
+    stations = {
+        s.id: s
+        for s in db.scalars(
+            select(Station)
+            .options(selectinload(Station.ports))
+            .where(Station.id.in_(realm.station_pks))
+        )
+    }
+    orgs = {o.id: o for o in db.scalars(select(Organization))}
+    groups = db.scalars(
+        select(StationGroup).where(StationGroup.id.in_(realm.group_ids)).order_by(StationGroup.id)
+    ).all()
+    members: dict[int, list[int]] = {}
+    for group_id, station_pk in db.execute(
+        select(GroupMember.group_id, GroupMember.station_pk).order_by(GroupMember.station_pk)
+    ):
+        if station_pk in stations:
+            members.setdefault(group_id, []).append(station_pk)
+    entries, grouped = [], set()
+    for group in groups:
+        for station_pk in members.get(group.id, []):
+            station = stations[station_pk]
+            profile = realm.group_profiles[group.id]
+            entries.append(RightsEntry(group, profile, station, orgs[station.org_pk]))
+            grouped.add(station_pk)
+    for station_pk in sorted(set(stations) - grouped):
+        station = stations[station_pk]
+        profile = realm.station_profiles[station_pk]
+        entries.append(RightsEntry(None, profile, station, orgs[station.org_pk]))
+    return entries
+
+
+def _group_ok(entry: RightsEntry, query: StationQuery) -> bool:
+    if query.sg_id is not None and (entry.group is None or str(entry.group.id) != query.sg_id):
+        return False
+    if query.sg_name is not None:
+        return entry.group is not None and same_text(entry.group.name, query.sg_name)
+    return True
+
+
+def _rights_ok(entry: RightsEntry, query: RightsQuery) -> bool:
+    s = entry.station
+    provisioned = s.provision_date.date() if s.provision_date else None
+    if query.provisioned_from and (provisioned is None or provisioned < query.provisioned_from):
+        return False
+    if query.provisioned_to and (provisioned is None or provisioned > query.provisioned_to):
+        return False
+    if query.current_fault is not None:
+        wanted = query.current_fault.strip().lower()
+        if not any(wanted in (p.fault_reason or "").lower() for p in s.ports):
+            return False
+    if query.port_status is not None and not any(
+        same_text(port_status(s, p), query.port_status) for p in s.ports
+    ):
+        return False
+    return (
+        same_text(s.admin_status, query.admin_status)
+        and same_text(s.network_status, query.network_status)
+        and same_text(s.provision_status, query.provision_status)
+    )

@@ -1,0 +1,177 @@
+"""Station searches over the caller's realm (guide 7.1 getStations, 7.2 getStationStatus).
+
+A caller sees the stations its organisation owns and those granted to it; public searches
+(getPublicStations, getPublicStationStatus) see every public station. Rows come in station
+order, paged by ``domain.paging``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, selectinload
+
+from mockcp.codes import ResponseCode
+from mockcp.db.models import GroupMember, Organization, Port, PricingRule, Station, StationGroup
+from mockcp.domain.context import World
+from mockcp.domain.paging import Page, PageRequest, page_of
+from mockcp.domain.realm import Realm, resolve_group, resolve_org
+from mockcp.domain.sessions.pricing import PricingAsk, estimated_cost
+from mockcp.domain.stations.query import StationQuery, station_filters, validate_ids
+from mockcp.errors import CPError
+
+
+@dataclass(frozen=True, slots=True)
+class StationView:
+    """A station with what its rows print: owner, visible groups, pricing."""
+
+    station: Station
+    org: Organization
+    groups: tuple[StationGroup, ...]
+    pricing: tuple[PricingRule, ...]
+    costs: dict[int, float] = field(default_factory=dict)  # port pk -> estimatedCost
+
+    def estimated_cost(self, port: Port) -> float:
+        return self.costs.get(port.id, 0.0)
+
+
+def custom_group_stations(
+    world: World, query: StationQuery, paging: tuple[str, int | None, int | None]
+) -> Page[StationView]:
+    """getCustomGroupStations: the stations of the custom group named ``sgName`` (required).
+
+    FIDELITY (the guide does not document the operation): a blank ``sgName``, or one that
+    names no custom group the caller can see, answers 155; then as ``search_stations``.
+    Raises: 194/152 station IDs; 155 no such group; the codes of ``search_stations``.
+    """
+    validate_ids(query)  # (a malformed station ID is named first: 194/152)
+    wanted = (query.sg_name or "").strip().lower()
+    realm = world.realm
+    names = world.db.scalars(select(StationGroup.name).where(StationGroup.id.in_(realm.group_ids)))
+    if not wanted or wanted not in {name.strip().lower() for name in names}:
+        raise CPError(ResponseCode.INVALID_CUSTOM_GROUP_NAME)
+    return search_stations(world, query, paging)
+
+
+def search_stations(
+    world: World,
+    query: StationQuery,
+    paging: tuple[str, int | None, int | None],
+    public: bool = False,
+    simulate: bool = True,
+) -> Page[StationView]:
+    """The page of stations matching every filter of ``query`` (AND).
+
+    ``paging`` is (operation, startRecord, numStations) under ``PAGE_LIMITS``; unless
+    ``simulate`` is False the simulation is brought up to now first, so port status is live.
+    Raises: 189 page over 500; 194 both stationID forms; 152 malformed station ID; 131 a
+    named station outside the realm; 158/159/178 for orgID; 121/129/125 for sgID; 171 bad
+    proximity unit or coordinates; 118 Address far from Lat/Long; 102 nothing found.
+    """
+    page = PageRequest.for_operation(*paging)
+    db = world.db
+    if simulate:
+        world.ensure_simulated()
+    realm = world.realm
+    check_references(db, realm, validate_ids(query), public)
+    index = station_index(db, realm, public)
+    matched = index.matching(query, realm, public)
+    orgs, groups, memberships = index.orgs, index.groups, index.memberships
+    if not matched:
+        raise CPError(ResponseCode.NO_STATION_FOUND)
+    cut = page_of(matched, page)
+    if not cut.rows:
+        raise CPError(ResponseCode.NO_STATION_FOUND)
+    pricing = _pricing(db, [s.id for _, s in cut.rows])
+    rows = tuple(
+        (number, _view(s, orgs, groups, memberships, pricing, query.pricing))
+        for number, s in cut.rows
+    )
+    return Page(rows, cut.more)
+
+
+@dataclass(frozen=True, slots=True)
+class StationIndex:
+    """Every station (it locates addresses too) with owners and the groups a caller sees."""
+
+    gazetteer: Sequence[Station]
+    orgs: dict[int, Organization]
+    groups: dict[int, StationGroup]
+    memberships: dict[int, set[int]]
+
+    def matching(self, query: StationQuery, realm: Realm, public: bool = False) -> list[Station]:
+        """The realm's (or the public) stations that pass every filter of ``query``."""
+        predicates = station_filters(
+            query, self.orgs, self.memberships, self.groups, self.gazetteer
+        )
+        return [
+            s
+            for s in self.gazetteer
+            if (s.is_public if public else s.id in realm.station_pks)
+            and all(p(s) for p in predicates)
+        ]
+
+
+def station_index(db: Session, realm: Realm, public: bool = False) -> StationIndex:
+    gazetteer = db.scalars(_stations()).all()
+    orgs = {org.id: org for org in db.scalars(select(Organization))}
+    groups = {
+        g.id: g for g in db.scalars(select(StationGroup)) if public or g.id in realm.group_ids
+    }
+    memberships: dict[int, set[int]] = {}
+    for member in db.scalars(select(GroupMember)):
+        if member.group_id in groups:
+            memberships.setdefault(member.station_pk, set()).add(member.group_id)
+    return StationIndex(gazetteer, orgs, groups, memberships)
+
+
+def _stations() -> Select[Station]:
+    return select(Station).options(selectinload(Station.ports)).order_by(Station.id)
+
+
+def check_references(db: Session, realm: Realm, query: StationQuery, public: bool) -> None:
+    """The orgID, sgID and station IDs a query names exist and lie in the realm.
+
+    Raises: 158/159/178 orgID; 121/129/125 sgID; 131 a named station outside the realm.
+    """
+    if query.org_id is not None:
+        resolve_org(db, realm, query.org_id)
+    if query.sg_id is not None:
+        try:
+            sg_id = int(query.sg_id)
+        except ValueError:
+            raise CPError(ResponseCode.INVALID_STATION_GROUP_ID) from None
+        resolve_group(db, realm, sg_id)
+    named = [query.station_id] if query.station_id is not None else list(query.station_ids or ())
+    if named and not public:
+        found = db.scalars(select(Station.id).where(Station.station_id.in_(named))).all()
+        if any(pk not in realm.station_pks for pk in found):
+            raise CPError(ResponseCode.STATIONS_OUTSIDE_REALM)
+
+
+def _pricing(db: Session, station_pks: list[int]) -> dict[int, list[PricingRule]]:
+    rules: dict[int, list[PricingRule]] = {}
+    statement = select(PricingRule).where(PricingRule.station_pk.in_(station_pks))
+    for rule in db.scalars(statement.order_by(PricingRule.id)):
+        rules.setdefault(rule.station_pk, []).append(rule)
+    return rules
+
+
+def _view(
+    station: Station,
+    orgs: dict[int, Organization],
+    groups: dict[int, StationGroup],
+    memberships: dict[int, set[int]],
+    pricing: dict[int, list[PricingRule]],
+    ask: PricingAsk | None,
+) -> StationView:
+    member_of = tuple(groups[g] for g in sorted(memberships.get(station.id, set())))
+    windows = pricing.get(station.id, [])[:2]
+    costs = (
+        {p.id: estimated_cost(windows, ask, p.power_kw) for p in station.ports}
+        if ask is not None and windows
+        else {}
+    )
+    return StationView(station, orgs[station.org_pk], member_of, tuple(windows), costs)

@@ -1,0 +1,9 @@
+"""How the API compares text filters: trimmed, case-insensitive, an absent filter matches."""
+
+from __future__ import annotations
+
+
+def same_text(value: object, wanted: str | None) -> bool:
+    """``value`` equals ``wanted`` ignoring case and surrounding blanks (``None`` or an empty
+    value reads as ""); a filter that was not sent (``wanted`` is None) matches anything."""
+    return wanted is None or str(value or "").strip().lower() == wanted.strip().lower()

@@ -1,0 +1,228 @@
+"""Station searches: spyne requests -> StationQuery, station views -> 5.1 rows (guide 7.1-7.2)."""
+
+from __future__ import annotations
+
+from decimal import Decimal as PyDecimal
+from typing import Any
+
+from mockcp.db.models import Port, PricingRule, Station
+from mockcp.domain.identifiers import company_id
+from mockcp.domain.paging import Page
+from mockcp.domain.sessions.pricing import PricingAsk
+from mockcp.domain.stations.facts import DRIVER_SUPPORT_PHONE, pricing_type
+from mockcp.domain.stations.query import StationQuery, port_status
+from mockcp.domain.stations.search import StationView
+from mockcp.soap.mapping import OK
+from mockcp.soap.types import station_rows as r
+from mockcp.soap.types.common import geoData
+
+
+def _strip(value: Any) -> str | None:
+    return None if value is None else str(value).strip()
+
+
+def from_search(q: Any) -> StationQuery:
+    """Any of the station search types (they share names) as a StationQuery."""
+
+    def field(name: str) -> Any:
+        return getattr(q, name, None)
+
+    geo = field("Geo")
+    ids = field("stationIDs")
+    demo = field("demoSerialNumber")
+    return StationQuery(
+        station_id=_strip(field("stationID")),
+        station_ids=tuple(s.strip() for s in ids.stationID) if ids is not None else None,
+        manufacturer=field("stationManufacturer"),
+        model=field("stationModel"),
+        name=field("stationName"),
+        serial_number=field("serialNumber"),
+        address=field("Address"),
+        city=field("City"),
+        state=field("State"),
+        country=field("Country"),
+        postal_code=field("postalCode"),
+        lat=None if geo is None else geo.Lat,
+        long=None if geo is None else geo.Long,
+        proximity=field("Proximity"),
+        proximity_unit=field("proximityUnit"),
+        level=field("Level"),
+        mode=field("Mode"),
+        connector=field("Connector"),
+        voltage=field("Voltage"),
+        current=field("Current"),
+        power=field("Power"),
+        reservable=field("Reservable"),
+        demo_serials=tuple(demo.serialNumber) if demo is not None else None,
+        org_id=_strip(field("orgID")),
+        organization_name=field("organizationName"),
+        sg_id=_strip(field("sgID")),
+        sg_name=field("sgName"),
+        warranty_service=field("warrantyService"),
+        status=field("Status"),
+        activated_since=field("stationActivationDate"),
+        pricing=_pricing_ask(field("Pricing")),
+        company_id=_strip(field("companyID")),
+        radio_group_id=_strip(field("radioGroupID")),
+    )
+
+
+def coordinate(value: float) -> str:
+    """Lat/Long as real rows print them: 15 decimals (real-interface 3.3)."""
+    return format(PyDecimal(repr(value)), ".15f")
+
+
+def to_port_data(station: Station, port: Port, cost: float = 0.0) -> r.portData:
+    return r.portData(
+        portNumber=str(port.port_number),
+        Geo=geoData(Lat=coordinate(port.latitude), Long=coordinate(port.longitude)),
+        Reservable=1 if port.reservable else 0,
+        Status=port_status(station, port),
+        Level=port.level,
+        timeStamp=port.status_time or station.last_communication,
+        Mode=port.mode,
+        Connectors=[
+            r.Connectors(Connector=[r.Connector(connectorLabel=label)])
+            for label in port.connector_labels
+        ]
+        or None,
+        Connector=port.connector,
+        Voltage=str(port.voltage),
+        Current=str(port.current),
+        Power=f"{port.power_kw:.3f}",
+        estimatedCost=cost,
+    )
+
+
+def to_pricing(rule: PricingRule) -> r.pricingSpecification:
+    return r.pricingSpecification(
+        Type=pricing_type(rule.per_kwh, rule.per_hour),
+        startTime=rule.start_time,
+        endTime=rule.end_time,
+        minPrice=rule.min_price,
+        maxPrice=rule.max_price,
+        initialUnitPriceDuration=rule.initial_duration_min,
+        unitPricePerHour=rule.per_hour,
+        unitPricePerHourThereafter=rule.per_hour_thereafter,
+        unitPricePerSession=rule.per_session,
+        unitPricePerKWh=rule.per_kwh,
+        sessionTime=rule.session_time,
+    )
+
+
+def station_fields(number: int, view: StationView) -> dict[str, Any]:
+    """The getStationData fields of one row (shared by getStations and getCustomGroupStations)."""
+    s = view.station
+    return {
+        "recordNumber": number,
+        "stationID": s.station_id,
+        "stationManufacturer": s.manufacturer,
+        "stationModel": s.model,
+        "stationMacAddr": s.mac_address,
+        "stationSerialNum": s.serial_number,
+        "stationName": s.name,
+        "Description": s.description,
+        "stationActivationDate": s.activation_date,
+        "Address": s.address,
+        "City": s.city,
+        "State": s.state,
+        "Country": s.country,
+        "postalCode": s.postal_code,
+        "Port": [to_port_data(s, port, view.estimated_cost(port)) for port in s.ports],
+        "Pricing": [to_pricing(rule) for rule in view.pricing],
+        "numPorts": len(s.ports),
+        "driverName": s.driver_name,
+        "driverAddress": s.driver_address,
+        "driverEmail": s.driver_email,
+        "driverPhoneNumber": s.driver_phone,
+        "lastModifiedDate": s.modified_at,
+        "mainPhone": DRIVER_SUPPORT_PHONE,  # guide 7.1.3: ChargePoint's driver support
+        "modTimeStamp": s.modified_at,
+        "timezoneOffset": s.timezone_offset,
+        "currencyCode": s.currency_code,
+        "warrantyExpirationDate": s.warranty_expiration,
+        "warrantyService": s.warranty_service,
+        "servicePlanExpiryDate": s.service_plan_expiry,
+        "demo": s.demo_serial,
+        "orgID": view.org.org_id,
+        "companyID": company_id(view.org),
+        "organizationName": view.org.name,
+        "sgID": ", ".join(str(g.id) for g in view.groups) or None,
+        "sgName": ", ".join(g.name for g in view.groups) or None,
+        "siteValidated": s.site_validated,
+        "siteValidationDate": s.site_validation_date,
+        "wanIpAddress": s.wan_ip,
+        "networkStatus": s.network_status,
+        "stationFirmware": s.firmware,
+        "stationReception": s.reception,
+        "radioGroupID": s.radio_group_id,
+    }
+
+
+def to_status_data(
+    number: int, view: StationView, port_details: bool, heard: dict[int, Any] | None = None
+) -> r.oStatusdata:
+    """A status row; ``heard``: port pk -> last communication (guide 7.2.3 TimeStamp)."""
+    s, heard = view.station, heard or {}
+    ports = [
+        r.portDataStatus(
+            portNumber=str(p.port_number),
+            Status=port_status(s, p),
+            faultReason=p.fault_reason or "NONE",  # guide 7.2.5: a healthy port says NONE
+            TimeStamp=heard.get(p.id) or p.status_time or s.last_communication,
+            Connector=p.connector if port_details else None,
+            Power=f"{p.power_kw:.3f}" if port_details else None,
+        )
+        for p in s.ports
+    ]
+    return r.oStatusdata(
+        stationID=s.station_id, Port=ports, recordNumber=number, networkStatus=s.network_status
+    )
+
+
+def build(cls: Any, values: dict[str, Any]) -> Any:
+    """An instance of ``cls`` from the values it declares (row types share field names)."""
+    declared = cls.get_flat_type_info(cls)
+    return cls(**{k: v for k, v in values.items() if k in declared})
+
+
+def to_stations_response(page: Page[StationView], response: Any, row: Any) -> Any:
+    """getStations / getCustomGroupStations / getPublicStations: rows plus moreFlag."""
+    return response(
+        **OK,
+        stationData=[build(row, station_fields(n, view)) for n, view in page.rows],
+        moreFlag=page.more_flag,
+    )
+
+
+def to_status_response(
+    page: Page[StationView], port_details: bool, heard: dict[int, Any] | None = None
+) -> Any:
+    from mockcp.soap.types.stations import getStationStatusResponse
+
+    return getStationStatusResponse(
+        **OK,
+        stationData=[to_status_data(n, view, port_details, heard) for n, view in page.rows],
+        moreFlag=page.more_flag,
+    )
+
+
+def to_public_status_response(
+    page: Page[StationView], port_details: bool, heard: dict[int, Any] | None = None
+) -> Any:
+    from mockcp.soap.types.stations import getPublicStationStatusResponse
+
+    data = []
+    for number, view in page.rows:
+        full = to_status_data(number, view, port_details, heard)
+        ports = [build(r.publicPortDataStatus, p.__dict__) for p in full.Port]
+        data.append(r.publicStatusdata(stationID=full.stationID, Port=ports, recordNumber=number))
+    return getPublicStationStatusResponse(**OK, stationStatusData=data)
+
+
+def _pricing_ask(options: Any) -> PricingAsk | None:
+    if options is None:
+        return None
+    return PricingAsk(
+        options.startTime, options.Duration, options.energyRequired, options.vehiclePower
+    )
