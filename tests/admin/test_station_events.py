@@ -119,7 +119,8 @@ def test_port_fault_puts_the_port_out_of_service_until_cleared(
     assert (status, done["alarms"]) == (201, ["Fault Cleared"])
     (row,) = client.service.getStationStatus(searchQuery={"stationID": "1:10001"}).stationData
     cleared = next(p for p in row.Port if p.portNumber == port)
-    assert (cleared.Status, cleared.faultReason) == ("AVAILABLE", None)
+    # a healthy port prints faultReason NONE, as the guide's 7.2.5 sample does
+    assert (cleared.Status, cleared.faultReason) == ("AVAILABLE", "NONE")
     assert alarm_types(client, "1:10001")[-1] == "Fault Cleared"
 
 
