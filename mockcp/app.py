@@ -60,6 +60,7 @@ log = logging.getLogger("mockcp.app")
 SOAP_PATH = "/webservices/chargepoint/services/5.1"
 WSDL_PATH = "/cp_api_5.1.wsdl"
 UI_PATH = "/_mock/ui"
+REFUSAL = "mockcp.refusal"  # environ key: the Client fault text of a request refused unread
 
 
 def make_clock(settings: Settings) -> SimClock:
@@ -309,23 +310,29 @@ class MockChargePointApp:
             return _fault("SOAP requests must be sent with HTTP POST.", 405)(
                 environ, start_response
             )
+        refusal = None
         if (request.content_length or 0) > self.settings.max_body_bytes:
-            text = f"Request body exceeds the limit of {self.settings.max_body_bytes} bytes."
-            return _fault(text, 500)(environ, start_response)
-        raw = request.get_data(cache=True)
-        refusal = guard.inspect(raw)  # bounded shape before spyne sees the document
-        if refusal is not None:
-            return _fault(refusal, 500)(environ, start_response)
-        environ = {**environ, "wsgi.input": io.BytesIO(raw), "CONTENT_LENGTH": str(len(raw))}
-        sandbox = self._sandbox_of(environ, request)
-        if sandbox is not None:  # the sandbox's own app journals the call in its own store
-            return sandbox(environ, start_response)
+            refusal = f"Request body exceeds the limit of {self.settings.max_body_bytes} bytes."
+        else:
+            raw = request.get_data(cache=True)
+            refusal = guard.inspect(raw)  # bounded shape before spyne sees the document
+            environ = {**environ, "wsgi.input": io.BytesIO(raw), "CONTENT_LENGTH": str(len(raw))}
+        if refusal is not None:  # journaled without its body (never parsed again)
+            environ = {**environ, "wsgi.input": io.BytesIO(b""), "CONTENT_LENGTH": "0"}
+            environ[REFUSAL] = refusal
+        else:
+            sandbox = self._sandbox_of(environ, request)
+            if sandbox is not None:  # the sandbox's own app journals the call in its own store
+                return sandbox(environ, start_response)
         with self._gate.reading():  # the journal row belongs to the world it was answered in
             self._follow_store()
             return self._soap_endpoint(environ, start_response)
 
     def _soap_call(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-        """One SOAP POST inside the recorder: spyne, and never an HTML page."""
+        """One SOAP POST inside the recorder: a refusal of the size limit or the guard, else
+        spyne; never an HTML page."""
+        if REFUSAL in environ:
+            return _fault(environ[REFUSAL], 500)(environ, start_response)
         try:
             return list(self._soap_wsgi(environ, start_response))
         except Exception:  # what spyne let through is a SOAP fault

@@ -37,6 +37,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 
 from mockcp.clock import wall_seconds
 from mockcp.config import Settings
@@ -105,6 +106,7 @@ class Sandboxes:
         self._lock = threading.Lock()
         self._apps: dict[str, SandboxApp] = {}
         self._templates: set[str] = set()
+        self._template_lock = threading.Lock()  # one template build at a time in a process
 
     def _storage(self, sandbox_id: str) -> str:
         url = make_url(self._settings.database_url)
@@ -170,7 +172,8 @@ class Sandboxes:
         if where.get_backend_name() != "sqlite":
             return False
         template = Path(target).with_name(f"template-{digest}.sqlite3")
-        if str(template) not in self._templates:  # built (or found built) once per process
+        # built (or found built) once per process, and again when it has gone from the disk
+        if str(template) not in self._templates or not template.is_file():
             url = f"sqlite:///{template}"
             self._build(replace(settings, database_url=url), "template").engine.dispose()
             self._templates.add(str(template))
@@ -183,20 +186,33 @@ class Sandboxes:
             copy.close()
         return True
 
+    def _holds_world(self, schema: str) -> bool:
+        """Whether the PostgreSQL schema ``schema`` holds a built world and its start image."""
+        names = set(inspect(self._engine).get_table_names(schema=schema))
+        return {table.name for table in world_tables()} <= names and any(
+            name.startswith(PREFIX) for name in names
+        )
+
     def _copy_schema(self, settings: Settings, template: str) -> None:
         """PostgreSQL: fill the sandbox's empty schema from a template schema (built once):
         the tables by the models, their rows, the start image and registry, the sequences."""
         parent = make_url(self._settings.database_url)
-        if template not in self._templates:
-            with self._engine.begin() as conn:
-                conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{template}"'))
-            url = parent.update_query_dict({"options": f"-csearch_path={template}"})
-            built = self._build(
-                replace(settings, database_url=url.render_as_string(hide_password=False)),
-                "template",
-            )
-            built.engine.dispose()
-            self._templates.add(str(template))
+        # the process remembers a template it built, but the store decides: another process
+        # (or a wipe) may have dropped the schema since, and a stale memory must not be used
+        with self._template_lock:
+            if template not in self._templates or not self._holds_world(template):
+                try:
+                    with self._engine.begin() as conn:
+                        conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{template}"'))
+                except IntegrityError:  # another process created it at the same moment
+                    pass
+                url = parent.update_query_dict({"options": f"-csearch_path={template}"})
+                built = self._build(
+                    replace(settings, database_url=url.render_as_string(hide_password=False)),
+                    "template",
+                )
+                built.engine.dispose()
+                self._templates.add(str(template))
         engine = make_engine(settings.database_url)
         try:
             create_schema(engine)

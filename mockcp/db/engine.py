@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -23,10 +23,15 @@ def make_engine(url: str) -> Engine:
         if not in_memory:
             event.listen(engine, "connect", _sqlite_wal)
         return engine
-    # Commits do not wait for the WAL flush: a crash may lose the last few (a mock's world,
-    # never corrupted), and the world lock is not held across an fsync per request.
-    options = {"options": "-c synchronous_commit=off"} if url.startswith("postgresql") else {}
-    return create_engine(url, pool_pre_ping=True, connect_args=options)
+    # Commits do not wait for the WAL flush: a crash of PostgreSQL itself may lose the last
+    # few (a mock's world, never corrupted), and the world lock is not held across an fsync
+    # per request. The URL's own ``options`` (a sandbox's search_path) are kept beside it.
+    connect_args: dict[str, str] = {}
+    if url.startswith("postgresql"):
+        given = make_url(url).query.get("options", "")
+        given = " ".join(given) if isinstance(given, tuple) else given
+        connect_args["options"] = f"{given} -c synchronous_commit=off".strip()
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

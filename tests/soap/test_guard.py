@@ -129,3 +129,18 @@ def test_guard_refused_wide_request_costs_a_small_multiple_of_a_plain_one(
     cost(lambda: post(mock, plain))  # warm up
     ratio = cost(lambda: post(mock, wide)) / cost(lambda: post(mock, plain))
     assert ratio < 30, ratio  # generous: a refusal is one C parse, not a Python walk
+
+
+def test_guard_and_size_refusals_are_journaled_without_their_body(
+    mock: MockChargePoint, tenant: Tenant
+) -> None:
+    """Every SOAP call is in the journal (issue 14), refused ones too: the guard's and the
+    size limit's, with their Client fault and no parameters (the body is never parsed again)."""
+    refused(mock, with_attributes(tenant, 40_000))
+    oversized = b"<x>" + b" " * (mock.wsgi.settings.max_body_bytes + 1) + b"</x>"
+    assert post(mock, oversized)[0] == 500
+    entries = Client(mock.wsgi).get("/_mock/journal").get_json()
+    assert [(e["httpStatus"], e["fault"], e["operation"], e["params"]) for e in entries] == [
+        (500, "soapenv:Client", None, None),
+        (500, "soapenv:Client", None, None),
+    ]

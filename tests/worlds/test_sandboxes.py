@@ -200,3 +200,30 @@ def test_parallel_workers_each_with_a_sandbox_do_not_interfere(
     assert errors == []
     assert results == {n: (f"2024-03-12T{19 + n}:03:00Z", (1, 10 * (n + 1))) for n in range(4)}
     assert now(parent.wsgi) == START_TEXT
+
+
+def test_a_template_dropped_behind_the_process_is_built_again(
+    stored_parent: MockChargePoint,
+) -> None:
+    """The process remembers the template world it copied sandboxes from; the store decides:
+    when another process (or a wipe) removed it, the next sandbox builds it again instead of
+    copying from nothing (a per-process cache is never trusted stale)."""
+    parent = stored_parent
+    first, _ = make(parent)
+    url = parent.settings.database_url
+    if url.startswith("sqlite:///"):
+        templates = list(Path(url.removeprefix("sqlite:///")).parent.rglob("template-*.sqlite3"))
+        assert templates
+        for template in templates:
+            template.unlink()
+    else:
+        with parent.wsgi.engine.begin() as conn:
+            schemas = conn.execute(
+                text("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'mockcp_tpl_%'")
+            ).scalars()
+            for schema in list(schemas):
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    second, tenants = make(parent)
+    assert second != first
+    reply = parent.client(tenants[0]).service.getCPNInstances()
+    assert [c.cpnName for c in reply] == ["USA", "EU", "AU", "CA"]  # a whole world, copied
