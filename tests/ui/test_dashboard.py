@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -210,17 +211,23 @@ def test_dashboard_soap_call_appears_in_the_activity_feed_within_a_second(
     rows = len(browser.find_elements(By.CSS_SELECTOR, "#activity-feed tr[data-operation]"))
     reply = served.client().getOrgsAndStationGroups(searchQuery={})
     assert reply.responseCode == "100"
-    WebDriverWait(browser, 1.0, poll_frequency=0.05).until(
+    # the feed is redrawn every 500 ms: a row read between two redraws may go stale; read again
+    stale = (StaleElementReferenceException,)
+    WebDriverWait(browser, 1.0, poll_frequency=0.05, ignored_exceptions=stale).until(
         lambda d: (
             css(d, "#activity-feed tr[data-operation]").get_attribute("data-operation")
             == "getOrgsAndStationGroups"
         )
     )
     assert len(browser.find_elements(By.CSS_SELECTOR, "#activity-feed tr[data-operation]")) > rows
-    first = css(browser, "#activity-feed tr[data-operation]")
-    assert first.text.split()[-2:] == [TENANT, "100"]
-    assert first.text.startswith(clock_iso(served)[:16].replace("T", " ") + "Z")
-    first.click()
+    text = WebDriverWait(browser, 5, ignored_exceptions=stale).until(
+        lambda d: css(d, "#activity-feed tr[data-operation]").text
+    )
+    assert text.split()[-2:] == [TENANT, "100"]
+    assert text.startswith(clock_iso(served)[:16].replace("T", " ") + "Z")
+    WebDriverWait(browser, 5, ignored_exceptions=stale).until(
+        lambda d: css(d, "#activity-feed tr[data-operation]").click() is None
+    )
     WebDriverWait(browser, 5).until(lambda d: d.find_elements(By.CSS_SELECTOR, "tr.details"))
     screenshot(browser, "activity")
 
