@@ -43,28 +43,29 @@ class Realm:
 
 
 def realm_of(db: Session, principal: Principal) -> Realm:
-    """The caller's realm, computed from ownership and rights grants."""
-    groups = {g.id: g for g in db.scalars(select(StationGroup))}
-    children: dict[int, list[int]] = {}
-    for group in groups.values():
-        if group.parent_id is not None:
-            children.setdefault(group.parent_id, []).append(group.id)
-    profiles = {g.id: OWNER_PROFILE for g in groups.values() if g.org_pk == principal.org_pk}
+    """The caller's realm, computed from ownership and rights grants.
+
+    Reads the caller's own groups, its grants and the subtrees of the granted groups (one
+    query a level), never every group of the world (issue 18).
+    """
+    own = db.scalars(select(StationGroup.id).where(StationGroup.org_pk == principal.org_pk))
+    profiles = dict.fromkeys(own, OWNER_PROFILE)
     grants = db.scalars(select(RightsGrant).where(RightsGrant.grantee_org_pk == principal.org_pk))
     station_pks = set(db.scalars(select(Station.id).where(Station.org_pk == principal.org_pk)))
     station_profiles = dict.fromkeys(station_pks, OWNER_PROFILE)
-    for grant in grants:
+    for grant in grants.all():
         if grant.station_pk is not None:
             station_pks.add(grant.station_pk)
             station_profiles.setdefault(grant.station_pk, grant.profile)
         if grant.group_id is not None:
-            for group_id in _subtree(grant.group_id, children):
+            for group_id in _subtree(db, grant.group_id):
                 profiles.setdefault(group_id, grant.profile)
     members = db.execute(
         select(GroupMember.station_pk).where(GroupMember.group_id.in_(list(profiles)))
     )
     station_pks.update(pk for (pk,) in members)
-    org_pks = {principal.org_pk, *(groups[g].org_pk for g in profiles)}
+    org_pks = {principal.org_pk}
+    org_pks.update(db.scalars(select(StationGroup.org_pk).where(StationGroup.id.in_(profiles))))
     org_pks.update(db.scalars(select(Station.org_pk).where(Station.id.in_(station_pks))))
     return Realm(
         principal.org_pk,
@@ -76,12 +77,12 @@ def realm_of(db: Session, principal: Principal) -> Realm:
     )
 
 
-def _subtree(root: int, children: dict[int, list[int]]) -> list[int]:
-    found, stack = [], [root]
-    while stack:
-        group_id = stack.pop()
-        found.append(group_id)
-        stack.extend(children.get(group_id, []))
+def _subtree(db: Session, root: int) -> list[int]:
+    """A group and every group under it, one query a level."""
+    found, level = [root], [root]
+    while level:
+        level = list(db.scalars(select(StationGroup.id).where(StationGroup.parent_id.in_(level))))
+        found.extend(level)
     return found
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from mockcp.codes import ResponseCode
 from mockcp.db.models import GroupMember, Organization, Station, StationGroup
@@ -19,7 +19,7 @@ from mockcp.domain.context import World
 from mockcp.domain.paging import Page, PageRequest, page_of
 from mockcp.domain.realm import Realm
 from mockcp.domain.stations.query import StationQuery, port_status, station_filters, validate_ids
-from mockcp.domain.stations.search import check_references
+from mockcp.domain.stations.search import check_references, gazetteer, owners, stations_among
 from mockcp.domain.text import same_text
 from mockcp.errors import CPError
 
@@ -67,8 +67,7 @@ def station_rights(
     for entry in entries:
         if entry.group is not None:
             memberships.setdefault(entry.station.id, set()).add(entry.group.id)
-    gazetteer = db.scalars(select(Station)).all()
-    station_ok = station_filters(by_station, orgs, memberships, groups, gazetteer)
+    station_ok = station_filters(by_station, orgs, memberships, groups, gazetteer(db))
     matched = [e for e in entries if all(p(e.station) for p in station_ok) and _rights_ok(e, query)]
     cut = page_of(matched, page)
     if not cut.rows:
@@ -77,21 +76,16 @@ def station_rights(
 
 
 def _entries(db: Session, realm: Realm) -> list[RightsEntry]:
-    stations = {
-        s.id: s
-        for s in db.scalars(
-            select(Station)
-            .options(selectinload(Station.ports))
-            .where(Station.id.in_(realm.station_pks))
-        )
-    }
-    orgs = {o.id: o for o in db.scalars(select(Organization))}
+    stations = {s.id: s for s in stations_among(db, realm.station_pks)}
+    orgs = owners(db, list(stations.values()))
     groups = db.scalars(
         select(StationGroup).where(StationGroup.id.in_(realm.group_ids)).order_by(StationGroup.id)
     ).all()
     members: dict[int, list[int]] = {}
     for group_id, station_pk in db.execute(
-        select(GroupMember.group_id, GroupMember.station_pk).order_by(GroupMember.station_pk)
+        select(GroupMember.group_id, GroupMember.station_pk)
+        .where(GroupMember.group_id.in_(realm.group_ids))
+        .order_by(GroupMember.station_pk)
     ):
         if station_pk in stations:
             members.setdefault(group_id, []).append(station_pk)

@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 
 from mockcp.codes import ResponseCode
 from mockcp.db.activity import ChargingSession
-from mockcp.db.models import Organization, Port, Station
+from mockcp.db.models import Port, Station
 from mockcp.db.people import Credential, Driver
 from mockcp.domain.context import World
 from mockcp.domain.paging import Page, PageRequest, page_query
 from mockcp.domain.stations.query import StationQuery, station_filters, validate_ids
-from mockcp.domain.stations.search import check_references
+from mockcp.domain.stations.search import check_references, gazetteer, owners, stations_among
 from mockcp.errors import CPError
 from mockcp.sim.model.meter import Reading, energy_at, readings
 from mockcp.sim.model.plan import SessionPlan
@@ -143,10 +143,9 @@ def search_sessions(
 
 def _matching_stations(db: Session, realm_pks: frozenset[int], query: StationQuery) -> list[int]:
     """The realm's stations that pass the station filters (few: filtered in Python)."""
-    orgs = {o.id: o for o in db.scalars(select(Organization))}
-    gazetteer = db.scalars(select(Station)).all()
-    predicates = station_filters(query, orgs, {}, {}, gazetteer)
-    return [s.id for s in gazetteer if s.id in realm_pks and all(p(s) for p in predicates)]
+    stations = stations_among(db, realm_pks)
+    predicates = station_filters(query, owners(db, stations), {}, {}, gazetteer(db))
+    return [s.id for s in stations if all(p(s) for p in predicates)]
 
 
 def _time_window(statement, search: SessionSearch, now: datetime):  # type: ignore[no-untyped-def]

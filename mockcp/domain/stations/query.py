@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Any
 
 from mockcp.codes import ResponseCode
 from mockcp.db.models import Organization, Port, Station, StationGroup
@@ -101,12 +102,21 @@ def name_matcher(pattern: str, org_names: dict[int, str]) -> Predicate:
     return predicate
 
 
-def full_address(station: Station) -> str:
+def full_address(station: Any) -> str:
     s = station
     return _text(f"{s.address}, {s.city}, {s.state}, {s.postal_code}, {s.country}")
 
 
-def locate(field: str, text: str, gazetteer: Sequence[Station]) -> tuple[float, float] | None:
+# The location columns of every station, in station order, loaded only when a search must
+# geocode a location text (``locate``): most searches never touch the whole world.
+Gazetteer = Callable[[], Sequence[Any]]
+
+
+def no_gazetteer() -> Sequence[Any]:
+    return ()
+
+
+def locate(field: str, text: str, gazetteer: Sequence[Any]) -> tuple[float, float] | None:
     """Geocode a location text from the world itself: the centre of the stations it names.
 
     ``field`` is ``address`` (any part of the full address) or ``postal_code``, ``city``,
@@ -137,7 +147,7 @@ def _point(query: StationQuery) -> tuple[float, float] | None:
 
 
 def geo_filter(
-    query: StationQuery, gazetteer: Sequence[Station]
+    query: StationQuery, gazetteer: Gazetteer
 ) -> tuple[Predicate | None, str | None]:
     """Stations within ``Proximity`` (default 5) ``proximityUnit`` (default M) of a point.
 
@@ -153,13 +163,13 @@ def geo_filter(
     point = _point(query)
     centre_field = None
     if point is not None and query.address is not None:
-        located = locate("address", query.address, gazetteer)
+        located = locate("address", query.address, gazetteer())
         if located is not None and distance(*point, *located, unit) > radius:
             raise CPError(ResponseCode.ADDRESS_LATLONG_MISMATCH)
     elif point is None and query.proximity is not None:
         for field in LOCATION_FIELDS:
             text = getattr(query, field)
-            located = None if text is None else locate(field, text, gazetteer)
+            located = None if text is None else locate(field, text, gazetteer())
             if located is not None:
                 point, centre_field = located, field
                 break
@@ -224,7 +234,7 @@ def station_filters(
     orgs: dict[int, Organization],
     memberships: dict[int, set[int]],
     groups: dict[int, StationGroup],
-    gazetteer: Sequence[Station] = (),
+    gazetteer: Gazetteer = no_gazetteer,
 ) -> list[Predicate]:
     """All predicates of ``query`` (after ``validate``)."""
     preds: list[Predicate] = []

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from mockcp.codes import ResponseCode
@@ -19,7 +20,12 @@ from mockcp.domain.context import World
 from mockcp.domain.paging import Page, PageRequest, page_of
 from mockcp.domain.realm import Realm, resolve_group, resolve_org
 from mockcp.domain.sessions.pricing import PricingAsk, estimated_cost
-from mockcp.domain.stations.query import StationQuery, station_filters, validate_ids
+from mockcp.domain.stations.query import (
+    Gazetteer,
+    StationQuery,
+    station_filters,
+    validate_ids,
+)
 from mockcp.errors import CPError
 
 
@@ -94,41 +100,83 @@ def search_stations(
 
 @dataclass(frozen=True, slots=True)
 class StationIndex:
-    """Every station (it locates addresses too) with owners and the groups a caller sees."""
+    """The stations a caller may search (its realm's, or the public ones) with their owners
+    and the groups it sees; the whole world's locations only when a search needs them."""
 
-    gazetteer: Sequence[Station]
+    stations: Sequence[Station]
     orgs: dict[int, Organization]
     groups: dict[int, StationGroup]
     memberships: dict[int, set[int]]
+    gazetteer: Gazetteer
 
     def matching(self, query: StationQuery, realm: Realm, public: bool = False) -> list[Station]:
         """The realm's (or the public) stations that pass every filter of ``query``."""
         predicates = station_filters(
             query, self.orgs, self.memberships, self.groups, self.gazetteer
         )
-        return [
-            s
-            for s in self.gazetteer
-            if (s.is_public if public else s.id in realm.station_pks)
-            and all(p(s) for p in predicates)
-        ]
+        return [s for s in self.stations if all(p(s) for p in predicates)]
+
+
+# Past this many stations a realm is read whole and filtered here rather than named in an
+# IN list (a bound on the statement's parameters; such a realm is most of the world anyway).
+IN_LIST_LIMIT = 2000
 
 
 def station_index(db: Session, realm: Realm, public: bool = False) -> StationIndex:
-    gazetteer = db.scalars(_stations()).all()
-    orgs = {org.id: org for org in db.scalars(select(Organization))}
-    groups = {
-        g.id: g for g in db.scalars(select(StationGroup)) if public or g.id in realm.group_ids
-    }
+    """Work in proportion to the caller's stations, not to the world's (issue 18)."""
+    stations = realm_stations(db, realm, public)
+    pks = [s.id for s in stations]
+    orgs = owners(db, stations)
+    members = select(GroupMember.station_pk, GroupMember.group_id)
+    if not public:
+        members = members.where(GroupMember.group_id.in_(realm.group_ids))
+    if len(pks) <= IN_LIST_LIMIT:
+        members = members.where(GroupMember.station_pk.in_(pks))
+    wanted = set(pks)
     memberships: dict[int, set[int]] = {}
-    for member in db.scalars(select(GroupMember)):
-        if member.group_id in groups:
-            memberships.setdefault(member.station_pk, set()).add(member.group_id)
-    return StationIndex(gazetteer, orgs, groups, memberships)
+    for station_pk, group_id in db.execute(members):
+        if station_pk in wanted:
+            memberships.setdefault(station_pk, set()).add(group_id)
+    group_ids = {g for held in memberships.values() for g in held}
+    named = select(StationGroup).where(StationGroup.id.in_(group_ids))
+    groups = {g.id: g for g in db.scalars(named)}
+    return StationIndex(stations, orgs, groups, memberships, gazetteer(db))
 
 
-def _stations() -> Select[Station]:
-    return select(Station).options(selectinload(Station.ports)).order_by(Station.id)
+def realm_stations(db: Session, realm: Realm, public: bool = False) -> Sequence[Station]:
+    """The realm's (or the public) stations with their ports, in station order."""
+    if public:
+        statement = select(Station).options(selectinload(Station.ports)).order_by(Station.id)
+        return db.scalars(statement.where(Station.is_public.is_(True))).all()
+    return stations_among(db, realm.station_pks)
+
+
+def stations_among(db: Session, station_pks: frozenset[int]) -> Sequence[Station]:
+    """These stations with their ports, in station order."""
+    statement = select(Station).options(selectinload(Station.ports)).order_by(Station.id)
+    if len(station_pks) <= IN_LIST_LIMIT:
+        return db.scalars(statement.where(Station.id.in_(station_pks))).all()
+    return [s for s in db.scalars(statement) if s.id in station_pks]
+
+
+def owners(db: Session, stations: Sequence[Station]) -> dict[int, Organization]:
+    """Organisation pk -> organisation, for the owners of these stations."""
+    statement = select(Organization).where(Organization.id.in_({s.org_pk for s in stations}))
+    return {org.id: org for org in db.scalars(statement)}
+
+
+def gazetteer(db: Session) -> Gazetteer:
+    """Every station's location columns in station order, read on the first call only."""
+    loaded: list[Sequence[Any]] = []
+
+    def places() -> Sequence[Any]:
+        if not loaded:
+            columns = (Station.latitude, Station.longitude, Station.address, Station.city,
+                       Station.state, Station.postal_code, Station.country)  # fmt: skip
+            loaded.append(db.execute(select(*columns).order_by(Station.id)).all())
+        return loaded[0]
+
+    return places
 
 
 def check_references(db: Session, realm: Realm, query: StationQuery, public: bool) -> None:
