@@ -150,8 +150,9 @@ def fleet_usage(
         .where(Fleet.org_pk == principal.org_pk, now - REPORT_DELAY >= REPORTED)
         .order_by(ChargingSession.start_time, ChargingSession.id)
     ).all()
-    orgs = {o.id: o for o in db.scalars(select(Organization))}
-    rules = policies(db)
+    owners = {principal.org_pk} | {row[4].org_pk for row in rows}
+    orgs = {o.id: o for o in db.scalars(select(Organization).where(Organization.id.in_(owners)))}
+    rules = policies(db, {row[4].id for row in rows})
     views = []
     for session, vehicle, fleet, port, station, credential in rows:
         rule, gross = billed(rules[station.id], station, session) if station.id in rules else (

@@ -9,6 +9,7 @@ reservation, at the time it was made.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -22,10 +23,13 @@ from mockcp.db.models import PricingRule, Station
 Policies = dict[int, list[PricingRule]]  # station pk -> its windows, in rule order
 
 
-def policies(db: Session) -> Policies:
-    """Every priced station's pricing windows."""
+def policies(db: Session, station_pks: Collection[int] | None = None) -> Policies:
+    """Every priced station's pricing windows (of these stations only, when given)."""
     found: Policies = {}
-    for rule in db.scalars(select(PricingRule).order_by(PricingRule.id)):
+    statement = select(PricingRule).order_by(PricingRule.id)
+    if station_pks is not None:
+        statement = statement.where(PricingRule.station_pk.in_(station_pks))
+    for rule in db.scalars(statement):
         found.setdefault(rule.station_pk, []).append(rule)
     return found
 

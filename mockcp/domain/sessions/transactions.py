@@ -122,7 +122,7 @@ def transactions(
     realm = world.realm
     named = StationQuery(station_id=query.station_id, org_id=query.org_id)
     check_references(db, realm, validate_ids(named), public=False)
-    rules = policies(db)
+    rules = policies(db, realm.station_pks)
     ports = list(db.scalars(select(Port.id).where(Port.station_pk.in_(
         _stations(db, realm.station_pks, rules, query)))))
     sources = _branches(query, ports, now)
