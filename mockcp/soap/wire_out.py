@@ -147,12 +147,14 @@ def build_children(
     """Append ``obj``'s fields to ``parent`` as unqualified elements, in ``version``'s order.
 
     A field ``version`` has and 5.1 moved up (5.0's port-level ``stationName``) is printed
-    from ``outer``, the row enclosing ``obj``.
+    from ``outer``, the row enclosing ``obj``. ``obj`` is an instance of ``cls`` or a plain
+    dict of its field values (the lean rows of large pages, ``soap/mapping/stations.py``):
+    both print the same, since only the fields ``cls`` declares are read.
     """
     sub = etree.SubElement
-    values = obj.__dict__
+    values = obj if type(obj) is dict else obj.__dict__
     for name, complex_member, repeated, render, from_outer in _plan(cls, version):
-        value = values.get(name) if not from_outer else getattr(outer, name, None)
+        value = values.get(name) if not from_outer else _field(outer, name)
         if value is None:
             continue
         for item in value if repeated else (value,):
@@ -162,3 +164,7 @@ def build_children(
                 build_children(sub(parent, name), complex_member, item, version, obj)
             else:
                 sub(parent, name).text = render(item)
+
+
+def _field(row: Any, name: str) -> Any:
+    return row.get(name) if type(row) is dict else getattr(row, name, None)

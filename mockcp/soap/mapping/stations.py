@@ -13,8 +13,6 @@ from mockcp.domain.stations.facts import DRIVER_SUPPORT_PHONE, pricing_type
 from mockcp.domain.stations.query import StationQuery, port_status
 from mockcp.domain.stations.search import StationView
 from mockcp.soap.mapping import OK
-from mockcp.soap.types import station_rows as r
-from mockcp.soap.types.common import geoData
 
 
 def _strip(value: Any) -> str | None:
@@ -72,30 +70,35 @@ def coordinate(value: float) -> str:
     return format(PyDecimal(repr(value)), ".15f")
 
 
-def to_port_data(station: Station, port: Port, cost: float = 0.0) -> r.portData:
-    return r.portData(
-        portNumber=str(port.port_number),
-        Geo=geoData(Lat=coordinate(port.latitude), Long=coordinate(port.longitude)),
-        Reservable=1 if port.reservable else 0,
-        Status=port_status(station, port),
-        Level=port.level,
-        timeStamp=port.status_time or station.last_communication,
-        Mode=port.mode,
-        Connectors=[
-            r.Connectors(Connector=[r.Connector(connectorLabel=label)])
-            for label in port.connector_labels
-        ]
-        or None,
-        Connector=port.connector,
-        Voltage=str(port.voltage),
-        Current=str(port.current),
-        Power=f"{port.power_kw:.3f}",
-        estimatedCost=cost,
-    )
+# The rows of the station pages are plain dicts of field values, not spyne instances: the
+# serializer (``soap/wire_out.build_children``) reads the fields the row type declares from
+# either, in the type's order, so the bytes are the same without building a spyne object per
+# row, port, location and pricing window (issue 18: the 500-row page).
 
 
-def to_pricing(rule: PricingRule) -> r.pricingSpecification:
-    return r.pricingSpecification(
+def to_port_data(station: Station, port: Port, cost: float = 0.0) -> dict[str, Any]:
+    """A ``portData`` row."""
+    labels = port.connector_labels
+    return {
+        "portNumber": str(port.port_number),
+        "Geo": {"Lat": coordinate(port.latitude), "Long": coordinate(port.longitude)},
+        "Reservable": 1 if port.reservable else 0,
+        "Status": port_status(station, port),
+        "Level": port.level,
+        "timeStamp": port.status_time or station.last_communication,
+        "Mode": port.mode,
+        "Connectors": [{"Connector": [{"connectorLabel": label}]} for label in labels] or None,
+        "Connector": port.connector,
+        "Voltage": str(port.voltage),
+        "Current": str(port.current),
+        "Power": f"{port.power_kw:.3f}",
+        "estimatedCost": cost,
+    }
+
+
+def to_pricing(rule: PricingRule) -> dict[str, Any]:
+    """A ``pricingSpecification`` row."""
+    return dict(
         Type=pricing_type(rule.per_kwh, rule.per_hour),
         startTime=rule.start_time,
         endTime=rule.end_time,
@@ -161,36 +164,33 @@ def station_fields(number: int, view: StationView) -> dict[str, Any]:
 
 def to_status_data(
     number: int, view: StationView, port_details: bool, heard: dict[int, Any] | None = None
-) -> r.oStatusdata:
-    """A status row; ``heard``: port pk -> last communication (guide 7.2.3 TimeStamp)."""
+) -> dict[str, Any]:
+    """An ``oStatusdata`` row; ``heard``: port pk -> last communication (guide 7.2.3)."""
     s, heard = view.station, heard or {}
     ports = [
-        r.portDataStatus(
-            portNumber=str(p.port_number),
-            Status=port_status(s, p),
-            faultReason=p.fault_reason or "NONE",  # guide 7.2.5: a healthy port says NONE
-            TimeStamp=heard.get(p.id) or p.status_time or s.last_communication,
-            Connector=p.connector if port_details else None,
-            Power=f"{p.power_kw:.3f}" if port_details else None,
-        )
+        {
+            "portNumber": str(p.port_number),
+            "Status": port_status(s, p),
+            "faultReason": p.fault_reason or "NONE",  # guide 7.2.5: a healthy port says NONE
+            "TimeStamp": heard.get(p.id) or p.status_time or s.last_communication,
+            "Connector": p.connector if port_details else None,
+            "Power": f"{p.power_kw:.3f}" if port_details else None,
+        }
         for p in s.ports
     ]
-    return r.oStatusdata(
-        stationID=s.station_id, Port=ports, recordNumber=number, networkStatus=s.network_status
-    )
-
-
-def build(cls: Any, values: dict[str, Any]) -> Any:
-    """An instance of ``cls`` from the values it declares (row types share field names)."""
-    declared = cls.get_flat_type_info(cls)
-    return cls(**{k: v for k, v in values.items() if k in declared})
+    return {
+        "stationID": s.station_id,
+        "Port": ports,
+        "recordNumber": number,
+        "networkStatus": s.network_status,
+    }
 
 
 def to_stations_response(page: Page[StationView], response: Any, row: Any) -> Any:
     """getStations / getCustomGroupStations / getPublicStations: rows plus moreFlag."""
     return response(
         **OK,
-        stationData=[build(row, station_fields(n, view)) for n, view in page.rows],
+        stationData=[station_fields(n, view) for n, view in page.rows],  # ``row``'s fields
         moreFlag=page.more_flag,
     )
 
@@ -213,10 +213,8 @@ def to_public_status_response(
     from mockcp.soap.types.stations import getPublicStationStatusResponse
 
     data = []
-    for number, view in page.rows:
-        full = to_status_data(number, view, port_details, heard)
-        ports = [build(r.publicPortDataStatus, p.__dict__) for p in full.Port]
-        data.append(r.publicStatusdata(stationID=full.stationID, Port=ports, recordNumber=number))
+    for number, view in page.rows:  # (publicStatusdata prints its own fields of the row)
+        data.append(to_status_data(number, view, port_details, heard))
     return getPublicStationStatusResponse(**OK, stationStatusData=data)
 
 
