@@ -18,8 +18,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from mockcp.domain import realm_cache
 from mockcp.domain.principal import Principal
-from mockcp.domain.realm import Realm, realm_of
+from mockcp.domain.realm import Realm
 from mockcp.sim.store.engine import materialize
 
 
@@ -35,9 +36,9 @@ class World:
 
     @property
     def realm(self) -> Realm:
-        """The caller's realm (computed once per world)."""
+        """The caller's realm (once per world; across requests while the layout stamp holds)."""
         if self._realm is None:
-            self._realm = realm_of(self.db, self.caller)
+            self._realm = realm_cache.REALMS.realm(self.db, self.caller)
         return self._realm
 
     def ensure_simulated(self, until: datetime | None = None) -> None:

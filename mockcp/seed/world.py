@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from mockcp.data import FIXTURES, find
 from mockcp.db.activity import WorldMeta
+from mockcp.db.layout_stamp import record_layout
 from mockcp.db.stamps import record_credentials
 from mockcp.seed.builder import WorldBuilder
 from mockcp.seed.loader import FixtureError, load, read_fixture
@@ -54,3 +55,4 @@ def load_world(db: Session, fixture: str, seed: int | None, epoch: datetime) -> 
     db.add(WorldMeta(key="schema", value=SCHEMA_VERSION))
     db.add(WorldMeta(key="epoch", value=epoch.isoformat()))
     record_credentials(db)  # the credentials stamp (db/stamps.py, soap/credentials.py)
+    record_layout(db)  # the layout stamp (db/layout_stamp.py, domain/realm_cache.py)
