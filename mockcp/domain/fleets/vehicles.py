@@ -24,23 +24,8 @@ from mockcp.domain.paging import Page, PageRequest, page_of
 from mockcp.domain.principal import Principal
 from mockcp.domain.text import same_text
 from mockcp.errors import CPError
+from mockcp.sim.model.vehicles import find
 
-# (make, model) -> (first model year, battery kWh, on-board charger kW)
-CATALOGUE: dict[tuple[str, str], tuple[int, float, float]] = {
-    ("nissan", "leaf"): (2011, 40.0, 6.6),
-    ("chevrolet", "bolt ev"): (2017, 65.0, 7.2),
-    ("chevrolet", "volt"): (2011, 18.4, 3.6),
-    ("toyota", "prius prime"): (2017, 8.8, 3.3),
-    ("tesla", "model 3"): (2017, 75.0, 11.5),
-    ("tesla", "model y"): (2020, 75.0, 11.5),
-    ("ford", "e-transit"): (2022, 68.0, 11.3),
-    ("ford", "mustang mach-e"): (2021, 88.0, 10.5),
-    ("ford", "f-150 lightning"): (2022, 98.0, 11.3),
-    ("hyundai", "ioniq 5"): (2022, 77.4, 10.9),
-    ("rivian", "edv 700"): (2022, 135.0, 11.5),
-    ("chevrolet", "brightdrop zevo 600"): (2022, 165.0, 19.2),
-}
-LAST_YEAR = 2027
 SERIAL = re.compile(r"^[A-Z]{4}\d{10}$")  # printed ChargePoint card serial, e.g. CNCP0000481668
 MIFARE = re.compile(r"^(?:[0-9A-Fa-f]{8}|[0-9A-Fa-f]{14})$")  # 4- or 7-byte UID in hex
 
@@ -50,15 +35,16 @@ def _specific(text: str) -> CPError:
 
 
 def vehicle_type(make: str, model: str, year: str) -> tuple[int, float, float]:
-    """(year, battery, charger) of a catalogue vehicle, or 171 (Invalid Vehicle Type)."""
-    found = CATALOGUE.get((make.strip().lower(), model.strip().lower()))
+    """(year, battery, charger) of a catalogue vehicle (sim/model/vehicles.py), or 171
+    (Invalid Vehicle Type)."""
     try:
         model_year = int(year.strip())
     except ValueError:
         raise _specific("Invalid Vehicle Type") from None
-    if found is None or not found[0] <= model_year <= LAST_YEAR:
+    found = find(make, model, model_year)
+    if found is None:
         raise _specific("Invalid Vehicle Type")
-    return model_year, found[1], found[2]
+    return model_year, found.battery_kwh, found.ac_kw
 
 
 @dataclass(frozen=True, slots=True)
