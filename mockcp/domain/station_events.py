@@ -38,9 +38,10 @@ from mockcp.db.models import Organization, Port, Station
 from mockcp.db.people import Driver
 from mockcp.domain.sessions.charging import as_plan
 from mockcp.sim.model.capping import natural_points
+from mockcp.sim.model.ids import session_id
 from mockcp.sim.model.meter import energy_at
 from mockcp.sim.model.plan import AC_TAPER_HOURS, TAPER_FLOOR
-from mockcp.sim.store.engine import materialize, session_id
+from mockcp.sim.store.engine import materialize
 from mockcp.sim.store.shedding import reshape_ports
 
 EVENTS = ("offline", "online", "portFault", "faultCleared", "reboot", "plugIn", "unplug")

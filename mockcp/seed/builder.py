@@ -29,6 +29,7 @@ from mockcp.seed.providers import (
     serial_number,
 )
 from mockcp.sim.model import vehicles as catalogue
+from mockcp.sim.model.ids import seeded_vehicle_id
 
 CPN_INSTANCES = [
     {"id": 1, "name": "USA", "description": "ChargePoint North America"},
@@ -333,7 +334,7 @@ class WorldBuilder:
             vehicles.append(
                 {
                     # numeric after the CPN prefix, as every guide sample prints it (1:7890)
-                    "fleet_vehicle_id": str(20000 + index * 100 + number),
+                    "fleet_vehicle_id": seeded_vehicle_id(index, number),
                     "vehicle_id": f"UNIT-{number:02d}",
                     "vin": "".join(
                         rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ0123456789") for _ in range(17)

@@ -22,8 +22,9 @@ from mockcp.domain.fleets.facts import Payment, odometer_at, payment_of
 from mockcp.domain.paging import Page, PageRequest, page_of
 from mockcp.domain.sessions.charging import as_plan
 from mockcp.domain.sessions.pricing import billed, policies
-from mockcp.domain.sessions.transactions import ID_OFFSET, REPORT_DELAY, REPORTED, reported
+from mockcp.domain.sessions.transactions import REPORT_DELAY, REPORTED, reported
 from mockcp.errors import CPError
+from mockcp.sim.model.ids import session_transaction_id
 from mockcp.sim.model.meter import energy_at, power_at
 from mockcp.sim.store.engine import LONGEST_SESSION
 
@@ -85,7 +86,7 @@ class UsageView:
 
     @property
     def transaction_id(self) -> int:
-        return self.session.id + ID_OFFSET
+        return session_transaction_id(self.session.id)
 
     @property
     def transaction_time(self) -> datetime:

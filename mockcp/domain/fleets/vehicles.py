@@ -24,6 +24,7 @@ from mockcp.domain.paging import Page, PageRequest, page_of
 from mockcp.domain.principal import Principal
 from mockcp.domain.text import same_text
 from mockcp.errors import CPError
+from mockcp.sim.model.ids import added_vehicle_id
 from mockcp.sim.model.vehicles import find
 
 SERIAL = re.compile(r"^[A-Z]{4}\d{10}$")  # printed ChargePoint card serial, e.g. CNCP0000481668
@@ -116,7 +117,6 @@ def add_vehicles(world: World, sent: list[VehicleFields]) -> list[str]:
 
 
 # Vehicles added through the API are numbered from here (fixtures and seeded worlds below).
-NEW_VEHICLE_IDS = 500_000
 
 
 def add_vehicle(db: Session, principal: Principal, now: datetime, sent: VehicleFields) -> str:
@@ -133,7 +133,7 @@ def add_vehicle(db: Session, principal: Principal, now: datetime, sent: VehicleF
     )
     db.add(vehicle)
     db.flush()
-    vehicle.fleet_vehicle_id = str(NEW_VEHICLE_IDS + vehicle.id)  # numeric: guide 10.4.5 1:7890
+    vehicle.fleet_vehicle_id = added_vehicle_id(vehicle.id)  # numeric: guide 10.4.5 1:7890
     for card in cards:
         card.vehicle_pk = vehicle.id
     db.flush()

@@ -36,13 +36,18 @@ from mockcp.domain.stations.search import check_references
 from mockcp.domain.text import same_text
 from mockcp.errors import CPError
 from mockcp.rng import for_entity
-from mockcp.sim.model.reservations import ADDENDUM, RESERVATION_IDS, addendum_session
+from mockcp.sim.model.ids import (
+    ADDENDUM_BASE,
+    TRANSACTION_OFFSET,
+    addendum_session,
+    transaction_session,
+)
+from mockcp.sim.model.reservations import ADDENDUM
 
 SERVICE_FEE_SHARE = 0.10
 VAT = {"EUR": 0.21}
 USD_RATE = {"USD": 1.0, "EUR": 1.08, "CAD": 0.74, "AUD": 0.66}
 REPORT_DELAY = timedelta(seconds=7)
-ID_OFFSET = 7_000_000_000  # transactionID = sessionID + ID_OFFSET
 SESSION = "Session"
 # When a finished session reached the cloud: its end, or later if its station was unreachable.
 REPORTED = func.coalesce(ChargingSession.reported_at, ChargingSession.end_time)
@@ -178,11 +183,12 @@ def _branches(q: TransactionQuery, ports: list[int], now: datetime) -> list[Sele
         lo, hi = q.from_time - REPORT_DELAY, min(hi, q.to_time - REPORT_DELAY)
     sources: list[Select[Any]] = []
     if q.kind is None or same_text(SESSION, q.kind):
-        sources.append(_computed(SESSION, ChargingSession.id + ID_OFFSET, ports, lo, hi))
+        sources.append(_computed(SESSION, ChargingSession.id + TRANSACTION_OFFSET, ports, lo, hi))
         if q.transaction_id is not None:
-            sources[-1] = sources[-1].where(ChargingSession.id == q.transaction_id - ID_OFFSET)
+            own = transaction_session(q.transaction_id)
+            sources[-1] = sources[-1].where(ChargingSession.id == own)
     if q.kind is None or same_text(ADDENDUM, q.kind):
-        addenda = _computed(ADDENDUM, ChargingSession.id * 2 + (RESERVATION_IDS + 1), ports, lo, hi)
+        addenda = _computed(ADDENDUM, ChargingSession.id * 2 + ADDENDUM_BASE, ports, lo, hi)
         if q.transaction_id is not None:
             reserved = addendum_session(q.transaction_id)
             addenda = addenda.where(ChargingSession.id == (reserved if reserved else -1))
@@ -258,7 +264,7 @@ def _hydrate(db: Session, root_seed: int, rows: list[Any], rules: Policies) -> l
 
 
 def _session_of(kind: str, tid: int) -> int:
-    return (addendum_session(tid) or 0) if kind == ADDENDUM else tid - ID_OFFSET
+    return (addendum_session(tid) or 0) if kind == ADDENDUM else transaction_session(tid)
 
 
 Place = tuple[Port, Station, Organization]
