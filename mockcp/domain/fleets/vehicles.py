@@ -20,7 +20,7 @@ from mockcp.codes import ResponseCode
 from mockcp.db.models import Organization
 from mockcp.db.people import Credential, Fleet, FleetVehicle
 from mockcp.domain.context import World
-from mockcp.domain.paging import Page, PageRequest, page_of
+from mockcp.domain.paging import Page, PageRequest, filtered_page
 from mockcp.domain.principal import Principal
 from mockcp.domain.text import same_text
 from mockcp.errors import CPError
@@ -73,7 +73,7 @@ def _fleet(db: Session, principal: Principal, name: str) -> Fleet:
         select(Fleet).where(Fleet.org_pk == principal.org_pk).order_by(Fleet.id)
     ).all()
     for candidate in fleet:
-        if candidate.name.strip().lower() == name.strip().lower():
+        if same_text(candidate.name, name):
             return candidate
     raise _specific("Fleet not found")
 
@@ -262,11 +262,7 @@ def search_vehicles(
                     statuses.get(v.id, "Not Plugged In"))
         for v, f, o in rows
     ]
-    found = [v for v in views if _matches(v, query)]
-    cut = page_of(found, page)
-    if not cut.rows:
-        raise CPError(ResponseCode.NO_DATA_FOUND)
-    return cut
+    return filtered_page(views, lambda v: _matches(v, query), page, ResponseCode.NO_DATA_FOUND)
 
 
 def _matches(view: VehicleView, q: VehicleQuery) -> bool:

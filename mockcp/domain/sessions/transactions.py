@@ -29,11 +29,11 @@ from mockcp.codes import ResponseCode
 from mockcp.db.activity import ChargingSession, Transaction
 from mockcp.db.models import Organization, Port, PricingRule, Station
 from mockcp.domain.context import World
-from mockcp.domain.paging import Page, PageRequest, page_of
+from mockcp.domain.paging import Page, PageRequest, nonempty, page_of
 from mockcp.domain.sessions.pricing import Policies, billed, policies, rule_at
 from mockcp.domain.stations.query import StationQuery, validate_ids
 from mockcp.domain.stations.search import check_references
-from mockcp.domain.text import same_text
+from mockcp.domain.text import has_text, same_text
 from mockcp.errors import CPError
 from mockcp.rng import for_entity
 from mockcp.sim.model.ids import (
@@ -139,9 +139,7 @@ def transactions(
     else:  # the card digits and the window used are derived per transaction: filter here
         every = _hydrate(db, root_seed, _merged(db, sources, None), rules)
         cut = page_of([v for v in every if _wanted(v, query)], page)
-    if not cut.rows:
-        raise CPError(ResponseCode.NO_TRANSACTION_FOUND)
-    return cut
+    return nonempty(cut, ResponseCode.NO_TRANSACTION_FOUND)
 
 
 def _wanted(view: TransactionView, q: TransactionQuery) -> bool:
@@ -165,7 +163,7 @@ def _stations(db: Session, realm: AbstractSet[int], rules: Policies, q: Transact
     return [
         station.id
         for station, org in rows
-        if (q.station_name is None or q.station_name.strip().lower() in station.name.lower())
+        if (q.station_name is None or has_text(station.name, q.station_name))
         and same_text(station.station_id, q.station_id)
         and same_text(station.mac_address, q.mac_address)
         and same_text(org.org_id, q.org_id)
