@@ -12,45 +12,19 @@
 
 from __future__ import annotations
 
-import statistics
+import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from werkzeug.test import Client
 
-from mockcp.app import SOAP_PATH, MockChargePointApp, create_app
+from mockcp.app import SOAP_PATH, create_app
 from mockcp.config import Settings
 
-
-def median_of(fn: Callable[[], object], repeat: int = 7, number: int = 50) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        samples.append((time.perf_counter() - start) / number)
-    return statistics.median(samples)
-
-
-def envelope(app: MockChargePointApp) -> bytes:
-    from mockcp.domain.tenants import list_tenants
-
-    with app.sessions() as db:
-        tenant = list_tenants(db)[0]
-    return (
-        '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
-        'xmlns:ns="urn:dictionary:com.chargepoint.webservices"><soapenv:Header>'
-        '<wsse:Security xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/'
-        'oasis-200401-wss-wssecurity-secext-1.0.xsd"><wsse:UsernameToken>'
-        f"<wsse:Username>{tenant.license_key}</wsse:Username>"
-        f"<wsse:Password>{tenant.password}</wsse:Password>"
-        "</wsse:UsernameToken></wsse:Security></soapenv:Header>"
-        "<soapenv:Body><ns:getCPNInstances/></soapenv:Body></soapenv:Envelope>"
-    ).encode()
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_foundation import best_of, cpn_envelope  # noqa: E402  (bench/ is not on the path)
 
 
 def _wal(dbapi_connection: Any, _record: object) -> None:
@@ -65,12 +39,12 @@ def bench_journal_cost(url: str, wal: bool = False) -> tuple[float, float]:
     if wal:  # as i17's db/engine.py sets it: commits without an fsync each
         event.listen(app.engine, "connect", _wal)
         app.engine.dispose()
-    body = envelope(app)
+    body = cpn_envelope(app)
     full, inner = Client(app), Client(app._soap_wsgi)
     assert b"<cpnID>1</cpnID>" in full.post(SOAP_PATH, data=body).get_data()
     assert b"<cpnID>1</cpnID>" in inner.post(SOAP_PATH, data=body).get_data()
-    with_journal = median_of(lambda: full.post(SOAP_PATH, data=body))
-    without = median_of(lambda: inner.post(SOAP_PATH, data=body))
+    with_journal = best_of(lambda: full.post(SOAP_PATH, data=body), 7, 50)
+    without = best_of(lambda: inner.post(SOAP_PATH, data=body), 7, 50)
     app.engine.dispose()
     return with_journal, without
 
@@ -80,7 +54,7 @@ def bench_journal_reads() -> tuple[float, float]:
     from mockcp.domain import journal
 
     app = create_app(Settings(database_url="sqlite://", fixture="minimal", clock_mode="frozen"))
-    body, client = envelope(app), Client(app)
+    body, client = cpn_envelope(app), Client(app)
     client.post(SOAP_PATH, data=body)
     with app.sessions() as db, db.begin():
         (entry,) = journal.find(db, journal.Matcher())
@@ -91,10 +65,10 @@ def bench_journal_reads() -> tuple[float, float]:
         )
         for _ in range(10_000):
             journal.record(db, call)
-    listed = median_of(lambda: client.get("/_mock/journal?operation=getCPNInstances&limit=100"),
+    listed = best_of(lambda: client.get("/_mock/journal?operation=getCPNInstances&limit=100"),
                        5, 3)
     matcher = {"operation": "getCPNInstances", "params": {"nothing": "1"}}
-    verified = median_of(lambda: client.post("/_mock/journal/verify", json=matcher), 5, 3)
+    verified = best_of(lambda: client.post("/_mock/journal/verify", json=matcher), 5, 3)
     return listed, verified
 
 

@@ -21,6 +21,7 @@ from mockcp.clock import ManualClock
 from mockcp.config import Settings
 from mockcp.domain.fleets.savings import gasoline_gallons, ghg_kg
 from mockcp.realism_checks import REQUIRED, Check, Measured, Row, Savings, checks
+from mockcp.sim.model.vehicles import spec
 from mockcp.testing import MockChargePoint
 
 START = datetime(2019, 9, 1, 6, 0, tzinfo=UTC)
@@ -73,6 +74,7 @@ def fleet_fixture(sessions: int) -> dict[str, Any]:
 
 
 DEPOT_PORTS = 6
+LEAF_2019 = spec("Nissan", "Leaf", 2019)
 
 
 def depot_parts() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -92,7 +94,8 @@ def depot_parts() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     vehicles = [
         {"fleet_vehicle_id": f"FV-9{n:03d}", "vehicle_id": f"CITY-{n:02d}",
          "vin": f"1N4AZ1CP0KC3{n:05d}", "license_plate": f"CO-CTY{n:03d}", "make": "Nissan",
-         "model": "Leaf", "year": 2019, "battery_kwh": 40.0, "onboard_charger_kw": 6.6,
+         "model": "Leaf", "year": 2019, "battery_kwh": LEAF_2019.battery_kwh,
+         "onboard_charger_kw": LEAF_2019.ac_kw,
          "cards": [f"CPFL9{n:09d}"]}
         for n in range(DEPOT_PORTS)
     ]

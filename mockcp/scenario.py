@@ -19,7 +19,7 @@ import yaml
 
 from mockcp.clock import ManualClock, utc
 from mockcp.config import Settings
-from mockcp.domain.sessions.transactions import ID_OFFSET
+from mockcp.sim.model.ids import transaction_session
 from mockcp.testing import MockChargePoint
 
 Samples = list[tuple[datetime, Any]]  # (time, getLoad reply)
@@ -149,7 +149,7 @@ def depot_night(scenario: dict[str, Any]) -> DepotNight:
         rows = list(usage.fleetUsageData)
         energy = {}
         for row in rows:
-            sid = row.transactionID - ID_OFFSET
+            sid = transaction_session(row.transactionID)
             found_session = service.getChargingSessionData(searchQuery={"sessionID": sid})
             energy[sid] = found_session.ChargingSessionData[0].Energy
         return DepotNight(statuses, rows, energy)
@@ -176,7 +176,7 @@ def depot_checks(scenario: dict[str, Any], night: DepotNight) -> list[Check]:
             )
     charged = {r.fleetVehicleID for r in night.usage}
     agree = all(
-        r.Energy == night.session_energy[r.transactionID - ID_OFFSET] and r.Energy > 0
+        r.Energy == night.session_energy[transaction_session(r.transactionID)] and r.Energy > 0
         for r in night.usage
     )
     return [

@@ -33,6 +33,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "mockcp.db",
         "mockcp.domain",
         "mockcp.data",
+        "mockcp.sim.model",  # the one vehicle catalogue and the one ID scheme
         *BASE,
     ),
     # soap: spyne and lxml; the ORM models (never db.engine) and Session for typing.
@@ -163,3 +164,34 @@ def test_sim_model_is_pure(path: Path) -> None:
     """sim/model holds the numbers (seeds and the clock in, plans out); only sim/store writes."""
     for name in imports(path):
         assert not name.startswith(("sqlalchemy", "mockcp.db", "mockcp.sim.store")), name
+
+
+def _handlers() -> list[tuple[str, ast.FunctionDef]]:
+    found = []
+    for path in sorted((PACKAGE / "soap" / "operations").glob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ClassDef):
+                found += [(path.name, f) for f in node.body if isinstance(f, ast.FunctionDef)]
+    return found
+
+
+def test_handlers_are_one_call() -> None:
+    """Each operation's body is one statement (issue 16): parse -> domain -> map lives in
+    soap/mapping and domain, never in the handler."""
+    handlers = _handlers()
+    assert len(handlers) == 32  # the 32 operations of the 5.1 WSDL
+    for module, handler in handlers:
+        body = handler.body[1:] if ast.get_docstring(handler) else handler.body
+        assert len(body) == 1, (module, handler.name, len(body))
+        assert isinstance(body[0], (ast.Return, ast.Raise)), (module, handler.name)
+
+
+def test_no_domain_function_takes_the_quartet() -> None:
+    """Domain entry points take the request-scoped World first, never (db, ..., seed, now)."""
+    for path in (PACKAGE / "domain").rglob("*.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
+                continue
+            names = [arg.arg for arg in node.args.args]
+            quartet = {"db", "now"} <= set(names) and bool({"seed", "root_seed"} & set(names))
+            assert not quartet, (path.name, node.name, names)

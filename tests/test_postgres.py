@@ -22,23 +22,16 @@ from zeep.wsse.username import UsernameToken
 from mockcp.app import create_app
 from mockcp.clock import ManualClock
 from mockcp.config import Settings
-from mockcp.db.engine import drop_schema, make_engine
 from mockcp.db.models import CpnInstance
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
 from tests.serving import free_port, get_json, wait_ready
+from tests.worlds.stores import postgres_url
 
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    url = os.environ.get("MOCKCP_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("MOCKCP_TEST_POSTGRES_URL is not set: no PostgreSQL server to test against")
-    assert url != "unavailable", "CI could not start PostgreSQL (see .ci/postgres.sh output)"
-    engine = make_engine(url)
-    drop_schema(engine)
-    engine.dispose()
-    yield url
+    yield postgres_url()
 
 
 def test_postgres_world_loads_and_answers_soap(pg_url: str) -> None:

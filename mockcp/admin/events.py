@@ -11,6 +11,8 @@ from werkzeug.wrappers import Request, Response
 
 from mockcp.clock import MovableClock, wall_instant
 from mockcp.domain import journal
+from mockcp.domain.context import World
+from mockcp.domain.principal import OPERATOR
 from mockcp.domain.station_events import EventRefused, apply_event
 
 
@@ -32,7 +34,7 @@ class EventRoutes:
         started, now = wall_instant(), self._clock.now()
         with self._sessions() as db:
             try:
-                done = apply_event(db, self._seed, station_id, body, now)
+                done = apply_event(World(db, OPERATOR, self._seed, now), station_id, body)
             except LookupError as exc:
                 return self.json({"error": str(exc)}, 404)
             except EventRefused as exc:

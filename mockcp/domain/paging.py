@@ -8,7 +8,7 @@ next = start + fixed page size, next = last recordNumber + 1) each see every row
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -97,6 +97,22 @@ def page_of(rows: Sequence[T], request: PageRequest) -> Page[T]:
     chunk = rows[first : first + request.size]
     numbered = tuple((first + offset + 1, row) for offset, row in enumerate(chunk))
     return Page(numbered, first + request.size < len(rows))
+
+
+def nonempty(page: Page[T], empty: ResponseCode) -> Page[T]:
+    """``page`` itself, or ``empty`` (the operation's "none found" code: 153, 160, ...) raised
+    when it has no row."""
+    if not page.rows:
+        raise CPError(empty)
+    return page
+
+
+def filtered_page(
+    views: Iterable[T], keep: Callable[[T], bool], request: PageRequest, empty: ResponseCode
+) -> Page[T]:
+    """The page of the ``views`` that ``keep`` accepts (filters SQL cannot say), or ``empty``
+    raised when that page has no row: the shape of the fleet, vehicle and user listings."""
+    return nonempty(page_of([view for view in views if keep(view)], request), empty)
 
 
 def page_rows(db: Session, statement: AnySelect, request: PageRequest) -> Page[Any]:

@@ -25,6 +25,11 @@ class Principal:
     license_key: str
 
 
+# The mock's operator (the admin routes, such as station events): it owns no organisation,
+# so its realm is empty; it is the caller of a World built for an operator's action.
+OPERATOR = Principal(0, "", "mockcp operator", "")
+
+
 def lookup(db: Session, license_key: str, password: str) -> Principal | None:
     """The Principal for a key and password, or None when they do not match."""
     row = db.execute(

@@ -36,11 +36,12 @@ from sqlalchemy.orm import Session
 from mockcp.db.activity import Alarm, ChargingSession, MeterInterval, SimPortState
 from mockcp.db.models import Organization, Port, Station
 from mockcp.db.people import Driver
+from mockcp.domain.context import World
 from mockcp.domain.sessions.charging import as_plan
 from mockcp.sim.model.capping import natural_points
+from mockcp.sim.model.ids import session_id
 from mockcp.sim.model.meter import energy_at
 from mockcp.sim.model.plan import AC_TAPER_HOURS, TAPER_FLOOR
-from mockcp.sim.store.engine import materialize, session_id
 from mockcp.sim.store.shedding import reshape_ports
 
 EVENTS = ("offline", "online", "portFault", "faultCleared", "reboot", "plugIn", "unplug")
@@ -63,11 +64,10 @@ class Applied:
     sessions: int  # sessions held, released or dropped
 
 
-def apply_event(
-    db: Session, root_seed: int, station_id: str, body: dict[str, object], now: datetime
-) -> Applied:
-    """Apply one event to ``station_id`` at ``now`` (the world first brought up to ``now``);
-    LookupError for an unknown station, ValueError (or EventRefused) saying why not."""
+def apply_event(world: World, station_id: str, body: dict[str, object]) -> Applied:
+    """Apply one event to ``station_id`` at the world's now (the world first brought up to
+    now); LookupError for an unknown station, ValueError (or EventRefused) saying why not."""
+    db, root_seed, now = world.db, world.seed, world.now
     station = db.scalar(select(Station).where(Station.station_id == station_id))
     if station is None:
         raise LookupError(f"no station {station_id}")
@@ -80,7 +80,7 @@ def apply_event(
     unknown = set(body) - allowed
     if unknown:
         raise ValueError(f"unknown keys for {kind}: {', '.join(sorted(unknown))}")
-    materialize(db, root_seed, now)
+    world.ensure_simulated()
     if kind == "offline":
         alarms, count = _offline(db, station, now)
     elif kind == "online":

@@ -28,6 +28,8 @@ from mockcp.seed.providers import (
     pick_model,
     serial_number,
 )
+from mockcp.sim.model import vehicles as catalogue
+from mockcp.sim.model.ids import seeded_vehicle_id
 
 CPN_INSTANCES = [
     {"id": 1, "name": "USA", "description": "ChargePoint North America"},
@@ -47,12 +49,6 @@ PROFILES = {
         ["view_sessions", "View charging sessions"],
     ],
 }
-VEHICLES = [
-    ("Nissan", "Leaf", 40.0, 6.6),
-    ("Chevrolet", "Bolt EV", 65.0, 7.2),
-    ("Ford", "E-Transit", 68.0, 11.3),
-    ("Tesla", "Model 3", 75.0, 11.5),
-]
 # Telematics providers a fleet may integrate (the guide's sample 10.4.5 names FleetCarma).
 TELEMATICS = ("FleetCarma", "Geotab", "Samsara")
 
@@ -334,11 +330,11 @@ class WorldBuilder:
         provider = telematics.choice(TELEMATICS) if telematics.random() < 0.5 else None
         vehicles = []
         for number in range(1, self.params["vehicles_per_fleet"] + 1):
-            make, model, battery, obc = rng.choice(VEHICLES)
+            make, model = rng.choice(catalogue.FLEET_MODELS)
             vehicles.append(
                 {
                     # numeric after the CPN prefix, as every guide sample prints it (1:7890)
-                    "fleet_vehicle_id": str(20000 + index * 100 + number),
+                    "fleet_vehicle_id": seeded_vehicle_id(index, number),
                     "vehicle_id": f"UNIT-{number:02d}",
                     "vin": "".join(
                         rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ0123456789") for _ in range(17)
@@ -348,9 +344,9 @@ class WorldBuilder:
                     ),
                     "make": make,
                     "model": model,
-                    "year": rng.randint(2019, 2024),
-                    "battery_kwh": battery,
-                    "onboard_charger_kw": obc,
+                    "year": (year := rng.randint(2019, 2024)),
+                    "battery_kwh": catalogue.spec(make, model, year).battery_kwh,
+                    "onboard_charger_kw": catalogue.spec(make, model, year).ac_kw,
                     "cards": [f"CPFL{index:03d}{number:07d}"],
                     "telematics_provider": provider,
                     "telematics_status": None

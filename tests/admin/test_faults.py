@@ -5,7 +5,6 @@ or a probability; per operation and tenant. Transport faults: tests/test_server.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -18,9 +17,9 @@ from werkzeug.test import Client
 from mockcp.clock import ManualClock
 from mockcp.codes import ResponseCode
 from mockcp.config import Settings
-from mockcp.db.engine import drop_schema, make_engine
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
+from tests.worlds import stores
 
 SHED = {"shedStation": {"stationID": "1:10002", "allowedLoadPerStation": 3}, "timeInterval": 0}
 LOAD = {"stationID": "1:10002"}
@@ -131,16 +130,7 @@ def test_probability_fires_on_a_seeded_share_and_repeats(tmp_path: Path) -> None
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'one.sqlite3'}"
-    url = os.environ.get("MOCKCP_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("MOCKCP_TEST_POSTGRES_URL is not set: no PostgreSQL server to test against")
-    assert url != "unavailable", "CI could not start PostgreSQL (see .ci/postgres.sh output)"
-    engine = make_engine(url)
-    drop_schema(engine)
-    engine.dispose()
-    return url
+    return stores.store_url(request.param, tmp_path)
 
 
 def test_a_count_fires_exactly_n_times_across_apps_sharing_a_store(store_url: str) -> None:

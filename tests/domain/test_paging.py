@@ -12,7 +12,14 @@ from sqlalchemy import select
 from mockcp.codes import ResponseCode
 from mockcp.db.engine import create_schema, make_engine, make_sessionmaker
 from mockcp.db.models import CpnInstance
-from mockcp.domain.paging import PAGE_LIMITS, Page, PageRequest, page_of, page_query
+from mockcp.domain.paging import (
+    PAGE_LIMITS,
+    Page,
+    PageRequest,
+    filtered_page,
+    page_of,
+    page_query,
+)
 from mockcp.errors import CPError
 
 Fetch = Callable[[int, int], Page[int]]
@@ -96,3 +103,25 @@ def test_page_query_matches_page_of(total: int, size: int) -> None:
             request = PageRequest(start, size)
             assert page_query(db, statement, request) == page_of(list(range(1, total + 1)), request)
     engine.dispose()
+
+
+@given(
+    st.lists(st.integers(0, 50), max_size=60), st.integers(0, 50), st.integers(1, 70),
+    st.integers(1, 20),
+)
+def test_filtered_page_is_the_page_of_the_kept_rows(
+    values: list[int], floor: int, start: int, size: int
+) -> None:
+    """The listings' shared shape (fleet usage, vehicles, users): filter, cut, none -> code."""
+    request = PageRequest(start, size)
+    kept = [v for v in values if v >= floor]
+    expected = page_of(kept, request)
+    if not expected.rows:
+        with pytest.raises(CPError) as raised:
+            filtered_page(values, lambda v: v >= floor, request, ResponseCode.NO_DATA_FOUND)
+        assert raised.value.code is ResponseCode.NO_DATA_FOUND
+        assert raised.value.text == ResponseCode.NO_DATA_FOUND.render()
+    else:
+        got = filtered_page(values, lambda v: v >= floor, request, ResponseCode.NO_DATA_FOUND)
+        assert got == expected
+        assert all(v >= floor for _, v in got.rows)

@@ -12,7 +12,7 @@ from mockcp.sim.model.capping import PATIENCE, CapWindow, Wish, shape
 from mockcp.sim.model.meter import energy_at, power_at
 from mockcp.sim.model.plan import SessionPlan
 from mockcp.sim.model.plan import shape as flat_and_taper
-from mockcp.sim.model.profiles import VEHICLES
+from mockcp.sim.model.vehicles import PUBLIC_MIX
 
 T0 = datetime(2024, 3, 12, 18, 0, tzinfo=UTC)
 
@@ -42,7 +42,7 @@ def as_plan(wish: Wish, caps: list[CapWindow]) -> tuple[SessionPlan, float]:
     shaped = shape(wish, caps)
     plan = SessionPlan(
         0, wish.start, shaped.energy_kwh, wish.power_kw, wish.flat_hours, wish.taper_hours,
-        shaped.end, VEHICLES[0], 0.0, 0.0, "", shaped.points, shaped.charge_end,
+        shaped.end, PUBLIC_MIX[0], 0.0, 0.0, "", shaped.points, shaped.charge_end,
     )
     return plan, shaped.energy_kwh
 

@@ -99,7 +99,7 @@ def test_power_is_flat_then_tapers_then_zero(seed: int, port: PortSpec, first: d
 
 def test_interval_semantics_of_a_known_session() -> None:
     from mockcp.sim.model.plan import shape
-    from mockcp.sim.model.profiles import VEHICLES
+    from mockcp.sim.model.vehicles import PUBLIC_MIX
 
     start = datetime(2024, 3, 12, 17, 7, 23, tzinfo=UTC)
     flat, taper = shape(3.0, 3.6, dc=False)
@@ -112,7 +112,7 @@ def test_interval_semantics_of_a_known_session() -> None:
         flat,
         taper,
         start + timedelta(hours=2),
-        VEHICLES[0],
+        PUBLIC_MIX[0],
         0.2,
         0.3,
         "Customer",

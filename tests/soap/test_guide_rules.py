@@ -18,6 +18,7 @@ from mockcp.db.models import Station
 from mockcp.db.people import FleetVehicle
 from mockcp.domain.paging import PageRequest
 from mockcp.domain.stations.heartbeat import HEARTBEAT
+from mockcp.sim.model.vehicles import spec
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
 from tests.soap.envelopes import SOAP_PATH, guide_style
@@ -211,7 +212,7 @@ def rows_of(client: zeep.Client) -> list[Any]:
 
 
 def battery_of(vehicle: Any) -> float:
-    return {"E-Transit": 68.0, "Model 3": 75.0}[vehicle.model]
+    return spec(vehicle.make, vehicle.model, int(vehicle.year)).battery_kwh
 
 
 CPN_FORM = re.compile(r"^\d+:\d+$")

@@ -12,7 +12,8 @@ from zeep.helpers import serialize_object as serialize
 
 from mockcp.clock import ManualClock
 from mockcp.config import Settings
-from mockcp.sim.model.reservations import ADDENDUM, RESERVATION_IDS
+from mockcp.sim.model.ids import addendum_session, reservation_session
+from mockcp.sim.model.reservations import ADDENDUM
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
 
@@ -60,7 +61,7 @@ def test_a_reservation_its_addendum_and_its_session_agree(client: zeep.Client) -
     reservations = every(client, transactionType="Reservation")
     checked = 0
     for reservation in reservations[:10]:
-        session_id = (reservation.transactionID - RESERVATION_IDS) // 2
+        session_id = reservation_session(reservation.transactionID)
         found = client.service.getChargingSessionData(searchQuery={"sessionID": session_id})
         if found.responseCode != "100":  # the reservation's driver drove on (port still busy)
             continue
@@ -99,7 +100,7 @@ def test_usage_addenda_follow_their_sessions_through_a_shed_and_the_past_stays()
             clock.advance(timedelta(days=4))  # (reserved sessions are rare: ~1 a day here)
             addenda = [a for a in every(client, transactionType=ADDENDUM) if a.startTime > START]
             for addendum in addenda:
-                sid = (addendum.transactionID - RESERVATION_IDS - 1) // 2
+                sid = addendum_session(addendum.transactionID)
                 session = client.service.getChargingSessionData(
                     searchQuery={"sessionID": sid}
                 ).ChargingSessionData[0]

@@ -1,118 +1,155 @@
-"""The served WSDL against the real 5.1 WSDL: every type, every operation, the service."""
+"""Each served WSDL against its published one (every version ``soap/versions.py`` lists): every
+type, every operation element, the operations, actions and messages, the service; and the
+5.0 version table against the difference of the two published WSDLs."""
 
 from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
 
 import pytest
 from werkzeug.test import Client
 
 from mockcp.config import Settings
 from mockcp.coverage import IMPLEMENTED, REMOVED, probe
+from mockcp.soap.versions import V5_0, V5_1, VERSIONS, ExtraField
 from mockcp.testing import MockChargePoint
-from tests.conftest import REFERENCE_WSDL, require_shared
-from tests.soap import wsdl_shape
+from tests.conftest import SHARED, require_shared
+from tests.soap import wsdl_delta, wsdl_shape
 
-SERVED_URL = "http://mock.example:9000/cp_api_5.1.wsdl"
+Shapes = dict[str, wsdl_shape.WsdlShape]
+NAMES = [version.name for version in VERSIONS]
+BY_NAME = {version.name: version for version in VERSIONS}
+
+
+def reference_path(version: str) -> Path:
+    return SHARED / "reference" / f"cp_api_{version}.wsdl"
+
+
+@cache
+def _published(version: str) -> wsdl_shape.WsdlShape | None:
+    path = reference_path(version)
+    return wsdl_shape.read(path.read_bytes()) if path.is_file() else None
+
+
+def reference_names(part: str) -> list[tuple[str, str]]:
+    """(version, name) pairs to parametrize over (none when ../shared/ is absent: the tests
+    that need it then skip)."""
+    pairs = []
+    for version in NAMES:
+        shape = _published(version)
+        pairs += [(version, name) for name in sorted(getattr(shape, part))] if shape else []
+    return pairs
+
+
+def _minimal(host: str) -> Settings:
+    return Settings(database_url="sqlite://", fixture="minimal", trusted_hosts=host)
 
 
 @pytest.fixture(scope="module")
-def served() -> wsdl_shape.WsdlShape:
-    trusted = Settings(database_url="sqlite://", fixture="minimal", trusted_hosts="mock.example")
-    with MockChargePoint(trusted) as mock:  # (an untrusted Host: tests/test_wsdl_address.py)
-        reply = Client(mock.wsgi).get("/cp_api_5.1.wsdl", base_url="http://mock.example:9000")
-    assert reply.status_code == 200
-    return wsdl_shape.read(reply.get_data())
+def served() -> Shapes:
+    # a trusted host is echoed into soap:address (an untrusted one is not: test_wsdl_address)
+    with MockChargePoint(_minimal("mock.example")) as mock:
+        client, shapes = Client(mock.wsgi), {}
+        for version in VERSIONS:
+            reply = client.get(version.wsdl_path, base_url="http://mock.example:9000")
+            assert reply.status_code == 200
+            shapes[version.name] = wsdl_shape.read(reply.get_data())
+    return shapes
 
 
 @pytest.fixture(scope="module")
-def reference() -> wsdl_shape.WsdlShape:
-    return wsdl_shape.read(require_shared(REFERENCE_WSDL).read_bytes())
+def reference() -> Shapes:
+    return {v: wsdl_shape.read(require_shared(reference_path(v)).read_bytes()) for v in NAMES}
 
 
-def test_wsdl_named_types_match_reference(
-    served: wsdl_shape.WsdlShape, reference: wsdl_shape.WsdlShape
-) -> None:
-    assert sorted(served.types) == sorted(reference.types)
+@pytest.mark.parametrize("version", NAMES)
+def test_wsdl_named_types_match_reference(version: str, served: Shapes, reference: Shapes) -> None:
+    assert sorted(served[version].types) == sorted(reference[version].types)
 
 
-def reference_names(part: str) -> list[str]:
-    """Names to parametrize over (none when ../shared/ is absent: the tests then skip)."""
-    if not REFERENCE_WSDL.is_file():
-        return []
-    return sorted(getattr(wsdl_shape.read(REFERENCE_WSDL.read_bytes()), part))
-
-
-REFERENCE_TYPES = reference_names("types")
-
-
-@pytest.mark.parametrize("name", REFERENCE_TYPES)
+@pytest.mark.parametrize(("version", "name"), reference_names("types"))
 def test_wsdl_type_matches_reference(
-    name: str, served: wsdl_shape.WsdlShape, reference: wsdl_shape.WsdlShape
+    version: str, name: str, served: Shapes, reference: Shapes
 ) -> None:
-    assert served.types[name] == reference.types[name]
+    assert served[version].types[name] == reference[version].types[name]
 
 
+@pytest.mark.parametrize("version", NAMES)
 def test_wsdl_operation_element_names_match_reference(
-    served: wsdl_shape.WsdlShape, reference: wsdl_shape.WsdlShape
+    version: str, served: Shapes, reference: Shapes
 ) -> None:
-    assert sorted(served.elements) == sorted(reference.elements)
-    assert len(served.elements) == 64
+    assert sorted(served[version].elements) == sorted(reference[version].elements)
+    # a request and a response element per operation (64 in 5.1, 50 in 5.0)
+    assert len(served[version].elements) == 2 * len(BY_NAME[version].operations)
 
 
-REFERENCE_ELEMENTS = (
-    sorted(wsdl_shape.read(REFERENCE_WSDL.read_bytes()).elements)
-    if REFERENCE_WSDL.is_file()
-    else []
-)
-
-
-@pytest.mark.parametrize("name", REFERENCE_ELEMENTS)
+@pytest.mark.parametrize(("version", "name"), reference_names("elements"))
 def test_wsdl_operation_element_matches_reference(
-    name: str, served: wsdl_shape.WsdlShape, reference: wsdl_shape.WsdlShape
+    version: str, name: str, served: Shapes, reference: Shapes
 ) -> None:
-    assert served.elements[name] == reference.elements[name]
+    assert served[version].elements[name] == reference[version].elements[name]
 
 
+@pytest.mark.parametrize("version", NAMES)
 def test_wsdl_operations_and_actions_match_reference(
-    served: wsdl_shape.WsdlShape, reference: wsdl_shape.WsdlShape
+    version: str, served: Shapes, reference: Shapes
 ) -> None:
-    assert len(reference.operations) == 32
-    assert served.operations == reference.operations
-    assert served.soap_actions == reference.soap_actions
-    assert served.messages == reference.messages
+    expected = {"5.1": 32, "5.0": 25}.get(version, len(BY_NAME[version].operations))
+    assert len(reference[version].operations) == expected
+    assert served[version].operations == reference[version].operations
+    assert served[version].soap_actions == reference[version].soap_actions
+    assert served[version].messages == reference[version].messages
 
 
+@pytest.mark.parametrize("version", NAMES)
 def test_wsdl_service_binding_and_port_names_match_reference(
-    served: wsdl_shape.WsdlShape, reference: wsdl_shape.WsdlShape
+    version: str, served: Shapes, reference: Shapes
 ) -> None:
-    assert (served.service, served.port, served.binding, served.port_type) == (
-        reference.service,
-        reference.port,
-        reference.binding,
-        reference.port_type,
+    mine, theirs = served[version], reference[version]
+    assert (mine.service, mine.port, mine.binding, mine.port_type) == (
+        theirs.service, theirs.port, theirs.binding, theirs.port_type,
     )
 
 
-def test_wsdl_address_is_the_url_the_client_used(served: wsdl_shape.WsdlShape) -> None:
-    assert served.address == "http://mock.example:9000/webservices/chargepoint/services/5.1"
+@pytest.mark.parametrize("version", NAMES)
+def test_wsdl_address_is_the_url_the_client_used(version: str, served: Shapes) -> None:
+    expected = f"http://mock.example:9000/webservices/chargepoint/services/{version}"
+    assert served[version].address == expected
 
 
 @pytest.mark.parametrize("query", ["wsdl", "WSDL"])
 def test_wsdl_served_at_endpoint_query(query: str) -> None:
-    trusted = Settings(database_url="sqlite://", fixture="minimal", trusted_hosts="cp.test")
-    with MockChargePoint(trusted) as mock:
-        reply = Client(mock.wsgi).get(
-            f"/webservices/chargepoint/services/5.1?{query}", base_url="https://cp.test"
-        )
-    assert reply.status_code == 200
-    shape = wsdl_shape.read(reply.get_data())
-    assert shape.address == "https://cp.test/webservices/chargepoint/services/5.1"
-    assert len(shape.operations) == 32
+    with MockChargePoint(_minimal("cp.test")) as mock:
+        for version in VERSIONS:
+            reply = Client(mock.wsgi).get(
+                f"{version.soap_path}?{query}", base_url="https://cp.test"
+            )
+            assert reply.status_code == 200
+            shape = wsdl_shape.read(reply.get_data())
+            assert shape.address == f"https://cp.test{version.soap_path}"
+            assert shape.operations == list(version.operations)
 
 
-def test_every_operation_is_implemented(served: wsdl_shape.WsdlShape) -> None:
+def test_every_operation_is_implemented(served: Shapes) -> None:
     """Each operation answers its smallest valid request from its handler (mockcp.coverage)."""
-    statuses = probe(served.operations)
+    statuses = probe(served[V5_1.name].operations)
     removed = {name for name, status in statuses.items() if status != IMPLEMENTED}
     assert removed == {"registerFeeds", "updateFeed"}  # the push framework (guide 11): 188
     assert {statuses[name] for name in removed} == {REMOVED}
     assert len(statuses) == 32
+
+
+def test_version_table_is_the_difference_of_the_published_wsdls() -> None:
+    """soap/versions.py's 5.0 delta is what the two published WSDLs differ by, nothing else."""
+    base = wsdl_shape.read(require_shared(reference_path(V5_1.name)).read_bytes())
+    older = wsdl_shape.read(require_shared(reference_path(V5_0.name)).read_bytes())
+    found = wsdl_delta.delta(base, older)
+    assert V5_0.operations == found.operations
+    assert dict(V5_0.absent) == found.absent
+    assert {
+        name: tuple((extra.name, extra.xsd, extra.after) for extra in extras)
+        for name, extras in V5_0.extra.items()
+    } == found.extra
+    assert dict(V5_0.retyped) == found.retyped
+    assert all(isinstance(extra, ExtraField) for extras in V5_0.extra.values() for extra in extras)

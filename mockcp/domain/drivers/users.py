@@ -18,7 +18,7 @@ from mockcp.codes import ResponseCode
 from mockcp.db.models import Station
 from mockcp.db.people import Credential, Driver, DriverConnection, ManagementRealm
 from mockcp.domain.context import World
-from mockcp.domain.paging import Page, PageRequest, page_of
+from mockcp.domain.paging import Page, PageRequest, filtered_page
 from mockcp.domain.text import same_text
 from mockcp.errors import CPError
 
@@ -120,11 +120,7 @@ def users(
         )
         for d in drivers
     ]
-    found = [v for v in views if _matches(v, query)]
-    cut = page_of(found, page)
-    if not cut.rows:
-        raise CPError(ResponseCode.NO_USER_FOUND)
-    return cut
+    return filtered_page(views, lambda v: _matches(v, query), page, ResponseCode.NO_USER_FOUND)
 
 
 # (association, requested status) -> the status it leaves; None: the association ends.

@@ -19,11 +19,13 @@ from mockcp.db.models import Organization, Port, Station
 from mockcp.db.people import Credential, Fleet, FleetVehicle
 from mockcp.domain.context import World
 from mockcp.domain.fleets.facts import Payment, odometer_at, payment_of
-from mockcp.domain.paging import Page, PageRequest, page_of
+from mockcp.domain.paging import Page, PageRequest, filtered_page
 from mockcp.domain.sessions.charging import as_plan
 from mockcp.domain.sessions.pricing import billed, policies
-from mockcp.domain.sessions.transactions import ID_OFFSET, REPORT_DELAY, REPORTED, reported
+from mockcp.domain.sessions.transactions import REPORT_DELAY, REPORTED, reported
+from mockcp.domain.text import has_text, same_text
 from mockcp.errors import CPError
+from mockcp.sim.model.ids import session_transaction_id
 from mockcp.sim.model.meter import energy_at, power_at
 from mockcp.sim.store.engine import LONGEST_SESSION
 
@@ -85,7 +87,7 @@ class UsageView:
 
     @property
     def transaction_id(self) -> int:
-        return self.session.id + ID_OFFSET
+        return session_transaction_id(self.session.id)
 
     @property
     def transaction_time(self) -> datetime:
@@ -115,8 +117,8 @@ def _matches(view: UsageView, q: UsageQuery) -> bool:
         and (q.transaction_type is None or q.transaction_type == "Session")
         and (not bare or view.vehicle.fleet_vehicle_id == bare)
         and all(
-            (_text_of(view, attr).strip().lower() == wanted.strip().lower())
-            if attr != "Address" else wanted.strip().lower() in _text_of(view, attr).lower()
+            same_text(_text_of(view, attr), wanted)
+            if attr != "Address" else has_text(_text_of(view, attr), wanted)
             for attr, wanted in q.texts.items()
         )
         and (q.from_time is None or s.start_time >= q.from_time)
@@ -173,8 +175,4 @@ def fleet_usage(
                 odometer_at(root_seed, vehicle, session.start_time),
             )
         )
-    found = [v for v in views if _matches(v, query)]
-    cut = page_of(found, page)
-    if not cut.rows:
-        raise CPError(ResponseCode.NO_DATA_FOUND)
-    return cut
+    return filtered_page(views, lambda v: _matches(v, query), page, ResponseCode.NO_DATA_FOUND)

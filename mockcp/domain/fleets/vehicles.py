@@ -20,27 +20,13 @@ from mockcp.codes import ResponseCode
 from mockcp.db.models import Organization
 from mockcp.db.people import Credential, Fleet, FleetVehicle
 from mockcp.domain.context import World
-from mockcp.domain.paging import Page, PageRequest, page_of
+from mockcp.domain.paging import Page, PageRequest, filtered_page
 from mockcp.domain.principal import Principal
 from mockcp.domain.text import same_text
 from mockcp.errors import CPError
+from mockcp.sim.model.ids import added_vehicle_id
+from mockcp.sim.model.vehicles import find
 
-# (make, model) -> (first model year, battery kWh, on-board charger kW)
-CATALOGUE: dict[tuple[str, str], tuple[int, float, float]] = {
-    ("nissan", "leaf"): (2011, 40.0, 6.6),
-    ("chevrolet", "bolt ev"): (2017, 65.0, 7.2),
-    ("chevrolet", "volt"): (2011, 18.4, 3.6),
-    ("toyota", "prius prime"): (2017, 8.8, 3.3),
-    ("tesla", "model 3"): (2017, 75.0, 11.5),
-    ("tesla", "model y"): (2020, 75.0, 11.5),
-    ("ford", "e-transit"): (2022, 68.0, 11.3),
-    ("ford", "mustang mach-e"): (2021, 88.0, 10.5),
-    ("ford", "f-150 lightning"): (2022, 98.0, 11.3),
-    ("hyundai", "ioniq 5"): (2022, 77.4, 10.9),
-    ("rivian", "edv 700"): (2022, 135.0, 11.5),
-    ("chevrolet", "brightdrop zevo 600"): (2022, 165.0, 19.2),
-}
-LAST_YEAR = 2027
 SERIAL = re.compile(r"^[A-Z]{4}\d{10}$")  # printed ChargePoint card serial, e.g. CNCP0000481668
 MIFARE = re.compile(r"^(?:[0-9A-Fa-f]{8}|[0-9A-Fa-f]{14})$")  # 4- or 7-byte UID in hex
 
@@ -50,15 +36,16 @@ def _specific(text: str) -> CPError:
 
 
 def vehicle_type(make: str, model: str, year: str) -> tuple[int, float, float]:
-    """(year, battery, charger) of a catalogue vehicle, or 171 (Invalid Vehicle Type)."""
-    found = CATALOGUE.get((make.strip().lower(), model.strip().lower()))
+    """(year, battery, charger) of a catalogue vehicle (sim/model/vehicles.py), or 171
+    (Invalid Vehicle Type)."""
     try:
         model_year = int(year.strip())
     except ValueError:
         raise _specific("Invalid Vehicle Type") from None
-    if found is None or not found[0] <= model_year <= LAST_YEAR:
+    found = find(make, model, model_year)
+    if found is None:
         raise _specific("Invalid Vehicle Type")
-    return model_year, found[1], found[2]
+    return model_year, found.battery_kwh, found.ac_kw
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +73,7 @@ def _fleet(db: Session, principal: Principal, name: str) -> Fleet:
         select(Fleet).where(Fleet.org_pk == principal.org_pk).order_by(Fleet.id)
     ).all()
     for candidate in fleet:
-        if candidate.name.strip().lower() == name.strip().lower():
+        if same_text(candidate.name, name):
             return candidate
     raise _specific("Fleet not found")
 
@@ -130,7 +117,6 @@ def add_vehicles(world: World, sent: list[VehicleFields]) -> list[str]:
 
 
 # Vehicles added through the API are numbered from here (fixtures and seeded worlds below).
-NEW_VEHICLE_IDS = 500_000
 
 
 def add_vehicle(db: Session, principal: Principal, now: datetime, sent: VehicleFields) -> str:
@@ -147,7 +133,7 @@ def add_vehicle(db: Session, principal: Principal, now: datetime, sent: VehicleF
     )
     db.add(vehicle)
     db.flush()
-    vehicle.fleet_vehicle_id = str(NEW_VEHICLE_IDS + vehicle.id)  # numeric: guide 10.4.5 1:7890
+    vehicle.fleet_vehicle_id = added_vehicle_id(vehicle.id)  # numeric: guide 10.4.5 1:7890
     for card in cards:
         card.vehicle_pk = vehicle.id
     db.flush()
@@ -276,11 +262,7 @@ def search_vehicles(
                     statuses.get(v.id, "Not Plugged In"))
         for v, f, o in rows
     ]
-    found = [v for v in views if _matches(v, query)]
-    cut = page_of(found, page)
-    if not cut.rows:
-        raise CPError(ResponseCode.NO_DATA_FOUND)
-    return cut
+    return filtered_page(views, lambda v: _matches(v, query), page, ResponseCode.NO_DATA_FOUND)
 
 
 def _matches(view: VehicleView, q: VehicleQuery) -> bool:

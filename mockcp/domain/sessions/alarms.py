@@ -18,10 +18,11 @@ from mockcp.db.activity import Alarm
 from mockcp.db.models import Organization, Station
 from mockcp.domain.context import World
 from mockcp.domain.load.shed import MANAGE_LOAD
-from mockcp.domain.paging import Page, PageRequest, page_rows
+from mockcp.domain.paging import Page, PageRequest, nonempty, page_rows
 from mockcp.domain.realm import Realm, may, resolve_org
 from mockcp.domain.stations.query import StationQuery, validate_ids
 from mockcp.domain.stations.search import check_references, station_index
+from mockcp.domain.text import same_text
 from mockcp.errors import CPError
 
 
@@ -90,9 +91,7 @@ def alarms(
     stations, orgs = _matching(db, realm, query)
     by_pk = {s.id: s for s in stations}
     statement = _current(stations, query, now).order_by(Alarm.alarm_time, Alarm.id)
-    cut = page_rows(db, statement, page)
-    if not cut.rows:
-        raise CPError(ResponseCode.NO_ALARMS_FOUND)
+    cut = nonempty(page_rows(db, statement, page), ResponseCode.NO_ALARMS_FOUND)
     return cut.map(
         lambda row: AlarmView(
             row[0], by_pk[row[0].station_pk], orgs[by_pk[row[0].station_pk].org_pk]
@@ -120,7 +119,7 @@ def clear_alarms(
     world.ensure_simulated()
     realm = world.realm
     owner = resolve_org(db, realm, org_id or "")
-    if owner.name.strip().lower() != (org_name or "").strip().lower():
+    if not same_text(owner.name, org_name or ""):
         raise CPError(ResponseCode.INVALID_ORGANIZATION_DETAILS)
     stations, _ = _matching(db, realm, query)
     stations = [s for s in stations if s.org_pk == owner.id]

@@ -24,7 +24,7 @@ from mockcp.domain.stations.search import check_references, gazetteer, owners, s
 from mockcp.errors import CPError
 from mockcp.sim.model.meter import Reading, energy_at, readings
 from mockcp.sim.model.plan import SessionPlan
-from mockcp.sim.model.profiles import VEHICLES
+from mockcp.sim.model.vehicles import PUBLIC_MIX
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +59,7 @@ def as_plan(row: ChargingSession) -> SessionPlan:
     points = None if row.profile is None else tuple((h, kw) for h, kw in row.profile)
     return SessionPlan(
         row.port_pk, row.start_time, row.energy_kwh, row.power_kw, row.flat_hours, row.taper_hours,
-        row.end_time or row.start_time, VEHICLES[0], 0.0, 0.0, row.ended_by or "",
+        row.end_time or row.start_time, PUBLIC_MIX[0], 0.0, 0.0, row.ended_by or "",
         points, row.charging_end_time if points is not None else None,
     )
 

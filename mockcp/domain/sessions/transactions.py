@@ -29,20 +29,25 @@ from mockcp.codes import ResponseCode
 from mockcp.db.activity import ChargingSession, Transaction
 from mockcp.db.models import Organization, Port, PricingRule, Station
 from mockcp.domain.context import World
-from mockcp.domain.paging import Page, PageRequest, page_of
+from mockcp.domain.paging import Page, PageRequest, nonempty, page_of
 from mockcp.domain.sessions.pricing import Policies, billed, policies, rule_at
 from mockcp.domain.stations.query import StationQuery, validate_ids
 from mockcp.domain.stations.search import check_references
-from mockcp.domain.text import same_text
+from mockcp.domain.text import has_text, same_text
 from mockcp.errors import CPError
 from mockcp.rng import for_entity
-from mockcp.sim.model.reservations import ADDENDUM, RESERVATION_IDS, addendum_session
+from mockcp.sim.model.ids import (
+    ADDENDUM_BASE,
+    TRANSACTION_OFFSET,
+    addendum_session,
+    transaction_session,
+)
+from mockcp.sim.model.reservations import ADDENDUM
 
 SERVICE_FEE_SHARE = 0.10
 VAT = {"EUR": 0.21}
 USD_RATE = {"USD": 1.0, "EUR": 1.08, "CAD": 0.74, "AUD": 0.66}
 REPORT_DELAY = timedelta(seconds=7)
-ID_OFFSET = 7_000_000_000  # transactionID = sessionID + ID_OFFSET
 SESSION = "Session"
 # When a finished session reached the cloud: its end, or later if its station was unreachable.
 REPORTED = func.coalesce(ChargingSession.reported_at, ChargingSession.end_time)
@@ -134,9 +139,7 @@ def transactions(
     else:  # the card digits and the window used are derived per transaction: filter here
         every = _hydrate(db, root_seed, _merged(db, sources, None), rules)
         cut = page_of([v for v in every if _wanted(v, query)], page)
-    if not cut.rows:
-        raise CPError(ResponseCode.NO_TRANSACTION_FOUND)
-    return cut
+    return nonempty(cut, ResponseCode.NO_TRANSACTION_FOUND)
 
 
 def _wanted(view: TransactionView, q: TransactionQuery) -> bool:
@@ -160,7 +163,7 @@ def _stations(db: Session, realm: AbstractSet[int], rules: Policies, q: Transact
     return [
         station.id
         for station, org in rows
-        if (q.station_name is None or q.station_name.strip().lower() in station.name.lower())
+        if (q.station_name is None or has_text(station.name, q.station_name))
         and same_text(station.station_id, q.station_id)
         and same_text(station.mac_address, q.mac_address)
         and same_text(org.org_id, q.org_id)
@@ -178,11 +181,12 @@ def _branches(q: TransactionQuery, ports: list[int], now: datetime) -> list[Sele
         lo, hi = q.from_time - REPORT_DELAY, min(hi, q.to_time - REPORT_DELAY)
     sources: list[Select[Any]] = []
     if q.kind is None or same_text(SESSION, q.kind):
-        sources.append(_computed(SESSION, ChargingSession.id + ID_OFFSET, ports, lo, hi))
+        sources.append(_computed(SESSION, ChargingSession.id + TRANSACTION_OFFSET, ports, lo, hi))
         if q.transaction_id is not None:
-            sources[-1] = sources[-1].where(ChargingSession.id == q.transaction_id - ID_OFFSET)
+            own = transaction_session(q.transaction_id)
+            sources[-1] = sources[-1].where(ChargingSession.id == own)
     if q.kind is None or same_text(ADDENDUM, q.kind):
-        addenda = _computed(ADDENDUM, ChargingSession.id * 2 + (RESERVATION_IDS + 1), ports, lo, hi)
+        addenda = _computed(ADDENDUM, ChargingSession.id * 2 + ADDENDUM_BASE, ports, lo, hi)
         if q.transaction_id is not None:
             reserved = addendum_session(q.transaction_id)
             addenda = addenda.where(ChargingSession.id == (reserved if reserved else -1))
@@ -258,7 +262,7 @@ def _hydrate(db: Session, root_seed: int, rows: list[Any], rules: Policies) -> l
 
 
 def _session_of(kind: str, tid: int) -> int:
-    return (addendum_session(tid) or 0) if kind == ADDENDUM else tid - ID_OFFSET
+    return (addendum_session(tid) or 0) if kind == ADDENDUM else transaction_session(tid)
 
 
 Place = tuple[Port, Station, Organization]

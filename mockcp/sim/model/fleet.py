@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from mockcp.rng import for_entity
 from mockcp.sim.model.days import local_midnight
 from mockcp.sim.model.plan import PortSpec, SessionPlan, shape
-from mockcp.sim.model.profiles import VehicleClass
+from mockcp.sim.model.vehicles import VehicleClass
 
 RETURN_HOUR, LEAVE_HOUR = 18, 6
 WEEKEND_RUN_SHARE = 0.3

@@ -15,7 +15,8 @@ from datetime import date, datetime, timedelta
 
 from mockcp.rng import Random, for_entity
 from mockcp.sim.model.days import local_midnight
-from mockcp.sim.model.profiles import ENDED_BY, SITES, VEHICLES, SiteProfile, VehicleClass
+from mockcp.sim.model.profiles import ENDED_BY, SITES, SiteProfile
+from mockcp.sim.model.vehicles import PUBLIC_MIX, VehicleClass
 
 TAPER_FLOOR = 0.3  # power at the very end of a taper, as a share of the flat power
 AC_TAPER_HOURS = 25 / 60
@@ -75,7 +76,7 @@ def _weighted(rng: Random, items: tuple[tuple[str, float], ...]) -> str:
 
 
 def _vehicle(rng: Random, dc: bool) -> VehicleClass:
-    pool = [v for v in VEHICLES if v.dc_kw > 0] if dc else list(VEHICLES)
+    pool = [v for v in PUBLIC_MIX if v.dc_kw > 0] if dc else list(PUBLIC_MIX)
     return rng.choices(pool, weights=[v.weight for v in pool])[0]
 
 

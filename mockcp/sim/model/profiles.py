@@ -93,30 +93,6 @@ SITES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class VehicleClass:
-    make: str
-    model: str
-    year: str
-    kind: str  # BEV or PHEV
-    ac_kw: float
-    dc_kw: float
-    battery_kwh: float
-    weight: float
-
-
-# On-board charger classes (domain.md 4.2): 3.3, 6.6, 7.2 and 11.5 kW.
-VEHICLES = (
-    VehicleClass("Chevrolet", "Volt", "2017", "PHEV", 3.6, 0.0, 18.4, 0.17),
-    VehicleClass("Toyota", "Prius Prime", "2021", "PHEV", 3.3, 0.0, 8.8, 0.13),
-    VehicleClass("Nissan", "Leaf", "2016", "BEV", 3.3, 50.0, 30.0, 0.06),
-    VehicleClass("Nissan", "Leaf", "2019", "BEV", 6.6, 50.0, 40.0, 0.2),
-    VehicleClass("Chevrolet", "Bolt EV", "2020", "BEV", 7.2, 55.0, 66.0, 0.14),
-    VehicleClass("Tesla", "Model 3", "2022", "BEV", 11.5, 170.0, 75.0, 0.16),
-    VehicleClass("Ford", "Mustang Mach-E", "2023", "BEV", 10.5, 150.0, 88.0, 0.08),
-    VehicleClass("Hyundai", "Ioniq 5", "2023", "BEV", 10.9, 235.0, 77.4, 0.06),
-)
-
 # ``endedBy`` vocabulary (domain.md 5.3) and shares (issue 11). The one public figure that
 # bears on them is spec/domain.md's Boulder statistic: 72 % of sessions end within 2 minutes
 # of charging stopping, i.e. the driver unplugs at the car. mockcp takes that as the share of

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 from mockcp.rng import for_entity
 from mockcp.sim.model.days import local_midnight
+from mockcp.sim.model.ids import cancel_id, reservation_id
 
 RESERVED_SHARE = 0.25  # of the sessions of known drivers on a reservable port
 CANCEL_PER_PORT_DAY = 0.08
@@ -23,10 +24,7 @@ CANCEL_FEE = 0.50
 RESERVATION = "Reservation"
 CANCEL = "Reservation Cancel"
 ADDENDUM = "Reservation Usage Addendum"
-# transactionIDs: a session's is sessionID + 7e9 (domain.transactions); its reservation's
-# 2e10 + 2 x sessionID, the usage addendum's one more; a cancellation's 5e10 + port x 1e5 + day.
-RESERVATION_IDS = 20_000_000_000
-CANCEL_IDS = 50_000_000_000
+# transactionIDs: sim/model/ids.py (reservation_id, addendum_id, cancel_id).
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,22 +37,6 @@ class ReservationEvent:
     window: tuple[datetime, datetime | None]
     gross: float
     session_id: int | None
-
-
-def reservation_id(session_id: int) -> int:
-    return RESERVATION_IDS + 2 * session_id
-
-
-def addendum_id(session_id: int) -> int:
-    return reservation_id(session_id) + 1
-
-
-def addendum_session(transaction_id: int) -> int | None:
-    """The sessionID whose usage addendum has ``transaction_id``, if it is one."""
-    offset = transaction_id - RESERVATION_IDS
-    if offset < 0 or transaction_id >= CANCEL_IDS or offset % 2 != 1:
-        return None
-    return offset // 2
 
 
 def reservation(
@@ -83,5 +65,5 @@ def cancellations(
     made = local_midnight(day, offset_minutes) + timedelta(hours=7 + 10 * rng.random())
     made = made.replace(microsecond=0)
     cancelled = made + timedelta(minutes=5 + int(40 * rng.random()))
-    tid = CANCEL_IDS + port_pk * 100_000 + day.toordinal() % 100_000
+    tid = cancel_id(port_pk, day)
     return [ReservationEvent(tid, CANCEL, cancelled, (made, cancelled), CANCEL_FEE, None)]

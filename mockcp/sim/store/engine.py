@@ -25,6 +25,7 @@ from mockcp.sim.model.alarms import reported_at, station_day_alarms
 from mockcp.sim.model.capping import Wish
 from mockcp.sim.model.days import local_midnight
 from mockcp.sim.model.fleet import FleetCar, plan_fleet_day
+from mockcp.sim.model.ids import session_id
 from mockcp.sim.model.plan import PortSpec, SessionPlan, plan_day
 from mockcp.sim.model.reservations import ReservationEvent, cancellations, reservation
 from mockcp.sim.store.locking import hold_world, publish
@@ -54,11 +55,6 @@ def port_spec(port: Port, station: Station) -> PortSpec:
 
 def local_day(instant: datetime, spec: PortSpec) -> date:
     return days.local_day(instant, spec.utc_offset_minutes)
-
-
-def session_id(port_pk: int, sequence: int) -> int:
-    """A 9-10 digit sessionID, stable for the n-th session of a port."""
-    return 100_000_000 + port_pk * 100_000 + sequence
 
 
 def materialize(db: Session, root_seed: int, until: datetime) -> int:

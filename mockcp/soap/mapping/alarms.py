@@ -6,7 +6,9 @@ from typing import Any
 
 from mockcp.domain.identifiers import company_id
 from mockcp.domain.paging import Page
+from mockcp.domain.sessions import alarms
 from mockcp.domain.sessions.alarms import AlarmQuery, AlarmView
+from mockcp.soap.context import RequestContext
 from mockcp.soap.mapping import OK
 from mockcp.soap.mapping.stations import from_search
 from mockcp.soap.types import sessions as t
@@ -46,3 +48,20 @@ def to_alarms_response(page: Page[AlarmView]) -> t.getAlarmsResponse:
         Alarms=[_row(number, view) for number, view in page.rows],
         moreFlag=page.more_flag,
     )
+
+
+# The operations of this area: parse the request, call the domain, map the answer (the
+# handlers in soap/operations are one call each).
+
+
+def get_alarms(udc: RequestContext, request: t.getAlarms) -> Any:
+    q = request.searchQuery
+    return to_alarms_response(alarms.alarms(udc.world(), from_alarm_search(q), q.startRecord))
+
+
+def clear_alarms(udc: RequestContext, request: t.clearAlarms) -> Any:
+    q = request.searchQuery
+    alarms.clear_alarms(
+        udc.world(), (q.orgID, q.organizationName), from_alarm_search(q), q.clearReason
+    )
+    return t.clearAlarmsResponse(**OK)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockcp.domain.drivers import users, waitlist
 from mockcp.domain.drivers.users import UserQuery, UserView
 from mockcp.domain.paging import Page
+from mockcp.soap.context import RequestContext
 from mockcp.soap.mapping import OK
 from mockcp.soap.types import users as u
 from mockcp.soap.types.common import credentialIDsData
@@ -83,3 +85,31 @@ def to_users_response(page: Page[UserView]) -> u.getUsersResponse:
             )
         rows.append(_user(number, view, status))
     return u.getUsersResponse(**OK, users=u.userParams(user=rows, moreFlag=page.more_flag))
+
+
+# The operations of this area: parse the request, call the domain, map the answer (the
+# handlers in soap/operations are one call each).
+
+
+def get_users(udc: RequestContext, request: u.getUsers) -> Any:
+    q = request.searchQuery
+    page = users.users(udc.world(), from_user_search(q), q.startRecord, q.numUsers)
+    return to_users_response(page)
+
+
+def update_user_status(udc: RequestContext, request: u.updateUserStatus) -> Any:
+    udc.details["customText"] = request.customText or ""
+    users.update_status(
+        udc.world(), request.userID, str(request.associationType), str(request.Status)
+    )
+    return u.updateUserStatusResponse(**OK)
+
+
+def set_waitlist_done(udc: RequestContext, request: u.setWaitlistDone) -> Any:
+    notice = waitlist.waitlist_done(
+        udc.world(),
+        (request.stationID, request.portID, request.userID),
+        request.customMessageText,
+    )
+    udc.details.update(mode=notice.mode, message=notice.message)
+    return u.setWaitlistDoneResponse(**OK)

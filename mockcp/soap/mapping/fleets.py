@@ -10,11 +10,14 @@ from datetime import time
 from typing import Any
 
 from mockcp.db.people import Credential, FleetVehicle
+from mockcp.domain.fleets import usage as fleet_usage
+from mockcp.domain.fleets import vehicles as fleets
 from mockcp.domain.fleets.facts import customer_id, fraud_status
 from mockcp.domain.fleets.savings import gasoline_gallons, ghg_kg
 from mockcp.domain.fleets.usage import UsageQuery, UsageView
 from mockcp.domain.fleets.vehicles import VehicleFields, VehicleQuery, VehicleView
 from mockcp.domain.paging import Page
+from mockcp.soap.context import RequestContext
 from mockcp.soap.mapping import OK
 from mockcp.soap.types import fleets as f
 from mockcp.soap.types.common import credentialIDsData
@@ -167,3 +170,49 @@ def to_usage_response(page: Page[UsageView]) -> f.getFleetUsageDataResponse:
     return f.getFleetUsageDataResponse(
         **OK, fleetUsageData=[_usage(n, u) for n, u in page.rows], moreFlag=page.more_flag
     )
+
+
+# The operations of this area: parse the request, call the domain, map the answer (the
+# handlers in soap/operations are one call each).
+
+
+def get_fleet_vehicles(udc: RequestContext, request: f.getFleetVehicles) -> Any:
+    q = request.searchQuery
+    statuses = fleet_usage.charging_statuses(udc.world())
+    page = fleets.search_vehicles(
+        udc.world(), statuses, from_vehicle_search(q), (q.startRecord, q.numRecords)
+    )
+    return to_vehicles_response(page)
+
+
+def add_fleet_vehicle(udc: RequestContext, request: f.addFleetVehicle) -> Any:
+    added = fleets.add_vehicles(udc.world(), [from_vehicle_data(v) for v in request.vehicle])
+    return f.addFleetVehicleResponse(**OK, fleetVehicleID=added)
+
+
+def update_fleet_vehicle(udc: RequestContext, request: f.updateFleetVehicle) -> Any:
+    db = udc.session()
+    updated = [
+        fleets.update_vehicle(udc.world(), sent.fleetVehicleID, from_vehicle_data(sent))
+        for sent in request.vehicle
+    ]
+    cards = fleets.cards_of(db, [vehicle.id for vehicle in updated])
+    return to_update_response(
+        [
+            (fleets.external_id(db, v), v, cards.get(v.id, []), fleets.fleet_name(db, v))
+            for v in updated
+        ]
+    )
+
+
+def delete_fleet_vehicle(udc: RequestContext, request: f.deleteFleetVehicle) -> Any:
+    fleets.delete_vehicle(udc.world(), request.fleetVehicleID)
+    return f.deleteFleetVehicleResponse(**OK)
+
+
+def get_fleet_usage_data(udc: RequestContext, request: f.getFleetUsageData) -> Any:
+    q = request.searchQuery
+    page = fleet_usage.fleet_usage(
+        udc.world(), from_usage_search(q), (q.startRecord, q.numRecords)
+    )
+    return to_usage_response(page)

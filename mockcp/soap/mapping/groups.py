@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from mockcp.db.models import Station
+from mockcp.domain.orgs import groups
 from mockcp.domain.orgs.groups import GroupDetails, GroupStations, OrgGroups
+from mockcp.soap.context import RequestContext
 from mockcp.soap.mapping import OK
 from mockcp.soap.types import orgs as t
 from mockcp.soap.types.common import geoData
@@ -80,3 +82,35 @@ def to_rights_profile_response(
             for task, text in tasks
         ],
     )
+
+
+# The operations of this area: parse the request, call the domain, map the answer (the
+# handlers in soap/operations are one call each).
+
+
+def get_orgs_and_station_groups(
+    udc: RequestContext, request: t.getOrgsAndStationGroups
+) -> t.getOrgsAndStationGroupsResponse:
+    q = request.searchQuery
+    query = groups.OrgGroupQuery(q.orgID, q.organizationName, q.sgID, q.sgName)
+    return to_orgs_and_groups_response(groups.orgs_and_groups(udc.world(), query))
+
+
+def get_station_groups(
+    udc: RequestContext, request: t.getStationGroups
+) -> t.getStationGroupsResponse:
+    return to_station_groups_response(groups.groups_of_org(udc.world(), request.orgID))
+
+
+def get_station_group_details(
+    udc: RequestContext, request: t.getStationGroupDetails
+) -> t.getStationGroupDetailsResponse:
+    details = groups.group_details(udc.world(), request.sgID, request.stationID)
+    return to_group_details_response(details)
+
+
+def get_station_rights_profile(
+    udc: RequestContext, request: t.getStationRightsProfile
+) -> t.getStationRightsProfileResponse:
+    tasks = groups.rights_profile_tasks(udc.world(), request.sgID, request.stationRightsProfile)
+    return to_rights_profile_response(tasks)

@@ -6,9 +6,12 @@ from decimal import Decimal
 from typing import Any
 
 from mockcp.clock import utc
+from mockcp.domain.load import current as load
+from mockcp.domain.load import events, shed
 from mockcp.domain.load.current import LoadQuery, LoadView, PortLoad, StationLoad
 from mockcp.domain.load.events import EventRequest
 from mockcp.domain.load.shed import Amount, ClearOutcome, PortAmount, ShedOutcome, ShedRequest
+from mockcp.soap.context import RequestContext
 from mockcp.soap.mapping import OK
 from mockcp.soap.types import load as t
 
@@ -156,3 +159,29 @@ def from_event(e: Any) -> EventRequest:
         True if e.allowOptOut is None else bool(e.allowOptOut),
         amount,
     )
+
+
+# The operations of this area: parse the request, call the domain, map the answer (the
+# handlers in soap/operations are one call each).
+
+
+def shed_load(udc: RequestContext, request: t.shedLoad) -> Any:
+    return to_shed_response(shed.shed_load(udc.world(), from_shed_query(request.shedQuery)))
+
+
+def clear_shed_state(udc: RequestContext, request: t.clearShedState) -> Any:
+    return to_clear_response(shed.clear_shed(udc.world(), from_clear_query(request.shedQuery)))
+
+
+def get_load(udc: RequestContext, request: t.getLoad) -> Any:
+    return to_load_response(load.get_load(udc.world(), from_load_query(request.searchQuery)))
+
+
+def create_load_shed_event(udc: RequestContext, request: t.createLoadShedEvent) -> Any:
+    event_id = events.create_event(udc.world(), from_event(request.shedEvent))
+    return t.createLoadShedEventResponse(**OK, eventId=event_id)
+
+
+def remove_load_shed_event(udc: RequestContext, request: t.removeLoadShedEvent) -> Any:
+    events.remove_event(udc.world(), request.eventId)
+    return t.removeLoadShedEventResponse(**OK, response="Success")

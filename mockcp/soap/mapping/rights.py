@@ -6,9 +6,12 @@ from itertools import groupby
 from typing import Any
 
 from mockcp.domain.identifiers import company_id
+from mockcp.domain.orgs import rights
 from mockcp.domain.orgs.rights import RightsEntry, RightsQuery
 from mockcp.domain.paging import Page
+from mockcp.domain.stations import faults
 from mockcp.domain.stations.faults import ActiveFault, StationFaults
+from mockcp.soap.context import RequestContext
 from mockcp.soap.mapping import OK
 from mockcp.soap.mapping.stations import from_search
 from mockcp.soap.types import orgs as t
@@ -100,3 +103,18 @@ def to_active_faults_response(result: list[StationFaults]) -> s.getStationActive
     return s.getStationActiveFaultsResponse(
         **OK, stations=[r.stationActiveFaults(station=stations)]
     )
+
+
+# The operations of this area: parse the request, call the domain, map the answer (the
+# handlers in soap/operations are one call each).
+
+
+def get_station_rights(udc: RequestContext, request: t.getStationRights) -> Any:
+    q = request.searchQuery
+    page = rights.station_rights(udc.world(), from_rights_search(q), q.startRecord)
+    return to_rights_response(page)
+
+
+def get_station_active_faults(udc: RequestContext, request: s.getStationActiveFaults) -> Any:
+    wanted = list(request.searchQuery.stationIDs.stationID)
+    return to_active_faults_response(faults.active_faults(udc.world(), wanted))

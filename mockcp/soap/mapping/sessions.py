@@ -6,8 +6,11 @@ from typing import Any
 
 from mockcp.domain.identifiers import company_id
 from mockcp.domain.paging import Page
+from mockcp.domain.sessions import charging as sessions
+from mockcp.domain.sessions import transactions
 from mockcp.domain.sessions.charging import FifteenMinutes, SessionSearch, SessionView
 from mockcp.domain.sessions.transactions import TransactionQuery, TransactionView
+from mockcp.soap.context import RequestContext
 from mockcp.soap.mapping import OK
 from mockcp.soap.mapping.stations import from_search
 from mockcp.soap.types import sessions as t
@@ -136,3 +139,30 @@ def to_transactions_response(page: Page[TransactionView]) -> t.getTransactionDat
     return t.getTransactionDataResponse(
         **OK, transactions=t.transDataParams(transactionData=rows), MoreFlag=page.more_flag
     )
+
+
+# The operations of this area: parse the request, call the domain, map the answer (the
+# handlers in soap/operations are one call each).
+
+
+def get_charging_session_data(udc: RequestContext, request: t.getChargingSessionData) -> Any:
+    q = request.searchQuery
+    page = sessions.search_sessions(udc.world(), from_session_search(q), q.startRecord)
+    return to_sessions_response(page)
+
+
+def get_15min_charging_session_data(
+    udc: RequestContext, request: t.get15minChargingSessionData
+) -> Any:
+    data = sessions.fifteen_minute_data(
+        udc.world(), request.sessionID, bool(request.energyConsumedInterval)
+    )
+    return to_fifteen_minutes_response(data)
+
+
+def get_transaction_data(udc: RequestContext, request: t.getTransactionData) -> Any:
+    q = request.searchQuery
+    page = transactions.transactions(
+        udc.world(), from_transaction_search(q), q.startRecord, q.numTransactions
+    )
+    return to_transactions_response(page)

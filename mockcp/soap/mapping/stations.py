@@ -9,10 +9,15 @@ from mockcp.db.models import Port, PricingRule, Station
 from mockcp.domain.identifiers import company_id
 from mockcp.domain.paging import Page
 from mockcp.domain.sessions.pricing import PricingAsk
+from mockcp.domain.stations import heartbeat
+from mockcp.domain.stations import search as stations
 from mockcp.domain.stations.facts import DRIVER_SUPPORT_PHONE, pricing_type
 from mockcp.domain.stations.query import StationQuery, port_status
 from mockcp.domain.stations.search import StationView
+from mockcp.soap.context import RequestContext
 from mockcp.soap.mapping import OK
+from mockcp.soap.types import station_rows as r
+from mockcp.soap.types import stations as t
 
 
 def _strip(value: Any) -> str | None:
@@ -223,4 +228,49 @@ def _pricing_ask(options: Any) -> PricingAsk | None:
         return None
     return PricingAsk(
         options.startTime, options.Duration, options.energyRequired, options.vehiclePower
+    )
+
+
+# The operations of this area: parse the request, call the domain, map the answer (the
+# handlers in soap/operations are one call each).
+
+
+def _heard(udc: RequestContext, page: Any) -> dict[int, Any]:
+    """Port pk -> last communication of its station (guide 7.2.3 TimeStamp)."""
+    return heartbeat.port_time_stamps(udc.world(), [view.station for _, view in page.rows])
+
+
+def _search(udc: RequestContext, q: Any, operation_name: str, public: bool = False) -> Any:
+    paging = (operation_name, getattr(q, "startRecord", None), getattr(q, "numStations", None))
+    return stations.search_stations(udc.world(), from_search(q), paging, public)
+
+
+def get_public_stations(udc: RequestContext, request: t.getPublicStations) -> Any:
+    page = _search(udc, request.searchQuery, "getPublicStations", public=True)
+    return to_stations_response(page, t.getPublicStationsResponse, r.stationData)
+
+
+def get_public_station_status(udc: RequestContext, request: t.getPublicStationStatus) -> Any:
+    page = _search(udc, request.searchQuery, "getPublicStations", public=True)
+    details = bool(request.searchQuery.portDetails)
+    return to_public_status_response(page, details, _heard(udc, page))
+
+
+def get_station_status(udc: RequestContext, request: t.getStationStatus) -> Any:
+    page = _search(udc, request.searchQuery, "getStationStatus")
+    return to_status_response(page, bool(request.searchQuery.portDetails), _heard(udc, page))
+
+
+def get_stations(udc: RequestContext, request: t.getStations) -> Any:
+    page = _search(udc, request.searchQuery, "getStations")
+    return to_stations_response(page, t.getStationsResponse, r.stationDataExtended)
+
+
+def get_custom_group_stations(udc: RequestContext, request: t.getCustomGroupStations) -> Any:
+    q = request.searchQuery
+    page = stations.custom_group_stations(
+        udc.world(), from_search(q), ("getCustomGroupStations", q.startRecord, q.numStations)
+    )
+    return to_stations_response(
+        page, t.getCustomGroupStationsResponse, r.customGroupstationDataExtended
     )

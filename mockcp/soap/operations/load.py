@@ -6,9 +6,6 @@ from typing import Any
 
 from spyne import ServiceBase
 
-from mockcp.domain.load import current as load
-from mockcp.domain.load import events, shed
-from mockcp.soap.mapping import OK
 from mockcp.soap.mapping import load as m
 from mockcp.soap.operations import operation
 from mockcp.soap.types import load as t
@@ -20,29 +17,24 @@ class LoadService(ServiceBase):  # type: ignore[misc]
     @operation(t.shedLoad, t.shedLoadResponse)
     def shedLoad(ctx: Any, request: t.shedLoad) -> Any:
         """Cap a group's, a station's or some ports' power from now (guide 5.1)."""
-        outcome = shed.shed_load(ctx.udc.world(), m.from_shed_query(request.shedQuery))
-        return m.to_shed_response(outcome)
+        return m.shed_load(ctx.udc, request)
 
     @operation(t.clearShedState, t.clearShedStateResponse)
     def clearShedState(ctx: Any, request: t.clearShedState) -> Any:
         """End the shed of a group, a station or some of its ports now (guide 5.2)."""
-        outcome = shed.clear_shed(ctx.udc.world(), m.from_clear_query(request.shedQuery))
-        return m.to_clear_response(outcome)
+        return m.clear_shed_state(ctx.udc, request)
 
     @operation(t.getLoad, t.getLoadResponse)
     def getLoad(ctx: Any, request: t.getLoad) -> Any:
         """Present load and shed state of a station, a group or a session's station (5.3)."""
-        view = load.get_load(ctx.udc.world(), m.from_load_query(request.searchQuery))
-        return m.to_load_response(view)
+        return m.get_load(ctx.udc, request)
 
     @operation(t.createLoadShedEvent, t.createLoadShedEventResponse)
     def createLoadShedEvent(ctx: Any, request: t.createLoadShedEvent) -> Any:
         """Schedule a demand-response event on a station or group (guide 5.4)."""
-        event_id = events.create_event(ctx.udc.world(), m.from_event(request.shedEvent))
-        return t.createLoadShedEventResponse(**OK, eventId=event_id)
+        return m.create_load_shed_event(ctx.udc, request)
 
     @operation(t.removeLoadShedEvent, t.removeLoadShedEventResponse)
     def removeLoadShedEvent(ctx: Any, request: t.removeLoadShedEvent) -> Any:
         """Remove a future event the caller created (guide 5.5)."""
-        events.remove_event(ctx.udc.world(), request.eventId)
-        return t.removeLoadShedEventResponse(**OK, response="Success")
+        return m.remove_load_shed_event(ctx.udc, request)
