@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -42,8 +43,15 @@ def css(browser: webdriver.Chrome, selector: str) -> Any:
     return browser.find_element(By.CSS_SELECTOR, selector)
 
 
-def controls(browser: webdriver.Chrome, served: Served) -> None:
+def controls(browser: webdriver.Chrome, served: Served, token: str | None = TOKEN) -> None:
+    """The Controls tab, with ``token`` typed (None: a tab that never had one)."""
     open_page(browser, served)
+    browser.execute_script("sessionStorage.clear();")
+    if token is not None:
+        css(browser, "nav [data-view=controls]").click()
+        css(browser, "#token").clear()
+        css(browser, "#token").send_keys(token)
+        open_page(browser, served)  # (the token stays in this tab's sessionStorage)
     css(browser, "nav [data-view=controls]").click()
     WebDriverWait(browser, 30).until(
         lambda d: d.find_elements(By.CSS_SELECTOR, "#event-station option")
@@ -52,10 +60,16 @@ def controls(browser: webdriver.Chrome, served: Served) -> None:
 
 def text_of(browser: webdriver.Chrome, selector: str, starts: str, seconds: float = 30) -> str:
     """The element's text once it starts with ``starts`` (a control answered)."""
-    found: str = WebDriverWait(browser, seconds).until(
-        lambda d: (lambda t: t if t.startswith(starts) else False)(css(d, selector).text),
-        f"{selector} never started with {starts!r}",
-    )
+    seen: list[str] = []
+
+    def answered(driver: webdriver.Chrome) -> str | bool:
+        seen.append(css(driver, selector).text)
+        return seen[-1] if seen[-1].startswith(starts) else False
+
+    try:
+        found: str = WebDriverWait(browser, seconds).until(answered)
+    except TimeoutException:
+        raise AssertionError(f"{selector} never started with {starts!r}: {seen[-1:]}") from None
     return found
 
 
@@ -76,7 +90,7 @@ def clock_iso(served: Served) -> str:
 def test_controls_send_station_events_with_the_token_only(
     served: Served, browser: webdriver.Chrome
 ) -> None:
-    controls(browser, served)
+    controls(browser, served, token=None)
     assert port_one(served, "1:10002").sessionID == SESSION
     Select(css(browser, "#event-station")).select_by_value("1:10002")
     Select(css(browser, "#event-type")).select_by_value("unplug")
@@ -118,7 +132,7 @@ def test_controls_send_station_events_with_the_token_only(
 def test_controls_save_restore_and_delete_a_snapshot(
     served: Served, browser: webdriver.Chrome
 ) -> None:
-    controls(browser, served)  # (the token stays in this tab's sessionStorage)
+    controls(browser, served)
     saved_at = clock_iso(served)
     css(browser, "#snapshot-name").send_keys("before-offline")
     css(browser, "#snapshot-save").click()

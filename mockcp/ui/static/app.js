@@ -286,11 +286,11 @@ async function resetWorld(body) {
     state.loadTarget = null;
     state.lastNow = null;
     if (body) await loadTenants();
-    $("#reset-state").textContent = "reset done";
     await pollClock();
+    await loadControls().catch((error) => say("controls: " + error.message));
+    $("#reset-state").textContent = "reset done";  // (after the page shows the new world)
   } catch (error) { $("#reset-state").textContent = "reset: " + error.message; }
   buttons.forEach((b) => { b.disabled = false; });
-  await loadControls().catch((error) => say("controls: " + error.message));
 }
 
 function newStart() {
