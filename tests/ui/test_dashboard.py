@@ -267,6 +267,14 @@ def test_dashboard_soap_call_appears_in_the_activity_feed_within_a_second(
         lambda d: css(d, "#activity-feed tr[data-operation]").click() is None
     )
     WebDriverWait(browser, 5).until(lambda d: d.find_elements(By.CSS_SELECTOR, "tr.details"))
+    # the call's XML is a click away by default (the journal keeps it, bounded)
+    response = WebDriverWait(browser, 5, ignored_exceptions=stale).until(
+        lambda d: (lambda t: t if "getOrgsAndStationGroupsResponse" in t else False)(
+            css(d, "tr.details pre.response-xml").text
+        )
+    )
+    assert "<responseCode>100</responseCode>" in response
+    assert "getOrgsAndStationGroups" in css(browser, "tr.details pre.request-xml").text
     screenshot(browser, "activity")
 
 

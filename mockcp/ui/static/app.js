@@ -7,7 +7,7 @@ const NAMES = { available: "Available", inuse: "In use", unreachable: "Unreachab
 const state = {
   view: "fleet", tenant: new URLSearchParams(location.search).get("org") || "",
   fleet: null, selected: null, clock: null, meta: null, tenants: [], openRow: null,
-  busy: {}, lastNow: null, loadTarget: null, journalKey: "",
+  busy: {}, lastNow: null, loadTarget: null, journalKey: "", xml: {},
 };
 const $ = (selector) => document.querySelector(selector);
 
@@ -234,7 +234,12 @@ function journalRows(body) {
 
 async function pollJournal() {
   try {
-    const rows = journalRows(await call("../journal?limit=200&xml=1"));
+    const rows = journalRows(await call("../journal?limit=200"));
+    const open = rows.find((r) => r.key === state.openRow);
+    if (open && !(open.key in state.xml)) {  // the XML of the row opened, once (it can be large)
+      const [entry] = journalRows(await call(`../journal?minId=${open.key}&maxId=${open.key}&xml=1`));
+      state.xml[open.key] = entry ? [entry.requestXml, entry.responseXml] : [null, null];
+    }
     $("#activity-count").textContent = rows.length;
     const key = rows.length + "|" + (rows.length ? rows[rows.length - 1].key + rows[rows.length - 1].at : "") + "|" + state.openRow;
     if (key === state.journalKey) return;
@@ -249,8 +254,9 @@ async function pollJournal() {
         el("td", { class: ok ? "code-ok" : "code-bad" }, r.code || "–")));
       if (state.openRow === r.key) {
         const parts = Object.keys(r.details).length ? [el("strong", {}, "Recorded details"), el("pre", {}, JSON.stringify(r.details, null, 1))] : [];
-        parts.push(el("strong", {}, "Request XML"), el("pre", {}, r.requestXml || "(not recorded by this server's journal)"));
-        parts.push(el("strong", {}, "Response XML"), el("pre", {}, r.responseXml || "(not recorded by this server's journal)"));
+        const [request, response] = state.xml[r.key] || [null, null], none = "(not kept: the server runs with --no-journal-xml, or the call is older than the newest it keeps)";
+        parts.push(el("strong", {}, "Request XML"), el("pre", { class: "request-xml" }, request || none));
+        parts.push(el("strong", {}, "Response XML"), el("pre", { class: "response-xml" }, response || none));
         body.push(el("tr", { class: "details" }, el("td", { colspan: 4 }, parts)));
       }
     }
@@ -285,6 +291,7 @@ async function resetWorld(body) {
     state.fleet = null;
     state.loadTarget = null;
     state.lastNow = null;
+    state.xml = {};  // (the journal starts again: its ids too)
     if (body) await loadTenants();
     await pollClock();
     await loadControls().catch((error) => say("controls: " + error.message));
@@ -341,6 +348,7 @@ async function snapshotAction(name, action) {
   try {
     if (action === "restore") {
       await control(path + "/restore");
+      state.xml = {};
       state.fleet = null;
       state.loadTarget = null;
       state.lastNow = null;
