@@ -232,6 +232,19 @@ function journalRows(body) {
   }));
 }
 
+// One element a line, indented by depth (display only: the journal keeps the bytes as sent).
+function prettyXml(text) {
+  if (!text) return text;
+  let depth = 0;
+  return text.replace(/>\s*</g, ">\n<").split("\n").map((line) => {
+    if (line.startsWith("</")) depth = Math.max(depth - 1, 0);
+    const out = "  ".repeat(depth) + line;
+    const opens = /^<[^!?/][^>]*>/.test(line) && !/\/>$/.test(line) && !/<\/[^>]+>$/.test(line);
+    if (opens) depth += 1;
+    return out;
+  }).join("\n");
+}
+
 async function pollJournal() {
   try {
     const rows = journalRows(await call("../journal?limit=200"));
@@ -255,8 +268,8 @@ async function pollJournal() {
       if (state.openRow === r.key) {
         const parts = Object.keys(r.details).length ? [el("strong", {}, "Recorded details"), el("pre", {}, JSON.stringify(r.details, null, 1))] : [];
         const [request, response] = state.xml[r.key] || [null, null], none = "(not kept: the server runs with --no-journal-xml, or the call is older than the newest it keeps)";
-        parts.push(el("strong", {}, "Request XML"), el("pre", { class: "request-xml" }, request || none));
-        parts.push(el("strong", {}, "Response XML"), el("pre", { class: "response-xml" }, response || none));
+        parts.push(el("strong", {}, "Request XML"), el("pre", { class: "request-xml" }, prettyXml(request) || none));
+        parts.push(el("strong", {}, "Response XML"), el("pre", { class: "response-xml" }, prettyXml(response) || none));
         body.push(el("tr", { class: "details" }, el("td", { colspan: 4 }, parts)));
       }
     }
