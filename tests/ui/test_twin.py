@@ -77,7 +77,7 @@ def test_with_no_shed_the_twin_is_the_load(target: str) -> None:
     assert page["notDrawnKwh"] == 0
 
 
-@settings(max_examples=4, deadline=None)
+@settings(max_examples=3, deadline=None)
 @given(
     cap=st.sampled_from([0.0, 1.5, 3.0, 5.0]),
     minutes=st.sampled_from([15, 30, 45, 60]),

@@ -47,12 +47,12 @@ def _shares(db: Session, port_pks: Sequence[int]) -> dict[int, list[PortCap]]:
 
 def untouched(db: Session, root_seed: int, rows: Sequence[ChargingSession]) -> Plans:
     """Each session beside its plan had no shed or event capped its port."""
-    touched = [r for r in rows if r.profile is not None and not r.settled]
-    shares = _shares(db, sorted({r.port_pk for r in touched}))
+    touched = {r.id: r.port_pk for r in rows if r.profile is not None and not r.settled}
+    shares = _shares(db, sorted(set(touched.values())))
     twins: Plans = []
     for row in rows:
         plan = as_plan(row)
-        if row in touched:
+        if row.id in touched:
             result = capped(root_seed, row.id, wish_of(row), shares.get(row.port_pk, []))
             points = None if result.profile is None else tuple((h, kw) for h, kw in result.profile)
             plan = SessionPlan(
