@@ -171,8 +171,12 @@ def test_controls_reset_to_the_start_and_to_a_new_start(
     served: Served, browser: webdriver.Chrome
 ) -> None:
     controls(browser, served)
+    css(browser, "#snapshot-name").send_keys("kept")
+    css(browser, "#snapshot-save").click()
+    assert text_of(browser, "#snapshot-state", "saved") == "saved kept"
     css(browser, "#world-reset").click()
     assert text_of(browser, "#reset-state", "reset done", 120) == "reset done"
+    assert browser.find_elements(By.CSS_SELECTOR, '#snapshot-list li[data-name="kept"]')
     assert served.clock.now() == CHARGING
     assert port_one(served, "1:10002").sessionID == SESSION  # the unplug is undone
     assert status_of(served, "1:10001")[0] != "UNKNOWN"
