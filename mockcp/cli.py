@@ -103,6 +103,13 @@ def add_serve_arguments(serve: argparse.ArgumentParser) -> None:
         help="Bearer token for /_mock (default: none on loopback, made up otherwise; '' = off)",
     )
     serve.add_argument(
+        "--no-journal-xml",
+        dest="journal_xml",
+        action="store_false",
+        default=None,
+        help="keep no request/response XML in the journal (MOCKCP_JOURNAL_XML=false)",
+    )
+    serve.add_argument(
         "--reload", action="store_true", help="werkzeug's development server, reloading on edits"
     )
 
@@ -143,6 +150,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         root_seed=args.seed,
         clock_mode=args.clock,
         clock_start=start,
+        journal_xml=getattr(args, "journal_xml", None),
     )
     from mockcp.clock import parse_mode
 

@@ -54,7 +54,13 @@ class Settings:
     max_depth: int = 64
     log_level: str = "WARNING"
     journal_limit: int = 10_000  # entries the request journal keeps (the oldest go first)
-    journal_xml: bool = False  # keep each call's raw request and response XML in the journal
+    # Each call's request and response XML in the journal (the dashboard shows it a click
+    # away): on by default, bounded to the first ``journal_xml_bytes`` of each message (cut
+    # with a marker) and to the newest ``journal_xml_calls`` calls; MOCKCP_JOURNAL_XML=false
+    # or ``mockcp serve --no-journal-xml`` turns it off.
+    journal_xml: bool = True
+    journal_xml_bytes: int = 32_768
+    journal_xml_calls: int = 1_000
 
     @classmethod
     def from_env(

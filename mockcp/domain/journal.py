@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.orm import Session, defer
 
 from mockcp.db.activity import JournalEntry
@@ -63,8 +63,22 @@ class Matcher:
     params: tuple[tuple[str, str], ...] = ()
 
 
-def record(db: Session, call: Call, limit: int = DEFAULT_LIMIT) -> int:
-    """Append one call and drop the oldest beyond ``limit``; returns the new entry's id."""
+XML_SWEEP = 100  # every this many ids, older calls' XML beyond the newest kept is dropped
+
+
+def clip_xml(data: bytes, limit: int) -> str:
+    """A message's XML as the journal keeps it: whole up to ``limit`` bytes, else its first
+    ``limit`` bytes and a marker saying how long it was."""
+    if len(data) <= limit:
+        return data.decode("utf-8", "replace")
+    head = data[: max(limit, 0)].decode("utf-8", "ignore")  # (never half a character)
+    return f"{head}\n<!-- mockcp: cut at {limit} of {len(data)} bytes -->"
+
+
+def record(db: Session, call: Call, limit: int = DEFAULT_LIMIT, xml_calls: int = 0) -> int:
+    """Append one call and drop the oldest beyond ``limit``; returns the new entry's id.
+    With ``xml_calls``, the calls older than the newest ``xml_calls`` lose their XML (in
+    batches, every ``XML_SWEEP`` ids)."""
     new_id = db.scalar(
         insert(JournalEntry)
         .values(
@@ -88,6 +102,14 @@ def record(db: Session, call: Call, limit: int = DEFAULT_LIMIT) -> int:
         raise RuntimeError("the journal insert returned no id")
     if new_id > limit:
         db.execute(delete(JournalEntry).where(JournalEntry.id <= new_id - max(limit, 1)))
+    if xml_calls > 0 and new_id % XML_SWEEP == 0 and new_id > xml_calls:
+        last = new_id - xml_calls
+        db.execute(
+            update(JournalEntry)
+            .where(JournalEntry.id <= last, JournalEntry.id > last - 4 * XML_SWEEP)
+            .where(JournalEntry.request_xml.is_not(None) | JournalEntry.response_xml.is_not(None))
+            .values(request_xml=None, response_xml=None)
+        )
     return int(new_id)
 
 

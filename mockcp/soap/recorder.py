@@ -126,6 +126,7 @@ class SoapRecorder:
             match = _FAULTCODE.search(body[:4096]) if status.startswith("500") else None
             fault = match.group(1).decode("utf-8", "replace") if match else fault
         keep_xml = self._runtime.settings.journal_xml
+        xml_bytes = self._runtime.settings.journal_xml_bytes
         version = _VERSION.search(environ.get("PATH_INFO", ""))
         call = journal.Call(
             at=sim,
@@ -139,12 +140,13 @@ class SoapRecorder:
             duration_ms=(wall_instant() - started).total_seconds() * 1000,
             params=params,
             details=note.details,
-            request_xml=raw.decode("utf-8", "replace") if keep_xml else None,
-            response_xml=body.decode("utf-8", "replace") if keep_xml else None,
+            request_xml=journal.clip_xml(raw, xml_bytes) if keep_xml else None,
+            response_xml=journal.clip_xml(body, xml_bytes) if keep_xml else None,
         )
+        xml_calls = self._runtime.settings.journal_xml_calls if keep_xml else 0
         try:
             with self._runtime.sessions() as db, db.begin():
-                journal.record(db, call, self._runtime.settings.journal_limit)
+                journal.record(db, call, self._runtime.settings.journal_limit, xml_calls)
         except Exception:  # a lost journal row must not cost the client its answer
             log.exception("could not journal a %s call", operation)
 

@@ -1,7 +1,8 @@
 """The dashboard's WSGI app, mounted at ``/_mock/ui``: the page, its assets, its JSON.
 
 Viewing needs no token. The page's controls call the control plane (``/_mock/clock``,
-``/_mock/faults``) directly, with the token the user typed. Data come from ``views``,
+``/_mock/faults``, ``/_mock/reset``, ``/_mock/snapshots``, ``/_mock/stations/{id}/events``)
+directly, with the token the user typed. Data come from ``views``,
 ``timeline`` and ``scenarios``; every read opens one database session on the shared store.
 """
 
@@ -21,6 +22,8 @@ from werkzeug.wrappers import Request, Response
 
 from mockcp.clock import Clock
 from mockcp.codes import ResponseCode
+from mockcp.data import FIXTURES, names
+from mockcp.domain.station_events import EVENTS
 from mockcp.errors import CPError
 from mockcp.ui import scenarios, timeline, views
 
@@ -126,7 +129,15 @@ class UiApp:
         return Response(asset.read_bytes(), mimetype=TYPES[suffix])
 
     def on_meta(self, request: Request) -> Response:
-        return _json({**self._paths, "operations": self._operations, "codes": forcible_codes()})
+        return _json(
+            {
+                **self._paths,
+                "operations": self._operations,
+                "codes": forcible_codes(),
+                "stationEvents": list(EVENTS),
+                "fixtures": names(FIXTURES),
+            }
+        )
 
     def on_fleet(self, request: Request) -> Response:
         org = _org(request)

@@ -19,14 +19,13 @@ from mockcp.clock import BUCKET, bucket_start, buckets_between
 from mockcp.db.activity import Alarm, ChargingSession, PowerCap
 from mockcp.db.models import Port, Station, StationGroup
 from mockcp.domain.context import World
+from mockcp.domain.load import twin
 from mockcp.domain.load.current import LoadQuery, PortLoad, get_load, station_loads
 from mockcp.domain.principal import Principal, lookup
 from mockcp.domain.realm import realm_of
 from mockcp.domain.sessions.charging import as_plan
 from mockcp.domain.stations.query import port_status
 from mockcp.domain.tenants import list_tenants
-from mockcp.sim.model.meter import energy_at, power_at
-from mockcp.sim.model.plan import SessionPlan
 from mockcp.sim.store.engine import materialize
 
 # Station colours, most urgent first: the first that applies wins.
@@ -153,29 +152,6 @@ def _caps_at(caps: Iterable[PowerCap], ports: Sequence[Port], at: datetime) -> f
     return round(sum(held.get(p.id, p.power_kw) for p in ports), 3)
 
 
-Plans = list[tuple[ChargingSession, SessionPlan]]
-
-
-def _kw_at(plans: Plans, at: datetime) -> float:
-    """What the sessions draw at ``at``: ``station_loads``' sum (plugged in at ``at``)."""
-    return sum(
-        power_at(plan, at)
-        for row, plan in plans
-        if row.start_time <= at and (row.end_time is None or row.end_time > at)
-    )
-
-
-def _bucket_kwh(plans: Plans, begin: datetime, end: datetime) -> float:
-    """Energy the sessions drew in [begin, end): the meter's 15-minute reading, summed."""
-    total = 0.0
-    for row, plan in plans:
-        if row.start_time < end and (row.end_time is None or row.end_time > begin):
-            total += energy_at(plan, max(end, row.start_time)) - energy_at(
-                plan, max(begin, row.start_time)
-            )
-    return round(total, 6)
-
-
 def load(
     db: Session,
     live: tuple[int, datetime],
@@ -184,7 +160,9 @@ def load(
     span: tuple[int, int] = (6, 2),
 ) -> dict[str, Any]:
     """getLoad now for a group or station, its load every 15 minutes over the last hours
-    and the simulator's plan for the next ones, its shed caps, and the 15-minute energy.
+    and the simulator's plan for the next ones, its shed caps, the 15-minute energy, and
+    the untouched twin beside each (``domain.load.twin``): the load without the shed and
+    event caps, and the energy not drawn over the whole intervals shown (twin - actual).
 
     Raises: LookupError (unknown tenant, group or station); CPError from ``get_load``.
     """
@@ -202,28 +180,31 @@ def load(
             .where(or_(PowerCap.ends_at.is_(None), PowerCap.ends_at > begin))
         )
     )
-    plans = [
-        (row, as_plan(row))
-        for row in db.scalars(
+    rows = list(
+        db.scalars(
             select(ChargingSession)
             .where(ChargingSession.port_pk.in_([p.id for p in ports]))
             .where(ChargingSession.start_time <= until)
             .where(or_(ChargingSession.end_time.is_(None), ChargingSession.end_time > begin))
+            .order_by(ChargingSession.id)
         )
-    ]
+    )
+    plans, twins = [(row, as_plan(row)) for row in rows], twin.untouched(db, root_seed, rows)
     times = sorted({*buckets_between(begin, until + BUCKET), now})
     series = [
         {
             "t": iso(at),
-            "kw": round(view.kw if at == now else _kw_at(plans, at), 3),
+            "kw": round(view.kw if at == now else twin.kw_at(plans, at), 3),
+            "twinKw": round(twin.kw_at(twins, at), 3),
             "capKw": _caps_at(caps, ports, at),
             "planned": at > now,
         }
         for at in times
     ]
+    actual, untouched = twin.interval_kwh(plans, begin, now), twin.interval_kwh(twins, begin, now)
     intervals = [
-        {"start": iso(b), "kwh": _bucket_kwh(plans, b, b + BUCKET)}
-        for b in buckets_between(begin, bucket_start(now))
+        {"start": iso(b), "kwh": round(kwh, 6), "twinKwh": round(free, 6)}
+        for (b, kwh), (_, free) in zip(actual, untouched, strict=True)
     ]
     title = view.group.name if view.group is not None else stations[0].name
     return {
@@ -239,4 +220,5 @@ def load(
         ],
         "series": series,
         "intervals": intervals,
+        "notDrawnKwh": round(sum(f for _, f in untouched) - sum(k for _, k in actual), 6),
     }

@@ -7,8 +7,10 @@ reads the simulated time it runs at and compares the page with the API at that t
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from urllib.request import urlopen
 
 import pytest
 from selenium import webdriver
@@ -33,6 +35,10 @@ def css(browser: webdriver.Chrome, selector: str) -> Any:
 
 def tab(browser: webdriver.Chrome, view: str) -> None:
     css(browser, f"nav [data-view={view}]").click()
+
+
+def utc_ms(text: str) -> float:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000
 
 
 def clock_iso(served: Served) -> str:
@@ -177,6 +183,38 @@ def test_dashboard_advancing_the_clock_moves_the_load_chart_and_the_colours(
     assert severe_console_entries(browser) == []
 
 
+def test_dashboard_live_load_shows_the_shed_against_its_untouched_twin(
+    served: Served, browser: webdriver.Chrome
+) -> None:
+    open_page(browser, served, f"?org={TENANT}")
+    tab(browser, "load")
+    before = clock_iso(served)
+    wait_for(browser, "#load-chart", before)
+    group = int(Select(css(browser, "#load-group")).first_selected_option.get_attribute("value"))
+    service = served.client()
+    shed = {"shedGroup": {"sgID": group, "allowedLoadPerStation": 1}, "timeInterval": 60}
+    assert service.shedLoad(shedQuery=shed).responseCode == "100"
+    css(browser, "button[data-advance=PT15M]").click()
+    WebDriverWait(browser, 10).until(lambda d: clock_iso(served) != before)
+    after = clock_iso(served)
+    wait_for(browser, "#load-chart", after)
+    load, twin = line_points(browser, ".load-line"), dict(line_points(browser, ".live-twin-line"))
+    start, end = (utc_ms(before), utc_ms(after))
+    window = [(twin[t], kw) for t, kw in load if start <= t <= end]
+    assert window and all(free >= kw - 1e-9 for free, kw in window)
+    assert sum(free for free, _ in window) > sum(kw for _, kw in window)  # the shed bit
+    assert all(twin[t] == kw for t, kw in load if t < start)  # one curve before the shed
+    assert css(browser, "#load-now").text == service.getLoad(searchQuery={"sgID": group}).sgLoad
+    with urlopen(f"{served.base}/_mock/ui/api/load?org={TENANT}&sg={group}") as reply:
+        api = json.load(reply)
+    shown = css(browser, "#load-not-drawn")
+    assert float(shown.get_attribute("data-kwh")) == api["notDrawnKwh"] > 0
+    assert shown.text == f"{api['notDrawnKwh']:.1f}"
+    screenshot(browser, "load-twin")
+    clear = service.clearShedState(shedQuery={"shedGroup": {"sgID": group}})
+    assert clear.responseCode == "100"
+
+
 def test_dashboard_evening_peak_scenario_shows_the_shed_against_the_twin(
     served: Served, browser: webdriver.Chrome
 ) -> None:
@@ -229,6 +267,14 @@ def test_dashboard_soap_call_appears_in_the_activity_feed_within_a_second(
         lambda d: css(d, "#activity-feed tr[data-operation]").click() is None
     )
     WebDriverWait(browser, 5).until(lambda d: d.find_elements(By.CSS_SELECTOR, "tr.details"))
+    # the call's XML is a click away by default (the journal keeps it, bounded)
+    response = WebDriverWait(browser, 5, ignored_exceptions=stale).until(
+        lambda d: (lambda t: t if "getOrgsAndStationGroupsResponse" in t else False)(
+            css(d, "tr.details pre.response-xml").text
+        )
+    )
+    assert "<responseCode>100</responseCode>" in response
+    assert "getOrgsAndStationGroups" in css(browser, "tr.details pre.request-xml").text
     screenshot(browser, "activity")
 
 

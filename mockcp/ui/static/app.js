@@ -7,7 +7,7 @@ const NAMES = { available: "Available", inuse: "In use", unreachable: "Unreachab
 const state = {
   view: "fleet", tenant: new URLSearchParams(location.search).get("org") || "",
   fleet: null, selected: null, clock: null, meta: null, tenants: [], openRow: null,
-  busy: {}, lastNow: null, loadTarget: null, journalKey: "",
+  busy: {}, lastNow: null, loadTarget: null, journalKey: "", xml: {},
 };
 const $ = (selector) => document.querySelector(selector);
 
@@ -92,20 +92,25 @@ async function loadLoad() {
   $("#load-cap").textContent = data.capKw === null ? "none" : fmtKw(data.capKw) + " kW";
   const energy = data.intervals.reduce((sum, i) => sum + i.kwh, 0);
   $("#load-energy").textContent = energy.toFixed(1);
+  $("#load-not-drawn").textContent = data.notDrawnKwh.toFixed(1);
+  $("#load-not-drawn").dataset.kwh = data.notDrawnKwh;
   const series = data.series.map((p) => [ms(p.t), p.kw, p]);
   const past = series.filter((p) => !p[2].planned), planned = series.filter((p) => p[2].planned || p[0] === ms(data.now));
   const caps = series.map((p) => [p[0], p[2].capKw]);
   const bars = data.intervals.map((i) => ({ t0: ms(i.start), t1: ms(i.start) + 900e3, v: i.kwh * 4, kwh: i.kwh, color: "#cfdcf5", cls: "interval" }));
-  const yMax = Math.max(1, ...series.map((p) => p[1]), ...caps.map((c) => c[1] || 0), ...bars.map((b) => b.v));
+  const twin = data.series.map((p) => [ms(p.t), p.twinKw]);
+  const yMax = Math.max(1, ...series.map((p) => p[1]), ...twin.map((p) => p[1]), ...caps.map((c) => c[1] || 0), ...bars.map((b) => b.v));
   $("#load-chart").replaceChildren(timeChart({
     label: `Load of ${data.title}`, t0: series[0][0], t1: series[series.length - 1][0], yMax, now: ms(data.now),
     bars, lines: [
+      { points: twin, color: "#9aa3b2", dash: "6 4", cls: "live-twin-line" },
       { points: past.map((p) => [p[0], p[1]]), color: "#2f6fd6", cls: "load-line" },
       { points: planned.map((p) => [p[0], p[1]]), color: "#2f6fd6", dash: "5 5", width: 1.5, cls: "planned-line" },
       ...capSegments(caps).map((points) => ({ points, color: "#e09a1a", dash: "8 4", step: true, cls: "cap-line", until: points[points.length - 1][0] + 900e3 })),
     ],
     legend: [
       { label: "load kW (getLoad)", color: "#2f6fd6" }, { label: "simulator's plan", color: "#9bb8ec" },
+      { label: "untouched twin (no shed)", color: "#9aa3b2" },
       { label: "15-min interval (avg kW)", color: "#cfdcf5" }, { label: "shed cap", color: "#e09a1a" },
     ],
   }));
@@ -227,9 +232,27 @@ function journalRows(body) {
   }));
 }
 
+// One element a line, indented by depth (display only: the journal keeps the bytes as sent).
+function prettyXml(text) {
+  if (!text) return text;
+  let depth = 0;
+  return text.replace(/>\s*</g, ">\n<").split("\n").map((line) => {
+    if (line.startsWith("</")) depth = Math.max(depth - 1, 0);
+    const out = "  ".repeat(depth) + line;
+    const opens = /^<[^!?/][^>]*>/.test(line) && !/\/>$/.test(line) && !/<\/[^>]+>$/.test(line);
+    if (opens) depth += 1;
+    return out;
+  }).join("\n");
+}
+
 async function pollJournal() {
   try {
-    const rows = journalRows(await call("../journal?limit=200&xml=1"));
+    const rows = journalRows(await call("../journal?limit=200"));
+    const open = rows.find((r) => r.key === state.openRow);
+    if (open && !(open.key in state.xml)) {  // the XML of the row opened, once (it can be large)
+      const [entry] = journalRows(await call(`../journal?minId=${open.key}&maxId=${open.key}&xml=1`));
+      state.xml[open.key] = entry ? [entry.requestXml, entry.responseXml] : [null, null];
+    }
     $("#activity-count").textContent = rows.length;
     const key = rows.length + "|" + (rows.length ? rows[rows.length - 1].key + rows[rows.length - 1].at : "") + "|" + state.openRow;
     if (key === state.journalKey) return;
@@ -244,8 +267,9 @@ async function pollJournal() {
         el("td", { class: ok ? "code-ok" : "code-bad" }, r.code || "–")));
       if (state.openRow === r.key) {
         const parts = Object.keys(r.details).length ? [el("strong", {}, "Recorded details"), el("pre", {}, JSON.stringify(r.details, null, 1))] : [];
-        parts.push(el("strong", {}, "Request XML"), el("pre", {}, r.requestXml || "(not recorded by this server's journal)"));
-        parts.push(el("strong", {}, "Response XML"), el("pre", {}, r.responseXml || "(not recorded by this server's journal)"));
+        const [request, response] = state.xml[r.key] || [null, null], none = "(not kept: the server runs with --no-journal-xml, or the call is older than the newest it keeps)";
+        parts.push(el("strong", {}, "Request XML"), el("pre", { class: "request-xml" }, prettyXml(request) || none));
+        parts.push(el("strong", {}, "Response XML"), el("pre", { class: "response-xml" }, prettyXml(response) || none));
         body.push(el("tr", { class: "details" }, el("td", { colspan: 4 }, parts)));
       }
     }
@@ -270,18 +294,92 @@ async function armFault() {
   await loadPending();
 }
 
-async function resetWorld() {
-  const button = $("#world-reset");
-  button.disabled = true;
+// Back to the start (no body), or to a new start ({start, seed, fixture}: any of them).
+async function resetWorld(body) {
+  const buttons = [$("#world-reset"), $("#world-reset-new")];
+  buttons.forEach((b) => { b.disabled = true; });
   $("#reset-state").textContent = "rebuilding…";
   try {
-    await control("../reset");
+    await control("../reset", body);
     state.fleet = null;
     state.loadTarget = null;
-    $("#reset-state").textContent = "reset done";
-  } catch (error) { $("#reset-state").textContent = ""; say("reset: " + error.message); }
-  button.disabled = false;
-  await loadPending();
+    state.lastNow = null;
+    state.xml = {};  // (the journal starts again: its ids too)
+    if (body) await loadTenants();
+    await pollClock();
+    await loadControls().catch((error) => say("controls: " + error.message));
+    $("#reset-state").textContent = "reset done";  // (after the page shows the new world)
+  } catch (error) { $("#reset-state").textContent = "reset: " + error.message; }
+  buttons.forEach((b) => { b.disabled = false; });
+}
+
+function newStart() {
+  const body = {}, start = $("#reset-start").value.trim(), seed = $("#reset-seed").value.trim();
+  if (start) body.start = start;
+  if (seed) body.seed = Number(seed);
+  if ($("#reset-fixture").value) body.fixture = $("#reset-fixture").value;
+  if (!Object.keys(body).length) { $("#reset-state").textContent = "reset: fill in a start, a seed or a fixture"; return; }
+  resetWorld(body);
+}
+
+const PORT_EVENTS = ["portFault", "faultCleared", "plugIn", "unplug"];
+
+async function sendEvent() {
+  const station = $("#event-station").value, type = $("#event-type").value, body = { type };
+  if (PORT_EVENTS.includes(type)) body.port = Number($("#event-port").value || 1);
+  if (type === "portFault") body.fault = $("#event-fault").value.trim();
+  $("#event-state").textContent = "sending…";
+  try {
+    const done = await control(`../stations/${encodeURIComponent(station)}/events`, body);
+    $("#event-state").textContent = `${done.type} on ${done.stationID} at ${stamp(done.at)}: ` +
+      `${done.alarms.length ? done.alarms.join(", ") : "no alarm"}; ${done.sessions} session(s) touched`;
+    state.fleet = null;
+  } catch (error) { $("#event-state").textContent = "event: " + error.message; }
+}
+
+async function loadSnapshots() {
+  const snapshots = await call("../snapshots");
+  $("#snapshot-list").replaceChildren(...snapshots.map((s) => el("li", { "data-name": s.name },
+    `${s.name} · clock ${stamp(s.clock)} `,
+    el("button", { class: "snapshot-restore", "aria-label": "Restore " + s.name, onclick: () => snapshotAction(s.name, "restore") }, "Restore"),
+    el("button", { class: "snapshot-delete", "aria-label": "Delete " + s.name, onclick: () => snapshotAction(s.name, "delete") }, "Delete"))));
+}
+
+async function saveSnapshot() {
+  const name = $("#snapshot-name").value.trim();
+  $("#snapshot-state").textContent = "saving…";
+  try {
+    await control("../snapshots", { name });
+    $("#snapshot-state").textContent = `saved ${name}`;
+  } catch (error) { $("#snapshot-state").textContent = "snapshot: " + error.message; }
+  await loadSnapshots().catch((error) => say("snapshots: " + error.message));
+}
+
+async function snapshotAction(name, action) {
+  const path = "../snapshots/" + encodeURIComponent(name);
+  $("#snapshot-state").textContent = action === "restore" ? "restoring…" : "deleting…";
+  try {
+    if (action === "restore") {
+      await control(path + "/restore");
+      state.xml = {};
+      state.fleet = null;
+      state.loadTarget = null;
+      state.lastNow = null;
+      await pollClock();
+    } else {
+      await control(path, undefined, "DELETE");
+    }
+    $("#snapshot-state").textContent = `${action === "restore" ? "restored" : "deleted"} ${name}`;
+  } catch (error) { $("#snapshot-state").textContent = "snapshot: " + error.message; }
+  await loadSnapshots().catch((error) => say("snapshots: " + error.message));
+}
+
+async function loadControls() {
+  if (!state.fleet) await loadFleet();
+  const stations = $("#event-station"), keep = stations.value;
+  stations.replaceChildren(...state.fleet.stations.map((s) => el("option", { value: s.stationID }, `${s.name} (${s.stationID})`)));
+  if ([...stations.options].some((o) => o.value === keep)) stations.value = keep;
+  await Promise.all([loadPending(), loadSnapshots()]);
 }
 
 // ---------------------------------------------------------------- onboarding
@@ -309,7 +407,18 @@ function renderOnboarding() {
 }
 
 // ---------------------------------------------------------------- wiring
-const LOADERS = { fleet: loadFleet, load: loadLoad, sessions: loadSessions, activity: pollJournal, controls: loadPending, onboarding: async () => renderOnboarding() };
+async function loadTenants() {
+  state.tenants = await call("../tenants");
+  const orgs = new Map(state.tenants.map((t) => [t.orgID, t.organizationName]));
+  for (const [select, first] of [[$("#tenant"), "Whole world (every tenant)"], [$("#fault-org"), "any tenant"]]) {
+    select.replaceChildren(el("option", { value: "" }, first),
+      ...[...orgs].map(([id, name]) => el("option", { value: id }, `${name} (${id})`)));
+  }
+  if (!orgs.has(state.tenant)) state.tenant = "";
+  $("#tenant").value = state.tenant;
+}
+
+const LOADERS = { fleet: loadFleet, load: loadLoad, sessions: loadSessions, activity: pollJournal, controls: loadControls, onboarding: async () => renderOnboarding() };
 
 async function refresh() {
   const view = state.view;
@@ -343,24 +452,26 @@ async function start() {
   }
   $("#scenario-run").addEventListener("click", runScenario);
   $("#fault-arm").addEventListener("click", armFault);
-  $("#world-reset").addEventListener("click", resetWorld);
+  $("#world-reset").addEventListener("click", () => resetWorld());
+  $("#world-reset-new").addEventListener("click", newStart);
+  $("#event-send").addEventListener("click", sendEvent);
+  $("#snapshot-save").addEventListener("click", saveSnapshot);
   $("#fault-clear").addEventListener("click", async () => { await control("../faults", undefined, "DELETE").catch((e) => say(e.message)); loadPending(); });
   const token = $("#token");
   token.value = sessionStorage.getItem("mockcp-token") || "";
   token.addEventListener("input", () => sessionStorage.setItem("mockcp-token", token.value));
+  token.addEventListener("change", () => loadTenants().then(() => say("")).catch((error) => say("tenants: " + error.message)));
   try {
-    [state.meta, state.tenants] = await Promise.all([call("api/meta"), call("../tenants")]);
-    const orgs = new Map(state.tenants.map((t) => [t.orgID, t.organizationName]));
-    for (const select of [$("#tenant"), $("#fault-org")]) {
-      select.append(...[...orgs].map(([id, name]) => el("option", { value: id }, `${name} (${id})`)));
-    }
-    $("#tenant").value = state.tenant;
+    state.meta = await call("api/meta");
+    $("#event-type").replaceChildren(...state.meta.stationEvents.map((e) => el("option", { value: e }, e)));
+    $("#reset-fixture").append(...state.meta.fixtures.map((f) => el("option", { value: f }, f)));
     $("#fault-operation").replaceChildren(el("option", { value: "*" }, "every operation"),
       ...state.meta.operations.map((o) => el("option", { value: o }, o)));
     $("#fault-code").replaceChildren(el("option", { value: "server" }, "a SOAP Server fault"),
       ...state.meta.codes.map((c) => el("option", { value: c.name }, `${c.code} ${c.name}`)));
     $("#scenario").replaceChildren(...(await call("api/scenarios")).map((n) => el("option", { value: n }, n)));
   } catch (error) { say("start: " + error.message); }
+  await loadTenants().catch((error) => say("tenants: " + error.message));
   await pollClock();
   await loadFleet().catch((error) => say("fleet: " + error.message));
   document.body.dataset.ready = "1";
