@@ -39,6 +39,7 @@ from mockcp.db.engine import (
     release_connections,
 )
 from mockcp.db.images import drop_all_images, write_transaction
+from mockcp.db.storegate import StoreGate
 from mockcp.db.world_state import SimClockRow
 from mockcp.db.worldlock import world_lock
 from mockcp.exposure import TOKEN_VARIABLE, authorised, refuse
@@ -77,12 +78,14 @@ def _server_clock(settings: Settings, engine: Engine) -> MovableClock:
 
 
 class WorldGate:
-    """Requests share the world; a reset waits for them and holds new ones until it is done."""
+    """Requests share the world; a reset waits for them and holds new ones until it is done:
+    in this process (threads), and through ``store`` in every process on the store."""
 
-    def __init__(self) -> None:
+    def __init__(self, store: StoreGate | None = None) -> None:
         self._cond = threading.Condition()
         self._readers = 0
         self._rebuilding = False
+        self._store = store
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -90,7 +93,11 @@ class WorldGate:
             self._cond.wait_for(lambda: not self._rebuilding)
             self._readers += 1
         try:
-            yield
+            if self._store is None:
+                yield
+            else:
+                with self._store.shared():
+                    yield
         finally:
             with self._cond:
                 self._readers -= 1
@@ -103,7 +110,11 @@ class WorldGate:
             self._rebuilding = True
             self._cond.wait_for(lambda: self._readers == 0)
         try:
-            yield
+            if self._store is None:
+                yield
+            else:
+                with self._store.exclusive():
+                    yield
         finally:
             with self._cond:
                 self._rebuilding = False
@@ -127,7 +138,8 @@ class MockChargePointApp:
         self.sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
         self.clock: MovableClock = clock or _server_clock(settings, self.engine)
         self._ready = threading.Event()
-        self._gate = WorldGate()
+        self.store_gate = StoreGate(self.engine)
+        self._gate = WorldGate(self.store_gate)
         self.runtime = Runtime(self.sessions, self.clock, settings)
         self.world = WorldStore(self.engine, self.clock)
         self.soap = build_application(self.runtime)
@@ -190,6 +202,7 @@ class MockChargePointApp:
         """Release every database connection of this app and of the sandboxes it opened."""
         if self.sandboxes is not None:
             self.sandboxes.close()
+        self.store_gate.close()
         self.engine.dispose()
 
     @staticmethod

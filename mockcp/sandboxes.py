@@ -44,6 +44,7 @@ from mockcp.config import Settings
 from mockcp.db.engine import create_schema, make_engine
 from mockcp.db.images import PREFIX, world_tables, write_transaction
 from mockcp.db.models import UtcDateTime
+from mockcp.db.storegate import GATE_SUFFIXES
 from mockcp.db.worldlock import world_lock, world_lock_file
 from mockcp.seed.world import SCHEMA_VERSION
 from mockcp.worlds import REGISTRY, new_start
@@ -69,6 +70,8 @@ class SandboxApp(Protocol):
     engine: Engine
 
     def reset(self, body: object = None) -> None: ...
+
+    def close(self) -> None: ...
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]: ...
 
@@ -175,7 +178,7 @@ class Sandboxes:
         # built (or found built) once per process, and again when it has gone from the disk
         if str(template) not in self._templates or not template.is_file():
             url = f"sqlite:///{template}"
-            self._build(replace(settings, database_url=url), "template").engine.dispose()
+            self._build(replace(settings, database_url=url), "template").close()
             self._templates.add(str(template))
         source, copy = sqlite3.connect(template), sqlite3.connect(target)
         try:
@@ -211,7 +214,7 @@ class Sandboxes:
                     replace(settings, database_url=url.render_as_string(hide_password=False)),
                     "template",
                 )
-                built.engine.dispose()
+                built.close()
                 self._templates.add(str(template))
         engine = make_engine(settings.database_url)
         try:
@@ -278,7 +281,7 @@ class Sandboxes:
             if row is None:
                 gone = self._apps.pop(sandbox_id, None)
                 if gone is not None:
-                    gone.engine.dispose()
+                    gone.close()
                 return None
             if sandbox_id not in self._apps:
                 start: datetime | None = row.start
@@ -299,10 +302,10 @@ class Sandboxes:
         with self._lock:
             app = self._apps.pop(sandbox_id, None)
         if app is not None:
-            app.engine.dispose()
+            app.close()
         url = make_url(row.url)
         if url.get_backend_name() == "sqlite" and url.database:
-            for suffix in ("", "-wal", "-shm", ".lock"):
+            for suffix in ("", "-wal", "-shm", ".lock", *GATE_SUFFIXES):
                 Path(f"{url.database}{suffix}").unlink(missing_ok=True)
         elif url.get_backend_name() != "sqlite":
             with self._engine.begin() as conn:
@@ -311,5 +314,5 @@ class Sandboxes:
     def close(self) -> None:
         with self._lock:
             for app in self._apps.values():
-                app.engine.dispose()
+                app.close()
             self._apps.clear()
