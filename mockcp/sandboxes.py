@@ -1,6 +1,6 @@
 """Sandboxes: isolated worlds inside one running server, one per test worker.
 
-``POST /_mock/sandboxes {"fixture", "seed", "start"}`` builds a world in storage of its own
+``POST /_mock/sandboxes {"fixture", "seed", "start", "clock"}`` builds a world in storage of its own
 (a SQLite file beside the parent's, an in-memory database beside an in-memory parent, a
 schema ``mockcp_sb_<id>`` on PostgreSQL). Its licence keys end in ``@<id>``: the SOAP endpoint
 hands a call to the sandbox its key names. Its control plane is the parent's, under
@@ -39,7 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
-from mockcp.clock import wall_seconds
+from mockcp.clock import parse_mode, wall_seconds
 from mockcp.config import Settings
 from mockcp.db.engine import create_schema, make_engine
 from mockcp.db.images import PREFIX, world_tables, write_transaction
@@ -128,7 +128,7 @@ class Sandboxes:
 
     def create(self, body: object) -> dict[str, object]:
         """Build a sandbox world and register it; its description (with credentials)."""
-        settings = new_start(self._settings, body if body else {"fixture": self._settings.fixture})
+        settings = self._settings_of(body)
         with self._engine.connect() as conn:
             count = conn.execute(select(func.count()).select_from(SANDBOXES)).scalar_one()
         if count >= MAX_SANDBOXES:
@@ -159,6 +159,19 @@ class Sandboxes:
             self._apps[sandbox_id] = app
         return self.describe(sandbox_id)
 
+    def _settings_of(self, body: object) -> Settings:
+        """A new sandbox's settings: ``{"fixture", "seed", "start"}`` as a reset's, and
+        ``"clock"`` (frozen, realtime or xN) its clock mode from the start."""
+        fields = dict(body) if isinstance(body, dict) else body
+        mode = fields.pop("clock", None) if isinstance(fields, dict) else None
+        settings = new_start(self._settings, fields or {"fixture": self._settings.fixture})
+        if mode is None:
+            return settings
+        if not isinstance(mode, str):
+            raise ValueError('clock must be "frozen", "realtime" or "xN"')
+        parse_mode(mode)  # ValueError saying what is wrong
+        return replace(settings, clock_mode=mode)
+
     def _copy_template(self, settings: Settings) -> bool:
         """Fill a sandbox's new SQLite file with a copy of a template world of the same
         fixture, seed and start (built once, beside it): milliseconds instead of a build.
@@ -167,7 +180,10 @@ class Sandboxes:
         target = where.database
         if settings.clock_start is None or not target or target == ":memory:":
             return False
-        spec = f"{settings.fixture}|{settings.root_seed}|{settings.clock_start.isoformat()}"
+        spec = (
+            f"{settings.fixture}|{settings.root_seed}|{settings.clock_start.isoformat()}"
+            f"|{parse_mode(settings.clock_mode)}"
+        )
         digest = hashlib.sha256(f"{spec}|{SCHEMA_VERSION}".encode()).hexdigest()[:16]
         if where.get_backend_name() == "postgresql":
             self._copy_schema(settings, f"mockcp_tpl_{digest}")
