@@ -43,7 +43,7 @@ from mockcp.db.images import write_transaction
 from mockcp.db.models import UtcDateTime
 from mockcp.db.storegate import GATE_SUFFIXES
 from mockcp.sandbox_templates import Templates
-from mockcp.worlds import REGISTRY, new_start
+from mockcp.worlds import REGISTRY, WorldStore, new_start
 
 SANDBOXES = Table(
     "mockcp_sandbox",
@@ -67,6 +67,7 @@ class SandboxApp(Protocol):
     """What a sandbox is served by: a whole mockcp app on its own store."""
 
     engine: Engine
+    world: WorldStore
 
     def reset(self, body: object = None) -> None: ...
 
@@ -139,7 +140,7 @@ class Sandboxes:
         copied = self.templates.copy(settings, sandbox_id)
         app = self._build(settings, sandbox_id)
         if copied:
-            app.reset()  # the template's start, its clock anchored now
+            app.world.anchor_start()  # the template's start, its clock anchored now
         # Its own credentials, in the live tables and in the start image alike.
         with write_transaction(app.engine) as conn:
             for table in ("api_credential", "mockcp_img_start__api_credential"):
