@@ -45,6 +45,7 @@ from mockcp.db.worldlock import world_lock
 from mockcp.exposure import TOKEN_VARIABLE, authorised, refuse
 from mockcp.sandboxes import SandboxApp, Sandboxes, key_sandbox
 from mockcp.seed.world import SCHEMA_VERSION, load_world, loaded_world
+from mockcp.sim.store.engine import materialize
 from mockcp.soap import guard
 from mockcp.soap.application import build_application, wsgi_application
 from mockcp.soap.context import Runtime
@@ -220,7 +221,8 @@ class MockChargePointApp:
         return dataclasses.replace(self.settings, fixture=holds[0], root_seed=seed)
 
     def _build(self, made_by_reset: bool = False) -> None:
-        """Load the world, its clock row and its start image in one write transaction."""
+        """Load the world, plan its history up to the start, and keep its clock row and its
+        start image, in one write transaction."""
         if isinstance(self.clock, StoredClock):
             epoch = check_instant(self.settings.clock_start or wall_now(), "the clock's start")
             reading = ClockReading(epoch, parse_mode(self.settings.clock_mode), epoch)
@@ -231,6 +233,10 @@ class MockChargePointApp:
                 load_world(db, self.settings.fixture, self._seed(), reading.now)
                 if made_by_reset:
                     db.add(WorldMeta(key="made_by", value="reset"))
+                db.flush()
+                # Planned once, here: the start image holds the history up to the start, so
+                # a reset (or a sandbox copy) and its first read plan nothing again (#18).
+                materialize(db, self.settings.root_seed, reading.now)
                 db.flush()
             write_state(conn, anchored(reading))
             self.world.save_start(conn, reading)
