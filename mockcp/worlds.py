@@ -161,7 +161,7 @@ class WorldStore:
             return self._save(conn, name, f"s{number}", number, self.clock.reading())
 
     def restore(self, name: str) -> Snapshot:
-        with world_lock(self.engine), write_transaction(self.engine) as conn:
+        with world_lock(self.engine), write_transaction(self.engine, check_keys=False) as conn:
             row = conn.execute(select(SNAPSHOTS).where(SNAPSHOTS.c.name == name)).first()
             if row is None:
                 raise SnapshotError(f"no snapshot named {name!r}", 404)

@@ -4,6 +4,7 @@ nothing again (issue 18: reset + first read in milliseconds, not a re-plan of 90
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -43,3 +44,10 @@ def test_the_build_plans_the_history_and_a_reset_keeps_it_planned(tmp_path: Path
         again = serialize_object(client.service.getChargingSessionData(searchQuery={}), dict)
         assert planned(mock) == at_start
         assert again == first  # the same answer as from the fresh build
+        # the reset copied its image back without row-by-row key checks, and gave every
+        # pooled connection back with foreign keys on
+        with ExitStack() as stack:
+            connections = [stack.enter_context(mock.wsgi.engine.connect()) for _ in range(5)]
+            assert [c.exec_driver_sql("PRAGMA foreign_keys").scalar() for c in connections] == [
+                1
+            ] * 5
