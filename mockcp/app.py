@@ -39,11 +39,13 @@ from mockcp.db.engine import (
     release_connections,
 )
 from mockcp.db.images import drop_all_images, write_transaction
+from mockcp.db.storegate import StoreGate
 from mockcp.db.world_state import SimClockRow
 from mockcp.db.worldlock import world_lock
 from mockcp.exposure import TOKEN_VARIABLE, authorised, refuse
 from mockcp.sandboxes import SandboxApp, Sandboxes, key_sandbox
 from mockcp.seed.world import SCHEMA_VERSION, load_world, loaded_world
+from mockcp.sim.store.engine import materialize
 from mockcp.soap import guard
 from mockcp.soap.application import build_application, wsgi_application
 from mockcp.soap.context import Runtime
@@ -77,12 +79,14 @@ def _server_clock(settings: Settings, engine: Engine) -> MovableClock:
 
 
 class WorldGate:
-    """Requests share the world; a reset waits for them and holds new ones until it is done."""
+    """Requests share the world; a reset waits for them and holds new ones until it is done:
+    in this process (threads), and through ``store`` in every process on the store."""
 
-    def __init__(self) -> None:
+    def __init__(self, store: StoreGate | None = None) -> None:
         self._cond = threading.Condition()
         self._readers = 0
         self._rebuilding = False
+        self._store = store
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -90,7 +94,11 @@ class WorldGate:
             self._cond.wait_for(lambda: not self._rebuilding)
             self._readers += 1
         try:
-            yield
+            if self._store is None:
+                yield
+            else:
+                with self._store.shared():
+                    yield
         finally:
             with self._cond:
                 self._readers -= 1
@@ -103,7 +111,11 @@ class WorldGate:
             self._rebuilding = True
             self._cond.wait_for(lambda: self._readers == 0)
         try:
-            yield
+            if self._store is None:
+                yield
+            else:
+                with self._store.exclusive():
+                    yield
         finally:
             with self._cond:
                 self._rebuilding = False
@@ -127,7 +139,8 @@ class MockChargePointApp:
         self.sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
         self.clock: MovableClock = clock or _server_clock(settings, self.engine)
         self._ready = threading.Event()
-        self._gate = WorldGate()
+        self.store_gate = StoreGate(self.engine)
+        self._gate = WorldGate(self.store_gate)
         self.runtime = Runtime(self.sessions, self.clock, settings)
         self.world = WorldStore(self.engine, self.clock)
         self.soap = build_application(self.runtime)
@@ -190,6 +203,7 @@ class MockChargePointApp:
         """Release every database connection of this app and of the sandboxes it opened."""
         if self.sandboxes is not None:
             self.sandboxes.close()
+        self.store_gate.close()
         self.engine.dispose()
 
     @staticmethod
@@ -207,7 +221,8 @@ class MockChargePointApp:
         return dataclasses.replace(self.settings, fixture=holds[0], root_seed=seed)
 
     def _build(self, made_by_reset: bool = False) -> None:
-        """Load the world, its clock row and its start image in one write transaction."""
+        """Load the world, plan its history up to the start, and keep its clock row and its
+        start image, in one write transaction."""
         if isinstance(self.clock, StoredClock):
             epoch = check_instant(self.settings.clock_start or wall_now(), "the clock's start")
             reading = ClockReading(epoch, parse_mode(self.settings.clock_mode), epoch)
@@ -218,6 +233,10 @@ class MockChargePointApp:
                 load_world(db, self.settings.fixture, self._seed(), reading.now)
                 if made_by_reset:
                     db.add(WorldMeta(key="made_by", value="reset"))
+                db.flush()
+                # Planned once, here: the start image holds the history up to the start, so
+                # a reset (or a sandbox copy) and its first read plan nothing again (#18).
+                materialize(db, self.settings.root_seed, reading.now)
                 db.flush()
             write_state(conn, anchored(reading))
             self.world.save_start(conn, reading)
@@ -242,6 +261,8 @@ class MockChargePointApp:
         if body is not None and self.sandbox_id is not None:
             raise ValueError("a sandbox keeps the start it was made with: make another sandbox")
         settings = new_start(self.settings, body) if body is not None else None
+        if self.sandboxes is not None:  # templates no sandbox uses go with the old world
+            self.sandboxes.templates.collect()
         with self._gate.rebuilding():
             if settings is None:
                 self.world.reset()

@@ -263,6 +263,8 @@ def serve(
             serve_forever(app, settings.host, settings.port)
     except OSError as error:  # lost the port between the check and the bind
         raise UsageError(f"--port: cannot listen on {base} ({error.strerror})") from None
+    finally:  # pools closed, sandbox templates no sandbox uses removed
+        app.close()
     return 0
 
 

@@ -47,13 +47,21 @@ class ControlPlane:
         return cls(send)
 
     @classmethod
-    def at(cls, base_url: str, timeout: float = 30) -> ControlPlane:
+    def at(
+        cls, base_url: str, timeout: float = 30, token: str | None = None,
+        sandbox: str | None = None,
+    ) -> ControlPlane:
+        """The control plane of the mockcp at ``base_url`` (``token``: its admin token, sent
+        as a Bearer header; ``sandbox``: that sandbox's own, ``/_mock/sandboxes/<id>``)."""
         import requests
 
         session = requests.Session()
+        if token:
+            session.headers["Authorization"] = f"Bearer {token}"
+        root = f"{base_url.rstrip('/')}/_mock" + (f"/sandboxes/{sandbox}" if sandbox else "")
 
         def send(method: str, path: str, body: Any, query: Mapping[str, Any] | None) -> Any:
-            url = f"{base_url.rstrip('/')}/_mock{path}"
+            url = f"{root}{path}"
             reply = session.request(method, url, json=body, params=query, timeout=timeout)
             return reply.status_code, reply.json()
 

@@ -1,6 +1,6 @@
 """Sandboxes: isolated worlds inside one running server, one per test worker.
 
-``POST /_mock/sandboxes {"fixture", "seed", "start"}`` builds a world in storage of its own
+``POST /_mock/sandboxes {"fixture", "seed", "start", "clock"}`` builds a world in storage of its own
 (a SQLite file beside the parent's, an in-memory database beside an in-memory parent, a
 schema ``mockcp_sb_<id>`` on PostgreSQL). Its licence keys end in ``@<id>``: the SOAP endpoint
 hands a call to the sandbox its key names. Its control plane is the parent's, under
@@ -11,11 +11,11 @@ checks the registry on every call, so a deleted sandbox is never answered from a
 
 from __future__ import annotations
 
-import hashlib
+import logging
 import re
 import secrets
-import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
@@ -27,26 +27,23 @@ from sqlalchemy import (
     Column,
     Engine,
     Float,
-    Integer,
     String,
     Table,
     delete,
     func,
-    inspect,
     select,
     text,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import SQLAlchemyError
 
-from mockcp.clock import wall_seconds
+from mockcp.clock import parse_mode, wall_seconds
 from mockcp.config import Settings
-from mockcp.db.engine import create_schema, make_engine
-from mockcp.db.images import PREFIX, world_tables, write_transaction
+from mockcp.db.images import write_transaction
 from mockcp.db.models import UtcDateTime
-from mockcp.db.worldlock import world_lock, world_lock_file
-from mockcp.seed.world import SCHEMA_VERSION
-from mockcp.worlds import REGISTRY, new_start
+from mockcp.db.storegate import GATE_SUFFIXES
+from mockcp.sandbox_templates import Templates
+from mockcp.worlds import REGISTRY, WorldStore, new_start
 
 SANDBOXES = Table(
     "mockcp_sandbox",
@@ -58,7 +55,10 @@ SANDBOXES = Table(
     Column("url", String(600), nullable=False),
     Column("created_wall", Float, nullable=False),
 )
+log = logging.getLogger("mockcp.sandboxes")
 MAX_SANDBOXES = 100
+MAX_OPEN = 16  # sandbox apps (engines, pools) one process keeps open at a time
+MEMORY = frozenset({None, "", ":memory:"})
 _ID = re.compile(r"^sb[0-9a-f]{8}$")
 _KEY = re.compile(rb"<(?:[\w.-]+:)?Username\b[^>]*>\s*[^<@\s]+@(sb[0-9a-f]{8})\s*</")
 
@@ -67,8 +67,11 @@ class SandboxApp(Protocol):
     """What a sandbox is served by: a whole mockcp app on its own store."""
 
     engine: Engine
+    world: WorldStore
 
     def reset(self, body: object = None) -> None: ...
+
+    def close(self) -> None: ...
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]: ...
 
@@ -104,9 +107,10 @@ class Sandboxes:
         self._settings = settings
         self._build = build
         self._lock = threading.Lock()
-        self._apps: dict[str, SandboxApp] = {}
-        self._templates: set[str] = set()
-        self._template_lock = threading.Lock()  # one template build at a time in a process
+        self._apps: OrderedDict[str, SandboxApp] = OrderedDict()  # the most recent last
+        self.max_open = MAX_OPEN
+        self.templates = Templates(engine, settings, build)
+        self._open_lock = threading.Lock()
 
     def _storage(self, sandbox_id: str) -> str:
         url = make_url(self._settings.database_url)
@@ -125,7 +129,7 @@ class Sandboxes:
 
     def create(self, body: object) -> dict[str, object]:
         """Build a sandbox world and register it; its description (with credentials)."""
-        settings = new_start(self._settings, body if body else {"fixture": self._settings.fixture})
+        settings = self._settings_of(body)
         with self._engine.connect() as conn:
             count = conn.execute(select(func.count()).select_from(SANDBOXES)).scalar_one()
         if count >= MAX_SANDBOXES:
@@ -133,10 +137,10 @@ class Sandboxes:
         sandbox_id = f"sb{secrets.token_hex(4)}"
         url = self._storage(sandbox_id)
         settings = replace(settings, database_url=url)
-        copied = self._copy_template(settings)
+        copied = self.templates.copy(settings, sandbox_id)
         app = self._build(settings, sandbox_id)
         if copied:
-            app.reset()  # the template's start, its clock anchored now
+            app.world.anchor_start()  # the template's start, its clock anchored now
         # Its own credentials, in the live tables and in the start image alike.
         with write_transaction(app.engine) as conn:
             for table in ("api_credential", "mockcp_img_start__api_credential"):
@@ -152,101 +156,39 @@ class Sandboxes:
                     start=settings.clock_start, url=url, created_wall=wall_seconds(),
                 )
             )
-        with self._lock:
-            self._apps[sandbox_id] = app
+        self._keep(sandbox_id, app)
         return self.describe(sandbox_id)
 
-    def _copy_template(self, settings: Settings) -> bool:
-        """Fill a sandbox's new SQLite file with a copy of a template world of the same
-        fixture, seed and start (built once, beside it): milliseconds instead of a build.
-        False where there is no template to copy (PostgreSQL, in memory, no fixed start)."""
-        where = make_url(settings.database_url)
-        target = where.database
-        if settings.clock_start is None or not target or target == ":memory:":
-            return False
-        spec = f"{settings.fixture}|{settings.root_seed}|{settings.clock_start.isoformat()}"
-        digest = hashlib.sha256(f"{spec}|{SCHEMA_VERSION}".encode()).hexdigest()[:16]
-        if where.get_backend_name() == "postgresql":
-            self._copy_schema(settings, f"mockcp_tpl_{digest}")
-            return True
-        if where.get_backend_name() != "sqlite":
-            return False
-        template = Path(target).with_name(f"template-{digest}.sqlite3")
-        # built (or found built) once per process, and again when it has gone from the disk
-        if str(template) not in self._templates or not template.is_file():
-            url = f"sqlite:///{template}"
-            self._build(replace(settings, database_url=url), "template").engine.dispose()
-            self._templates.add(str(template))
-        source, copy = sqlite3.connect(template), sqlite3.connect(target)
-        try:
-            with world_lock_file(template):
-                source.backup(copy)
-        finally:
-            source.close()
-            copy.close()
-        return True
+    def _keep(self, sandbox_id: str, app: SandboxApp) -> None:
+        """Remember an open sandbox app; beyond ``max_open`` stored ones the least recently
+        used is closed (its pools disposed; a request still using it finishes, and the next one
+        opens it again)."""
+        with self._lock:
+            self._apps[sandbox_id] = app
+            self._apps.move_to_end(sandbox_id)
+            # an in-memory sandbox lives only in its app: it is never closed to save room
+            stored = [k for k, a in self._apps.items() if a.engine.url.database not in MEMORY]
+            evicted = [self._apps.pop(k) for k in stored[: max(0, len(stored) - self.max_open)]]
+        for old in evicted:
+            old.close()
 
-    def _holds_world(self, schema: str) -> bool:
-        """Whether the PostgreSQL schema ``schema`` holds a built world and its start image."""
-        names = set(inspect(self._engine).get_table_names(schema=schema))
-        return {table.name for table in world_tables()} <= names and any(
-            name.startswith(PREFIX) for name in names
-        )
+    def open_ids(self) -> list[str]:
+        """The sandboxes this process holds open, least recently used first."""
+        with self._lock:
+            return list(self._apps)
 
-    def _copy_schema(self, settings: Settings, template: str) -> None:
-        """PostgreSQL: fill the sandbox's empty schema from a template schema (built once):
-        the tables by the models, their rows, the start image and registry, the sequences."""
-        parent = make_url(self._settings.database_url)
-        # the process remembers a template it built, but the store decides: another process
-        # (or a wipe) may have dropped the schema since, and a stale memory must not be used
-        with self._template_lock:
-            if template not in self._templates or not self._holds_world(template):
-                try:
-                    with self._engine.begin() as conn:
-                        conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{template}"'))
-                except IntegrityError:  # another process created it at the same moment
-                    pass
-                url = parent.update_query_dict({"options": f"-csearch_path={template}"})
-                built = self._build(
-                    replace(settings, database_url=url.render_as_string(hide_password=False)),
-                    "template",
-                )
-                built.engine.dispose()
-                self._templates.add(str(template))
-        engine = make_engine(settings.database_url)
-        try:
-            create_schema(engine)
-            REGISTRY.create_all(engine)
-            images = [
-                name
-                for name in inspect(engine).get_table_names(schema=template)
-                if name.startswith(PREFIX)
-            ]
-            with world_lock(engine), write_transaction(engine) as conn:
-                for table in [*world_tables(), *REGISTRY.sorted_tables]:
-                    columns = ", ".join(f'"{column.name}"' for column in table.columns)
-                    conn.execute(
-                        text(
-                            f'INSERT INTO "{table.name}" ({columns}) '
-                            f'SELECT {columns} FROM "{template}"."{table.name}"'
-                        )
-                    )
-                    for column in table.primary_key.columns:
-                        if not isinstance(column.type, Integer):
-                            continue
-                        conn.execute(
-                            text(
-                                f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', "
-                                f"'{column.name}'), max(\"{column.name}\")) "
-                                f'FROM "{table.name}" HAVING count(*) > 0'
-                            )
-                        )
-                for name in images:
-                    conn.execute(
-                        text(f'CREATE TABLE "{name}" AS SELECT * FROM "{template}"."{name}"')
-                    )
-        finally:
-            engine.dispose()
+    def _settings_of(self, body: object) -> Settings:
+        """A new sandbox's settings: ``{"fixture", "seed", "start"}`` as a reset's, and
+        ``"clock"`` (frozen, realtime or xN) its clock mode from the start."""
+        fields = dict(body) if isinstance(body, dict) else body
+        mode = fields.pop("clock", None) if isinstance(fields, dict) else None
+        settings = new_start(self._settings, fields or {"fixture": self._settings.fixture})
+        if mode is None:
+            return settings
+        if not isinstance(mode, str):
+            raise ValueError('clock must be "frozen", "realtime" or "xN"')
+        parse_mode(mode)  # ValueError saying what is wrong
+        return replace(settings, clock_mode=mode)
 
     def describe(self, sandbox_id: str) -> dict[str, object]:
         row = self._row(sandbox_id)
@@ -275,20 +217,27 @@ class Sandboxes:
         """The app of a registered sandbox (opened in this process on first use)."""
         row = self._row(sandbox_id)
         with self._lock:
-            if row is None:
-                gone = self._apps.pop(sandbox_id, None)
-                if gone is not None:
-                    gone.engine.dispose()
-                return None
-            if sandbox_id not in self._apps:
-                start: datetime | None = row.start
-                settings = replace(
-                    self._settings, database_url=row.url, fixture=row.fixture,
-                    root_seed=row.seed if row.seed is not None else self._settings.root_seed,
-                    clock_start=start,
-                )
-                self._apps[sandbox_id] = self._build(settings, sandbox_id)
-            return self._apps[sandbox_id]
+            found = self._apps.pop(sandbox_id, None) if row is None else self._apps.get(sandbox_id)
+            if found is not None and row is not None:
+                self._apps.move_to_end(sandbox_id)
+                return found
+        if row is None:
+            if found is not None:
+                found.close()
+            return None
+        start: datetime | None = row.start
+        settings = replace(
+            self._settings, database_url=row.url, fixture=row.fixture,
+            root_seed=row.seed if row.seed is not None else self._settings.root_seed,
+            clock_start=start,
+        )
+        with self._open_lock:  # one opening at a time: two threads never open it twice
+            with self._lock:
+                opened = self._apps.get(sandbox_id)
+            if opened is None:
+                opened = self._build(settings, sandbox_id)
+                self._keep(sandbox_id, opened)
+        return opened
 
     def delete(self, sandbox_id: str) -> None:
         row = self._row(sandbox_id)
@@ -299,17 +248,25 @@ class Sandboxes:
         with self._lock:
             app = self._apps.pop(sandbox_id, None)
         if app is not None:
-            app.engine.dispose()
+            app.close()
+        self.templates.release(sandbox_id)
         url = make_url(row.url)
         if url.get_backend_name() == "sqlite" and url.database:
-            for suffix in ("", "-wal", "-shm", ".lock"):
+            for suffix in ("", "-wal", "-shm", ".lock", *GATE_SUFFIXES):
                 Path(f"{url.database}{suffix}").unlink(missing_ok=True)
         elif url.get_backend_name() != "sqlite":
             with self._engine.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA IF EXISTS "mockcp_sb_{sandbox_id}" CASCADE'))
 
     def close(self) -> None:
+        """Close every sandbox app of this process and remove the templates no sandbox
+        uses (shutdown)."""
         with self._lock:
-            for app in self._apps.values():
-                app.engine.dispose()
+            apps = list(self._apps.values())
             self._apps.clear()
+        for app in apps:
+            app.close()
+        try:
+            self.templates.collect()
+        except (SQLAlchemyError, OSError):  # shutting down: the store may be gone already
+            log.warning("could not remove unused sandbox templates", exc_info=True)

@@ -77,7 +77,13 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     # worlds (issue 13): the stored clock, images, snapshots, sandboxes, the admin token.
     "worldclock": ("sqlalchemy", "mockcp.db", *BASE),
     "worlds": ("sqlalchemy", "mockcp.db", "mockcp.worldclock", *BASE),
-    "sandboxes": ("sqlalchemy", "mockcp.db", "mockcp.worlds", "mockcp.seed.world", *BASE),
+    "sandboxes": (
+        "sqlalchemy", "mockcp.db", "mockcp.worlds", "mockcp.seed.world",
+        "mockcp.sandbox_templates", *BASE,
+    ),
+    "sandbox_templates": ("sqlalchemy", "mockcp.db", "mockcp.worlds", "mockcp.seed.world", *BASE),
+    # remote (the pytest plugin's --mockcp-url): HTTP and zeep over the control-plane helpers
+    "remote": ("requests", "zeep", "mockcp.control", "mockcp.domain.tenants"),
     "exposure": (),
 }
 STDLIB = set(sys.stdlib_module_names)

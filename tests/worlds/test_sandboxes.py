@@ -153,6 +153,9 @@ def test_a_made_up_sandbox_key_is_refused(parent: MockChargePoint) -> None:
             400,
             'send {} or any of {"start": "...Z", "seed": N, "fixture": "minimal"}',
         ),
+        ({"clock": "sideways"}, 400, "unknown clock mode 'sideways' (frozen, realtime or xN"
+                                     " with N > 0)"),
+        ({"clock": 2}, 400, 'clock must be "frozen", "realtime" or "xN"'),
     ],
 )
 def test_a_wrong_sandbox_request_is_a_400(
@@ -160,6 +163,19 @@ def test_a_wrong_sandbox_request_is_a_400(
 ) -> None:
     assert admin(parent.wsgi, "POST", "/sandboxes", body) == (status, {"error": error})
     assert admin(parent.wsgi, "GET", "/sandboxes") == (200, [])
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_a_sandbox_runs_the_clock_mode_it_asks_for(kind: str, tmp_path: Path) -> None:
+    """The parent's clock is frozen; a sandbox asks for x60 (and a template of one mode is
+    never copied into a sandbox of another)."""
+    url = "sqlite://" if kind == "memory" else store_url(kind, tmp_path)
+    for parent in serving_parent(url):
+        frozen, _ = make(parent, {"start": START_TEXT, "clock": "frozen"})
+        fast, _ = make(parent, {"start": START_TEXT, "clock": "x60"})
+        assert inside(parent, frozen, "GET", "/clock")["mode"] == "frozen"
+        assert inside(parent, fast, "GET", "/clock")["mode"] == "x60"
+        assert inside(parent, frozen, "GET", "/clock")["now"] == START_TEXT
 
 
 def test_a_sandbox_keeps_its_start(parent: MockChargePoint) -> None:

@@ -1,0 +1,99 @@
+"""The world gate of a store, across processes: requests share it, a reset takes it alone.
+
+A request (SOAP, control plane, dashboard) holds the gate shared from its start to its end;
+a reset, a snapshot restore or save holds it exclusive. So a request that runs while another
+process resets the store sees the old world from start to end, or the new one, never a
+clock of one and rows of the other. Waiting is fair: once a reset waits, new requests queue
+behind it, and it never starves behind a stream of overlapping readers.
+
+- PostgreSQL: a session advisory lock (``pg_advisory_lock_shared`` / ``pg_advisory_lock``)
+  on a key per schema (a sandbox has its own), held on a connection of a small engine of its
+  own, taken before the request opens any other connection (so the pools never wait on each
+  other). PostgreSQL queues a shared request behind a waiting exclusive one.
+- SQLite file: ``flock`` on ``<file>.gate`` (shared or exclusive), entered through a
+  turnstile ``<file>.turnstile`` that a reset holds while it waits, so readers cannot starve
+  it. Each holder opens its own file description, so threads of one process exclude each
+  other as processes do.
+- In-memory SQLite lives in one process: the in-process gate (``mockcp.app.WorldGate``) is
+  the whole story, and this gate does nothing.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, text
+
+GATE_KEY = 0x6D6F636B6761  # "mockga": apart from the world lock's keys
+GATE_SUFFIXES = (".gate", ".turnstile")
+
+
+class StoreGate:
+    """The cross-process gate of the store behind ``engine``."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._key = GATE_KEY + zlib.crc32(str(engine.url.query).encode())  # per schema
+        self._path: Path | None = None
+        self._locks: Engine | None = None
+        if engine.dialect.name == "postgresql":
+            # Its own pool: a request takes its gate connection before any other, so a
+            # request never holds a world connection while it waits for a gate one.
+            self._locks = create_engine(
+                engine.url, pool_size=2, max_overflow=-1, pool_pre_ping=True,
+                isolation_level="AUTOCOMMIT",
+            )
+        elif engine.url.database not in {None, "", ":memory:"}:
+            self._path = Path(str(engine.url.database))
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        """Hold the gate with the other requests (blocks while a reset holds or awaits it)."""
+        with self._hold(exclusive=False):
+            yield
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the gate alone: every process's requests have ended, new ones wait."""
+        with self._hold(exclusive=True):
+            yield
+
+    @contextmanager
+    def _hold(self, exclusive: bool) -> Iterator[None]:
+        if self._locks is not None:
+            suffix = "" if exclusive else "_shared"
+            with self._locks.connect() as conn:
+                conn.execute(text(f"SELECT pg_advisory_lock{suffix}(:key)"), {"key": self._key})
+                try:
+                    yield
+                finally:
+                    conn.execute(
+                        text(f"SELECT pg_advisory_unlock{suffix}(:key)"), {"key": self._key}
+                    )
+            return
+        if self._path is None:
+            yield
+            return
+        with (
+            open(f"{self._path}.turnstile", "a+b") as turnstile,
+            open(f"{self._path}.gate", "a+b") as gate,
+        ):
+            fcntl.flock(turnstile, fcntl.LOCK_EX)  # queue behind a reset that waits
+            try:
+                fcntl.flock(gate, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+            finally:
+                if not exclusive:
+                    fcntl.flock(turnstile, fcntl.LOCK_UN)
+            try:
+                yield
+            finally:
+                fcntl.flock(gate, fcntl.LOCK_UN)
+                if exclusive:
+                    fcntl.flock(turnstile, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self._locks is not None:
+            self._locks.dispose()
