@@ -15,6 +15,7 @@ from typing import cast
 from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from mockcp import deadline
 from mockcp.clock import offset_minutes, utc
 from mockcp.db.activity import Alarm, ChargingSession, SimPortState, Transaction, WorldMeta
 from mockcp.db.models import GroupMember, Port, PricingRule, Station
@@ -77,8 +78,16 @@ def materialize(db: Session, root_seed: int, until: datetime) -> int:
     meta = _watermarks(db)  # what the writer before us did
     added = 0
     horizon = meta.get("planned_until")
-    if horizon is None or until >= utc(datetime.fromisoformat(horizon)):
-        added = _plan(db, root_seed, until)
+    span = plan_span(db)
+    while horizon is None or until >= utc(datetime.fromisoformat(horizon)):
+        step = _next_step(db, horizon, until, span)
+        added += _plan(db, root_seed, step)
+        if step >= until:
+            break
+        if publish(db):  # a read keeps each span it planned, whatever stops it later
+            hold_world(db)
+        meta = _watermarks(db)
+        horizon = meta.get("planned_until")
     if meta.get("status_at") != stamp:
         _update_network_status(db, until)
         _update_port_status(db, until)
@@ -88,6 +97,24 @@ def materialize(db: Session, root_seed: int, until: datetime) -> int:
 
 
 FAST_KEYS = ("planned_until", "status_at")
+# The planner works in spans of about PLAN_PORT_DAYS port-days (a small world plans a year at
+# once, the demo world's 181 ports eleven days at a time); a read publishes (commits) each
+# span before the next, so a request stopped by its time limit (mockcp.deadline) leaves the
+# spans it finished to the next request, and a far clock is caught up by a few reads.
+# Planning a span at a time gives the same world as planning it at once, as reads at any
+# sequence of instants do.
+PLAN_PORT_DAYS = 2_000
+
+
+def plan_span(db: Session) -> timedelta:
+    """How much simulated time one planning step covers in this world."""
+    ports = db.scalar(select(func.count()).select_from(Port)) or 1
+    return timedelta(days=max(PLAN_PORT_DAYS // ports, 1))
+
+
+def _next_step(db: Session, horizon: str | None, until: datetime, span: timedelta) -> datetime:
+    since = history_start(db) if horizon is None else utc(datetime.fromisoformat(horizon))
+    return min(until, since + span)
 
 
 def _watermarks(db: Session) -> dict[str, str]:
@@ -134,6 +161,7 @@ def _plan(db: Session, root_seed: int, until: datetime) -> int:
             db.add(state)
         day = state.planned_through + timedelta(days=1)
         while day <= last:
+            deadline.check()  # a request's time limit stops planning too (mockcp.deadline)
             _plan_day(run, port, station, spec, state, day)
             day += timedelta(days=1)
         state.planned_through = max(state.planned_through, last)
