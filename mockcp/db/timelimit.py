@@ -50,8 +50,8 @@ def bound_transactions(sessions: sessionmaker[Session], busy_timeout_ms: int) ->
             if left is not None:
                 deadline.check()
                 connection.exec_driver_sql(f"SET LOCAL statement_timeout = {_ms(left)}")
-        elif dialect == "sqlite":
-            wanted = busy_timeout_ms if left is None else min(busy_timeout_ms, _ms(left))
+        elif dialect == "sqlite":  # in steps of 100 ms: most calls send no PRAGMA at all
+            wanted = busy_timeout_ms if left is None else min(busy_timeout_ms, _step(left))
             info = connection.connection.info
             if info.get(_BUSY, busy_timeout_ms) != wanted:
                 connection.exec_driver_sql(f"PRAGMA busy_timeout = {wanted}")
@@ -62,3 +62,8 @@ def bound_transactions(sessions: sessionmaker[Session], busy_timeout_ms: int) ->
 
 def _ms(seconds: float) -> int:
     return max(int(seconds * 1000), 1)
+
+
+def _step(seconds: float) -> int:
+    """The time left in milliseconds, rounded down to 100 ms (at least 1 ms)."""
+    return max(int(seconds * 10) * 100, 1)
