@@ -71,3 +71,19 @@ def check() -> None:
     current = _DEADLINE.get()
     if current is not None and time.monotonic() >= current[0]:
         raise TimeLimitError(current[1])
+
+
+def stopwatch() -> float:
+    """A monotonic reading, for measuring the pace of work done under the deadline."""
+    return time.monotonic()
+
+
+def affordable(spent: float, done: float) -> float | None:
+    """How many more units of work fit in half the time left, at the pace of the last
+    ``done`` units in ``spent`` seconds; None without a deadline (no need to split)."""
+    left = remaining()
+    if left is None:
+        return None
+    if done <= 0:
+        return 0.0
+    return max(left / 2, 0.0) * done / max(spent, 1e-6)

@@ -28,6 +28,7 @@ from mockcp.sim.model.days import local_midnight
 from mockcp.sim.model.fleet import FleetCar, plan_fleet_day
 from mockcp.sim.model.plan import PortSpec, SessionPlan, plan_day
 from mockcp.sim.model.reservations import ReservationEvent, cancellations, reservation
+from mockcp.sim.store import spans
 from mockcp.sim.store.locking import hold_world, publish
 from mockcp.sim.store.rows import Pass, SessionRow
 from mockcp.sim.store.sharing import share_power
@@ -78,14 +79,16 @@ def materialize(db: Session, root_seed: int, until: datetime) -> int:
     meta = _watermarks(db)  # what the writer before us did
     added = 0
     horizon = meta.get("planned_until")
-    span = plan_span(db)
+    span = spans.first_span(db)  # None: all at once (no deadline, or a write)
     while horizon is None or until >= utc(datetime.fromisoformat(horizon)):
-        step = _next_step(db, horizon, until, span)
+        since = history_start(db) if horizon is None else utc(datetime.fromisoformat(horizon))
+        step, began = spans.step_end(since, until, span), deadline.stopwatch()
         added += _plan(db, root_seed, step)
-        if step >= until:
+        if step >= until or span is None:
             break
         if publish(db):  # a read keeps each span it planned, whatever stops it later
             hold_world(db)
+        span = spans.next_span(span, deadline.stopwatch() - began)
         meta = _watermarks(db)
         horizon = meta.get("planned_until")
     if meta.get("status_at") != stamp:
@@ -97,26 +100,6 @@ def materialize(db: Session, root_seed: int, until: datetime) -> int:
 
 
 FAST_KEYS = ("planned_until", "status_at")
-# The planner works in spans of about PLAN_PORT_DAYS port-days (a small world plans a year at
-# once, the demo world's 181 ports eleven days at a time); a read publishes (commits) each
-# span before the next, so a request stopped by its time limit (mockcp.deadline) leaves the
-# spans it finished to the next request, and a far clock is caught up by a few reads.
-# Planning a span at a time gives the same world as planning it at once, as reads at any
-# sequence of instants do.
-PLAN_PORT_DAYS = 2_000
-
-
-def plan_span(db: Session) -> timedelta:
-    """How much simulated time one planning step covers in this world."""
-    ports = db.scalar(select(func.count()).select_from(Port)) or 1
-    return timedelta(days=max(PLAN_PORT_DAYS // ports, 1))
-
-
-def _next_step(db: Session, horizon: str | None, until: datetime, span: timedelta) -> datetime:
-    since = history_start(db) if horizon is None else utc(datetime.fromisoformat(horizon))
-    return min(until, since + span)
-
-
 def _watermarks(db: Session) -> dict[str, str]:
     rows = db.execute(select(WorldMeta.key, WorldMeta.value).where(WorldMeta.key.in_(FAST_KEYS)))
     return {key: value for key, value in rows}
