@@ -52,6 +52,7 @@ class Settings:
     trusted_hosts: str = ""  # comma-separated Host names the served WSDL may echo
     max_body_bytes: int = 2 * 1024 * 1024
     max_depth: int = 64
+    request_time_limit: float = 60.0  # seconds one SOAP call may spend (0: no limit)
     log_level: str = "WARNING"
     journal_limit: int = 10_000  # entries the request journal keeps (the oldest go first)
     # Each call's request and response XML in the journal (the dashboard shows it a click

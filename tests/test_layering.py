@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "mockcp"
-BASE = ("mockcp.codes", "mockcp.errors", "mockcp.clock", "mockcp.rng", "mockcp.config")
+BASE = ("mockcp.codes", "mockcp.errors", "mockcp.clock", "mockcp.rng", "mockcp.config",
+        "mockcp.deadline")
 
 # package -> allowed import prefixes beyond the standard library.
 ALLOWED: dict[str, tuple[str, ...]] = {
@@ -18,6 +19,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "clock": (),
     "rng": (),
     "config": (),
+    "deadline": (),  # the per-request time limit (issue 17): standard library only
     "data": (),  # the packaged files, found through importlib.resources: standard library only
     "progress": ("tqdm",),
     "db": ("sqlalchemy", "mockcp.db", *BASE),

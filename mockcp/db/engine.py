@@ -6,7 +6,7 @@ from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from mockcp.db import activity, people, world_state  # noqa: F401  (register the tables)
+from mockcp.db import activity, people, timelimit, world_state  # noqa: F401  (the tables)
 from mockcp.db.models import Base
 
 
@@ -22,6 +22,7 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         if not in_memory:
             event.listen(engine, "connect", _sqlite_wal)
+        timelimit.install(engine)  # statements stop at a request's deadline (mockcp.deadline)
         return engine
     # Commits do not wait for the WAL flush: a crash of PostgreSQL itself may lose the last
     # few (a mock's world, never corrupted), and the world lock is not held across an fsync
@@ -63,7 +64,9 @@ def release_connections(engine: Engine) -> None:
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    timelimit.bound_transactions(sessions, BUSY_TIMEOUT_MS)  # a request's time limit
+    return sessions
 
 
 def create_schema(engine: Engine) -> None:

@@ -21,7 +21,7 @@ from mockcp.clock import wall_instant
 from mockcp.domain import forced
 from mockcp.errors import AuthError, CPError
 from mockcp.sim.store.locking import hold_world, may_publish
-from mockcp.soap import security
+from mockcp.soap import security, timelimit
 from mockcp.soap.context import RequestContext, Runtime
 from mockcp.soap.credentials import CredentialCache
 from mockcp.soap.operations.drivers import DriverService
@@ -77,6 +77,10 @@ class ChargePointApplication(Application):  # type: ignore[misc]
         note_of(ctx).org_id = principal.org_id
 
     def call_wrapper(self, ctx: Any) -> Any:
+        with timelimit.limited(self.runtime.settings):  # a deadline per call (soap/timelimit)
+            return self._call(ctx)
+
+    def _call(self, ctx: Any) -> Any:
         request: RequestContext = ctx.udc
         operation = ctx.descriptor.name
         note = note_of(ctx)
@@ -101,8 +105,9 @@ class ChargePointApplication(Application):  # type: ignore[misc]
         except Fault:
             _rollback(request)
             raise
-        except Exception:
+        except Exception as exc:
             _rollback(request)
+            timelimit.out_of_time(operation, exc, request.details)  # a Client fault
             request_id = uuid.uuid4().hex[:12]
             log.exception("unexpected error in %s (request id %s)", operation, request_id)
             raise server_fault(

@@ -15,6 +15,7 @@ from typing import cast
 from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from mockcp import deadline
 from mockcp.clock import offset_minutes, utc
 from mockcp.db.activity import Alarm, ChargingSession, SimPortState, Transaction, WorldMeta
 from mockcp.db.models import GroupMember, Port, PricingRule, Station
@@ -28,6 +29,7 @@ from mockcp.sim.model.fleet import FleetCar, plan_fleet_day
 from mockcp.sim.model.ids import session_id
 from mockcp.sim.model.plan import PortSpec, SessionPlan, plan_day
 from mockcp.sim.model.reservations import ReservationEvent, cancellations, reservation
+from mockcp.sim.store import spans
 from mockcp.sim.store.locking import hold_world, publish
 from mockcp.sim.store.rows import Pass, SessionRow
 from mockcp.sim.store.sharing import share_power
@@ -73,8 +75,18 @@ def materialize(db: Session, root_seed: int, until: datetime) -> int:
     meta = _watermarks(db)  # what the writer before us did
     added = 0
     horizon = meta.get("planned_until")
-    if horizon is None or until >= utc(datetime.fromisoformat(horizon)):
-        added = _plan(db, root_seed, until)
+    span = spans.first_span(db)  # None: all at once (no deadline, or a write)
+    while horizon is None or until >= utc(datetime.fromisoformat(horizon)):
+        since = history_start(db) if horizon is None else utc(datetime.fromisoformat(horizon))
+        step, began = spans.step_end(since, until, span), deadline.stopwatch()
+        added += _plan(db, root_seed, step)
+        if step >= until or span is None:
+            break
+        if publish(db):  # a read keeps each span it planned, whatever stops it later
+            hold_world(db)
+        span = spans.next_span(span, deadline.stopwatch() - began)
+        meta = _watermarks(db)
+        horizon = meta.get("planned_until")
     if meta.get("status_at") != stamp:
         _update_network_status(db, until)
         _update_port_status(db, until)
@@ -84,8 +96,6 @@ def materialize(db: Session, root_seed: int, until: datetime) -> int:
 
 
 FAST_KEYS = ("planned_until", "status_at")
-
-
 def _watermarks(db: Session) -> dict[str, str]:
     rows = db.execute(select(WorldMeta.key, WorldMeta.value).where(WorldMeta.key.in_(FAST_KEYS)))
     return {key: value for key, value in rows}
@@ -130,6 +140,7 @@ def _plan(db: Session, root_seed: int, until: datetime) -> int:
             db.add(state)
         day = state.planned_through + timedelta(days=1)
         while day <= last:
+            deadline.check()  # a request's time limit stops planning too (mockcp.deadline)
             _plan_day(run, port, station, spec, state, day)
             day += timedelta(days=1)
         state.planned_through = max(state.planned_through, last)

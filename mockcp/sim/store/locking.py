@@ -58,7 +58,15 @@ def may_publish(db: Session) -> None:
     db.info[_PUBLISH] = True
 
 
-def publish(db: Session) -> None:
-    """Commit the planning done under a lock a read took itself (a no-op elsewhere)."""
+def publishes(db: Session) -> bool:
+    """Whether ``publish`` would commit ``db``'s planning (a read's session)."""
+    return bool(db.info.get(_PUBLISH))
+
+
+def publish(db: Session) -> bool:
+    """Commit the planning done under a lock a read took itself (a no-op elsewhere);
+    whether it did."""
     if db.info.get(_PUBLISH) and holds_world(db):
         db.commit()
+        return True
+    return False

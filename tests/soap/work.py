@@ -1,0 +1,66 @@
+"""Counting the work one request does, deterministically: the SQL statements it sends, the
+rows they write, and the port-days the planner adds (issue 17: a request at a bound costs a
+small multiple of a plain one, measured without a clock)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, event, func, select
+
+from mockcp.db.activity import SimPortState
+from mockcp.testing import MockChargePoint
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+BOOKKEEPING = ("PRAGMA", "SET")
+
+
+@dataclass
+class Work:
+    statements: int = 0
+    rows_written: int = 0
+    port_days: int = 0
+
+
+@contextmanager
+def counting(engine: Engine) -> Iterator[Work]:
+    """Count what runs on ``engine`` inside the block (one request at a time, in process)."""
+    work = Work()
+
+    def seen(_conn: Any, _cursor: Any, statement: str, parameters: Any, _ctx: Any,
+             many: bool) -> None:
+        if statement.lstrip().upper().startswith(BOOKKEEPING):
+            return  # a session setting (the time limit's), not work
+        work.statements += 1
+        if statement.lstrip().upper().startswith(WRITES):
+            work.rows_written += len(parameters) if many else 1
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield work
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+
+
+def planned_days(mock: MockChargePoint) -> int:
+    """Port-days the planner has planned so far, summed over ports."""
+    with mock.wsgi.sessions() as db:
+        states = db.scalars(select(SimPortState)).all()
+        return sum(s.planned_through.toordinal() for s in states)
+
+
+def work_of(mock: MockChargePoint, call: Callable[[], Any]) -> tuple[Work, Any]:
+    """The work of one call, and its answer."""
+    before = planned_days(mock)
+    with counting(mock.wsgi.engine) as work:
+        answer = call()
+    work.port_days = planned_days(mock) - before
+    return work, answer
+
+
+def ports(mock: MockChargePoint) -> int:
+    with mock.wsgi.sessions() as db:
+        return db.scalar(select(func.count()).select_from(SimPortState)) or 0
