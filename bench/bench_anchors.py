@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/bench_anchors.py            # full: 3 interleaved repeats, medians
     .venv/bin/python bench/bench_anchors.py --quick    # CI: one short repeat, Python anchors only
+    .venv/bin/python bench/bench_anchors.py --small    # the per-call path: small op vs canned,
+                                                       # realtime vs frozen (minimal world)
 
 Anchors: ``canned`` replays mockcp's recorded answers from a WSGI app on the same serving
 stack (werkzeug's threaded server, as ``mockcp serve``): the ceiling; ``floor`` renders the
@@ -149,8 +151,16 @@ def in_process(fixture: str, clock: str) -> tuple[object, dict[str, bytes]]:
 def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="one short repeat, no Java/moto")
+    parser.add_argument(
+        "--small",
+        action="store_true",
+        help="per-call path only: the small op against the canned ceiling, realtime vs frozen",
+    )
     args = parser.parse_args()
+    args.quick = args.quick or args.small
     repeats, window = (1, 1.0) if args.quick else (3, 3.0)
+    if args.small:
+        repeats, window = 3, 2.0
     samples = 7  # calls per median of an in-process page
     results: dict[str, list[float]] = {}
 
@@ -180,7 +190,7 @@ def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
     )
     anchors: list[tuple[str, Server]] = [("canned", canned), ("mockcp", mock)]
     clocks: list[tuple[str, Server, dict[str, bytes]]] = [("frozen", mock, bodies)]
-    if not args.quick:
+    if not args.quick or args.small:
         live, live_bodies = serve_mockcp(tmp / "live.sqlite3", world, "realtime")
         first_answer(live, live_bodies["getStationStatus"])  # plan its history before measuring
         clocks.append(("realtime", live, live_bodies))
@@ -212,6 +222,11 @@ def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
     for name, server, _ in clocks:
         if name != "frozen":
             server.stop()
+
+    if args.small:
+        mock.stop()
+        report(results)
+        return
 
     # moto_server's start-to-ready, beside mockcp's.
     moto = None if args.quick else moto_server()
@@ -293,6 +308,10 @@ def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
         note(f"mockcp: reset + first getStations, {world} world (s)", time.perf_counter() - start)
     mock.stop()
 
+    report(results)
+
+
+def report(results: dict[str, list[float]]) -> None:
     print(f"load average at end: {os.getloadavg()}")
     print(f"{'measure':<72} median  (samples)")
     for name, values in results.items():
@@ -303,7 +322,7 @@ def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
 
 RPS = "getCPNInstances req/s, {} client(s)"
 PAGE = "mockcp: 500-row getStations page, in process (ms)"
-CLOCK = "mockcp {} clock: {} (demo, all rows) CPU ms/req"
+CLOCK = "mockcp {} clock: {} ({}, all rows) CPU ms/req"
 RATIOS = [
     *(
         (f"small op throughput mockcp / {anchor} ({n} clients)", f"mockcp: {RPS.format(n)}",
@@ -327,9 +346,10 @@ RATIOS = [
      "mockcp: getCPNInstances in process, no credential cache (ms)",
      "mockcp: getCPNInstances in process (ms)"),
     *(
-        (f"{op} realtime / frozen clock (CPU per request)", CLOCK.format("realtime", op),
-         CLOCK.format("frozen", op))
+        (f"{op} realtime / frozen clock (CPU per request, {world})",
+         CLOCK.format("realtime", op, world), CLOCK.format("frozen", op, world))
         for op in ("getStationStatus", "getStations")
+        for world in ("demo", "minimal")
     ),
     ("start to ready mockcp / moto_server", "mockcp serve: start to ready (s)",
      "moto_server: start to ready (s)"),

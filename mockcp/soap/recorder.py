@@ -20,18 +20,22 @@ import struct
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from lxml import etree
 
-from mockcp.clock import wall_instant
+from mockcp.clock import wall_instant, wall_seconds
+from mockcp.db.callstate import CallState
 from mockcp.domain import journal
 from mockcp.domain.forced import Fired
 from mockcp.soap.context import Runtime
+from mockcp.worldclock import StoredClock
 
 log = logging.getLogger("mockcp.journal")
 
 NOTE = "mockcp.call"  # the environ key of the CallNote
+CALL_STATE = "mockcp.state"  # the environ key of the call's CallState (db/callstate.py)
 WsgiApp = Callable[[dict[str, Any], Any], Iterable[bytes]]
 SKIPPED = frozenset({"drop", "reset", "http503", "hang"})  # the operation does not run
 HTML_503 = (
@@ -59,6 +63,8 @@ class CallNote:
     response_code: str | None = None
     details: dict[str, str] = field(default_factory=dict)
     fired: Fired | None = None
+    state: CallState | None = None  # the store read at the call's start (db/callstate.py)
+    now: datetime | None = None  # the call's simulated instant, when the recorder read it
 
 
 def note_of(ctx: Any) -> CallNote:
@@ -76,9 +82,11 @@ class SoapRecorder:
         self._runtime = runtime
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-        started, sim = wall_instant(), self._runtime.clock.now()
+        state = environ.get(CALL_STATE)
+        state = state if isinstance(state, CallState) else None
+        started, sim = wall_instant(), self._sim_now(state)
         raw = self._read_body(environ)
-        note = CallNote()
+        note = CallNote(state=state, now=sim)
         environ = {**environ, NOTE: note, "wsgi.input": io.BytesIO(raw)}
         reply: list[Any] = []
 
@@ -99,6 +107,15 @@ class SoapRecorder:
             raise ConnectionAbort(kind)
         start_response(status, _sized(headers, body))
         return [body]
+
+    def _sim_now(self, state: CallState | None) -> datetime:
+        """The call's simulated instant: from the clock row the call already read when the
+        clock lives in the store, else from the process's clock."""
+        if state is not None and state.clock is not None and isinstance(
+            self._runtime.clock, StoredClock
+        ):
+            return state.clock.now(wall_seconds())
+        return self._runtime.clock.now()
 
     def _read_body(self, environ: dict[str, Any]) -> bytes:
         try:
