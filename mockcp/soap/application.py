@@ -21,6 +21,7 @@ from mockcp.clock import wall_instant
 from mockcp.domain import forced
 from mockcp.errors import AuthError, CPError
 from mockcp.sim.store.locking import hold_world, may_publish
+from mockcp.sim.store.status import forget_interval
 from mockcp.soap import security
 from mockcp.soap.context import ReadOnce, RequestContext, Runtime
 from mockcp.soap.credentials import UNREAD, CredentialCache
@@ -88,6 +89,7 @@ class ChargePointApplication(Application):  # type: ignore[misc]
             self._forced(operation, request, note)
             if is_write(operation):  # one writer at a time, from its first statement on
                 hold_world(request.session())
+                forget_interval(request.session())  # statuses may change (sim/store/status.py)
             else:  # a read's planning is published at once (sim.locking)
                 may_publish(request.session())
             result = super().call_wrapper(ctx)

@@ -58,6 +58,12 @@ def may_publish(db: Session) -> None:
     db.info[_PUBLISH] = True
 
 
+def publishes(db: Session) -> bool:
+    """Whether ``db`` is a read's session, committed right after its planning (``publish``):
+    nothing it does afterwards changes the world."""
+    return bool(db.info.get(_PUBLISH))
+
+
 def publish(db: Session) -> None:
     """Commit the planning done under a lock a read took itself (a no-op elsewhere)."""
     if db.info.get(_PUBLISH) and holds_world(db):
