@@ -115,6 +115,35 @@ def serve_mockcp(db: Path, fixture: str, clock: str) -> tuple[Server, dict[str, 
     return server, bodies
 
 
+def gunicorn_throughput(tmp: Path, workers: int, body: bytes, seconds: float) -> float:
+    """Small-op requests per second at 16 clients from ``gunicorn -w workers`` on one SQLite
+    file (the README's command), the world built by the workers themselves."""
+    port = free_port()
+    db = tmp / f"gunicorn-{workers}-{time.monotonic_ns()}.sqlite3"
+    env = {"MOCKCP_DB": f"sqlite:///{db}", "MOCKCP_FIXTURE": "minimal",
+           "MOCKCP_CLOCK_MODE": "frozen", "MOCKCP_CLOCK_START": START}  # fmt: skip
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        argv = [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", "4",
+                "-b", f"127.0.0.1:{port}", "mockcp.app:wsgi_from_env()"]  # fmt: skip
+        server = Server(argv, port, "/_mock/health", None)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    try:
+        _, answer = first_answer(server, body)
+        assert b"getCPNInstancesResponse" in answer, answer[:300]
+        load(server, SOAP, body, 4, seconds / 2)  # warm every worker
+        rps, _ = load(server, SOAP, body, 16, seconds)
+    finally:
+        server.stop()
+    return rps
+
+
 def first_answer(server: Server, body: bytes) -> tuple[float, bytes]:
     """Seconds to the first SOAP answer (the world is planned on the first read) and its bytes."""
     import urllib.request
@@ -225,6 +254,10 @@ def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
 
     if args.small:
         mock.stop()
+        for _ in range(repeats):
+            for workers in (1, 2, 4):
+                rps = gunicorn_throughput(tmp, workers, small, window)
+                note(f"mockcp gunicorn -w {workers}: getCPNInstances req/s, 16 client(s)", rps)
         report(results)
         return
 
@@ -335,6 +368,11 @@ RATIOS = [
      "canned: getCPNInstances server CPU ms/req, 1 client(s)"),
     ("mockcp throughput 16 clients / 1 client", f"mockcp: {RPS.format(16)}",
      f"mockcp: {RPS.format(1)}"),
+    *(
+        (f"gunicorn -w {n} / -w 1 throughput (16 clients)",
+         f"mockcp gunicorn -w {n}: {RPS.format(16)}", f"mockcp gunicorn -w 1: {RPS.format(16)}")
+        for n in (2, 4)
+    ),
     ("500-row page mockcp / lxml floor", PAGE,
      "floor: lxml render of the same rows from tuples (ms)"),
     ("500-row page, stock constructor / lean",
