@@ -28,6 +28,7 @@ from mockcp.clock import (
     parse_mode,
     utc,
     wall_now,
+    wall_seconds,
 )
 from mockcp.config import Settings
 from mockcp.db.activity import WorldMeta
@@ -48,7 +49,7 @@ from mockcp.seed.world import SCHEMA_VERSION, load_world, loaded_world
 from mockcp.soap import guard
 from mockcp.soap.application import build_application, wsgi_application
 from mockcp.soap.context import Runtime
-from mockcp.soap.recorder import CALL_STATE, SoapRecorder
+from mockcp.soap.recorder import CALL_NOW, CALL_STATE, SoapRecorder
 from mockcp.soap.versions import BY_PATH, BY_WSDL_PATH, V5_1, ApiVersion
 from mockcp.soap.wire import client_fault, fault_bytes, server_fault
 from mockcp.soap.wsdl import OPERATIONS, WsdlDocument
@@ -329,7 +330,12 @@ class MockChargePointApp:
         with self._gate.reading():  # the journal row belongs to the world it was answered in
             state = read_call_state(self.engine)  # one query: clock, stamps, faults, identity
             self._follow_store(state)
-            return self._soap_endpoint({**environ, CALL_STATE: state}, start_response)
+            if state.clock is not None and isinstance(self.clock, StoredClock):
+                now = state.clock.now(wall_seconds())  # the stored clock, read with the rest
+            else:
+                now = self.clock.now()  # an in-memory world's clock is the process's
+            call = {**environ, CALL_STATE: state, CALL_NOW: now}
+            return self._soap_endpoint(call, start_response)
 
     def _soap_call(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         """One SOAP POST inside the recorder: a refusal of the size limit or the guard, else

@@ -25,17 +25,17 @@ from typing import Any
 
 from lxml import etree
 
-from mockcp.clock import wall_instant, wall_seconds
+from mockcp.clock import wall_instant
 from mockcp.db.callstate import CallState
 from mockcp.domain import journal
 from mockcp.domain.forced import Fired
 from mockcp.soap.context import Runtime
-from mockcp.worldclock import StoredClock
 
 log = logging.getLogger("mockcp.journal")
 
 NOTE = "mockcp.call"  # the environ key of the CallNote
 CALL_STATE = "mockcp.state"  # the environ key of the call's CallState (db/callstate.py)
+CALL_NOW = "mockcp.now"  # the environ key of the call's simulated instant, from that state
 WsgiApp = Callable[[dict[str, Any], Any], Iterable[bytes]]
 SKIPPED = frozenset({"drop", "reset", "http503", "hang"})  # the operation does not run
 HTML_503 = (
@@ -84,7 +84,9 @@ class SoapRecorder:
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         state = environ.get(CALL_STATE)
         state = state if isinstance(state, CallState) else None
-        started, sim = wall_instant(), self._sim_now(state)
+        read = environ.get(CALL_NOW)  # the instant the app told from the call's state
+        started, sim = wall_instant(), read if isinstance(read, datetime) else None
+        sim = sim or self._runtime.clock.now()
         raw = self._read_body(environ)
         note = CallNote(state=state, now=sim)
         environ = {**environ, NOTE: note, "wsgi.input": io.BytesIO(raw)}
@@ -107,15 +109,6 @@ class SoapRecorder:
             raise ConnectionAbort(kind)
         start_response(status, _sized(headers, body))
         return [body]
-
-    def _sim_now(self, state: CallState | None) -> datetime:
-        """The call's simulated instant: from the clock row the call already read when the
-        clock lives in the store, else from the process's clock."""
-        if state is not None and state.clock is not None and isinstance(
-            self._runtime.clock, StoredClock
-        ):
-            return state.clock.now(wall_seconds())
-        return self._runtime.clock.now()
 
     def _read_body(self, environ: dict[str, Any]) -> bytes:
         try:
