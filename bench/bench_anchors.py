@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/bench_anchors.py            # full: 3 interleaved repeats, medians
     .venv/bin/python bench/bench_anchors.py --quick    # CI: one short repeat, Python anchors only
+    .venv/bin/python bench/bench_anchors.py --small    # the per-call path: small op vs canned,
+                                                       # realtime vs frozen (minimal world)
 
 Anchors: ``canned`` replays mockcp's recorded answers from a WSGI app on the same serving
 stack (werkzeug's threaded server, as ``mockcp serve``): the ceiling; ``floor`` renders the
@@ -113,6 +115,35 @@ def serve_mockcp(db: Path, fixture: str, clock: str) -> tuple[Server, dict[str, 
     return server, bodies
 
 
+def gunicorn_throughput(tmp: Path, world: str, workers: int, body: bytes, seconds: float) -> float:
+    """Small-op requests per second at 16 clients from ``gunicorn -w workers`` on one SQLite
+    file (the README's command), the world built by the workers themselves."""
+    port = free_port()
+    db = tmp / f"gunicorn-{workers}-{time.monotonic_ns()}.sqlite3"
+    env = {"MOCKCP_DB": f"sqlite:///{db}", "MOCKCP_FIXTURE": world,
+           "MOCKCP_CLOCK_MODE": "frozen", "MOCKCP_CLOCK_START": START}  # fmt: skip
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        argv = [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", "4",
+                "-b", f"127.0.0.1:{port}", "mockcp.app:wsgi_from_env()"]  # fmt: skip
+        server = Server(argv, port, "/_mock/health", None)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    try:
+        _, answer = first_answer(server, body)
+        assert b"getCPNInstancesResponse" in answer, answer[:300]
+        load(server, SOAP, body, 4, seconds / 2)  # warm every worker
+        rps, _ = load(server, SOAP, body, 16, seconds)
+    finally:
+        server.stop()
+    return rps
+
+
 def first_answer(server: Server, body: bytes) -> tuple[float, bytes]:
     """Seconds to the first SOAP answer (the world is planned on the first read) and its bytes."""
     import urllib.request
@@ -149,8 +180,18 @@ def in_process(fixture: str, clock: str) -> tuple[object, dict[str, bytes]]:
 def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="one short repeat, no Java/moto")
+    parser.add_argument(
+        "--small",
+        action="store_true",
+        help="per-call path only: the small op against the canned ceiling, realtime vs frozen",
+    )
+    parser.add_argument("--world", help="the world of the served measures (default: demo, or "
+                        "minimal with --quick/--small)")  # fmt: skip
     args = parser.parse_args()
+    args.quick = args.quick or args.small
     repeats, window = (1, 1.0) if args.quick else (3, 3.0)
+    if args.small:
+        repeats, window = 3, 2.0
     samples = 7  # calls per median of an in-process page
     results: dict[str, list[float]] = {}
 
@@ -159,7 +200,7 @@ def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
 
     print(f"load average at start: {os.getloadavg()}, cores: {os.cpu_count()}")
     tmp = Path(tempfile.mkdtemp(prefix="mockcp-anchors-"))
-    world = "minimal" if args.quick else "demo"
+    world = args.world or ("minimal" if args.quick else "demo")
     print(f"world for the served measures and reset: {world}")
 
     # mockcp serve, frozen clock: start-to-ready, the first read (plans the history), answers.
@@ -180,7 +221,7 @@ def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
     )
     anchors: list[tuple[str, Server]] = [("canned", canned), ("mockcp", mock)]
     clocks: list[tuple[str, Server, dict[str, bytes]]] = [("frozen", mock, bodies)]
-    if not args.quick:
+    if not args.quick or args.small:
         live, live_bodies = serve_mockcp(tmp / "live.sqlite3", world, "realtime")
         first_answer(live, live_bodies["getStationStatus"])  # plan its history before measuring
         clocks.append(("realtime", live, live_bodies))
@@ -212,6 +253,19 @@ def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
     for name, server, _ in clocks:
         if name != "frozen":
             server.stop()
+
+    if args.small:
+        mock.stop()
+        for _ in range(repeats if world == "minimal" else 1):
+            for workers in (1, 2, 4):
+                try:
+                    rps = gunicorn_throughput(tmp, world, workers, small, window)
+                except (OSError, AssertionError, TimeoutError) as exc:
+                    print(f"gunicorn -w {workers} not measured: {exc!r}")
+                    continue
+                note(f"mockcp gunicorn -w {workers}: getCPNInstances req/s, 16 client(s)", rps)
+        report(results)
+        return
 
     # moto_server's start-to-ready, beside mockcp's.
     moto = None if args.quick else moto_server()
@@ -293,6 +347,10 @@ def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
         note(f"mockcp: reset + first getStations, {world} world (s)", time.perf_counter() - start)
     mock.stop()
 
+    report(results)
+
+
+def report(results: dict[str, list[float]]) -> None:
     print(f"load average at end: {os.getloadavg()}")
     print(f"{'measure':<72} median  (samples)")
     for name, values in results.items():
@@ -303,7 +361,7 @@ def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
 
 RPS = "getCPNInstances req/s, {} client(s)"
 PAGE = "mockcp: 500-row getStations page, in process (ms)"
-CLOCK = "mockcp {} clock: {} (demo, all rows) CPU ms/req"
+CLOCK = "mockcp {} clock: {} ({}, all rows) CPU ms/req"
 RATIOS = [
     *(
         (f"small op throughput mockcp / {anchor} ({n} clients)", f"mockcp: {RPS.format(n)}",
@@ -316,6 +374,11 @@ RATIOS = [
      "canned: getCPNInstances server CPU ms/req, 1 client(s)"),
     ("mockcp throughput 16 clients / 1 client", f"mockcp: {RPS.format(16)}",
      f"mockcp: {RPS.format(1)}"),
+    *(
+        (f"gunicorn -w {n} / -w 1 throughput (16 clients)",
+         f"mockcp gunicorn -w {n}: {RPS.format(16)}", f"mockcp gunicorn -w 1: {RPS.format(16)}")
+        for n in (2, 4)
+    ),
     ("500-row page mockcp / lxml floor", PAGE,
      "floor: lxml render of the same rows from tuples (ms)"),
     ("500-row page, stock constructor / lean",
@@ -327,9 +390,10 @@ RATIOS = [
      "mockcp: getCPNInstances in process, no credential cache (ms)",
      "mockcp: getCPNInstances in process (ms)"),
     *(
-        (f"{op} realtime / frozen clock (CPU per request)", CLOCK.format("realtime", op),
-         CLOCK.format("frozen", op))
+        (f"{op} realtime / frozen clock (CPU per request, {world})",
+         CLOCK.format("realtime", op, world), CLOCK.format("frozen", op, world))
         for op in ("getStationStatus", "getStations")
+        for world in ("demo", "minimal")
     ),
     ("start to ready mockcp / moto_server", "mockcp serve: start to ready (s)",
      "moto_server: start to ready (s)"),

@@ -28,9 +28,11 @@ from mockcp.clock import (
     parse_mode,
     utc,
     wall_now,
+    wall_seconds,
 )
 from mockcp.config import Settings
 from mockcp.db.activity import WorldMeta
+from mockcp.db.callstate import CallState, read_call_state
 from mockcp.db.engine import (
     create_schema,
     drop_schema,
@@ -49,7 +51,7 @@ from mockcp.sim.store.engine import materialize
 from mockcp.soap import guard
 from mockcp.soap.application import build_application, wsgi_application
 from mockcp.soap.context import Runtime
-from mockcp.soap.recorder import SoapRecorder
+from mockcp.soap.recorder import CALL_NOW, CALL_STATE, SoapRecorder
 from mockcp.soap.versions import BY_PATH, BY_WSDL_PATH, V5_1, ApiVersion
 from mockcp.soap.wire import client_fault, fault_bytes, server_fault
 from mockcp.soap.wsdl import OPERATIONS, WsdlDocument
@@ -282,10 +284,11 @@ class MockChargePointApp:
         """Serve the world of ``settings`` from now on (this process)."""
         self.settings = self.runtime.settings = settings
 
-    def _follow_store(self) -> None:
-        """Another process may have reset the shared store to a new start: follow it."""
+    def _follow_store(self, state: CallState | None = None) -> None:
+        """Another process may have reset the shared store to a new start: follow it
+        (``state``: the call's one read of the store, ``db/callstate.py``)."""
         if isinstance(self.clock, StoredClock):
-            found = world_identity(self.engine)
+            found = world_identity(self.engine) if state is None else state.identity
             if found is not None and found != (self.settings.fixture, str(self._seed())):
                 fixture, seed = found
                 root_seed = int(seed) if seed != "None" else self.settings.root_seed
@@ -346,8 +349,14 @@ class MockChargePointApp:
             if sandbox is not None:  # the sandbox's own app journals the call in its own store
                 return sandbox(environ, start_response)
         with self._gate.reading():  # the journal row belongs to the world it was answered in
-            self._follow_store()
-            return self._soap_endpoint(environ, start_response)
+            state = read_call_state(self.engine)  # one query: clock, stamps, faults, identity
+            self._follow_store(state)
+            if state.clock is not None and isinstance(self.clock, StoredClock):
+                now = state.clock.now(wall_seconds())  # the stored clock, read with the rest
+            else:
+                now = self.clock.now()  # an in-memory world's clock is the process's
+            call = {**environ, CALL_STATE: state, CALL_NOW: now}
+            return self._soap_endpoint(call, start_response)
 
     def _soap_call(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         """One SOAP POST inside the recorder: a refusal of the size limit or the guard, else

@@ -50,6 +50,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "mockcp.db.people",
         "mockcp.db.activity",
         "mockcp.db.stamps",  # the credentials stamp (soap/credentials.py)
+        "mockcp.db.callstate",  # the call's one read of the store (soap/recorder.py)
         *BASE,
     ),
     "admin": (

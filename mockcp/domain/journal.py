@@ -12,8 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import Connection, Select, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session, defer
 
 from mockcp.db.activity import JournalEntry
@@ -75,42 +76,51 @@ def clip_xml(data: bytes, limit: int) -> str:
     return f"{head}\n<!-- mockcp: cut at {limit} of {len(data)} bytes -->"
 
 
-def record(db: Session, call: Call, limit: int = DEFAULT_LIMIT, xml_calls: int = 0) -> int:
+def record(
+    db: Session | Connection, call: Call, limit: int = DEFAULT_LIMIT, xml_calls: int = 0
+) -> int:
     """Append one call and drop the oldest beyond ``limit``; returns the new entry's id.
-    With ``xml_calls``, the calls older than the newest ``xml_calls`` lose their XML (in
-    batches, every ``XML_SWEEP`` ids)."""
-    new_id = db.scalar(
-        insert(JournalEntry)
-        .values(
-            operation=call.operation,
-            org_id=call.org_id,
-            at=call.at,
-            wall_at=call.wall_at,
-            version=call.version,
-            http_status=call.http_status,
-            response_code=call.response_code,
-            fault=call.fault,
-            duration_ms=round(call.duration_ms, 3),
-            params=call.params,
-            details=dict(call.details),
-            request_xml=call.request_xml,
-            response_xml=call.response_xml,
-        )
-        .returning(JournalEntry.id)
-    )
+
+    Two prepared Core statements on the session's connection (no ORM unit of work): this
+    runs once per SOAP call. With ``xml_calls``, the calls older than the newest ``xml_calls``
+    lose their XML (in batches, every ``XML_SWEEP`` ids)."""
+    conn = db.connection() if isinstance(db, Session) else db
+    new_id = conn.execute(
+        _INSERT,
+        {
+            "operation": call.operation,
+            "org_id": call.org_id,
+            "at": call.at,
+            "wall_at": call.wall_at,
+            "version": call.version,
+            "http_status": call.http_status,
+            "response_code": call.response_code,
+            "fault": call.fault,
+            "duration_ms": round(call.duration_ms, 3),
+            "params": call.params,
+            "details": dict(call.details),
+            "request_xml": call.request_xml,
+            "response_xml": call.response_xml,
+        },
+    ).scalar()
     if new_id is None:
         raise RuntimeError("the journal insert returned no id")
     if new_id > limit:
-        db.execute(delete(JournalEntry).where(JournalEntry.id <= new_id - max(limit, 1)))
+        conn.execute(_TRIM, {"upto": new_id - max(limit, 1)})
     if xml_calls > 0 and new_id % XML_SWEEP == 0 and new_id > xml_calls:
         last = new_id - xml_calls
-        db.execute(
+        conn.execute(
             update(JournalEntry)
             .where(JournalEntry.id <= last, JournalEntry.id > last - 4 * XML_SWEEP)
             .where(JournalEntry.request_xml.is_not(None) | JournalEntry.response_xml.is_not(None))
             .values(request_xml=None, response_xml=None)
         )
     return int(new_id)
+
+
+_TABLE = cast(Table, JournalEntry.__table__)
+_INSERT = insert(_TABLE).returning(_TABLE.c.id)
+_TRIM = delete(_TABLE).where(_TABLE.c.id <= bindparam("upto"))
 
 
 def clear(db: Session) -> int:

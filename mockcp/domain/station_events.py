@@ -43,6 +43,7 @@ from mockcp.sim.model.ids import session_id
 from mockcp.sim.model.meter import energy_at
 from mockcp.sim.model.plan import AC_TAPER_HOURS, TAPER_FLOOR
 from mockcp.sim.store.shedding import reshape_ports
+from mockcp.sim.store.status import forget_interval
 
 EVENTS = ("offline", "online", "portFault", "faultCleared", "reboot", "plugIn", "unplug")
 HELD = datetime(9999, 1, 1, tzinfo=UTC)  # reported_at of a session whose station is offline
@@ -81,6 +82,7 @@ def apply_event(world: World, station_id: str, body: dict[str, object]) -> Appli
     if unknown:
         raise ValueError(f"unknown keys for {kind}: {', '.join(sorted(unknown))}")
     world.ensure_simulated()
+    forget_interval(db)  # the event changes statuses and sessions (sim/store/status.py)
     if kind == "offline":
         alarms, count = _offline(db, station, now)
     elif kind == "online":

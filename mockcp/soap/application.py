@@ -21,9 +21,10 @@ from mockcp.clock import wall_instant
 from mockcp.domain import forced
 from mockcp.errors import AuthError, CPError
 from mockcp.sim.store.locking import hold_world, may_publish
+from mockcp.sim.store.status import forget_interval
 from mockcp.soap import security, timelimit
-from mockcp.soap.context import RequestContext, Runtime
-from mockcp.soap.credentials import CredentialCache
+from mockcp.soap.context import ReadOnce, RequestContext, Runtime
+from mockcp.soap.credentials import UNREAD, CredentialCache
 from mockcp.soap.operations.drivers import DriverService
 from mockcp.soap.operations.fleets import FleetService
 from mockcp.soap.operations.load import LoadService
@@ -68,13 +69,17 @@ class ChargePointApplication(Application):  # type: ignore[misc]
 
     def authenticate(self, ctx: Any, header: etree._Element | None) -> None:
         """Resolve the caller before the body is looked at; store it on ``ctx.udc``."""
+        note = note_of(ctx)
+        stamp = UNREAD if note.state is None else note.state.credentials
         with self.runtime.sessions() as db:
             try:
-                principal = security.authenticate(header, db, self.credentials)
+                principal = security.authenticate(header, db, self.credentials, stamp)
             except AuthError as exc:
                 raise auth_fault(exc.fault_code, exc.reason) from None
         ctx.udc = RequestContext(runtime=self.runtime, principal=principal)
-        note_of(ctx).org_id = principal.org_id
+        if note.now is not None:  # the instant the recorder read: one per call
+            ctx.udc.reading = ReadOnce(self.runtime.clock, note.now)
+        note.org_id = principal.org_id
 
     def call_wrapper(self, ctx: Any) -> Any:
         with timelimit.limited(self.runtime.settings):  # a deadline per call (soap/timelimit)
@@ -88,6 +93,7 @@ class ChargePointApplication(Application):  # type: ignore[misc]
             self._forced(operation, request, note)
             if is_write(operation):  # one writer at a time, from its first statement on
                 hold_world(request.session())
+                forget_interval(request.session())  # statuses may change (sim/store/status.py)
             else:  # a read's planning is published at once (sim.locking)
                 may_publish(request.session())
             result = super().call_wrapper(ctx)
@@ -120,7 +126,10 @@ class ChargePointApplication(Application):  # type: ignore[misc]
 
     def _forced(self, operation: str, request: RequestContext, note: Any) -> None:
         """Fire the first armed fault for this call (``domain.forced``): a code or a Server
-        fault here; the transport kinds are the recorder's, after (or instead of) the call."""
+        fault here; the transport kinds are the recorder's, after (or instead of) the call.
+        Nothing to look up when the call's read of the store found no fault with calls left."""
+        if note.state is not None and not note.state.faults_armed:
+            return
         with self.runtime.sessions() as db:
             fired = forced.take(
                 db,

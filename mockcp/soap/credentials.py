@@ -19,6 +19,13 @@ from mockcp.domain.principal import Principal, lookup
 MAX_ENTRIES = 1024
 
 
+class Unread:
+    """The credentials stamp was not read yet (None is a stamp: "the world has none")."""
+
+
+UNREAD = Unread()
+
+
 class CredentialCache:
     """Principals by (licence key, password), valid under one credentials stamp."""
 
@@ -28,9 +35,15 @@ class CredentialCache:
         self._known: dict[tuple[str, str], Principal] = {}
         self._max = max_entries
 
-    def principal(self, db: Session, license_key: str, password: str) -> Principal | None:
-        """What ``lookup`` answers for these credentials, from memory when provably current."""
-        stamp = read_credentials_stamp(db)
+    def principal(
+        self, db: Session, license_key: str, password: str, stamp: str | None | Unread = UNREAD
+    ) -> Principal | None:
+        """What ``lookup`` answers for these credentials, from memory when provably current.
+
+        ``stamp``: the stored stamp when the caller read it already in this call (its one read
+        of the store, ``db/callstate.py``); read here otherwise."""
+        if isinstance(stamp, Unread):
+            stamp = read_credentials_stamp(db)
         key = (license_key, password)
         with self._lock:
             if stamp != self._stamp:

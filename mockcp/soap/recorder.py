@@ -20,11 +20,13 @@ import struct
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from lxml import etree
 
 from mockcp.clock import wall_instant
+from mockcp.db.callstate import CallState
 from mockcp.domain import journal
 from mockcp.domain.forced import Fired
 from mockcp.soap.context import Runtime
@@ -32,6 +34,8 @@ from mockcp.soap.context import Runtime
 log = logging.getLogger("mockcp.journal")
 
 NOTE = "mockcp.call"  # the environ key of the CallNote
+CALL_STATE = "mockcp.state"  # the environ key of the call's CallState (db/callstate.py)
+CALL_NOW = "mockcp.now"  # the environ key of the call's simulated instant, from that state
 WsgiApp = Callable[[dict[str, Any], Any], Iterable[bytes]]
 SKIPPED = frozenset({"drop", "reset", "http503", "hang"})  # the operation does not run
 HTML_503 = (
@@ -59,6 +63,8 @@ class CallNote:
     response_code: str | None = None
     details: dict[str, str] = field(default_factory=dict)
     fired: Fired | None = None
+    state: CallState | None = None  # the store read at the call's start (db/callstate.py)
+    now: datetime | None = None  # the call's simulated instant, when the recorder read it
 
 
 def note_of(ctx: Any) -> CallNote:
@@ -76,9 +82,13 @@ class SoapRecorder:
         self._runtime = runtime
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-        started, sim = wall_instant(), self._runtime.clock.now()
+        state = environ.get(CALL_STATE)
+        state = state if isinstance(state, CallState) else None
+        read = environ.get(CALL_NOW)  # the instant the app told from the call's state
+        started, sim = wall_instant(), read if isinstance(read, datetime) else None
+        sim = sim or self._runtime.clock.now()
         raw = self._read_body(environ)
-        note = CallNote()
+        note = CallNote(state=state, now=sim)
         environ = {**environ, NOTE: note, "wsgi.input": io.BytesIO(raw)}
         reply: list[Any] = []
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session  # typing of the session passed in
 
 from mockcp.domain.principal import Principal, lookup
 from mockcp.errors import AuthError
-from mockcp.soap.credentials import CredentialCache
+from mockcp.soap.credentials import UNREAD, CredentialCache, Unread
 from mockcp.soap.wire import WSSE
 
 PASSWORD_TEXT = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordText"
@@ -39,12 +39,16 @@ def read_token(header: etree._Element | None) -> tuple[str, str]:
 
 
 def authenticate(
-    header: etree._Element | None, db: Session, cache: CredentialCache | None = None
+    header: etree._Element | None,
+    db: Session,
+    cache: CredentialCache | None = None,
+    stamp: str | None | Unread = UNREAD,
 ) -> Principal:
-    """The Principal of the request's credentials, or AuthError (``cache``: soap/credentials.py)."""
+    """The Principal of the request's credentials, or AuthError (``cache``: soap/credentials.py,
+    ``stamp``: the credentials stamp when the call read it already)."""
     username, password = read_token(header)
     if cache is not None:
-        principal = cache.principal(db, username, password)
+        principal = cache.principal(db, username, password, stamp)
     else:
         principal = lookup(db, username, password)
     if principal is None:

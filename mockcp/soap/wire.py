@@ -36,6 +36,7 @@ from spyne.model.primitive import (
 from spyne.protocol.soap import Soap11
 
 from mockcp.clock import utc
+from mockcp.soap.context import RequestContext
 from mockcp.soap.versions import BY_PATH, V5_1, ApiVersion
 from mockcp.soap.wire_out import build_children, format_value, formatter_for
 
@@ -394,7 +395,9 @@ class ChargePointSoap11(Soap11):  # type: ignore[misc]
             names = list(out_cls.get_flat_type_info(out_cls))
             obj = out_cls(**dict(zip(names, ctx.out_object, strict=False)))
             build_children(wrapper, out_cls, obj, version)
-        ctx.out_document = response_envelope(self._now(), wrapper)
+        udc = ctx.udc  # the call's own instant (read once per call, soap/context.py)
+        now = udc.clock.now() if isinstance(udc, RequestContext) else self._now()
+        ctx.out_document = response_envelope(now, wrapper)
 
     def fault_to_http_response_code(self, fault: Fault) -> str:
         return "500 Internal Server Error"

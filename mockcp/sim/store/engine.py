@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from mockcp import deadline
@@ -34,12 +34,16 @@ from mockcp.sim.store.locking import hold_world, publish
 from mockcp.sim.store.rows import Pass, SessionRow
 from mockcp.sim.store.sharing import share_power
 from mockcp.sim.store.shedding import PortCap, capped, caps_by_port, updates
+from mockcp.sim.store.status import LONGEST_SESSION as LONGEST_SESSION  # (re-exported)
+from mockcp.sim.store.status import (
+    STATUS_AT,
+    STATUS_UNTIL,
+    bring_status,
+    remember,
+    status_fresh,
+)
 
 SITE_KINDS = {"public", "workplace", "fleet"}
-# No plan stays plugged in longer (charging <= ~31 h at 3.3 kW + idle <= 72 h): bounds the
-# status queries to recent rows, so a read costs the same whatever the length of history.
-LONGEST_SESSION = timedelta(days=5)
-RECENT = timedelta(days=30)
 
 
 def history_start(db: Session) -> datetime:
@@ -87,15 +91,17 @@ def materialize(db: Session, root_seed: int, until: datetime) -> int:
         span = spans.next_span(span, deadline.stopwatch() - began)
         meta = _watermarks(db)
         horizon = meta.get("planned_until")
-    if meta.get("status_at") != stamp:
-        _update_network_status(db, until)
-        _update_port_status(db, until)
-        remember(db, "status_at", stamp)
+    if added:
+        horizon = _watermarks(db).get("planned_until")
+    if added or not status_fresh(meta, until, stamp):  # (sim/store/status.py)
+        bring_status(db, until, None if horizon is None else utc(datetime.fromisoformat(horizon)))
     publish(db)  # a read releases the lock now; a write keeps it to its end
     return added
 
 
-FAST_KEYS = ("planned_until", "status_at")
+FAST_KEYS = ("planned_until", STATUS_AT, STATUS_UNTIL)
+
+
 def _watermarks(db: Session) -> dict[str, str]:
     rows = db.execute(select(WorldMeta.key, WorldMeta.value).where(WorldMeta.key.in_(FAST_KEYS)))
     return {key: value for key, value in rows}
@@ -104,14 +110,7 @@ def _watermarks(db: Session) -> dict[str, str]:
 def _behind(meta: dict[str, str], until: datetime, stamp: str) -> bool:
     horizon = meta.get("planned_until")
     planned = horizon is not None and until < utc(datetime.fromisoformat(horizon))
-    return not planned or meta.get("status_at") != stamp
-
-
-def remember(db: Session, key: str, value: str) -> None:
-    """Set a ``WorldMeta`` value in place (the caller holds the world lock)."""
-    done = db.execute(update(WorldMeta).where(WorldMeta.key == key).values(value=value))
-    if getattr(done, "rowcount", 1) == 0:
-        db.execute(insert(WorldMeta).values(key=key, value=value))
+    return not planned or not status_fresh(meta, until, stamp)
 
 
 def _plan(db: Session, root_seed: int, until: datetime) -> int:
@@ -238,62 +237,6 @@ def _alarms(
         for a in planned
         if a.time >= start
     ]
-
-
-CONNECTIVITY = ("Unreachable", "Reachable")
-
-
-def _update_network_status(db: Session, now: datetime) -> None:
-    """A station is Unreachable between an Unreachable alarm and the next Reachable one."""
-    latest: dict[int, str] = {}
-    recent = db.scalars(
-        select(Alarm)
-        .where(Alarm.alarm_type.in_(CONNECTIVITY), Alarm.alarm_time <= now)
-        .where(Alarm.alarm_time > now - RECENT)
-        .order_by(Alarm.alarm_time, Alarm.id)
-    )
-    for alarm in recent:
-        latest[alarm.station_pk] = alarm.alarm_type
-    for station in db.scalars(
-        select(Station)
-        .where(Station.id.in_(list(latest)), ~Station.offline)
-        .execution_options(populate_existing=True)
-    ):
-        if station.network_status != latest[station.id]:
-            station.network_status = latest[station.id]
-    db.flush()
-
-
-def _update_port_status(db: Session, now: datetime) -> None:
-    """INUSE while a session is plugged in, else AVAILABLE; faulted (UNKNOWN) ports stay so."""
-    active = {
-        row.port_pk: row.start_time
-        for row in db.scalars(
-            select(ChargingSession).where(
-                ChargingSession.start_time <= now,
-                ChargingSession.start_time > now - LONGEST_SESSION,
-                ChargingSession.end_time > now,
-            )
-        )
-    }
-    last_end = dict(
-        db.execute(
-            select(ChargingSession.port_pk, func.max(ChargingSession.end_time))
-            .where(
-                ChargingSession.start_time > now - RECENT,
-                ChargingSession.start_time <= now,
-                ChargingSession.end_time <= now,
-            )
-            .group_by(ChargingSession.port_pk)
-        ).all()
-    )
-    ports = select(Port).where(Port.status.in_(["AVAILABLE", "INUSE"]))
-    for port in db.scalars(ports.execution_options(populate_existing=True)):
-        status = "INUSE" if port.id in active else "AVAILABLE"
-        since = active.get(port.id) or last_end.get(port.id) or port.status_time
-        if (port.status, port.status_time) != (status, since):
-            port.status, port.status_time = status, since
-    db.flush()
 
 
 def _cap(root_seed: int, row: SessionRow, caps: list[PortCap] | None) -> None:
