@@ -48,6 +48,7 @@ from mockcp.exposure import TOKEN_VARIABLE, authorised, refuse
 from mockcp.sandboxes import SandboxApp, Sandboxes, key_sandbox
 from mockcp.seed.world import SCHEMA_VERSION, load_world, loaded_world
 from mockcp.sim.store.engine import materialize
+from mockcp.sim.store.status import settles_after_refresh
 from mockcp.soap import guard
 from mockcp.soap.application import build_application, wsgi_application
 from mockcp.soap.context import Runtime
@@ -238,6 +239,7 @@ class MockChargePointApp:
                 db.flush()
                 # Planned once, here: the start image holds the history up to the start, so
                 # a reset (or a sandbox copy) and its first read plan nothing again (#18).
+                settles_after_refresh(db)  # the build changes nothing after its refresh
                 materialize(db, self.settings.root_seed, reading.now)
                 db.flush()
             write_state(conn, anchored(reading))

@@ -50,6 +50,8 @@ def status_fresh(meta: dict[str, str], until: datetime, stamp: str) -> bool:
     """Whether the stored statuses are those of ``until`` (``meta``: the world_meta values)."""
     if meta.get(STATUS_AT) == stamp:
         return True
+    if not INTERVALS:  # the old path: fresh only at the very instant
+        return False
     since, holds = _instant(meta.get(STATUS_AT)), _instant(meta.get(STATUS_UNTIL))
     return since is not None and holds is not None and since <= until < holds
 
@@ -59,8 +61,18 @@ def bring_status(db: Session, now: datetime, horizon: datetime | None) -> None:
     _update_network_status(db, now)
     _update_port_status(db, now)
     remember(db, STATUS_AT, now.isoformat())
-    holds = next_change(db, now, horizon) if INTERVALS and publishes(db) else None
+    settled = publishes(db) or bool(db.info.get(_SETTLED))
+    holds = next_change(db, now, horizon) if INTERVALS and settled else None
     remember(db, STATUS_UNTIL, "" if holds is None else holds.isoformat())
+
+
+_SETTLED = "mockcp.status_settled"
+
+
+def settles_after_refresh(db: Session) -> None:
+    """Mark ``db`` as a transaction that changes no session, alarm or status after its
+    refresh (a world build, which saves its image next): it may record the interval too."""
+    db.info[_SETTLED] = True
 
 
 def forget_interval(db: Session) -> None:
