@@ -140,12 +140,14 @@ def test_getStationGroups_org_without_visible_groups_is_156(other_client: zeep.C
 
 
 def test_getStationGroups_org_outside_realm_is_178(mock: object) -> None:
+    from mockcp.db.layout_stamp import record_layout
     from mockcp.db.models import RightsGrant
     from mockcp.testing import MockChargePoint
 
     assert isinstance(mock, MockChargePoint)  # its own world: this test revokes a grant
     with mock.wsgi.sessions() as db, db.begin():
         db.query(RightsGrant).filter(RightsGrant.grantee_org_pk == 2).delete()
+        record_layout(db)  # as every writer of grants does (db/layout_stamp.py)
     client = mock.client(mock.tenants()[1])
     assert_code(client.service.getStationGroups("1:ORG00001"), ResponseCode.ORG_OUTSIDE_REALM)
 
