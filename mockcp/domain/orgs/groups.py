@@ -12,6 +12,7 @@ from mockcp.codes import ResponseCode
 from mockcp.db.models import GroupMember, Organization, RightsProfile, Station, StationGroup
 from mockcp.domain.context import World
 from mockcp.domain.realm import Realm, check_station_id, resolve_group, resolve_org
+from mockcp.domain.text import same_text
 from mockcp.errors import CPError
 
 
@@ -74,16 +75,14 @@ def orgs_and_groups(world: World, query: OrgGroupQuery) -> list[OrgGroups]:
     if query.org_id is not None:
         orgs = [resolve_org(db, realm, query.org_id)]
     if query.organization_name is not None:
-        wanted = query.organization_name.strip().lower()
-        orgs = [org for org in orgs if org.name.lower() == wanted]
+        orgs = [org for org in orgs if same_text(org.name, query.organization_name)]
         if not orgs:
             raise CPError(ResponseCode.INVALID_ORGANIZATION_DETAILS)
     groups = list(_visible_groups(db, realm))
     if query.sg_id is not None:
         groups = [resolve_group(db, realm, query.sg_id)]
     if query.sg_name is not None:
-        wanted = query.sg_name.strip().lower()
-        groups = [g for g in groups if g.name.lower() == wanted]
+        groups = [g for g in groups if same_text(g.name, query.sg_name)]
     result = [OrgGroups(org, tuple(g for g in groups if g.org_pk == org.id)) for org in orgs]
     if query.sg_id is not None or query.sg_name is not None:
         result = [entry for entry in result if entry.groups]

@@ -20,7 +20,7 @@ from mockcp.domain.paging import Page, PageRequest, page_of
 from mockcp.domain.realm import Realm
 from mockcp.domain.stations.query import StationQuery, port_status, station_filters, validate_ids
 from mockcp.domain.stations.search import check_references, gazetteer, owners, stations_among
-from mockcp.domain.text import same_text
+from mockcp.domain.text import has_text, same_text
 from mockcp.errors import CPError
 
 
@@ -118,10 +118,10 @@ def _rights_ok(entry: RightsEntry, query: RightsQuery) -> bool:
         return False
     if query.provisioned_to and (provisioned is None or provisioned > query.provisioned_to):
         return False
-    if query.current_fault is not None:
-        wanted = query.current_fault.strip().lower()
-        if not any(wanted in (p.fault_reason or "").lower() for p in s.ports):
-            return False
+    if query.current_fault is not None and not any(
+        has_text(p.fault_reason, query.current_fault) for p in s.ports
+    ):
+        return False
     if query.port_status is not None and not any(
         same_text(port_status(s, p), query.port_status) for p in s.ports
     ):

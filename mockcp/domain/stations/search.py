@@ -26,6 +26,7 @@ from mockcp.domain.stations.query import (
     station_filters,
     validate_ids,
 )
+from mockcp.domain.text import same_text
 from mockcp.errors import CPError
 
 
@@ -53,10 +54,10 @@ def custom_group_stations(
     Raises: 194/152 station IDs; 155 no such group; the codes of ``search_stations``.
     """
     validate_ids(query)  # (a malformed station ID is named first: 194/152)
-    wanted = (query.sg_name or "").strip().lower()
+    wanted = (query.sg_name or "").strip()
     realm = world.realm
     names = world.db.scalars(select(StationGroup.name).where(StationGroup.id.in_(realm.group_ids)))
-    if not wanted or wanted not in {name.strip().lower() for name in names}:
+    if not wanted or not any(same_text(name, wanted) for name in names):
         raise CPError(ResponseCode.INVALID_CUSTOM_GROUP_NAME)
     return search_stations(world, query, paging)
 
