@@ -85,7 +85,7 @@ def browser() -> Iterator[webdriver.Chrome]:
 
 def open_page(browser: webdriver.Chrome, served: Served, query: str = "") -> None:
     browser.get(served.base + "/_mock/ui/" + query)
-    WebDriverWait(browser, 30).until(
+    WebDriverWait(browser, 90).until(
         lambda d: d.execute_script("return document.body.dataset.ready === '1'")
     )
 
