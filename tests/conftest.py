@@ -21,6 +21,7 @@ from mockcp.clock import ManualClock
 from mockcp.config import Settings
 from mockcp.domain.tenants import Tenant
 from mockcp.testing import MockChargePoint
+from tests.workers import isolate_postgres
 
 SHARED = Path(os.environ.get("MOCKCP_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 REFERENCE_WSDL = SHARED / "reference" / "cp_api_5.1.wsdl"
@@ -54,6 +55,7 @@ def pytest_configure(config: pytest.Config) -> None:
             f"WSDLs, the Boulder statistics) and {missing[0]} is missing. Put the project's "
             f"shared folder beside the repository as ../shared, or set MOCKCP_SHARED to it."
         )
+    isolate_postgres()  # under xdist: this worker's own PostgreSQL database
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

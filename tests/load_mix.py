@@ -82,7 +82,9 @@ class Worker:
 
     def run(self, tally: Tally, stop: threading.Event) -> None:
         calls = list(MIX)
-        for position in itertools.count(self.rng.randrange(len(calls))):
+        # Worker i starts at operation i: with at least as many workers as operations, every
+        # operation runs even when a loaded machine lets each worker make one call only.
+        for position in itertools.count(self.index % len(calls)):
             if stop.is_set():
                 return
             name, call = calls[position % len(calls)]

@@ -77,6 +77,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
         "install",
         "-q",
         "--disable-pip-version-check",
+        "--no-compile",  # no .pyc for ~2,000 files up front: what runs compiles what it imports
     ]
     checked(subprocess.run([*pip, f"{wheel}[test]"], env=env, capture_output=True, text=True,
                            timeout=600))

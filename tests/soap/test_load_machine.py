@@ -9,10 +9,12 @@ world (equal when the session was never capped): clearing restores the car's own
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
@@ -56,21 +58,55 @@ class Model:
         return min(limits, default=float("inf"))
 
 
+BEGIN = START + timedelta(hours=1, minutes=30)
+BEGUN = "begun"  # the snapshot of a world planned through BEGIN
+
+
+@dataclass
+class Fresh:
+    """A minimal world at BEGIN, its clock and a zeep service on it."""
+
+    mock: MockChargePoint
+    clock: ManualClock
+    service: Any
+
+
+# Built once per module, not per example: each example gets the world back as it was at
+# BEGIN by restoring the snapshot (milliseconds; a new world, its planning and its zeep
+# client cost seconds). A restore brings back every table and the clock.
+_WORLDS: dict[str, Fresh] = {}
+
+
+def fresh(name: str) -> Fresh:
+    world = _WORLDS.get(name)
+    if world is None:
+        clock = ManualClock(BEGIN)
+        mock = MockChargePoint(Settings(database_url="sqlite://", fixture="minimal"), clock)
+        mock.__enter__()
+        world = _WORLDS[name] = Fresh(mock, clock, mock.client(mock.tenants()[0]).service)
+        world.service.getLoad(searchQuery={"stationID": "1:10001"})  # plans through BEGIN
+        mock.wsgi.world.snapshot(BEGUN)
+    else:
+        world.mock.wsgi.world.restore(BEGUN)
+    assert world.clock.now() == BEGIN
+    return world
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _close_worlds() -> Iterator[None]:
+    yield
+    for world in _WORLDS.values():
+        world.mock.__exit__(None, None, None)
+    _WORLDS.clear()
+
+
 class LoadMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        start = START + timedelta(hours=1, minutes=30)
-        self.clock, self.twin_clock = ManualClock(start), ManualClock(start)
-        config = Settings(database_url="sqlite://", fixture="minimal")
-        self.mock = MockChargePoint(config, self.clock).__enter__()
-        self.twin = MockChargePoint(config, self.twin_clock).__enter__()
-        self.client = self.mock.client(self.mock.tenants()[0]).service
-        self.twin_client = self.twin.client(self.twin.tenants()[0]).service
+        ours, twin = fresh("ours"), fresh("twin")
+        self.clock, self.twin_clock = ours.clock, twin.clock
+        self.client, self.twin_client = ours.service, twin.service
         self.model = Model()
-
-    def teardown(self) -> None:
-        self.mock.__exit__(None, None, None)
-        self.twin.__exit__(None, None, None)
 
     def ports(self, client: Any, station: str) -> list[Any]:
         reply = client.getLoad(searchQuery={"stationID": station})

@@ -85,10 +85,14 @@ def test_usage_addenda_follow_their_sessions_through_a_shed_and_the_past_stays()
     """A shed reshapes reserved sessions: their addenda show the new energy and times, while
     every reservation reported before the shed is unchanged (and an untouched twin agrees)."""
     worlds = []
-    for shed in (False, True):
-        clock = ManualClock(START)
-        with MockChargePoint(Settings(database_url="sqlite://", fixture="demo"), clock) as mock:
-            client = mock.client(mock.tenants()[0])
+    clock = ManualClock(START)
+    with MockChargePoint(Settings(database_url="sqlite://", fixture="demo"), clock) as mock:
+        client = mock.client(mock.tenants()[0])
+        every(client, transactionType="Reservation")  # plans the world through START
+        mock.wsgi.world.snapshot("planned")
+        for shed in (False, True):  # each pass from the same world at START (a restore)
+            mock.wsgi.world.restore("planned")
+            assert clock.now() == START
             before = every(client, transactionType="Reservation")
             if shed:
                 for station in sorted({r.stationID for r in before}):

@@ -6,6 +6,7 @@ when they are missing. Screenshots go to ``artifacts/screenshots/`` (gitignored)
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -84,7 +85,7 @@ def browser() -> Iterator[webdriver.Chrome]:
 
 def open_page(browser: webdriver.Chrome, served: Served, query: str = "") -> None:
     browser.get(served.base + "/_mock/ui/" + query)
-    WebDriverWait(browser, 30).until(
+    WebDriverWait(browser, 90).until(
         lambda d: d.execute_script("return document.body.dataset.ready === '1'")
     )
 
@@ -92,5 +93,7 @@ def open_page(browser: webdriver.Chrome, served: Served, query: str = "") -> Non
 def screenshot(browser: webdriver.Chrome, name: str) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
-    browser.save_screenshot(str(path))
+    partial = SHOTS / f".{name}.{os.getpid()}.png"  # xdist: never a half-written file
+    browser.save_screenshot(str(partial))
+    os.replace(partial, path)
     return path

@@ -83,7 +83,7 @@ def test_dashboard_root_redirects_to_the_page_and_loads_without_console_error(
     served: Served, browser: webdriver.Chrome
 ) -> None:
     browser.get(served.base + "/")
-    WebDriverWait(browser, 30).until(
+    WebDriverWait(browser, 90).until(
         lambda d: d.execute_script("return document.body.dataset.ready === '1'")
     )
     assert browser.current_url == served.base + "/_mock/ui/"
@@ -137,7 +137,7 @@ def test_dashboard_numbers_equal_what_the_api_answers_at_the_same_time(
     tab(browser, "sessions")
     wait_for(browser, "#sessions-chart", now)
     css(browser, "#day-before").click()
-    WebDriverWait(browser, 30).until(
+    WebDriverWait(browser, 90).until(
         lambda d: css(d, "#sessions-chart").get_attribute("data-day") < now[:10]
     )
     shown = browser.execute_script(

@@ -1,0 +1,36 @@
+"""``python3 run.py test`` runs pytest with two xdist workers unless told otherwise."""
+
+from __future__ import annotations
+
+import pytest
+
+from run import pytest_options
+
+
+def test_the_default_is_two_workers_whole_files_and_the_slowest_fifteen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("MOCKCP_TEST_WORKERS", raising=False)
+    assert pytest_options(["tests/soap", "-q"]) == [
+        "-n", "2", "--dist", "loadfile", "--durations=15", "tests/soap", "-q",
+    ]
+
+
+@pytest.mark.parametrize(
+    "given",
+    [["-n", "4"], ["-n4"], ["--numprocesses=auto"], ["--dist", "load"], ["-p", "no:xdist"]],
+)
+def test_workers_chosen_on_the_command_line_win(
+    monkeypatch: pytest.MonkeyPatch, given: list[str]
+) -> None:
+    monkeypatch.delenv("MOCKCP_TEST_WORKERS", raising=False)
+    assert pytest_options(given) == ["--durations=15", *given]
+
+
+def test_zero_workers_is_a_serial_run_and_given_durations_are_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MOCKCP_TEST_WORKERS", "0")
+    assert pytest_options(["--durations=3"]) == ["--durations=3"]
+    monkeypatch.setenv("MOCKCP_TEST_WORKERS", "3")
+    assert pytest_options([])[:4] == ["-n", "3", "--dist", "loadfile"]
