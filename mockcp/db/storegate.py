@@ -21,6 +21,7 @@ behind it, and it never starves behind a stream of overlapping readers.
 from __future__ import annotations
 
 import fcntl
+import weakref
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,6 +47,9 @@ class StoreGate:
                 engine.url, pool_size=2, max_overflow=-1, pool_pre_ping=True,
                 isolation_level="AUTOCOMMIT",
             )
+            # A gate dropped without close() (an app a caller never closed) still closes its
+            # pooled connections, rather than leaving them to the garbage collector.
+            weakref.finalize(self, self._locks.dispose)
         elif engine.url.database not in {None, "", ":memory:"}:
             self._path = Path(str(engine.url.database))
 
