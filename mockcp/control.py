@@ -80,6 +80,31 @@ class ControlPlane:
 FILTERS = {"org_id": "orgID", "response_code": "responseCode", "fault": "fault"}
 
 
+class ControlViews:
+    """The control plane's parts as attributes of a mock, in process or remote: the class
+    that mixes this in says where its ``control`` plane is."""
+
+    @property
+    def control(self) -> ControlPlane:
+        raise NotImplementedError
+
+    @property
+    def journal(self) -> Journal:
+        return self.control.journal
+
+    @property
+    def faults(self) -> Faults:
+        return self.control.faults
+
+    @property
+    def clock(self) -> Clock:
+        return self.control.clock
+
+    @property
+    def stations(self) -> Stations:
+        return self.control.stations
+
+
 class Journal:
     """/_mock/journal: what the client sent, and how each call ended."""
 

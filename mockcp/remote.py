@@ -19,21 +19,21 @@ import requests
 import zeep
 from zeep.wsse.username import UsernameToken
 
-from mockcp.control import ControlError, ControlPlane
+from mockcp.control import ControlError, ControlPlane, ControlViews
 from mockcp.domain.tenants import Tenant
 
 SOAP_PATH = "/webservices/chargepoint/services/5.1"
 WSDL_PATH = "/cp_api_5.1.wsdl"
 
 
-class RemoteSandbox:
+class RemoteSandbox(ControlViews):
     """One sandbox of the mockcp at ``base_url``: its URLs, credentials and control plane."""
 
     def __init__(self, base_url: str, sandbox_id: str, token: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.id = sandbox_id
         self._token = token
-        self.control = ControlPlane.at(self.base_url, token=token, sandbox=sandbox_id)
+        self._control = ControlPlane.at(self.base_url, token=token, sandbox=sandbox_id)
         self._tenants: list[Tenant] | None = None
 
     @classmethod
@@ -58,20 +58,8 @@ class RemoteSandbox:
         return f"{self.base_url}/_mock/sandboxes/{self.id}"
 
     @property
-    def journal(self) -> Any:
-        return self.control.journal
-
-    @property
-    def faults(self) -> Any:
-        return self.control.faults
-
-    @property
-    def clock(self) -> Any:
-        return self.control.clock
-
-    @property
-    def stations(self) -> Any:
-        return self.control.stations
+    def control(self) -> ControlPlane:
+        return self._control
 
     def tenants(self) -> list[Tenant]:
         """The sandbox's organisations and credentials (keys end in ``@<id>``)."""

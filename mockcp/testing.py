@@ -26,7 +26,7 @@ from zeep.wsse.username import UsernameToken
 from mockcp.app import SOAP_PATH, WSDL_PATH, MockChargePointApp, create_app
 from mockcp.clock import SimClock
 from mockcp.config import Settings
-from mockcp.control import ControlPlane
+from mockcp.control import ControlPlane, ControlViews
 from mockcp.domain.tenants import Tenant, list_tenants
 from mockcp.server import running
 from mockcp.soap.recorder import ConnectionAbort
@@ -74,7 +74,7 @@ def _as_requests(reply: Any, url: str) -> requests.Response:
     return response
 
 
-class MockChargePoint:
+class MockChargePoint(ControlViews):
     """A mockcp app for a test: zeep clients in process, or a real server."""
 
     def __init__(self, settings: Settings | None = None, clock: SimClock | None = None) -> None:
@@ -103,21 +103,6 @@ class MockChargePoint:
         """The control plane of this mock, in process (``ControlPlane.at(url)`` for a server)."""
         return ControlPlane.in_process(self.wsgi)
 
-    @property
-    def journal(self) -> Any:
-        return self.control.journal
-
-    @property
-    def faults(self) -> Any:
-        return self.control.faults
-
-    @property
-    def clock(self) -> Any:
-        return self.control.clock
-
-    @property
-    def stations(self) -> Any:
-        return self.control.stations
 
     def tenants(self) -> list[Tenant]:
         with self.wsgi.sessions() as db:

@@ -10,13 +10,11 @@ under, whichever process or reset wrote the store in between.
 
 from __future__ import annotations
 
-import hashlib
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mockcp.db.activity import WorldMeta
 from mockcp.db.models import GroupMember, RightsGrant, Station, StationGroup
+from mockcp.db.stamps import digest_rows, read_stamp, record_stamp
 
 LAYOUT_KEY = "layout"
 
@@ -34,33 +32,19 @@ _LAYOUT_ROWS = (
         RightsGrant.profile,
     ).order_by(RightsGrant.id),
 )
-_STAMP = select(WorldMeta.value).where(WorldMeta.key == LAYOUT_KEY)
 
 
 def layout_digest(db: Session) -> str:
     """SHA-256 of station ownership, groups, memberships and grants."""
-    digest = hashlib.sha256()
-    for number, statement in enumerate(_LAYOUT_ROWS):
-        digest.update(f"table {number}\n".encode())
-        for row in db.execute(statement):
-            digest.update(repr(tuple(row)).encode())
-            digest.update(b"\n")
-    return digest.hexdigest()
+    return digest_rows(db, _LAYOUT_ROWS)
 
 
 def record_layout(db: Session) -> None:
     """Store (or replace) the stamp of the layout as it is now; call after writing it."""
     db.flush()
-    value = layout_digest(db)
-    row = db.get(WorldMeta, LAYOUT_KEY)
-    if row is None:
-        db.add(WorldMeta(key=LAYOUT_KEY, value=value))
-    else:
-        row.value = value
-    db.flush()
+    record_stamp(db, LAYOUT_KEY, layout_digest(db))
 
 
 def read_layout_stamp(db: Session) -> str | None:
     """The stored stamp, or None (a world loaded before the stamp: nothing may be kept)."""
-    value = db.execute(_STAMP).scalar_one_or_none()
-    return None if value is None else str(value)
+    return read_stamp(db, LAYOUT_KEY)

@@ -9,8 +9,9 @@ carries its stamp with it, so no process can hold credentials of a world it no l
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import Executable, select
 from sqlalchemy.orm import Session
 
 from mockcp.db.activity import WorldMeta
@@ -30,31 +31,47 @@ _CREDENTIAL_ROWS = (
     .join(Organization, ApiCredential.org_pk == Organization.id)
     .order_by(ApiCredential.license_key)
 )
-_STAMP = select(WorldMeta.value).where(WorldMeta.key == CREDENTIALS_KEY)
 
 
-def credentials_digest(db: Session) -> str:
-    """SHA-256 of every credential with its organisation (key, password, active, org)."""
+def digest_rows(db: Session, statements: Iterable[Executable]) -> str:
+    """SHA-256 of every row the ``statements`` read, in order (one stamp's content)."""
     digest = hashlib.sha256()
-    for row in db.execute(_CREDENTIAL_ROWS):
-        digest.update(repr(tuple(row)).encode())
-        digest.update(b"\n")
+    for number, statement in enumerate(statements):
+        if number:
+            digest.update(f"table {number}\n".encode())
+        for row in db.execute(statement):
+            digest.update(repr(tuple(row)).encode())
+            digest.update(b"\n")
     return digest.hexdigest()
 
 
-def record_credentials(db: Session) -> None:
-    """Store (or replace) the stamp of the credentials as they are now; call after writing them."""
-    db.flush()
-    value = credentials_digest(db)
-    row = db.get(WorldMeta, CREDENTIALS_KEY)
+def record_stamp(db: Session, key: str, value: str) -> None:
+    """Store (or replace) the stamp ``key`` in ``world_meta``."""
+    row = db.get(WorldMeta, key)
     if row is None:
-        db.add(WorldMeta(key=CREDENTIALS_KEY, value=value))
+        db.add(WorldMeta(key=key, value=value))
     else:
         row.value = value
     db.flush()
 
 
+def read_stamp(db: Session, key: str) -> str | None:
+    """The stored stamp ``key``, or None (a world loaded before it: nothing may be kept)."""
+    value = db.execute(select(WorldMeta.value).where(WorldMeta.key == key)).scalar_one_or_none()
+    return None if value is None else str(value)
+
+
+def credentials_digest(db: Session) -> str:
+    """SHA-256 of every credential with its organisation (key, password, active, org)."""
+    return digest_rows(db, [_CREDENTIAL_ROWS])
+
+
+def record_credentials(db: Session) -> None:
+    """Store (or replace) the stamp of the credentials as they are now; call after writing them."""
+    db.flush()
+    record_stamp(db, CREDENTIALS_KEY, credentials_digest(db))
+
+
 def read_credentials_stamp(db: Session) -> str | None:
     """The stored stamp, or None (a world loaded before stamps existed: nothing may be kept)."""
-    value = db.execute(_STAMP).scalar_one_or_none()
-    return None if value is None else str(value)
+    return read_stamp(db, CREDENTIALS_KEY)
