@@ -7,8 +7,7 @@ import io
 import logging
 import os
 import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,7 +40,7 @@ from mockcp.db.engine import (
     release_connections,
 )
 from mockcp.db.images import drop_all_images, write_transaction
-from mockcp.db.storegate import StoreGate
+from mockcp.db.storegate import StoreGate, WorldGate
 from mockcp.db.world_state import SimClockRow
 from mockcp.db.worldlock import world_lock
 from mockcp.exposure import TOKEN_VARIABLE, authorised, refuse
@@ -79,50 +78,6 @@ def _server_clock(settings: Settings, engine: Engine) -> MovableClock:
     if engine.dialect.name == "sqlite" and engine.url.database in {None, "", ":memory:"}:
         return make_clock(settings)
     return StoredClock(engine)
-
-
-class WorldGate:
-    """Requests share the world; a reset waits for them and holds new ones until it is done:
-    in this process (threads), and through ``store`` in every process on the store."""
-
-    def __init__(self, store: StoreGate | None = None) -> None:
-        self._cond = threading.Condition()
-        self._readers = 0
-        self._rebuilding = False
-        self._store = store
-
-    @contextmanager
-    def reading(self) -> Iterator[None]:
-        with self._cond:
-            self._cond.wait_for(lambda: not self._rebuilding)
-            self._readers += 1
-        try:
-            if self._store is None:
-                yield
-            else:
-                with self._store.shared():
-                    yield
-        finally:
-            with self._cond:
-                self._readers -= 1
-                self._cond.notify_all()
-
-    @contextmanager
-    def rebuilding(self) -> Iterator[None]:
-        with self._cond:
-            self._cond.wait_for(lambda: not self._rebuilding)
-            self._rebuilding = True
-            self._cond.wait_for(lambda: self._readers == 0)
-        try:
-            if self._store is None:
-                yield
-            else:
-                with self._store.exclusive():
-                    yield
-        finally:
-            with self._cond:
-                self._rebuilding = False
-                self._cond.notify_all()
 
 
 class MockChargePointApp:

@@ -14,13 +14,14 @@ behind it, and it never starves behind a stream of overlapping readers.
   turnstile ``<file>.turnstile`` that a reset holds while it waits, so readers cannot starve
   it. Each holder opens its own file description, so threads of one process exclude each
   other as processes do.
-- In-memory SQLite lives in one process: the in-process gate (``mockcp.app.WorldGate``) is
+- In-memory SQLite lives in one process: the in-process gate (``WorldGate`` below) is
   the whole story, and this gate does nothing.
 """
 
 from __future__ import annotations
 
 import fcntl
+import threading
 import weakref
 import zlib
 from collections.abc import Iterator
@@ -101,3 +102,47 @@ class StoreGate:
     def close(self) -> None:
         if self._locks is not None:
             self._locks.dispose()
+
+
+class WorldGate:
+    """Requests share the world; a reset waits for them and holds new ones until it is done:
+    in this process (threads), and through ``store`` in every process on the store."""
+
+    def __init__(self, store: StoreGate | None = None) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._rebuilding = False
+        self._store = store
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._rebuilding)
+            self._readers += 1
+        try:
+            if self._store is None:
+                yield
+            else:
+                with self._store.shared():
+                    yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def rebuilding(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._rebuilding)
+            self._rebuilding = True
+            self._cond.wait_for(lambda: self._readers == 0)
+        try:
+            if self._store is None:
+                yield
+            else:
+                with self._store.exclusive():
+                    yield
+        finally:
+            with self._cond:
+                self._rebuilding = False
+                self._cond.notify_all()
