@@ -35,7 +35,7 @@ from mockcp.db.activity import (
 from mockcp.db.engine import make_engine
 from mockcp.sim.store import engine as planner
 from mockcp.sim.store import spans
-from mockcp.sim.store.locking import WORLD_LOCK_KEY, may_publish
+from mockcp.sim.store.locking import may_publish, world_lock_key
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
 from tests.worlds.stores import store_url
@@ -163,7 +163,8 @@ def world_lock_held(url: str) -> Iterator[Any]:
     engine = make_engine(url)
     conn = engine.connect()
     if engine.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WORLD_LOCK_KEY})
+        key = world_lock_key(engine.url)
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
     else:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
     try:

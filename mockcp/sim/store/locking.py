@@ -4,7 +4,9 @@ Planning, status updates and every write operation take the world lock first; th
 wait for it and then read what was planned (architecture 1.5). The lock lives in the
 database, so it holds across gunicorn workers as well as threads:
 
-- PostgreSQL: ``pg_advisory_xact_lock`` on one key, released by the commit or rollback;
+- PostgreSQL: ``pg_advisory_xact_lock`` on one key per schema (``world_lock_key``: a sandbox's
+  schema has its own world, so its writers never queue behind another's), released by the
+  commit or rollback;
 - SQLite: a write to the ``world_meta`` lock row, which takes SQLite's one write lock
   (RESERVED) until the transaction ends; waiting goes through ``busy_timeout``.
 
@@ -19,21 +21,31 @@ for the rest of each other's requests. A write keeps the lock to its end.
 
 from __future__ import annotations
 
-from sqlalchemy import text
+import zlib
+
+from sqlalchemy import URL, text
 from sqlalchemy.orm import Session
 
-WORLD_LOCK_KEY = 0x6D6F636B70  # "mockp": the one advisory lock key mockcp uses
+WORLD_LOCK_KEY = 0x6D6F636B70  # "mockp": the base of the world lock's advisory keys
 LOCK_ROW = "world_lock"
 _HELD = "mockcp.world_lock"
 _PUBLISH = "mockcp.may_publish"
+
+
+def world_lock_key(url: URL) -> int:
+    """The advisory key of the world behind ``url``: one per schema (the URL's query holds a
+    sandbox's search_path), the same in every process that opens that URL."""
+    return WORLD_LOCK_KEY + zlib.crc32(str(url.query).encode())
 
 
 def hold_world(db: Session) -> None:
     """Take the world's write lock for the rest of ``db``'s transaction (idempotent)."""
     if holds_world(db):
         return
-    if db.get_bind().dialect.name == "postgresql":
-        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WORLD_LOCK_KEY})
+    bind = db.get_bind()
+    if bind.dialect.name == "postgresql":
+        key = world_lock_key(bind.engine.url)
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
     else:
         # An UPDATE takes the write lock whether or not the row exists; insert it when
         # absent (we hold the lock, so no other transaction can insert it meanwhile).
