@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.orm import Session
 
 from mockcp.db.activity import Alarm, ChargingSession, MeterInterval, SimPortState
@@ -159,6 +159,20 @@ def _port(station: Station, number: object) -> Port:
     return port
 
 
+def _in_port_at(port: Port, now: datetime) -> tuple[ColumnElement[bool], ...]:
+    """The session plugged into ``port`` at ``now``, as WHERE clauses."""
+    return (
+        ChargingSession.port_pk == port.id,
+        ChargingSession.start_time <= now,
+        ChargingSession.end_time > now,
+    )
+
+
+def _plugged_in(db: Session, port: Port, now: datetime) -> int | None:
+    """The id of the session plugged into ``port`` at ``now``, if any."""
+    return db.scalar(select(ChargingSession.id).where(*_in_port_at(port, now)))
+
+
 def _fault(
     db: Session, station: Station, port: Port, fault: object, now: datetime
 ) -> tuple[tuple[str, ...], int]:
@@ -166,13 +180,7 @@ def _fault(
         raise ValueError('fault must be the fault\'s name, e.g. "GFCI Trip"')
     if port.fault_reason:
         raise EventRefused(f"port {port.port_number} already has a fault ({port.fault_reason})")
-    busy = db.scalar(
-        select(ChargingSession.id).where(
-            ChargingSession.port_pk == port.id,
-            ChargingSession.start_time <= now,
-            ChargingSession.end_time > now,
-        )
-    )
+    busy = _plugged_in(db, port, now)
     if busy is not None:
         raise EventRefused(
             f"port {port.port_number} has session {busy} plugged in: a fault while charging "
@@ -210,13 +218,7 @@ def _cleared(
 def _unplug(db: Session, port: Port, now: datetime) -> tuple[tuple[str, ...], int]:
     """The driver unplugs now: the session ends with the energy it has, its power curve cut
     at now (the meter reads it as any capped session's), and the port is free."""
-    row = db.scalar(
-        select(ChargingSession).where(
-            ChargingSession.port_pk == port.id,
-            ChargingSession.start_time <= now,
-            ChargingSession.end_time > now,
-        )
-    )
+    row = db.scalar(select(ChargingSession).where(*_in_port_at(port, now)))
     if row is None:
         raise EventRefused(f"port {port.port_number} has no car plugged in")
     plan = as_plan(row)
@@ -250,13 +252,7 @@ def _plug_in(
     driver_pk = _driver(db, body.get("driver"))
     if port.fault_reason:
         raise EventRefused(f"port {port.port_number} is out of service ({port.fault_reason})")
-    busy = db.scalar(
-        select(ChargingSession.id).where(
-            ChargingSession.port_pk == port.id,
-            ChargingSession.start_time <= now,
-            ChargingSession.end_time > now,
-        )
-    )
+    busy = _plugged_in(db, port, now)
     if busy is not None:
         raise EventRefused(f"port {port.port_number} is busy (session {busy})")
     flat, taper = _shape(energy, port.power_kw)

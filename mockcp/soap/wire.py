@@ -41,7 +41,7 @@ from mockcp.soap.versions import BY_PATH, V5_1, ApiVersion
 from mockcp.soap.wire_out import build_children, format_value, formatter_for
 
 __all__ = ["build_children", "format_value", "formatter_for"]  # the output half, re-exported
-from mockcp.soap.guard import has_dtd
+from mockcp.soap.guard import has_dtd, safe_parser
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
@@ -86,16 +86,8 @@ def parse_envelope(raw: bytes, max_bytes: int, max_depth: int) -> etree._Element
         raise client_fault("Empty request body: a SOAP 1.1 envelope is required.")
     if len(raw) > max_bytes:
         raise client_fault(f"Request body of {len(raw)} bytes exceeds the limit of {max_bytes}.")
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
     try:
-        root = etree.fromstring(raw, parser)
+        root = etree.fromstring(raw, safe_parser())
     except etree.XMLSyntaxError as exc:
         raise client_fault(f"Malformed XML: {exc}") from None
     if has_dtd(root):  # the parser saw it, whatever the encoding (no byte search)
