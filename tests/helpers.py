@@ -5,9 +5,13 @@ Test modules import from here (or from conftest), never from a sibling test modu
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+import pytest
 import zeep
 
 from mockcp.codes import ResponseCode
@@ -48,3 +52,20 @@ def port_load(client: zeep.Client, station: str = "1:10002", port: int = 0) -> A
     reply = client.service.getLoad(searchQuery={"stationID": station})
     assert reply.responseCode == "100"
     return reply.stationData[0].Port[port]
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_quick_bench(script: str, capsys: pytest.CaptureFixture[str]) -> str:
+    """Run ``bench/<script> --quick`` from the checkout, print its figures into the test
+    output (CI shows them; no thresholds) and return them; it must exit cleanly."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), "--quick"],
+        capture_output=True, text=True, timeout=300, cwd=ROOT, check=False,
+    )
+    with capsys.disabled():
+        print(f"\n--- bench/{script} --quick (figures, no thresholds) ---")
+        print(done.stdout)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout

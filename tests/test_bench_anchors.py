@@ -8,13 +8,11 @@ the benchmark itself stops if the lean and stock paths ever answer different byt
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import run_quick_bench
+
 MEASURES = (
     "mockcp serve: start to ready (s)",
     "canned: getCPNInstances req/s, 1 client(s)",
@@ -31,20 +29,9 @@ MEASURES = (
 @pytest.mark.slow
 @pytest.mark.server
 def test_quick_anchor_benchmark_prints_every_figure(capsys: pytest.CaptureFixture[str]) -> None:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "bench_anchors.py"), "--quick"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-        check=False,
-    )
-    with capsys.disabled():
-        print("\n--- bench/bench_anchors.py --quick (figures, no thresholds) ---")
-        print(done.stdout)
-    assert done.returncode == 0, done.stderr[-2000:]
+    stdout = run_quick_bench("bench_anchors.py", capsys)
     for name in MEASURES:
-        found = re.search(rf"^{re.escape(name)}\s+([0-9.e+]+)\s", done.stdout, re.MULTILINE)
+        found = re.search(rf"^{re.escape(name)}\s+([0-9.e+]+)\s", stdout, re.MULTILINE)
         assert found is not None, name
         assert float(found.group(1)) > 0, name
-    assert "ratio  500-row page mockcp / lxml floor" in done.stdout
+    assert "ratio  500-row page mockcp / lxml floor" in stdout

@@ -9,35 +9,22 @@ taken and that both worlds answered the caller the same number of stations.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import run_quick_bench
+
 OPERATIONS = ("getStationStatus", "getStations", "getTransactionData", "getLoad")
 
 
 @pytest.mark.slow
 def test_quick_realm_benchmark_prints_every_figure(capsys: pytest.CaptureFixture[str]) -> None:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "bench_realm.py"), "--quick"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-        check=False,
-    )
-    with capsys.disabled():
-        print("\n--- bench/bench_realm.py --quick (figures, no thresholds) ---")
-        print(done.stdout)
-    assert done.returncode == 0, done.stderr[-2000:]
+    stdout = run_quick_bench("bench_realm.py", capsys)
     for op in OPERATIONS:
-        ratio = re.search(rf"^{op}: 300 / 60 stations = ([0-9.]+)x", done.stdout, re.MULTILINE)
+        ratio = re.search(rf"^{op}: 300 / 60 stations = ([0-9.]+)x", stdout, re.MULTILINE)
         assert ratio is not None and float(ratio.group(1)) > 0, op
     for op in ("getStationStatus", "getStations", "getLoad"):  # the caller's view is the same
-        counts = re.search(rf"^{op}: (\d+) / (\d+) station IDs", done.stdout, re.MULTILINE)
+        counts = re.search(rf"^{op}: (\d+) / (\d+) station IDs", stdout, re.MULTILINE)
         assert counts is not None and counts.group(1) == counts.group(2) != "0", op
     assert re.search(r"^large world \(300 stations\): built [0-9.]+ s, first read [0-9.]+ s$",
-                     done.stdout, re.MULTILINE)  # fmt: skip
+                     stdout, re.MULTILINE)  # fmt: skip

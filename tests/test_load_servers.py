@@ -29,10 +29,10 @@ import pytest
 import zeep
 from zeep.wsse.username import UsernameToken
 
-from mockcp.db.engine import drop_schema, make_engine
 from tests.conftest import START
 from tests.load_mix import MIX, WRITES, Tally, Worker, check_world, run_load
 from tests.serving import free_port, get_json, wait_ready
+from tests.worlds.stores import postgres_url
 
 CLIENTS = 32
 # Wall seconds of load per server. 15 by default: all 32 clients are in flight within the
@@ -161,13 +161,7 @@ def test_load_mockcp_serve_on_sqlite_answers_no_server_fault(tmp_path: Path) -> 
 @pytest.mark.server
 @pytest.mark.slow
 def test_load_gunicorn_four_workers_on_postgres_answers_no_server_fault(tmp_path: Path) -> None:
-    url = os.environ.get("MOCKCP_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("MOCKCP_TEST_POSTGRES_URL is not set: no PostgreSQL server to test against")
-    assert url != "unavailable", "CI could not start PostgreSQL (see .ci/postgres.sh output)"
-    engine = make_engine(url)
-    drop_schema(engine)
-    engine.dispose()
+    url = postgres_url()  # emptied (tests/worlds/stores.py)
     port = free_port()
     command = [
         sys.executable, "-m", "gunicorn", "-w", "4", "--threads", "4", "--preload",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 SOAP_PATH = "/webservices/chargepoint/services/5.1"
+SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 TNS = "urn:dictionary:com.chargepoint.webservices"
 WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
 WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
@@ -53,3 +54,19 @@ def fault_of(data: bytes) -> tuple[str, str]:
     fault = root.find(".//{http://schemas.xmlsoap.org/soap/envelope/}Fault")
     assert fault is not None, data
     return fault.findtext("faultcode") or "", fault.findtext("faultstring") or ""
+
+
+def cpn_call(app: object, key: str, password: str) -> tuple[int, str, str]:
+    """(HTTP status, "ok" or faultcode, answer element or faultstring) of getCPNInstances
+    sent in process to ``app`` (a WSGI application)."""
+    from werkzeug.test import Client
+
+    reply = Client(app).post(SOAP_PATH, data=guide_style(key, password, "<urn:getCPNInstances/>"))
+    root = parse(reply.get_data())
+    fault = root.find(f".//{{{SOAP_ENV}}}Fault")
+    if fault is not None:
+        code, text = str(fault.findtext("faultcode")), str(fault.findtext("faultstring"))
+        return reply.status_code, code, text
+    body = root.find(f"{{{SOAP_ENV}}}Body")
+    assert body is not None
+    return reply.status_code, "ok", etree.QName(body[0]).localname

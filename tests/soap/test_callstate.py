@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lxml import etree
 from sqlalchemy import event, select
 from werkzeug.test import Client
 
@@ -29,9 +28,8 @@ from mockcp.domain.tenants import list_tenants
 from mockcp.worldclock import StoredClock, read_state
 from mockcp.worlds import world_identity
 from tests.conftest import START
-from tests.soap.envelopes import SOAP_PATH, guide_style
+from tests.soap.envelopes import cpn_call
 
-SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 OK_ANSWER = "getCPNInstancesResponse"
 FORCED = "Forced fault in getCPNInstances (/_mock/faults)."
 
@@ -49,22 +47,10 @@ def pair(tmp_path: Path) -> tuple[MockChargePointApp, MockChargePointApp]:
 
 
 def call(app: MockChargePointApp) -> tuple[int, str, str]:
-    """(HTTP status, "ok" or faultcode, answer element or faultstring) of getCPNInstances."""
+    """getCPNInstances as the first tenant (``envelopes.cpn_call``)."""
     with app.sessions() as db:
         tenant = list_tenants(db)[0]
-    body = guide_style(tenant.license_key, tenant.password, "<urn:getCPNInstances/>")
-    reply = Client(app).post(SOAP_PATH, data=body)
-    root = etree.fromstring(reply.get_data())
-    fault = root.find(f".//{{{SOAP_ENV}}}Fault")
-    if fault is not None:
-        return (
-            reply.status_code,
-            str(fault.findtext("faultcode")),
-            str(fault.findtext("faultstring")),
-        )
-    answer = root.find(f"{{{SOAP_ENV}}}Body")
-    assert answer is not None
-    return reply.status_code, "ok", etree.QName(answer[0]).localname
+    return cpn_call(app, tenant.license_key, tenant.password)
 
 
 @contextmanager

@@ -7,7 +7,6 @@ acknowledged write once, and the statuses agree with the sessions afterwards.
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,26 +14,17 @@ import pytest
 
 from mockcp.clock import ManualClock
 from mockcp.config import Settings
-from mockcp.db.engine import drop_schema, make_engine
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
 from tests.load_mix import MIX, WRITES, Worker, check_world, run_load
+from tests.worlds.stores import store_url
 
 THREADS = 24
 SECONDS = 8.0
 
 
 def _store(name: str, tmp_path: Path) -> str:
-    if name == "sqlite-file":
-        return f"sqlite:///{tmp_path / 'world.sqlite3'}"
-    url = os.environ.get("MOCKCP_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("MOCKCP_TEST_POSTGRES_URL is not set: no PostgreSQL server to test against")
-    assert url != "unavailable", "CI could not start PostgreSQL (see .ci/postgres.sh output)"
-    engine = make_engine(url)
-    drop_schema(engine)
-    engine.dispose()
-    return url
+    return store_url("sqlite" if name == "sqlite-file" else "postgres", tmp_path)
 
 
 @pytest.mark.parametrize("store", ["sqlite-file", "postgresql"])

@@ -13,9 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lxml import etree
 from sqlalchemy import delete, select
-from werkzeug.test import Client
 
 from mockcp.app import MockChargePointApp, create_app
 from mockcp.config import Settings
@@ -26,10 +24,9 @@ from mockcp.domain import principal as principal_module
 from mockcp.domain.tenants import Tenant, list_tenants
 from mockcp.soap import credentials as credentials_module
 from tests.conftest import START
-from tests.soap.envelopes import SOAP_PATH, guide_style
+from tests.soap.envelopes import cpn_call
 
 FAILED = "The security token could not be authenticated or authorized"
-SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 
 
 def open_app(db_file: Path) -> MockChargePointApp:
@@ -55,19 +52,7 @@ def first_tenant(app: MockChargePointApp) -> Tenant:
 
 
 def call(app: MockChargePointApp, key: str, password: str) -> tuple[int, str, str]:
-    """(HTTP status, "ok" or faultcode, answer element or faultstring) of getCPNInstances."""
-    reply = Client(app).post(SOAP_PATH, data=guide_style(key, password, "<urn:getCPNInstances/>"))
-    root = etree.fromstring(reply.get_data())
-    fault = root.find(f".//{{{SOAP_ENV}}}Fault")
-    if fault is not None:
-        return (
-            reply.status_code,
-            str(fault.findtext("faultcode")),
-            str(fault.findtext("faultstring")),
-        )
-    body = root.find(f"{{{SOAP_ENV}}}Body")
-    assert body is not None
-    return reply.status_code, "ok", etree.QName(body[0]).localname
+    return cpn_call(app, key, password)
 
 
 def change_password(app: MockChargePointApp, key: str, password: str) -> None:
