@@ -40,6 +40,7 @@ from mockcp.db.engine import (
     release_connections,
 )
 from mockcp.db.images import drop_all_images, write_transaction
+from mockcp.db.journal_store import JournalStore
 from mockcp.db.storegate import StoreGate, WorldGate
 from mockcp.db.world_state import SimClockRow
 from mockcp.db.worldlock import world_lock
@@ -100,10 +101,11 @@ class MockChargePointApp:
         self.store_gate = StoreGate(self.engine)
         self._gate = WorldGate(self.store_gate)
         self.runtime = Runtime(self.sessions, self.clock, settings)
-        self.world = WorldStore(self.engine, self.clock)
+        self.journal = JournalStore(self.engine)  # beside the world (db/journal_store.py)
+        self.world = WorldStore(self.engine, self.clock, self.journal)
         self.soap = build_application(self.runtime)
         self._soap_wsgi = wsgi_application(self.soap)
-        self._soap_endpoint = SoapRecorder(self._soap_call, self.runtime)
+        self._soap_endpoint = SoapRecorder(self._soap_call, self.runtime, self.journal)
         self._wsdls = {
             version.name: WsdlDocument(self.soap, version) for version in BY_PATH.values()
         }
@@ -115,6 +117,7 @@ class MockChargePointApp:
             frozenset(OPERATIONS),
             settings.root_seed,
             settings.journal_limit,
+            journal=self.journal,
         )
         self.ui = UiApp(
             self.sessions,
@@ -137,6 +140,7 @@ class MockChargePointApp:
         wanted = (self.settings.fixture, str(self._seed()), SCHEMA_VERSION)
         with world_lock(self.engine):
             create_schema(self.engine)
+            self.journal.create()
             with self.sessions() as db:
                 holds = loaded_world(db)
             chosen = self._chosen_by_reset(holds)
@@ -147,6 +151,7 @@ class MockChargePointApp:
                     drop_all_images(conn)
                 drop_schema(self.engine)
                 create_schema(self.engine)
+                self.journal.rebuild()
                 holds = None
             if holds is None:
                 self._build()
@@ -155,6 +160,7 @@ class MockChargePointApp:
                     self.world.save_start(conn, self._ensure_clock_row(conn))
         # Leave no pooled connection behind: gunicorn --preload forks after this point.
         release_connections(self.engine)
+        self.journal.release()
         self._ready.set()
 
     def close(self) -> None:
@@ -162,6 +168,7 @@ class MockChargePointApp:
         if self.sandboxes is not None:
             self.sandboxes.close()
         self.store_gate.close()
+        self.journal.close()
         self.engine.dispose()
 
     @staticmethod
@@ -231,6 +238,7 @@ class MockChargePointApp:
                     drop_all_images(conn)
                 drop_schema(self.engine)
                 create_schema(self.engine)
+                self.journal.rebuild()
                 self._follow(settings)
                 if not isinstance(self.clock, StoredClock):
                     start = settings.clock_start or self.clock.now()

@@ -30,6 +30,7 @@ from mockcp.clock import parse_mode
 from mockcp.config import Settings
 from mockcp.db.engine import create_schema, make_engine
 from mockcp.db.images import PREFIX, world_tables, write_transaction
+from mockcp.db.journal_store import FILE_SUFFIXES as JOURNAL_SUFFIXES
 from mockcp.db.storegate import GATE_SUFFIXES
 from mockcp.db.worldlock import world_lock, world_lock_file
 from mockcp.seed.world import SCHEMA_VERSION
@@ -42,7 +43,7 @@ USES = Table(
     Column("template", String(64), nullable=False),
 )
 TEMPLATES_KEY = 0x6D6F636B7470  # "mocktp"
-SQLITE_SUFFIXES = ("", "-wal", "-shm", ".lock", *GATE_SUFFIXES)
+SQLITE_SUFFIXES = ("", "-wal", "-shm", ".lock", *GATE_SUFFIXES, *JOURNAL_SUFFIXES)
 
 
 class Built(Protocol):

@@ -40,6 +40,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from mockcp.clock import parse_mode, wall_seconds
 from mockcp.config import Settings
 from mockcp.db.images import write_transaction
+from mockcp.db.journal_store import FILE_SUFFIXES as JOURNAL_SUFFIXES
 from mockcp.db.models import UtcDateTime
 from mockcp.db.storegate import GATE_SUFFIXES
 from mockcp.sandbox_templates import Templates
@@ -252,7 +253,7 @@ class Sandboxes:
         self.templates.release(sandbox_id)
         url = make_url(row.url)
         if url.get_backend_name() == "sqlite" and url.database:
-            for suffix in ("", "-wal", "-shm", ".lock", *GATE_SUFFIXES):
+            for suffix in ("", "-wal", "-shm", ".lock", *GATE_SUFFIXES, *JOURNAL_SUFFIXES):
                 Path(f"{url.database}{suffix}").unlink(missing_ok=True)
         elif url.get_backend_name() != "sqlite":
             with self._engine.begin() as conn:

@@ -3,7 +3,9 @@
 Every operation here runs under the database's world lock and inside one write
 transaction, so processes sharing the store see the old world or the new one, never a mix.
 The start image and the snapshots are images (``mockcp.db.images``); the registry below
-remembers, per image, the clock reading it was taken at.
+remembers, per image, the clock reading it was taken at. The request journal is part of each
+image: its own image is taken, restored and dropped in the journal's database
+(``mockcp.db.journal_store``) with the world's, under the same lock.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from mockcp.db.images import (
     save_image,
     write_transaction,
 )
+from mockcp.db.journal_store import JournalStore
 from mockcp.db.models import UtcDateTime
 from mockcp.db.worldlock import world_lock
 from mockcp.worldclock import anchored, write_state
@@ -98,13 +101,16 @@ def check_name(name: str) -> str:
 class WorldStore:
     """The world of ``engine``'s store, steered by ``clock`` (stored or in-process)."""
 
-    def __init__(self, engine: Engine, clock: MovableClock) -> None:
+    def __init__(self, engine: Engine, clock: MovableClock, journal: JournalStore) -> None:
         self.engine = engine
         self.clock = clock
+        self.journal = journal
 
     def save_start(self, conn: Connection, reading: ClockReading) -> None:
         """Keep the just-built world as the start image (inside the build transaction)."""
         drop_all_images(conn)
+        with self.journal.beside(conn) as journal:
+            self.journal.drop_all_images(journal)
         REGISTRY.create_all(conn)
         conn.execute(delete(SNAPSHOTS))
         self._save(conn, START, "start", 0, reading)
@@ -120,10 +126,14 @@ class WorldStore:
             )
         )
         save_image(conn, tag)
+        with self.journal.beside(conn) as journal:
+            self.journal.save_image(journal, tag)
         return snapshot
 
     def _restore(self, conn: Connection, tag: str, reading: ClockReading) -> None:
         restore_image(conn, tag)
+        with self.journal.beside(conn) as journal:
+            self.journal.restore_image(journal, tag)
         # The image's clock row was taken at some wall time: re-anchor it at the reading.
         write_state(conn, anchored(reading))
 
@@ -177,6 +187,8 @@ class WorldStore:
                 raise SnapshotError(f"no snapshot named {name!r}", 404)
             conn.execute(delete(SNAPSHOTS).where(SNAPSHOTS.c.name == name))
             drop_image(conn, row.tag)
+            with self.journal.beside(conn) as journal:
+                self.journal.drop_image(journal, row.tag)
 
     def snapshots(self) -> list[Snapshot]:
         with self.engine.connect() as conn:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.wrappers import Request, Response
 
 from mockcp.clock import MovableClock, wall_instant
+from mockcp.db.journal_store import JournalStore
 from mockcp.domain import journal
 from mockcp.domain.context import World
 from mockcp.domain.principal import OPERATOR
@@ -23,6 +24,7 @@ class EventRoutes:
     _clock: MovableClock
     _seed: int
     _journal_limit: int
+    _journal: JournalStore
 
     def json(self, body: Any, status: int = 200) -> Response:
         raise NotImplementedError
@@ -47,8 +49,9 @@ class EventRoutes:
                 duration_ms=(wall_instant() - started).total_seconds() * 1000,
                 params={"stationID": station_id, **body},
             )
-            journal.record(db, call, self._journal_limit)
             db.commit()
+        with self._journal.writing() as entries:  # after the event's commit (its own database)
+            journal.record(entries, call, self._journal_limit)
         answer = {
             "stationID": done.station_id, "type": done.event,
             "at": now.isoformat().replace("+00:00", "Z"), "alarms": list(done.alarms),

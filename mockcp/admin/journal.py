@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.wrappers import Request, Response
 
+from mockcp.db.journal_store import JournalStore
 from mockcp.domain import journal
 from mockcp.domain.journal import JournalEntry
 
@@ -101,16 +101,17 @@ def query_params(raw: list[str]) -> list[tuple[str, str]]:
 
 
 class JournalRoutes:
-    """The journal routes of AdminApp (it provides ``_sessions`` and ``json``)."""
+    """The journal routes of AdminApp (it provides ``_journal``, the journal's database, and
+    ``json``)."""
 
-    _sessions: sessionmaker[Session]
+    _journal: JournalStore
 
     def json(self, body: Any, status: int = 200) -> Response:
         raise NotImplementedError
 
     def on_journal(self, request: Request) -> Response:
         if request.method == "DELETE":
-            with self._sessions() as db, db.begin():
+            with self._journal.writing() as db:
                 removed = journal.clear(db)
             return self.json({"cleared": removed})
         args = {k: v for k, v in request.args.items() if k not in {"param", "limit", "xml"}}
@@ -120,7 +121,7 @@ class JournalRoutes:
         except ValueError as exc:
             return self.json({"error": str(exc)}, 400)
         with_xml = request.args.get("xml", "").lower() in {"1", "true", "yes"}
-        with self._sessions() as db:
+        with self._journal.reading() as db:
             entries = journal.find(db, found, limit)
             return self.json([entry_json(e, with_xml) for e in entries])
 
@@ -135,6 +136,6 @@ class JournalRoutes:
             found = matcher(body, [(str(k), str(v)) for k, v in params.items()])
         except ValueError as exc:
             return self.json({"error": str(exc)}, 400)
-        with self._sessions() as db:
+        with self._journal.reading() as db:
             entries = journal.find(db, found)
         return self.json({"count": len(entries), "entries": [entry_json(e) for e in entries]})

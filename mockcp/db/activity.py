@@ -1,11 +1,11 @@
 """What happens on the network: sessions, meter intervals, money, alarms, sheds; the
-control plane's journal and armed faults."""
+control plane's armed faults (its journal has a database of its own: ``db.journal_table``)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, func, text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mockcp.db.models import Base
@@ -154,31 +154,6 @@ class LoadShedEvent(Base):
     allowed_kw_per_port: Mapped[float | None]
     percent_per_station: Mapped[float | None]
     removed: Mapped[bool] = mapped_column(default=False)
-
-
-class JournalEntry(Base):
-    """One SOAP call as the control plane reports it (bounded request journal, every process).
-
-    ``at`` is the simulated time, ``wall_at`` the real one; ``params`` the request body as
-    JSON named as in the WSDL; the raw XML only when the server keeps it (``journal_xml``).
-    """
-
-    __tablename__ = "journal_entry"
-    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused after a clear
-    id: Mapped[int] = mapped_column(primary_key=True)
-    operation: Mapped[str | None] = mapped_column(String(80))
-    org_id: Mapped[str | None] = mapped_column(String(40))
-    at: Mapped[datetime]
-    wall_at: Mapped[datetime | None]
-    version: Mapped[str | None] = mapped_column(String(10))
-    http_status: Mapped[int | None]
-    response_code: Mapped[str | None] = mapped_column(String(10))
-    fault: Mapped[str | None] = mapped_column(String(80))
-    duration_ms: Mapped[float | None]
-    params: Mapped[object | None] = mapped_column(JSON)
-    details: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
-    request_xml: Mapped[str | None] = mapped_column(Text)
-    response_xml: Mapped[str | None] = mapped_column(Text)
 
 
 class ForcedFault(Base):

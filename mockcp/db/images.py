@@ -3,13 +3,15 @@
 An image is a set of plain tables ``mockcp_img_<tag>__<table>`` beside the world's own,
 made with CREATE TABLE ... AS SELECT and restored with DELETE + INSERT ... SELECT in one
 transaction, on SQLite and PostgreSQL alike. Because it walks ``Base.metadata``, any table
-a later change adds (journal, forced answers) is saved and restored with the rest.
+a later change adds (forced answers) is saved and restored with the rest. The request journal
+has a metadata of its own (``db.journal_table``): its images are taken in the journal's
+database with the same functions, given its tables (``db.journal_store``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine, Table, inspect
@@ -62,22 +64,24 @@ def write_transaction(engine: Engine, check_keys: bool = True) -> Iterator[Conne
         yield conn
 
 
-def save_image(conn: Connection, tag: str) -> None:
-    """Copy every world table aside under ``tag`` (replacing an older image of that tag)."""
+def save_image(conn: Connection, tag: str, tables: Sequence[Table] | None = None) -> None:
+    """Copy every world table (or ``tables``) aside under ``tag`` (replacing an older image
+    of that tag)."""
     quote = conn.dialect.identifier_preparer.quote
-    for table in world_tables():
+    for table in world_tables() if tables is None else tables:
         name = quote(_image_table(tag, table))
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
         conn.exec_driver_sql(f"CREATE TABLE {name} AS SELECT * FROM {quote(table.name)}")
 
 
-def restore_image(conn: Connection, tag: str) -> None:
-    """Replace the contents of every world table by the image ``tag`` (one transaction:
-    a concurrent reader sees the old world or the new one)."""
+def restore_image(conn: Connection, tag: str, tables: Sequence[Table] | None = None) -> None:
+    """Replace the contents of every world table (or ``tables``) by the image ``tag`` (one
+    transaction: a concurrent reader sees the old world or the new one)."""
     quote = conn.dialect.identifier_preparer.quote
-    for table in reversed(world_tables()):
+    tables = world_tables() if tables is None else tables
+    for table in reversed(tables):
         conn.exec_driver_sql(f"DELETE FROM {quote(table.name)}")
-    for table in world_tables():
+    for table in tables:
         columns = ", ".join(quote(column.name) for column in table.columns)
         conn.exec_driver_sql(
             f"INSERT INTO {quote(table.name)} ({columns}) "
@@ -85,16 +89,19 @@ def restore_image(conn: Connection, tag: str) -> None:
         )
 
 
-def drop_image(conn: Connection, tag: str) -> None:
+def drop_image(conn: Connection, tag: str, tables: Sequence[Table] | None = None) -> None:
     quote = conn.dialect.identifier_preparer.quote
-    for table in world_tables():
+    for table in world_tables() if tables is None else tables:
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {quote(_image_table(tag, table))}")
 
 
-def has_image(conn: Connection, tag: str) -> bool:
-    """Whether a complete image ``tag`` exists (one table per world table)."""
+def has_image(conn: Connection, tag: str, tables: Sequence[Table] | None = None) -> bool:
+    """Whether a complete image ``tag`` exists (one table per world table, or per ``tables``)."""
     names = set(inspect(conn).get_table_names())
-    return all(_image_table(tag, table) in names for table in world_tables())
+    return all(
+        _image_table(tag, table) in names
+        for table in (world_tables() if tables is None else tables)
+    )
 
 
 def drop_all_images(conn: Connection) -> None:

@@ -3,7 +3,8 @@
 WireMock's request journal is the model: a test asks "what did my client send" with a
 matcher over the operation, the tenant, the outcome and the request's own parameters
 (named as in the WSDL, as a dotted path: ``shedQuery.shedStation.stationID``). The rows
-live in the database, so every server process records into and reads one journal.
+live in the store (in a database of their own beside a SQLite world, ``db.journal_store``), so
+every server process records into and reads one journal.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import cast
 from sqlalchemy import Connection, Select, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session, defer
 
-from mockcp.db.activity import JournalEntry
+from mockcp.db.journal_table import JournalEntry
 
 __all__ = ["Call", "JournalEntry", "Matcher", "clear", "find", "record", "size"]
 

@@ -2,7 +2,8 @@
 
 Every POST to a SOAP endpoint passes here, whatever becomes of it inside (an answer, a
 catalogue code, a Client fault from the parser, a failed authentication). The layer reads the
-request, lets the endpoint answer, then writes one journal row (``domain.journal``) with what
+request, lets the endpoint answer, then writes one journal row (``domain.journal``) in the
+journal's own database (``db.journal_store``: never behind the world's write lock) with what
 the call asked (the body as JSON named as in the WSDL) and how it ended. The call wrapper
 inside (``soap.application``) notes the caller and any fault ``domain.forced`` fired on a
 ``CallNote`` in the WSGI environ; a transport fault is applied here, after the row is kept:
@@ -27,6 +28,7 @@ from lxml import etree
 
 from mockcp.clock import wall_instant
 from mockcp.db.callstate import CallState
+from mockcp.db.journal_store import JournalStore
 from mockcp.domain import journal
 from mockcp.domain.forced import Fired
 from mockcp.soap.context import Runtime
@@ -77,9 +79,10 @@ def note_of(ctx: Any) -> CallNote:
 class SoapRecorder:
     """WSGI middleware around a SOAP endpoint: journal every call, apply transport faults."""
 
-    def __init__(self, app: WsgiApp, runtime: Runtime) -> None:
+    def __init__(self, app: WsgiApp, runtime: Runtime, journal: JournalStore) -> None:
         self._app = app
         self._runtime = runtime
+        self._journal = journal
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         state = environ.get(CALL_STATE)
@@ -155,7 +158,7 @@ class SoapRecorder:
         )
         xml_calls = self._runtime.settings.journal_xml_calls if keep_xml else 0
         try:
-            with self._runtime.sessions() as db, db.begin():
+            with self._journal.writing() as db:
                 journal.record(db, call, self._runtime.settings.journal_limit, xml_calls)
         except Exception:  # a lost journal row must not cost the client its answer
             log.exception("could not journal a %s call", operation)

@@ -98,7 +98,7 @@ def test_only_the_newest_calls_keep_their_xml(calls: int, keep: int) -> None:
             http_status=200, response_code="100", fault=None, duration_ms=1.0, params={},
             request_xml="<request/>", response_xml="<response/>",
         )
-        with mock.wsgi.sessions() as db:
+        with mock.wsgi.journal.reading() as db:  # the journal's own database
             for _ in range(calls):
                 journal.record(db, call, 10_000, keep)
             db.commit()

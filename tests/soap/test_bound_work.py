@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+import pytest
 import zeep
 from sqlalchemy import event as sqlalchemy_event
 from werkzeug.test import Client
@@ -25,7 +27,7 @@ from tests.soap.envelopes import SOAP_PATH, guide_style
 from tests.soap.test_guard import with_attributes, with_elements
 from tests.soap.test_limits import event
 from tests.soap.work import ports, work_of
-from tests.worlds.stores import postgres_url
+from tests.worlds.stores import store_url
 
 # What one planned port-day may write: its sessions (a handful at most), alarms, bookings and
 # the reshaped caps; the minimal world writes about 1.5.
@@ -115,43 +117,62 @@ def test_a_page_of_the_largest_size_sends_the_statements_of_a_one_row_page(
     assert many.statements == few.statements
 
 
-def test_another_tenants_read_completes_while_an_event_at_the_horizon_plans() -> None:
+@pytest.mark.parametrize("store", ["sqlite-file", "postgresql"])
+def test_another_tenants_read_completes_while_an_event_at_the_horizon_plans(
+    store: str, tmp_path: Path
+) -> None:
     """Ordering, not time: the event at the horizon is held inside its planning (its first
     insert of planned sessions waits for the other tenant), holding the world lock; the
-    other tenant's read is answered meanwhile, then the event completes.
+    other tenant's read is answered and journaled meanwhile, then the event completes.
 
-    PostgreSQL only: on SQLite every call writes its journal row under the store's one write
-    lock, so the other tenant's answer waits for the writer's commit (at most the time
-    limit); the write's work under the lock is bounded by the test above."""
-    url = postgres_url()
+    On a SQLite file too: the journal is a database of its own beside the world
+    (``mockcp.db.journal_store``), so the other tenant's journal row never waits for the
+    world's write lock. The journal lists the calls in the order they ended."""
+    url = store_url("sqlite" if store == "sqlite-file" else "postgres", tmp_path)
     with MockChargePoint(Settings(database_url=url, fixture="minimal"), ManualClock(START)) as mock:
         sunrise, harbor = (mock.client(t) for t in mock.tenants())
         stations(sunrise)  # planned to now: a read at now plans nothing
         planning, other_done = threading.Event(), threading.Event()
         writer: dict[str, Any] = {}
+        other: dict[str, Any] = {}
 
         def hold_inside_planning(_c: Any, _cur: Any, statement: str, *_: Any) -> None:
             if threading.get_ident() == writer.get("thread") and statement.startswith(
                 "INSERT INTO charging_session"
             ):
                 planning.set()
-                other_done.wait(30)
+                other_done.wait(60)
 
         def far_event() -> None:
             writer["thread"] = threading.get_ident()
             writer["reply"] = event(sunrise, START + EVENT_HORIZON, MAX_EVENT_MINUTES)
 
+        def other_tenant() -> None:
+            other["reply"] = harbor.service.getStations(searchQuery={})
+            other["journaled"] = mock.journal.calls("getStations", org_id=other["org"])
+
+        other["org"] = mock.tenants()[1].org_id
         sqlalchemy_event.listen(mock.wsgi.engine, "before_cursor_execute", hold_inside_planning)
-        thread = threading.Thread(target=far_event)
+        thread, reader = threading.Thread(target=far_event), threading.Thread(target=other_tenant)
         thread.start()
         try:
             assert planning.wait(30)  # the event holds the world lock, inside its planning
-            reply = harbor.service.getStations(searchQuery={})
-            assert "reply" not in writer  # answered while the event was still planning
-            assert reply.responseCode == "100"
+            reader.start()
+            reader.join(30)  # (a safety net: it finishes at once, or never without the fix)
+            assert "reply" not in writer  # the event is still held inside its planning
+            assert "reply" in other, "the other tenant's read waited for the writer"
+            assert other["reply"].responseCode == "100"
+            assert len(other["journaled"]) == 1  # its journal row is in, the event's is not
         finally:
             other_done.set()
             thread.join(30)
+            reader.join(30)
             sqlalchemy_event.remove(mock.wsgi.engine, "before_cursor_execute",
                                     hold_inside_planning)
         assert writer["reply"].responseCode == "100"
+        ended = [(e["operation"], e["orgID"]) for e in mock.journal.calls()]
+        assert ended == [
+            ("getStations", mock.tenants()[0].org_id),
+            ("getStations", other["org"]),
+            ("createLoadShedEvent", mock.tenants()[0].org_id),
+        ]

@@ -21,7 +21,8 @@ from werkzeug.test import Client
 
 from mockcp.app import MockChargePointApp, create_app
 from mockcp.config import Settings
-from mockcp.db.activity import JournalEntry, WorldMeta
+from mockcp.db.activity import WorldMeta
+from mockcp.db.journal_table import JournalEntry
 from mockcp.db.callstate import read_call_state
 from mockcp.db.stamps import CREDENTIALS_KEY
 from mockcp.domain.tenants import list_tenants
@@ -117,7 +118,7 @@ def test_the_journal_keeps_the_instant_the_call_read(
     one, other = pair
     other.clock.advance(timedelta(hours=3))
     assert call(one)[1] == "ok"
-    with one.sessions() as db:
+    with one.journal.reading() as db:
         newest = db.scalars(select(JournalEntry).order_by(JournalEntry.id.desc())).first()
     assert newest is not None and newest.operation == "getCPNInstances"
     assert newest.at == START + timedelta(hours=3)
@@ -128,7 +129,7 @@ def test_an_in_memory_world_tells_its_own_process_clock() -> None:
     assert not isinstance(app.clock, StoredClock)
     app.clock.advance(timedelta(minutes=42))
     assert call(app)[1] == "ok"
-    with app.sessions() as db:
+    with app.journal.reading() as db:
         newest = db.scalars(select(JournalEntry).order_by(JournalEntry.id.desc())).first()
     assert newest is not None and newest.at == START + timedelta(minutes=42)
 
