@@ -22,8 +22,8 @@ from werkzeug.test import Client
 from mockcp.app import MockChargePointApp, create_app
 from mockcp.config import Settings
 from mockcp.db.activity import WorldMeta
-from mockcp.db.journal_table import JournalEntry
 from mockcp.db.callstate import read_call_state
+from mockcp.db.journal_table import JournalEntry
 from mockcp.db.stamps import CREDENTIALS_KEY
 from mockcp.domain.tenants import list_tenants
 from mockcp.worldclock import StoredClock, read_state
