@@ -104,7 +104,8 @@ def storage_exists(parent: MockChargePoint, sandbox: str) -> bool:
     if url == "sqlite://":
         return sandbox in [s["id"] for s in admin(parent.wsgi, "GET", "/sandboxes")[1]]
     if url.startswith("sqlite:///"):
-        return Path(f"{url.removeprefix('sqlite:///')}.sandboxes/{sandbox}.sqlite3").is_file()
+        folder = Path(f"{url.removeprefix('sqlite:///')}.sandboxes")
+        return any(folder.glob(f"{sandbox}.sqlite3*"))  # its world, its journal, their locks
     with parent.wsgi.engine.connect() as conn:
         found = conn.execute(
             text("SELECT 1 FROM pg_namespace WHERE nspname = :name"),
