@@ -71,10 +71,11 @@ class JournalStore:
             yield db
 
     @contextmanager
-    def writing(self) -> Iterator[Session]:
-        """One transaction on the journal, committed at the end (rolled back on an error)."""
-        with self._turn(), self.sessions() as db, db.begin():
-            yield db
+    def writing(self) -> Iterator[Connection]:
+        """One transaction on the journal, committed at the end (rolled back on an error):
+        a plain connection, no ORM session (this runs once per call)."""
+        with self._turn(), self.engine.begin() as conn:
+            yield conn
 
     @contextmanager
     def beside(self, world: Connection) -> Iterator[Connection]:

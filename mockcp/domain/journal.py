@@ -124,7 +124,7 @@ _INSERT = insert(_TABLE).returning(_TABLE.c.id)
 _TRIM = delete(_TABLE).where(_TABLE.c.id <= bindparam("upto"))
 
 
-def clear(db: Session) -> int:
+def clear(db: Session | Connection) -> int:
     """Forget every entry; returns how many there were."""
     return int(db.execute(delete(JournalEntry)).rowcount)  # type: ignore[attr-defined]
 

@@ -26,8 +26,8 @@ class Work:
 
 
 @contextmanager
-def counting(engine: Engine) -> Iterator[Work]:
-    """Count what runs on ``engine`` inside the block (one request at a time, in process)."""
+def counting(*engines: Engine) -> Iterator[Work]:
+    """Count what runs on ``engines`` inside the block (one request at a time, in process)."""
     work = Work()
 
     def seen(_conn: Any, _cursor: Any, statement: str, parameters: Any, _ctx: Any,
@@ -38,11 +38,13 @@ def counting(engine: Engine) -> Iterator[Work]:
         if statement.lstrip().upper().startswith(WRITES):
             work.rows_written += len(parameters) if many else 1
 
-    event.listen(engine, "before_cursor_execute", seen)
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", seen)
     try:
         yield work
     finally:
-        event.remove(engine, "before_cursor_execute", seen)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", seen)
 
 
 def planned_days(mock: MockChargePoint) -> int:
@@ -53,9 +55,10 @@ def planned_days(mock: MockChargePoint) -> int:
 
 
 def work_of(mock: MockChargePoint, call: Callable[[], Any]) -> tuple[Work, Any]:
-    """The work of one call, and its answer."""
+    """The work of one call, and its answer (its journal row included, wherever it lives)."""
     before = planned_days(mock)
-    with counting(mock.wsgi.engine) as work:
+    journal = () if mock.wsgi.journal.shared else (mock.wsgi.journal.engine,)
+    with counting(mock.wsgi.engine, *journal) as work:
         answer = call()
     work.port_days = planned_days(mock) - before
     return work, answer
