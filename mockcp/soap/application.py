@@ -31,7 +31,7 @@ from mockcp.soap.operations.load import LoadService
 from mockcp.soap.operations.orgs import OrgService
 from mockcp.soap.operations.sessions import SessionService
 from mockcp.soap.operations.stations import StationService
-from mockcp.soap.recorder import SKIPPED, note_of
+from mockcp.soap.recorder import SKIPPED, keep_request, note_of
 from mockcp.soap.tuning import disable_periodic_gc, install_plain_init
 from mockcp.soap.types import MODULES
 from mockcp.soap.wire import TNS, ChargePointSoap11, auth_fault, original, server_fault
@@ -70,6 +70,7 @@ class ChargePointApplication(Application):  # type: ignore[misc]
     def authenticate(self, ctx: Any, header: etree._Element | None) -> None:
         """Resolve the caller before the body is looked at; store it on ``ctx.udc``."""
         note = note_of(ctx)
+        keep_request(ctx, self.runtime.settings.max_depth)  # the journal's (soap/recorder.py)
         stamp = UNREAD if note.state is None else note.state.credentials
         with self.runtime.sessions() as db:
             try:

@@ -67,6 +67,9 @@ class CallNote:
     fired: Fired | None = None
     state: CallState | None = None  # the store read at the call's start (db/callstate.py)
     now: datetime | None = None  # the call's simulated instant, when the recorder read it
+    # The operation and its parameters as the journal keeps them, read from the document
+    # spyne parsed (``keep_request``), so the recorder does not parse the body a second time.
+    request: tuple[str | None, object | None] | None = None
 
 
 def note_of(ctx: Any) -> CallNote:
@@ -74,6 +77,13 @@ def note_of(ctx: Any) -> CallNote:
     environ = getattr(ctx.transport, "req_env", None) or {}
     note = environ.get(NOTE)
     return note if isinstance(note, CallNote) else CallNote()
+
+
+def keep_request(ctx: Any, max_depth: int) -> None:
+    """Note the parsed request's operation and parameters for the journal row, before the
+    wire layer normalises the document for spyne (the journal keeps what the client sent)."""
+    note = note_of(ctx)
+    note.request = params_of(ctx.in_document, max_depth)
 
 
 class SoapRecorder:
@@ -133,7 +143,8 @@ class SoapRecorder:
     ) -> None:
         status, body = answer
         started, sim = when
-        operation, params = request_params(raw, self._runtime.settings.max_depth)
+        max_depth = self._runtime.settings.max_depth
+        operation, params = note.request or request_params(raw, max_depth)
         fault = note.fired.kind if note.fired and note.fired.kind not in {"code"} else None
         if fault is None or fault in {"latency", "truncated", "malformed"}:
             match = _FAULTCODE.search(body[:4096]) if status.startswith("500") else None
@@ -222,6 +233,11 @@ def request_params(raw: bytes, max_depth: int) -> tuple[str | None, object | Non
         root = etree.fromstring(raw, _PARSER)
     except etree.XMLSyntaxError:
         return None, None
+    return params_of(root, max_depth)
+
+
+def params_of(root: etree._Element, max_depth: int) -> tuple[str | None, object | None]:
+    """``request_params`` of an envelope already parsed."""
     body = next((c for c in root if etree.QName(c).localname == "Body"), None)
     if body is None or len(body) == 0 or not isinstance(body[0].tag, str):
         return None, None
