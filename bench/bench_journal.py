@@ -1,0 +1,227 @@
+"""The journal beside the world (issue 17, ``mockcp/db/journal_store.py``), measured in one run.
+
+    .venv/bin/python bench/bench_journal.py                       # latency, SQLite (+ PostgreSQL)
+    .venv/bin/python bench/bench_journal.py --baseline /tmp/main  # + CPU and gunicorn vs a tree
+
+1. **Another tenant during a write at the bound.** A fresh world each round (a reset): one
+   tenant's createLoadShedEvent at the 7-day horizon plans a week under the world lock while
+   the other tenant loops getStations. "beside" is this tree; "inside" is the journal in the
+   world's own database (``journal_url`` patched to None: every call's row then takes the
+   world's write lock, as before the change). Both in the same run, rounds alternating; on a
+   SQLite file, and on PostgreSQL when ``MOCKCP_TEST_POSTGRES_URL`` is set (its tables are
+   dropped first), where the journal always shares the world's database.
+2. **The small op's CPU** (getCPNInstances, frozen clock, SQLite file, in process,
+   ``time.process_time`` per call), alternating this tree and the ``--baseline`` tree (a
+   checkout of main: ``git archive <commit> | tar -x -C DIR``) in subprocesses.
+3. **gunicorn -w 1/2/4 on one SQLite file, 16 clients** (bench_anchors.gunicorn_throughput),
+   this tree and the baseline tree alternating.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
+
+from mockcp.clock import ManualClock  # noqa: E402
+from mockcp.config import Settings  # noqa: E402
+from mockcp.db import journal_store  # noqa: E402
+from mockcp.domain.load.limits import EVENT_HORIZON, MAX_EVENT_MINUTES  # noqa: E402
+from mockcp.testing import MockChargePoint  # noqa: E402
+
+START = datetime(2024, 3, 12, 17, tzinfo=UTC)
+HERE = Path(__file__).resolve().parent.parent
+
+
+def timed(call: Callable[[], Any]) -> float:
+    began = time.perf_counter()
+    call()
+    return time.perf_counter() - began
+
+
+@contextmanager
+def journal_inside(inside: bool) -> Iterator[None]:
+    """``inside``: apps made in the block keep the journal in the world's database."""
+    kept = journal_store.journal_url
+    if inside:
+        journal_store.journal_url = lambda _world: None
+    try:
+        yield
+    finally:
+        journal_store.journal_url = kept
+
+
+def event(client: Any, starts: datetime) -> Any:
+    return client.service.createLoadShedEvent(shedEvent={
+        "stationID": "1:10002", "eventStartTime": starts, "eventDuration": MAX_EVENT_MINUTES,
+        "allowedLoadPerPort": 1.0})
+
+
+def store(url: str) -> str:
+    if url.startswith("postgresql"):
+        from tests.worlds.stores import wipe  # (the bench runs from the repository)
+
+        wipe(url)
+    return url
+
+
+Samples = tuple[list[float], list[float], list[float]]
+
+
+def during_events(url: str, inside: bool, rounds: int) -> Samples:
+    """(other tenant alone, other tenant during the events, the events' own times)."""
+    alone: list[float] = []
+    during: list[float] = []
+    writes: list[float] = []
+    with journal_inside(inside), MockChargePoint(
+        Settings(database_url=store(url), fixture="minimal"), ManualClock(START)
+    ) as mock:
+        sunrise, harbor = (mock.client(t) for t in mock.tenants())
+        for _ in range(rounds):
+            mock.wsgi.reset()  # the week past the start is unplanned again
+            harbor.service.getStations(searchQuery={})  # planned to now
+            alone += [timed(lambda: harbor.service.getStations(searchQuery={})) for _ in range(5)]
+            done = threading.Event()
+
+            def far_event(done: threading.Event = done) -> None:
+                reply = None
+
+                def write() -> None:
+                    nonlocal reply
+                    reply = event(sunrise, START + EVENT_HORIZON)
+
+                writes.append(timed(write))
+                assert reply is not None and reply.responseCode == "100", reply
+                done.set()
+
+            thread = threading.Thread(target=far_event)
+            thread.start()
+            while not done.is_set():
+                during.append(timed(lambda: harbor.service.getStations(searchQuery={})))
+            thread.join()
+    return alone, during, writes
+
+
+def ms(samples: list[float], q: float | None = None) -> str:
+    if q is None:
+        return f"{statistics.median(samples) * 1000:.0f}"
+    return f"{sorted(samples)[max(int(len(samples) * q) - 1, 0)] * 1000:.0f}"
+
+
+def latency(rounds: int) -> None:
+    stores = {"SQLite file": f"sqlite:///{tempfile.mkdtemp()}/journal.sqlite3"}
+    if os.environ.get("MOCKCP_TEST_POSTGRES_URL"):
+        stores["PostgreSQL"] = os.environ["MOCKCP_TEST_POSTGRES_URL"]
+    for name, url in stores.items():
+        print(f"## {name}: another tenant's getStations during an event at the horizon")
+        print("| journal | alone median | during: median / p90 / max (calls) | the event median |")
+        print("| --- | --- | --- | --- |")
+        # PostgreSQL: the journal shares the world's database either way (no write lock)
+        ways = (True, False, True, False) if url.startswith("sqlite") else (False, False)
+        for inside in ways:
+            if url.startswith("sqlite:///"):  # a fresh file each time
+                url = f"sqlite:///{tempfile.mkdtemp()}/journal.sqlite3"
+            alone, during, writes = during_events(url, inside, rounds)
+            how = "in the world's database" if inside else "this branch"
+            print(f"| {how} | {ms(alone)} ms | {ms(during)} / {ms(during, 0.9)} /"
+                  f" {max(during) * 1000:.0f} ms ({len(during)}) | {ms(writes)} ms |")
+
+
+CPU_SCRIPT = """
+import sys, tempfile, time
+sys.path.insert(0, "bench")
+from werkzeug.test import Client
+from anchors import ENVELOPE
+from mockcp.app import create_app
+from mockcp.config import Settings, parse_start
+from mockcp.domain.tenants import list_tenants
+app = create_app(Settings(database_url=f"sqlite:///{tempfile.mkdtemp()}/w.sqlite3",
+    fixture="minimal", clock_mode="frozen", clock_start=parse_start("2024-03-12T17:00:00Z")))
+with app.sessions() as db:
+    t = list_tenants(db)[0]
+body = ENVELOPE.format(key=t.license_key, password=t.password, body="<urn:getCPNInstances/>")
+client, path = Client(app), "/webservices/chargepoint/services/5.1"
+for _ in range(200):
+    client.post(path, data=body.encode())
+began = time.process_time()
+for _ in range(1000):
+    client.post(path, data=body.encode())
+print((time.process_time() - began))
+"""
+
+
+def cpu_per_call(tree: Path) -> float:
+    done = subprocess.run(
+        [sys.executable, "-c", CPU_SCRIPT], cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)},
+        capture_output=True, text=True, check=True,
+    )
+    return float(done.stdout.split()[-1])  # ms per call: seconds per 1000 calls
+
+
+def small_cpu(baseline: Path, rounds: int) -> None:
+    found: dict[str, list[float]] = {"baseline": [], "this tree": []}
+    for _ in range(rounds):
+        found["baseline"].append(cpu_per_call(baseline))
+        found["this tree"].append(cpu_per_call(HERE))
+    print("## small op (getCPNInstances) CPU per call in process, SQLite file, frozen clock")
+    for name, samples in found.items():
+        print(f"{name}: median {statistics.median(samples):.3f} ms"
+              f" ({', '.join(f'{s:.3f}' for s in samples)})")
+    ratio = statistics.median(found["this tree"]) / statistics.median(found["baseline"])
+    print(f"this tree / baseline: {ratio:.2f}")
+
+
+def gunicorn(baseline: Path, seconds: float) -> None:
+    from bench_anchors import gunicorn_throughput, in_process
+
+    _, bodies = in_process("minimal", "frozen")
+    small = bodies["getCPNInstances"]
+    print("## gunicorn -w N --threads 4 on one SQLite file, 16 clients, getCPNInstances (req/s)")
+    print("| workers | baseline | this tree |")
+    print("| --- | --- | --- |")
+    for workers in (1, 2, 4):
+        row = []
+        for tree in (baseline, HERE):
+            kept = os.environ.get("PYTHONPATH")
+            os.environ["PYTHONPATH"] = str(tree)
+            try:
+                with tempfile.TemporaryDirectory() as tmp:
+                    row.append(gunicorn_throughput(Path(tmp), "minimal", workers, small, seconds))
+            finally:
+                if kept is None:
+                    os.environ.pop("PYTHONPATH", None)
+                else:
+                    os.environ["PYTHONPATH"] = kept
+        print(f"| {workers} | {row[0]:.0f} | {row[1]:.0f} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--baseline", type=Path, help="a checkout of main to compare CPU with")
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=8.0, help="per gunicorn measure")
+    parser.add_argument("--skip-latency", action="store_true")
+    args = parser.parse_args()
+    print(f"load average {os.getloadavg()[0]:.1f}")
+    if not args.skip_latency:
+        latency(args.rounds)
+    if args.baseline is not None:
+        small_cpu(args.baseline.resolve(), args.rounds)
+        gunicorn(args.baseline.resolve(), args.seconds)
+    print(f"load average {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
