@@ -117,7 +117,7 @@ class MockChargePointApp:
             frozenset(OPERATIONS),
             settings.root_seed,
             settings.journal_limit,
-            journal=self.journal,
+            journal_db=self.journal,
         )
         self.ui = UiApp(
             self.sessions,

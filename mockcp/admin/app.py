@@ -23,7 +23,7 @@ from mockcp.admin.faults import FaultRoutes
 from mockcp.admin.journal import JournalRoutes
 from mockcp.admin.openapi import document
 from mockcp.clock import MovableClock, parse_duration, parse_mode, utc
-from mockcp.db.journal_store import JournalStore
+from mockcp.domain import journal
 from mockcp.domain.tenants import list_tenants
 
 log = logging.getLogger("mockcp.admin")
@@ -63,10 +63,10 @@ class AdminApp(JournalRoutes, FaultRoutes, EventRoutes):
         root_seed: int,
         journal_limit: int = 10_000,
         *,
-        journal: JournalStore,
+        journal_db: journal.Store,
     ) -> None:
         self._sessions = sessions
-        self._journal = journal  # the journal's database (db/journal_store.py)
+        self._journal = journal_db  # the journal's database (db/journal_store.py)
         self._reset = reset
         self._ready = ready
         self._clock = clock

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.wrappers import Request, Response
 
 from mockcp.clock import MovableClock, wall_instant
-from mockcp.db.journal_store import JournalStore
 from mockcp.domain import journal
 from mockcp.domain.context import World
 from mockcp.domain.principal import OPERATOR
@@ -24,7 +23,7 @@ class EventRoutes:
     _clock: MovableClock
     _seed: int
     _journal_limit: int
-    _journal: JournalStore
+    _journal: journal.Store
 
     def json(self, body: Any, status: int = 200) -> Response:
         raise NotImplementedError

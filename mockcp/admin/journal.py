@@ -16,7 +16,6 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from mockcp.db.journal_store import JournalStore
 from mockcp.domain import journal
 from mockcp.domain.journal import JournalEntry
 
@@ -104,7 +103,7 @@ class JournalRoutes:
     """The journal routes of AdminApp (it provides ``_journal``, the journal's database, and
     ``json``)."""
 
-    _journal: JournalStore
+    _journal: journal.Store
 
     def json(self, body: Any, status: int = 200) -> Response:
         raise NotImplementedError

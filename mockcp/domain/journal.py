@@ -10,17 +10,26 @@ every server process records into and reads one journal.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import cast
+from typing import Protocol, cast
 
 from sqlalchemy import Connection, Select, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session, defer
 
 from mockcp.db.journal_table import JournalEntry
 
-__all__ = ["Call", "JournalEntry", "Matcher", "clear", "find", "record", "size"]
+__all__ = ["Call", "JournalEntry", "Matcher", "Store", "clear", "find", "record", "size"]
+
+class Store(Protocol):
+    """Where the journal's rows are (``db.journal_store.JournalStore``: beside the world)."""
+
+    def reading(self) -> AbstractContextManager[Session]: ...
+
+    def writing(self) -> AbstractContextManager[Connection]: ...
+
 
 DEFAULT_LIMIT = 10_000
 MAX_LISTED = 1_000_000

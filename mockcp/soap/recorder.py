@@ -28,7 +28,6 @@ from lxml import etree
 
 from mockcp.clock import wall_instant
 from mockcp.db.callstate import CallState
-from mockcp.db.journal_store import JournalStore
 from mockcp.domain import journal
 from mockcp.domain.forced import Fired
 from mockcp.soap.context import Runtime
@@ -89,10 +88,10 @@ def keep_request(ctx: Any, max_depth: int) -> None:
 class SoapRecorder:
     """WSGI middleware around a SOAP endpoint: journal every call, apply transport faults."""
 
-    def __init__(self, app: WsgiApp, runtime: Runtime, journal: JournalStore) -> None:
+    def __init__(self, app: WsgiApp, runtime: Runtime, journal_db: journal.Store) -> None:
         self._app = app
         self._runtime = runtime
-        self._journal = journal
+        self._journal = journal_db
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         state = environ.get(CALL_STATE)
