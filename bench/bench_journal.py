@@ -13,6 +13,9 @@
 2. **The small op's CPU** (getCPNInstances, frozen clock, SQLite file, in process,
    ``time.process_time`` per call), alternating this tree and the ``--baseline`` tree (a
    checkout of main: ``git archive <commit> | tar -x -C DIR``) in subprocesses.
+2b. **The same, served**: ``gunicorn -w 2 --threads 4`` on a SQLite file (``--served``), the
+   writer and the reader on connections of their own (each request a new connection, so the
+   two land in either worker process), the comparison app from ``inside_app()`` below.
 3. **gunicorn -w 1/2/4 on one SQLite file, 16 clients** (bench_anchors.gunicorn_throughput),
    this tree and the baseline tree alternating.
 """
@@ -118,6 +121,105 @@ def ms(samples: list[float], q: float | None = None) -> str:
     if q is None:
         return f"{statistics.median(samples) * 1000:.0f}"
     return f"{sorted(samples)[max(int(len(samples) * q) - 1, 0)] * 1000:.0f}"
+
+
+def inside_app() -> Any:
+    """gunicorn's app with the journal in the world's database (the comparison)."""
+    journal_store.journal_url = lambda _world: None
+    from mockcp.app import wsgi_from_env
+
+    return wsgi_from_env()
+
+
+EVENT = ("<urn:createLoadShedEvent><shedEvent><stationID>1:10002</stationID>"
+         "<eventStartTime>2024-03-19T17:00:00Z</eventStartTime>"
+         f"<eventDuration>{MAX_EVENT_MINUTES}</eventDuration>"
+         "<allowedLoadPerPort>1.0</allowedLoadPerPort></shedEvent></urn:createLoadShedEvent>")
+STATIONS = "<urn:getStations><searchQuery/></urn:getStations>"
+SOAP = "/webservices/chargepoint/services/5.1"
+
+
+def post(port: int, path: str, body: bytes) -> bytes:
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("POST", path, body, {"Content-Type": "text/xml; charset=utf-8"})
+        return conn.getresponse().read()
+    finally:
+        conn.close()
+
+
+def served(inside: bool, rounds: int, tmp: Path) -> Samples:
+    import json
+    import urllib.request
+
+    from anchors import ENVELOPE, Server, free_port
+
+    port = free_port()
+    env = {"MOCKCP_DB": f"sqlite:///{tmp}/served-{inside}-{time.monotonic_ns()}.sqlite3",
+           "MOCKCP_FIXTURE": "minimal", "MOCKCP_CLOCK_MODE": "frozen",
+           "MOCKCP_CLOCK_START": "2024-03-12T17:00:00Z"}  # fmt: skip
+    app = "bench_journal:inside_app()" if inside else "mockcp.app:wsgi_from_env()"
+    argv = [sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "--pythonpath",
+            str(Path(__file__).resolve().parent), "-b", f"127.0.0.1:{port}", app]  # fmt: skip
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        server = Server(argv, port, "/_mock/health", None)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    alone: list[float] = []
+    during: list[float] = []
+    writes: list[float] = []
+    try:
+        with urllib.request.urlopen(f"{server.url}/_mock/tenants") as reply:
+            tenants = json.loads(reply.read())
+        sunrise, harbor = (
+            {op: ENVELOPE.format(key=t["licenseKey"], password=t["password"], body=xml).encode()
+             for op, xml in (("event", EVENT), ("stations", STATIONS))}
+            for t in tenants[:2]
+        )
+        for _ in range(rounds):
+            reset = urllib.request.Request(f"{server.url}/_mock/reset", data=b"", method="POST")
+            with urllib.request.urlopen(reset) as reply:  # the week unplanned again
+                reply.read()
+            for _ in range(2):
+                post(port, SOAP, harbor["stations"])
+            alone += [timed(lambda: post(port, SOAP, harbor["stations"])) for _ in range(5)]
+            done = threading.Event()
+            answer: list[bytes] = []
+
+            def far_event(done: threading.Event = done, answer: list[bytes] = answer) -> None:
+                writes.append(timed(lambda: answer.append(post(port, SOAP, sunrise["event"]))))
+                done.set()
+
+            thread = threading.Thread(target=far_event)
+            thread.start()
+            while not done.is_set():
+                during.append(timed(lambda: post(port, SOAP, harbor["stations"])))
+            thread.join()
+            assert b"<responseCode>100</responseCode>" in answer[0], answer[0][:600]
+    finally:
+        server.stop()
+    return alone, during, writes
+
+
+def served_latency(rounds: int) -> None:
+    print("## SQLite file, gunicorn -w 2 --threads 4: another tenant's getStations during an"
+          " event at the horizon")
+    print("| journal | alone median | during: median / p90 / max (calls) | the event median |")
+    print("| --- | --- | --- | --- |")
+    with tempfile.TemporaryDirectory() as tmp:
+        for inside in (True, False, True, False):
+            alone, during, writes = served(inside, rounds, Path(tmp))
+            how = "in the world's database" if inside else "this branch"
+            print(f"| {how} | {ms(alone)} ms | {ms(during)} / {ms(during, 0.9)} /"
+                  f" {max(during) * 1000:.0f} ms ({len(during)}) | {ms(writes)} ms |")
 
 
 def latency(rounds: int) -> None:
@@ -228,10 +330,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8.0, help="per gunicorn measure")
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--skip-gunicorn", action="store_true")
+    parser.add_argument("--served", action="store_true", help="2b: the latency under gunicorn")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f}")
     if not args.skip_latency:
         latency(args.rounds)
+    if args.served:
+        served_latency(args.rounds)
     if args.baseline is not None:
         small_cpu(args.baseline.resolve(), args.rounds)
         if not args.skip_gunicorn:
