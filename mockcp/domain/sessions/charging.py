@@ -20,7 +20,8 @@ from mockcp.db.people import Credential, Driver
 from mockcp.domain.context import World
 from mockcp.domain.paging import Page, PageRequest, page_query
 from mockcp.domain.stations.query import StationQuery, station_filters, validate_ids
-from mockcp.domain.stations.search import check_references, gazetteer, owners, stations_among
+from mockcp.domain.stations.rows import stations_among
+from mockcp.domain.stations.search import check_references, gazetteer, owners
 from mockcp.errors import CPError
 from mockcp.sim.model.meter import Reading, energy_at, readings
 from mockcp.sim.model.plan import SessionPlan
