@@ -24,8 +24,8 @@ from mockcp.domain.principal import Principal
 from mockcp.domain.realm import OWNER_PROFILE, Realm, realm_of
 from mockcp.domain.stations.query import StationQuery, station_filters
 from mockcp.domain.stations.search import StationIndex, station_index
-from tests.domain.test_station_rows import as_row
 from mockcp.seed.builder import WorldBuilder
+from tests.domain.test_station_rows import as_row
 from tests.domain.test_stations import world
 
 PARAMS: dict[str, Any] = {
