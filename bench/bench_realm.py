@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -37,6 +38,16 @@ OPS = {
     "getStations": "<urn:getStations><searchQuery/></urn:getStations>",
     "getTransactionData": "<urn:getTransactionData><searchQuery/></urn:getTransactionData>",
     "getLoad": "<urn:getLoad><searchQuery><sgID>1000</sgID></searchQuery></urn:getLoad>",
+    "getCustomGroupStations": "<urn:getCustomGroupStations><searchQuery><sgName>{group}</sgName>"
+    "</searchQuery></urn:getCustomGroupStations>",
+    "getStationRights": "<urn:getStationRights><searchQuery/></urn:getStationRights>",
+    "getStationGroups": "<urn:getStationGroups><orgID>{org}</orgID>"
+    "</urn:getStationGroups>",
+    "getOrgsAndStationGroups": "<urn:getOrgsAndStationGroups><searchQuery/>"
+    "</urn:getOrgsAndStationGroups>",
+    "getChargingSessionData": "<urn:getChargingSessionData><searchQuery><fromTimeStamp>"
+    "2024-03-01T00:00:00Z</fromTimeStamp></searchQuery></urn:getChargingSessionData>",
+    "getAlarms": "<urn:getAlarms><searchQuery/></urn:getAlarms>",
 }
 
 
@@ -81,8 +92,11 @@ class World:
         with self.app.sessions() as db:  # type: ignore[attr-defined]
             tenant = min(list_tenants(db), key=lambda t: t.org_id)
         self.client = Client(self.app)
+        named = {"org": tenant.org_id, "group": escape(f"{tenant.organization_name} - All Sites")}
         self.bodies = {
-            op: ENVELOPE.format(key=tenant.license_key, password=tenant.password, body=xml).encode()
+            op: ENVELOPE.format(
+                key=tenant.license_key, password=tenant.password, body=xml.format(**named)
+            ).encode()
             for op, xml in OPS.items()
         }
         start = time.perf_counter()

@@ -13,6 +13,7 @@ the old path then the new one, and every answer must match.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from werkzeug.test import Client
 from mockcp.app import create_app
 from mockcp.config import Settings
 from mockcp.db.models import Organization, Station, StationGroup
+from mockcp.domain.sessions import plan_choice
+from mockcp.domain.sessions.plan_choice import WALK_SHARE
 from mockcp.domain.stations import rows
 from mockcp.domain.tenants import list_tenants
 from mockcp.soap import wire_out
@@ -126,3 +129,39 @@ def test_old_and_new_page_paths_answer_the_same_bytes(
         kinds += [b"<Port><portNumber>1</portNumber><stationName>"]
     for row in kinds:
         assert any(row in page for page in pages), row
+
+
+SESSION_PAGES = (
+    "<urn:getChargingSessionData><searchQuery><fromTimeStamp>2024-03-01T00:00:00Z</fromTimeStamp>"
+    "</searchQuery></urn:getChargingSessionData>",
+    "<urn:getTransactionData><searchQuery/></urn:getTransactionData>",
+    "<urn:getTransactionData><searchQuery><numTransactions>3</numTransactions><startRecord>2"
+    "</startRecord></searchQuery></urn:getTransactionData>",
+    "<urn:getTransactionData><searchQuery><transactionType>Session</transactionType>"
+    "</searchQuery></urn:getTransactionData>",
+)
+
+
+def test_session_and_transaction_pages_answer_alike_along_either_index(
+    world: tuple[Client, Requests],
+) -> None:
+    """The time-ordered walk and the caller's port index (domain/sessions/plan_choice.py)."""
+    client, every = world
+    path = V5_1.soap_path
+    client.post(path, data=every[V5_1.name][0])  # plans the history first
+    found = 0
+    for request in every[V5_1.name][:: len(SEARCHES) * len(SEARCH_OPS) + len(PER_TENANT)]:
+        head = request[: request.index(b"<soapenv:Body>") + len(b"<soapenv:Body>")]
+        for body in SESSION_PAGES:
+            sent = head + body.encode() + b"</soapenv:Body></soapenv:Envelope>"
+            answers = []
+            for share in (0.0, math.inf):  # always walk, never walk
+                plan_choice.WALK_SHARE = share
+                try:
+                    reply = client.post(path, data=sent)
+                finally:
+                    plan_choice.WALK_SHARE = WALK_SHARE
+                answers.append((reply.status_code, reply.get_data()))
+            assert answers[0] == answers[1], sent
+            found += b"<responseCode>100<" in answers[0][1]
+    assert found >= 3 * len(SESSION_PAGES) - 1  # pages with rows, not only faults
