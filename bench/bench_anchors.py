@@ -262,7 +262,6 @@ def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
     print(f"load average at start: {os.getloadavg()}, cores: {os.cpu_count()}")
     if args.page:
         page_measures(3, samples, note)
-        print(f"load average at end: {os.getloadavg()}")
         report(results)
         return
     tmp = Path(tempfile.mkdtemp(prefix="mockcp-anchors-"))
