@@ -18,6 +18,7 @@ The figures are printed; nothing is asserted (the CI test prints them).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import os
@@ -225,6 +226,13 @@ def page_measures(repeats: int, samples: int, note: Callable[[str, float], None]
         )
         note("mockcp: 500-row page, plain rows and compiled builders (ms)", rows_new)
         note("mockcp: 500-row page, ORM rows and the per-field loop (ms)", rows_old)
+        frozen, thawed = alternate(  # the process heap out of the GC's full collections, or not
+            lambda: post(SOAP, data=wide["getStations"]), gc.freeze, gc.unfreeze, samples,
+            statistics.mean,  # a full collection falls on one page in several: a mean shows it
+        )
+        gc.unfreeze()
+        note("mockcp: 500-row page, heap frozen (gc.freeze), mean (ms)", frozen)
+        note("mockcp: 500-row page, heap not frozen, mean (ms)", thawed)
 
 
 def replaced_paths(on: bool) -> None:
@@ -409,6 +417,9 @@ RATIOS = [
     ),
     ("500-row page mockcp / lxml floor", PAGE,
      "floor: lxml render of the same rows from tuples (ms)"),
+    ("500-row page, heap not frozen / frozen (gc.freeze), means",
+     "mockcp: 500-row page, heap not frozen, mean (ms)",
+     "mockcp: 500-row page, heap frozen (gc.freeze), mean (ms)"),
     ("500-row page, ORM rows and per-field loop / plain rows and compiled builders",
      "mockcp: 500-row page, ORM rows and the per-field loop (ms)",
      "mockcp: 500-row page, plain rows and compiled builders (ms)"),
