@@ -58,7 +58,13 @@ def load(db: Session, data: dict[str, Any], epoch: datetime) -> None:
         db.add(CpnInstance(**row))
     for name, tasks in data.get("rights_profiles", {}).items():
         db.add(RightsProfile(name=name, tasks=[list(task) for task in tasks]))
-    orgs = {row["org_id"]: _org(db, row) for row in data.get("organizations", [])}
+    organizations = data.get("organizations", [])
+    orgs = {row["org_id"]: _org(db, row) for row in organizations}
+    db.flush()  # one batched insert of every organisation, then their credentials
+    for row in organizations:
+        org = orgs[row["org_id"]]
+        db.add(ApiCredential(org_pk=org.id, license_key=row["license_key"],
+                             password=row["password"]))  # fmt: skip
     for row in data.get("groups", []):
         db.add(
             StationGroup(
@@ -112,8 +118,6 @@ def _org(db: Session, row: dict[str, Any]) -> Organization:
         currency_code=row.get("currency_code", "USD"),
     )
     db.add(org)
-    db.flush()
-    db.add(ApiCredential(org_pk=org.id, license_key=row["license_key"], password=row["password"]))
     return org
 
 
