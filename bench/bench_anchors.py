@@ -4,6 +4,7 @@
     .venv/bin/python bench/bench_anchors.py --quick    # CI: one short repeat, Python anchors only
     .venv/bin/python bench/bench_anchors.py --small    # the per-call path: small op vs canned,
                                                        # realtime vs frozen (minimal world)
+    .venv/bin/python bench/bench_anchors.py --page     # the 500-row page vs the lxml floor only
 
 Anchors: ``canned`` replays mockcp's recorded answers from a WSGI app on the same serving
 stack (werkzeug's threaded server, as ``mockcp serve``): the ceiling; ``floor`` renders the
@@ -17,6 +18,7 @@ The figures are printed; nothing is asserted (the CI test prints them).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import os
@@ -177,6 +179,70 @@ def in_process(fixture: str, clock: str) -> tuple[object, dict[str, bytes]]:
     return (app, Client(app)), bodies
 
 
+def page_measures(repeats: int, samples: int, note: Callable[[str, float], None]) -> None:
+    """The 500-row page, in process, against the pure-lxml floor of the same rows."""
+    (app, client), wide = in_process(str(BENCH / "wide.yaml"), "frozen")
+    post = client.post  # type: ignore[attr-defined]
+    page = post(SOAP, data=wide["getStations"]).get_data()
+    rows, body = rows_of(page, "stationData")
+    head = [(str(c.tag), c.text, ()) for c in body if c.tag != "stationData"]
+    print(f"wide world page: {len(rows)} stationData rows, {len(page):,} bytes")
+    from spyne import const
+
+    from mockcp.soap.tuning import install_plain_init, uninstall_plain_init
+    from mockcp.soap.types import MODULES
+
+    floor = (str(body.tag), dict(body.nsmap), head, rows)
+    uninstall_plain_init(MODULES)
+    stock = post(SOAP, data=wide["getStations"]).get_data()
+    install_plain_init(MODULES)
+    assert stock == page, "the lean and stock paths answered different bytes"
+    for _ in range(repeats):
+        lean, spyne = alternate(
+            lambda: post(SOAP, data=wide["getStations"]),
+            lambda: install_plain_init(MODULES),
+            lambda: uninstall_plain_init(MODULES),
+            samples,
+        )
+        install_plain_init(MODULES)
+        note("mockcp: 500-row getStations page, in process (ms)", lean)
+        note("mockcp: 500-row page, spyne's stock constructor (ms)", spyne)
+        lean_mean, with_gc = alternate(
+            lambda: post(SOAP, data=wide["getStations"]),
+            lambda: setattr(const, "MIN_GC_INTERVAL", math.inf),
+            lambda: setattr(const, "MIN_GC_INTERVAL", 1.0),
+            samples,
+            statistics.mean,  # spyne collects at most once a second: a mean shows its share
+        )
+        note("mockcp: 500-row page, mean (ms)", lean_mean)
+        note("mockcp: 500-row page, spyne's periodic gc.collect() on, mean (ms)", with_gc)
+        note("floor: lxml render of the same rows from tuples (ms)",
+             median_ms(lambda: render_floor(*floor), samples))  # fmt: skip
+        rows_new, rows_old = alternate(
+            lambda: post(SOAP, data=wide["getStations"]),
+            lambda: replaced_paths(False),
+            lambda: replaced_paths(True),
+            samples,
+        )
+        note("mockcp: 500-row page, plain rows and compiled builders (ms)", rows_new)
+        note("mockcp: 500-row page, ORM rows and the per-field loop (ms)", rows_old)
+        frozen, thawed = alternate(  # the process heap out of the GC's full collections, or not
+            lambda: post(SOAP, data=wide["getStations"]), gc.freeze, gc.unfreeze, samples,
+            statistics.mean,  # a full collection falls on one page in several: a mean shows it
+        )
+        gc.unfreeze()
+        note("mockcp: 500-row page, heap frozen (gc.freeze), mean (ms)", frozen)
+        note("mockcp: 500-row page, heap not frozen, mean (ms)", thawed)
+
+
+def replaced_paths(on: bool) -> None:
+    """Station rows as ORM objects and the per-field build loop (the paths x18p replaced)."""
+    from mockcp.domain.stations import rows
+    from mockcp.soap import wire_out
+
+    rows.REFERENCE = wire_out.REFERENCE = on
+
+
 def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="one short repeat, no Java/moto")
@@ -184,6 +250,9 @@ def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
         "--small",
         action="store_true",
         help="per-call path only: the small op against the canned ceiling, realtime vs frozen",
+    )
+    parser.add_argument(
+        "--page", action="store_true", help="the 500-row page against the lxml floor only"
     )
     parser.add_argument("--world", help="the world of the served measures (default: demo, or "
                         "minimal with --quick/--small)")  # fmt: skip
@@ -199,6 +268,10 @@ def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
         results.setdefault(name, []).append(value)
 
     print(f"load average at start: {os.getloadavg()}, cores: {os.cpu_count()}")
+    if args.page:
+        page_measures(3, samples, note)
+        report(results)
+        return
     tmp = Path(tempfile.mkdtemp(prefix="mockcp-anchors-"))
     world = args.world or ("minimal" if args.quick else "demo")
     print(f"world for the served measures and reset: {world}")
@@ -298,44 +371,7 @@ def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
     note("mockcp: getCPNInstances in process (ms)", cached)
     note("mockcp: getCPNInstances in process, no credential cache (ms)", uncached)
 
-    # The 500-row page, in process, against the pure-lxml floor of the same rows.
-    (app, client), wide = in_process(str(BENCH / "wide.yaml"), "frozen")
-    post = client.post  # type: ignore[attr-defined]
-    page = post(SOAP, data=wide["getStations"]).get_data()
-    rows, body = rows_of(page, "stationData")
-    head = [(str(c.tag), c.text, ()) for c in body if c.tag != "stationData"]
-    print(f"wide world page: {len(rows)} stationData rows, {len(page):,} bytes")
-    from spyne import const
-
-    from mockcp.soap.tuning import install_plain_init, uninstall_plain_init
-    from mockcp.soap.types import MODULES
-
-    floor = (str(body.tag), dict(body.nsmap), head, rows)
-    uninstall_plain_init(MODULES)
-    stock = post(SOAP, data=wide["getStations"]).get_data()
-    install_plain_init(MODULES)
-    assert stock == page, "the lean and stock paths answered different bytes"
-    for _ in range(repeats):
-        lean, spyne = alternate(
-            lambda: post(SOAP, data=wide["getStations"]),
-            lambda: install_plain_init(MODULES),
-            lambda: uninstall_plain_init(MODULES),
-            samples,
-        )
-        install_plain_init(MODULES)
-        note("mockcp: 500-row getStations page, in process (ms)", lean)
-        note("mockcp: 500-row page, spyne's stock constructor (ms)", spyne)
-        lean_mean, with_gc = alternate(
-            lambda: post(SOAP, data=wide["getStations"]),
-            lambda: setattr(const, "MIN_GC_INTERVAL", math.inf),
-            lambda: setattr(const, "MIN_GC_INTERVAL", 1.0),
-            samples,
-            statistics.mean,  # spyne collects at most once a second: a mean shows its share
-        )
-        note("mockcp: 500-row page, mean (ms)", lean_mean)
-        note("mockcp: 500-row page, spyne's periodic gc.collect() on, mean (ms)", with_gc)
-        note("floor: lxml render of the same rows from tuples (ms)",
-             median_ms(lambda: render_floor(*floor), samples))  # fmt: skip
+    page_measures(repeats, samples, note)
 
     # Reset then first read, in process.
     (app, client), reset_bodies = in_process(world, "frozen")
@@ -381,6 +417,12 @@ RATIOS = [
     ),
     ("500-row page mockcp / lxml floor", PAGE,
      "floor: lxml render of the same rows from tuples (ms)"),
+    ("500-row page, heap not frozen / frozen (gc.freeze), means",
+     "mockcp: 500-row page, heap not frozen, mean (ms)",
+     "mockcp: 500-row page, heap frozen (gc.freeze), mean (ms)"),
+    ("500-row page, ORM rows and per-field loop / plain rows and compiled builders",
+     "mockcp: 500-row page, ORM rows and the per-field loop (ms)",
+     "mockcp: 500-row page, plain rows and compiled builders (ms)"),
     ("500-row page, stock constructor / lean",
      "mockcp: 500-row page, spyne's stock constructor (ms)", PAGE),
     ("500-row page, spyne's periodic gc.collect() on / off (means)",

@@ -14,7 +14,9 @@ import pytest
 
 from tests.helpers import run_quick_bench
 
-OPERATIONS = ("getStationStatus", "getStations", "getTransactionData", "getLoad")
+OPERATIONS = ("getStationStatus", "getStations", "getTransactionData", "getLoad",
+              "getCustomGroupStations", "getStationRights", "getStationGroups",
+              "getOrgsAndStationGroups", "getChargingSessionData", "getAlarms")  # fmt: skip
 
 
 @pytest.mark.slow
@@ -23,7 +25,8 @@ def test_quick_realm_benchmark_prints_every_figure(capsys: pytest.CaptureFixture
     for op in OPERATIONS:
         ratio = re.search(rf"^{op}: 300 / 60 stations = ([0-9.]+)x", stdout, re.MULTILINE)
         assert ratio is not None and float(ratio.group(1)) > 0, op
-    for op in ("getStationStatus", "getStations", "getLoad"):  # the caller's view is the same
+    same_view = ("getStationStatus", "getStations", "getLoad", "getCustomGroupStations")
+    for op in same_view:  # the caller's view is the same
         counts = re.search(rf"^{op}: (\d+) / (\d+) station IDs", stdout, re.MULTILINE)
         assert counts is not None and counts.group(1) == counts.group(2) != "0", op
     assert re.search(r"^large world \(300 stations\): built [0-9.]+ s, first read [0-9.]+ s$",

@@ -71,6 +71,22 @@ def station_facts(rng: Random, model: str) -> dict[str, Any]:
     }
 
 
+
+# Site stations are numbered 30000 + 1000 * org + 50 * site + n, home stations 90000 + 100 * org
+# + n (seed/home.py). From organisation 60 on the first formula reaches the homes' range (site
+# 2, station k of org i would be home station k of org 10i - 599), so those organisations'
+# site stations are numbered from 10,000,000 instead, past any home station of a world under
+# 99,100 organisations. Organisations 1-59 keep their numbers, so every world of fewer than 60
+# organisations (the packaged ones among them) keeps its station IDs.
+FIRST_FAR_ORG = 60
+FAR_SITES = 10_000_000
+
+
+def site_station_number(index: int, site: int, number: int) -> int:
+    """The number of station ``number`` of site ``site`` of organisation ``index``."""
+    base = 30000 if index < FIRST_FAR_ORG else FAR_SITES
+    return base + index * 1000 + site * 50 + number
+
 class WorldBuilder:
     """Builds the fixture mapping of a seeded world from builder parameters."""
 
@@ -226,7 +242,7 @@ class WorldBuilder:
         rng = for_entity(self.seed, "station", index, site, number)
         model, ports = pick_model(rng, spec["cpn"])
         serial = len(self.world["stations"]) + 1
-        station_id = f"{spec['cpn']}:{30000 + index * 1000 + site * 50 + number}"
+        station_id = f"{spec['cpn']}:{site_station_number(index, site, number)}"
         lat, lon = jitter(rng, centre[0], 0.0008), jitter(rng, centre[1], 0.0008)
         self.world["stations"].append(
             {

@@ -58,7 +58,13 @@ def load(db: Session, data: dict[str, Any], epoch: datetime) -> None:
         db.add(CpnInstance(**row))
     for name, tasks in data.get("rights_profiles", {}).items():
         db.add(RightsProfile(name=name, tasks=[list(task) for task in tasks]))
-    orgs = {row["org_id"]: _org(db, row) for row in data.get("organizations", [])}
+    organizations = data.get("organizations", [])
+    orgs = {row["org_id"]: _org(db, row) for row in organizations}
+    db.flush()  # one batched insert of every organisation, then their credentials
+    for row in organizations:
+        org = orgs[row["org_id"]]
+        db.add(ApiCredential(org_pk=org.id, license_key=row["license_key"],
+                             password=row["password"]))  # fmt: skip
     for row in data.get("groups", []):
         db.add(
             StationGroup(
@@ -69,9 +75,11 @@ def load(db: Session, data: dict[str, Any], epoch: datetime) -> None:
             )
         )
     db.flush()
-    stations = {
-        row["station_id"]: _station(db, row, orgs, epoch) for row in data.get("stations", [])
-    }
+    rows = data.get("stations", [])
+    stations = {row["station_id"]: _station(db, row, orgs, epoch) for row in rows}
+    db.flush()  # one batched insert of every station (their ids, in fixture order)
+    for row in rows:
+        _station_parts(db, row, stations[row["station_id"]], epoch)
     for row in data.get("rights", []):
         station = stations[row["station"]].id if "station" in row else None
         db.add(
@@ -85,8 +93,10 @@ def load(db: Session, data: dict[str, Any], epoch: datetime) -> None:
     for row in data.get("pricing", []):
         fields = {k: v for k, v in row.items() if k != "station"}
         db.add(PricingRule(station_pk=_get(stations, row["station"]).id, **fields))
-    for row in data.get("drivers", []):
-        _driver(db, row, orgs, epoch, stations)
+    drivers = [(row, _driver(db, row, epoch, stations)) for row in data.get("drivers", [])]
+    db.flush()  # one batched insert of every driver
+    for row, driver in drivers:
+        _driver_parts(db, row, driver, orgs, epoch)
     for row in data.get("fleets", []):
         _fleet(db, row, orgs, epoch)
     db.flush()
@@ -108,8 +118,6 @@ def _org(db: Session, row: dict[str, Any]) -> Organization:
         currency_code=row.get("currency_code", "USD"),
     )
     db.add(org)
-    db.flush()
-    db.add(ApiCredential(org_pk=org.id, license_key=row["license_key"], password=row["password"]))
     return org
 
 
@@ -136,8 +144,12 @@ def _station(
         **fields,
     )
     db.add(station)
-    db.flush()
-    for port in ports:
+    return station
+
+
+def _station_parts(db: Session, row: dict[str, Any], station: Station, epoch: datetime) -> None:
+    """A flushed station's ports and group memberships."""
+    for port in row.get("ports", []):
         db.add(
             Port(
                 station_pk=station.id,
@@ -149,16 +161,11 @@ def _station(
         )
     for group_id in row.get("groups", []):
         db.add(GroupMember(group_id=group_id, station_pk=station.id))
-    return station
 
 
 def _driver(
-    db: Session,
-    row: dict[str, Any],
-    orgs: dict[str, Organization],
-    epoch: datetime,
-    stations: dict[str, Station],
-) -> None:
+    db: Session, row: dict[str, Any], epoch: datetime, stations: dict[str, Station]
+) -> Driver:
     home = row.get("home_station")
     driver = Driver(
         home_station_pk=_get(stations, home).id if home else None,
@@ -169,7 +176,14 @@ def _driver(
         modified_at=epoch - timedelta(days=7),
     )
     db.add(driver)
-    db.flush()
+    return driver
+
+
+def _driver_parts(
+    db: Session, row: dict[str, Any], driver: Driver, orgs: dict[str, Organization],
+    epoch: datetime,
+) -> None:
+    """A flushed driver's connections, management realms and cards."""
     for conn in row.get("connections", []):
         db.add(
             DriverConnection(

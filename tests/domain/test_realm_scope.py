@@ -25,6 +25,7 @@ from mockcp.domain.realm import OWNER_PROFILE, Realm, realm_of
 from mockcp.domain.stations.query import StationQuery, station_filters
 from mockcp.domain.stations.search import StationIndex, station_index
 from mockcp.seed.builder import WorldBuilder
+from tests.domain.test_station_rows import as_row
 from tests.domain.test_stations import world
 
 PARAMS: dict[str, Any] = {
@@ -173,7 +174,8 @@ def test_station_index_matches_as_the_whole_world_did(db: Session, grants: list[
                 whole = index_over_the_world(db, realm, public)
                 for query in queries:
                     found = scoped.matching(query, realm, public)
-                    assert found == whole.matching(query, realm, public), query
+                    expected = [as_row(s) for s in whole.matching(query, realm, public)]
+                    assert found == expected, query
                     for station in found:
                         assert scoped.orgs[station.org_pk] is whole.orgs[station.org_pk]
                         member_of = scoped.memberships.get(station.id, set())

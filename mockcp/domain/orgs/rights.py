@@ -14,12 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mockcp.codes import ResponseCode
-from mockcp.db.models import GroupMember, Organization, Station, StationGroup
+from mockcp.db.models import GroupMember, Organization, StationGroup
 from mockcp.domain.context import World
 from mockcp.domain.paging import Page, PageRequest, page_of
 from mockcp.domain.realm import Realm
 from mockcp.domain.stations.query import StationQuery, port_status, station_filters, validate_ids
-from mockcp.domain.stations.search import check_references, gazetteer, owners, stations_among
+from mockcp.domain.stations.rows import StationRow, stations_among
+from mockcp.domain.stations.search import check_references, gazetteer, owners
 from mockcp.domain.text import has_text, same_text
 from mockcp.errors import CPError
 
@@ -42,7 +43,7 @@ class RightsQuery:
 class RightsEntry:
     group: StationGroup | None
     profile: str
-    station: Station
+    station: StationRow
     org: Organization
 
 

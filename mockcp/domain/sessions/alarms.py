@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session
 
 from mockcp.codes import ResponseCode
 from mockcp.db.activity import Alarm
-from mockcp.db.models import Organization, Station
+from mockcp.db.models import Organization
 from mockcp.domain.context import World
 from mockcp.domain.load.shed import MANAGE_LOAD
 from mockcp.domain.paging import Page, PageRequest, nonempty, page_rows
 from mockcp.domain.realm import Realm, may, resolve_org
 from mockcp.domain.stations.query import StationQuery, validate_ids
+from mockcp.domain.stations.rows import StationRow
 from mockcp.domain.stations.search import check_references, station_index
 from mockcp.domain.text import same_text
 from mockcp.errors import CPError
@@ -40,13 +41,13 @@ class AlarmQuery:
 @dataclass(frozen=True, slots=True)
 class AlarmView:
     alarm: Alarm
-    station: Station
+    station: StationRow
     org: Organization
 
 
 def _matching(
     db: Session, realm: Realm, query: AlarmQuery
-) -> tuple[list[Station], dict[int, Organization]]:
+) -> tuple[list[StationRow], dict[int, Organization]]:
     """The caller's stations the query names. Raises: 142, 194/152/131, 158/159/178, 121/129/125."""
     if query.start and query.end and query.start > query.end:
         raise CPError(ResponseCode.START_AFTER_END)
@@ -55,7 +56,7 @@ def _matching(
     return index.matching(query.stations, realm), index.orgs
 
 
-def _current(stations: list[Station], query: AlarmQuery, now: datetime):  # type: ignore[no-untyped-def]
+def _current(stations: list[StationRow], query: AlarmQuery, now: datetime):  # type: ignore[no-untyped-def]
     statement = select(Alarm).where(
         Alarm.station_pk.in_([s.id for s in stations]),
         Alarm.alarm_time <= now,

@@ -19,8 +19,10 @@ from mockcp.db.models import Port, Station
 from mockcp.db.people import Credential, Driver
 from mockcp.domain.context import World
 from mockcp.domain.paging import Page, PageRequest, page_query
+from mockcp.domain.sessions.plan_choice import session_port, walks_in_time_order
 from mockcp.domain.stations.query import StationQuery, station_filters, validate_ids
-from mockcp.domain.stations.search import check_references, gazetteer, owners, stations_among
+from mockcp.domain.stations.rows import stations_among
+from mockcp.domain.stations.search import check_references, gazetteer, owners
 from mockcp.errors import CPError
 from mockcp.sim.model.meter import Reading, energy_at, readings
 from mockcp.sim.model.plan import SessionPlan
@@ -110,13 +112,12 @@ def search_sessions(
             raise CPError(ResponseCode.SESSIONS_OUTSIDE_REALM)
     stations = _matching_stations(db, realm.station_pks, search.stations)
     ports = list(db.scalars(select(Port.id).where(Port.station_pk.in_(stations))))
-    # The page is cut on the session table alone, in (start_time, id) order, so the cut reads
-    # an index range whatever the length of history; only its rows are joined afterwards.
-    # (``port_pk + 0`` keeps planners off the port index: a port-driven plan sorts every
-    # session of the realm, the time-ordered plan stops after one page.)
-    ids = select(ChargingSession.id).where(
-        ChargingSession.start_time <= now, (ChargingSession.port_pk + 0).in_(ports)
-    )
+    # The page is cut on the session table alone, in (start_time, id) order; only its rows
+    # are joined afterwards. A caller holding much of the world walks the time-ordered index
+    # (a page reads an index range whatever the length of history), a small one reads its
+    # own sessions through the port index (domain/sessions/plan_choice.py).
+    port = session_port(walks_in_time_order(db, ports))
+    ids = select(ChargingSession.id).where(ChargingSession.start_time <= now, port.in_(ports))
     if search.session_id is not None:
         ids = ids.where(ChargingSession.id == search.session_id)
     if search.user_id is not None:

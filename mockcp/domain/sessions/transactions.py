@@ -30,6 +30,7 @@ from mockcp.db.activity import ChargingSession, Transaction
 from mockcp.db.models import Organization, Port, PricingRule, Station
 from mockcp.domain.context import World
 from mockcp.domain.paging import Page, PageRequest, nonempty, page_of
+from mockcp.domain.sessions.plan_choice import session_port, walks_in_time_order
 from mockcp.domain.sessions.pricing import Policies, billed, policies, rule_at
 from mockcp.domain.stations.query import StationQuery, validate_ids
 from mockcp.domain.stations.search import check_references
@@ -130,7 +131,7 @@ def transactions(
     rules = policies(db, realm.station_pks)
     ports = list(db.scalars(select(Port.id).where(Port.station_pk.in_(
         _stations(db, realm.station_pks, rules, query)))))
-    sources = _branches(query, ports, now)
+    sources = _branches(query, ports, now, walks_in_time_order(db, ports))
     if query.card_digits is None and query.pricing_rule is None:
         first = page.start_record - 1
         rows = _merged(db, sources, first + page.size + 1)
@@ -171,22 +172,25 @@ def _stations(db: Session, realm: AbstractSet[int], rules: Policies, q: Transact
     ]
 
 
-def _branches(q: TransactionQuery, ports: list[int], now: datetime) -> list[Select[Any]]:
+def _branches(
+    q: TransactionQuery, ports: list[int], now: datetime, walk: bool
+) -> list[Select[Any]]:
     """(kind, transactionID, reported) selects, one a source, each in reporting order: the
     session transactions and usage addenda computed from the sessions, the stored
-    reservations. Each is read along its own (reported, id) index, so a page costs the same
-    whatever the length of history."""
+    reservations. With ``walk`` the sessions are read along their (reported, id) index
+    (``domain/sessions/plan_choice.py``)."""
     lo, hi = None, now - REPORT_DELAY
     if q.from_time is not None and q.to_time is not None:
         lo, hi = q.from_time - REPORT_DELAY, min(hi, q.to_time - REPORT_DELAY)
     sources: list[Select[Any]] = []
     if q.kind is None or same_text(SESSION, q.kind):
-        sources.append(_computed(SESSION, ChargingSession.id + TRANSACTION_OFFSET, ports, lo, hi))
+        ids = ChargingSession.id + TRANSACTION_OFFSET
+        sources.append(_computed(SESSION, ids, ports, lo, hi, walk))
         if q.transaction_id is not None:
             own = transaction_session(q.transaction_id)
             sources[-1] = sources[-1].where(ChargingSession.id == own)
     if q.kind is None or same_text(ADDENDUM, q.kind):
-        addenda = _computed(ADDENDUM, ChargingSession.id * 2 + ADDENDUM_BASE, ports, lo, hi)
+        addenda = _computed(ADDENDUM, ChargingSession.id * 2 + ADDENDUM_BASE, ports, lo, hi, walk)
         if q.transaction_id is not None:
             reserved = addendum_session(q.transaction_id)
             addenda = addenda.where(ChargingSession.id == (reserved if reserved else -1))
@@ -207,14 +211,12 @@ def _branches(q: TransactionQuery, ports: list[int], now: datetime) -> list[Sele
 
 
 def _computed(
-    kind: str, ids: Any, ports: list[int], lo: datetime | None, hi: datetime
+    kind: str, ids: Any, ports: list[int], lo: datetime | None, hi: datetime, walk: bool
 ) -> Select[Any]:
     """Transactions computed from the finished, reported sessions on ``ports``."""
-    # (``port_pk + 0`` keeps planners off the port index, as for session pages: the
-    # (reported, id) index then gives the order without a sort.)
     statement = (
         select(literal(kind).label("kind"), ids.label("tid"), REPORTED.label("at"))
-        .where((ChargingSession.port_pk + 0).in_(ports), hi >= REPORTED)
+        .where(session_port(walk).in_(ports), hi >= REPORTED)
         .order_by(REPORTED, ChargingSession.id)
     )
     return statement if lo is None else statement.where(lo <= REPORTED)

@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mockcp.db.activity import Alarm
-from mockcp.db.models import Port, Station
 from mockcp.domain.context import World
+from mockcp.domain.stations.rows import PortRow, StationRow
 from mockcp.rng import derive_seed
 
 # A report every 15 minutes, the cadence of the guide's interval data (6.2, 15-minute
@@ -38,11 +38,11 @@ def last_beat(root_seed: int, station_id: str, now: datetime) -> datetime:
     return _aware(now) - since % HEARTBEAT
 
 
-def unreachable(station: Station) -> bool:
+def unreachable(station: StationRow) -> bool:
     return station.offline or station.network_status.lower() == "unreachable"
 
 
-def went_silent(db: Session, stations: Sequence[Station], now: datetime) -> dict[int, datetime]:
+def went_silent(db: Session, stations: Sequence[StationRow], now: datetime) -> dict[int, datetime]:
     """Per unreachable station (pk): when it was last heard of."""
     silent = [s for s in stations if unreachable(s)]
     if not silent:
@@ -63,7 +63,7 @@ def went_silent(db: Session, stations: Sequence[Station], now: datetime) -> dict
     return found
 
 
-def port_time_stamps(world: World, stations: Sequence[Station]) -> dict[int, datetime]:
+def port_time_stamps(world: World, stations: Sequence[StationRow]) -> dict[int, datetime]:
     """Per port (pk): the last communication its station had with the cloud about it."""
     db, root_seed, now = world.db, world.seed, world.now
     silent = went_silent(db, stations, now)
@@ -76,7 +76,7 @@ def port_time_stamps(world: World, stations: Sequence[Station]) -> dict[int, dat
     return stamps
 
 
-def _latest(beat: datetime, port: Port) -> datetime:
+def _latest(beat: datetime, port: PortRow) -> datetime:
     changed = port.status_time
     if changed is None or _aware(changed) <= beat:
         return beat

@@ -19,6 +19,7 @@ from mockcp.domain.identifiers import bare
 from mockcp.domain.realm import check_station_id
 from mockcp.domain.sessions.pricing import PricingAsk
 from mockcp.domain.stations.geo import DEFAULT_PROXIMITY, DEFAULT_UNIT, PER_MILE, distance
+from mockcp.domain.stations.rows import PortRow, StationRow
 from mockcp.errors import CPError
 
 LEVELS = {"1": "L1", "L1": "L1", "2": "L2", "L2": "L2", "3": "DC", "4": "DC", "DC": "DC"}
@@ -71,7 +72,8 @@ class StationQuery:
         }
 
 
-Predicate = Callable[[Station], bool]
+Predicate = Callable[[StationRow], bool]
+PortCheck = Callable[[PortRow], bool]
 
 
 def _text(value: str) -> str:
@@ -95,7 +97,7 @@ def name_matcher(pattern: str, org_names: dict[int, str]) -> Predicate:
         def matches(candidate: str) -> bool:
             return candidate == wanted
 
-    def predicate(station: Station) -> bool:
+    def predicate(station: StationRow) -> bool:
         full = _text(f"{org_names.get(station.org_pk, '')} / {station.name}")
         return matches(_text(station.name)) or matches(full)
 
@@ -188,7 +190,7 @@ def _number(value: str, param: str) -> float:
 
 def port_filters(query: StationQuery) -> list[Predicate]:
     """Port-level filters: a station matches when any of its ports does."""
-    checks: list[Callable[[Port], bool]] = []
+    checks: list[PortCheck] = []
     if query.level is not None:
         levels = {LEVELS.get(v.strip().upper(), "?") for v in query.level.split(",")}
         checks.append(lambda p: p.level in levels)
@@ -212,16 +214,16 @@ def port_filters(query: StationQuery) -> list[Predicate]:
     return predicates
 
 
-def port_status(station: Station, port: Port) -> str:
+def port_status(station: Station | StationRow, port: Port | PortRow) -> str:
     """AVAILABLE, INUSE, UNREACHABLE or UNKNOWN; an unreachable station's ports are UNREACHABLE."""
     return "UNREACHABLE" if station.network_status.lower() == "unreachable" else port.status
 
 
-def _port_number_is(attr: str, wanted: float) -> Callable[[Port], bool]:
+def _port_number_is(attr: str, wanted: float) -> PortCheck:
     return lambda port: abs(float(getattr(port, attr)) - wanted) < 1e-6
 
 
-def _any_port(check: Callable[[Port], bool]) -> Predicate:
+def _any_port(check: PortCheck) -> Predicate:
     return lambda station: any(check(port) for port in station.ports)
 
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from mockcp.codes import ResponseCode
-from mockcp.db.models import GroupMember, Organization, Port, PricingRule, Station, StationGroup
+from mockcp.db.models import GroupMember, Organization, PricingRule, Station, StationGroup
 from mockcp.domain.context import World
 from mockcp.domain.paging import Page, PageRequest, page_of
 from mockcp.domain.realm import Realm, resolve_group, resolve_org
@@ -26,6 +26,13 @@ from mockcp.domain.stations.query import (
     station_filters,
     validate_ids,
 )
+from mockcp.domain.stations.rows import (
+    IN_LIST_LIMIT,
+    PortRow,
+    StationRow,
+    public_stations,
+    stations_among,
+)
 from mockcp.domain.text import same_text
 from mockcp.errors import CPError
 
@@ -34,13 +41,13 @@ from mockcp.errors import CPError
 class StationView:
     """A station with what its rows print: owner, visible groups, pricing."""
 
-    station: Station
+    station: StationRow
     org: Organization
     groups: tuple[StationGroup, ...]
     pricing: tuple[PricingRule, ...]
     costs: dict[int, float] = field(default_factory=dict)  # port pk -> estimatedCost
 
-    def estimated_cost(self, port: Port) -> float:
+    def estimated_cost(self, port: PortRow) -> float:
         return self.costs.get(port.id, 0.0)
 
 
@@ -104,23 +111,20 @@ class StationIndex:
     """The stations a caller may search (its realm's, or the public ones) with their owners
     and the groups it sees; the whole world's locations only when a search needs them."""
 
-    stations: Sequence[Station]
+    stations: Sequence[StationRow]
     orgs: dict[int, Organization]
     groups: dict[int, StationGroup]
     memberships: dict[int, set[int]]
     gazetteer: Gazetteer
 
-    def matching(self, query: StationQuery, realm: Realm, public: bool = False) -> list[Station]:
+    def matching(
+        self, query: StationQuery, realm: Realm, public: bool = False
+    ) -> list[StationRow]:
         """The realm's (or the public) stations that pass every filter of ``query``."""
         predicates = station_filters(
             query, self.orgs, self.memberships, self.groups, self.gazetteer
         )
         return [s for s in self.stations if all(p(s) for p in predicates)]
-
-
-# Past this many stations a realm is read whole and filtered here rather than named in an
-# IN list (a bound on the statement's parameters; such a realm is most of the world anyway).
-IN_LIST_LIMIT = 2000
 
 
 def station_index(db: Session, realm: Realm, public: bool = False) -> StationIndex:
@@ -144,23 +148,12 @@ def station_index(db: Session, realm: Realm, public: bool = False) -> StationInd
     return StationIndex(stations, orgs, groups, memberships, gazetteer(db))
 
 
-def realm_stations(db: Session, realm: Realm, public: bool = False) -> Sequence[Station]:
+def realm_stations(db: Session, realm: Realm, public: bool = False) -> Sequence[StationRow]:
     """The realm's (or the public) stations with their ports, in station order."""
-    if public:
-        statement = select(Station).options(selectinload(Station.ports)).order_by(Station.id)
-        return db.scalars(statement.where(Station.is_public.is_(True))).all()
-    return stations_among(db, realm.station_pks)
+    return public_stations(db) if public else stations_among(db, realm.station_pks)
 
 
-def stations_among(db: Session, station_pks: frozenset[int]) -> Sequence[Station]:
-    """These stations with their ports, in station order."""
-    statement = select(Station).options(selectinload(Station.ports)).order_by(Station.id)
-    if len(station_pks) <= IN_LIST_LIMIT:
-        return db.scalars(statement.where(Station.id.in_(station_pks))).all()
-    return [s for s in db.scalars(statement) if s.id in station_pks]
-
-
-def owners(db: Session, stations: Sequence[Station]) -> dict[int, Organization]:
+def owners(db: Session, stations: Sequence[StationRow]) -> dict[int, Organization]:
     """Organisation pk -> organisation, for the owners of these stations."""
     statement = select(Organization).where(Organization.id.in_({s.org_pk for s in stations}))
     return {org.id: org for org in db.scalars(statement)}
@@ -209,7 +202,7 @@ def _pricing(db: Session, station_pks: list[int]) -> dict[int, list[PricingRule]
 
 
 def _view(
-    station: Station,
+    station: StationRow,
     orgs: dict[int, Organization],
     groups: dict[int, StationGroup],
     memberships: dict[int, set[int]],

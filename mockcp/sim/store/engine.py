@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import cast
 
 from sqlalchemy import Table, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from mockcp import deadline
 from mockcp.clock import offset_minutes, utc
@@ -123,9 +123,9 @@ def _plan(db: Session, root_seed: int, until: datetime) -> int:
         set(db.scalars(select(PricingRule.station_pk))),
     )
     horizon: datetime | None = None
-    for port, station in db.execute(
-        select(Port, Station).join(Station, Port.station_pk == Station.id)
-    ):
+    every = select(Port, Station).join(Station, Port.station_pk == Station.id)
+    # (the stations' ports loaded with them: ``len(station.ports)`` no longer loads per station)
+    for port, station in db.execute(every.options(selectinload(Station.ports))):
         spec = port_spec(port, station)
         last = local_day(until, spec)
         state = states.get(port.id)

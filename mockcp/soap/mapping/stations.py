@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal as PyDecimal
 from typing import Any
 
-from mockcp.db.models import Port, PricingRule, Station
+from mockcp.db.models import PricingRule
 from mockcp.domain.identifiers import company_id
 from mockcp.domain.paging import Page
 from mockcp.domain.sessions.pricing import PricingAsk
@@ -13,6 +13,7 @@ from mockcp.domain.stations import heartbeat
 from mockcp.domain.stations import search as stations
 from mockcp.domain.stations.facts import DRIVER_SUPPORT_PHONE, pricing_type
 from mockcp.domain.stations.query import StationQuery, port_status
+from mockcp.domain.stations.rows import PortRow, StationRow
 from mockcp.domain.stations.search import StationView
 from mockcp.soap.context import RequestContext
 from mockcp.soap.mapping import OK
@@ -81,7 +82,7 @@ def coordinate(value: float) -> str:
 # row, port, location and pricing window (issue 18: the 500-row page).
 
 
-def to_port_data(station: Station, port: Port, cost: float = 0.0) -> dict[str, Any]:
+def to_port_data(station: StationRow, port: PortRow, cost: float = 0.0) -> dict[str, Any]:
     """A ``portData`` row."""
     labels = port.connector_labels
     return {
