@@ -240,6 +240,7 @@ class MockChargePointApp:
     def _follow(self, settings: Settings) -> None:
         """Serve the world of ``settings`` from now on (this process)."""
         self.settings = self.runtime.settings = settings
+        self.admin.follow_seed(settings.root_seed)
 
     def _follow_store(self, state: CallState | None = None) -> None:
         """Another process may have reset the shared store to a new start: follow it

@@ -129,6 +129,18 @@ class ClockReading:
     origin: datetime
 
 
+def move_target(
+    reading: ClockReading, advance: timedelta | None = None, to: datetime | None = None
+) -> datetime:
+    """Where a move by ``advance`` (or to ``to``) from ``reading`` lands, with every bound
+    checked as the move itself checks it (ValueError); nothing moves. A clock move plans
+    the world it moves into first (mockcp.sim.store.ahead), so it asks here where that is."""
+    state = ClockState(reading.origin, reading.now, 0.0, reading.factor)
+    moved = state.advanced(advance, 0.0) if advance is not None else state.moved_to(
+        reading.now if to is None else to, 0.0)
+    return moved.anchor
+
+
 def mode_name(factor: float) -> str:
     """``frozen``, ``realtime`` or ``xN``."""
     if factor == 0:

@@ -22,8 +22,9 @@ from mockcp.admin.events import EventRoutes
 from mockcp.admin.faults import FaultRoutes
 from mockcp.admin.journal import JournalRoutes
 from mockcp.admin.openapi import document
-from mockcp.clock import MovableClock, parse_duration, parse_mode, utc
+from mockcp.clock import MovableClock, move_target, parse_duration, parse_mode, utc
 from mockcp.domain.tenants import list_tenants
+from mockcp.sim.store.ahead import plan_ahead
 
 log = logging.getLogger("mockcp.admin")
 
@@ -137,11 +138,15 @@ class AdminApp(JournalRoutes, FaultRoutes, EventRoutes):
         if not isinstance(body, dict) or len(body) != 1:
             return 'send exactly one of {"advance": ...}, {"set": ...}, {"mode": ...}'
         ((key, value),) = body.items()
-        try:
+        try:  # a move plans the world it moves into first: reads after it plan nothing
             if key == "advance":
-                self._clock.advance(parse_duration(str(value)))
+                delta = parse_duration(str(value))
+                self._plan_to(move_target(self._clock.reading(), advance=delta))
+                self._clock.advance(delta)
             elif key == "set":
-                self._clock.set(datetime.fromisoformat(str(value).replace("Z", "+00:00")))
+                instant = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+                self._plan_to(move_target(self._clock.reading(), to=instant))
+                self._clock.set(instant)
             elif key == "mode":
                 self._clock.set_factor(parse_mode(str(value)))
             else:
@@ -149,3 +154,11 @@ class AdminApp(JournalRoutes, FaultRoutes, EventRoutes):
         except ValueError as exc:
             return str(exc)
         return None
+
+    def _plan_to(self, instant: datetime) -> None:
+        """Plan the world through ``instant`` in committed steps (mockcp.sim.store.ahead)."""
+        plan_ahead(self._sessions, self._seed, instant)
+
+    def follow_seed(self, root_seed: int) -> None:
+        """A reset to a new start changed the world's root seed: plan and act with it."""
+        self._seed = root_seed

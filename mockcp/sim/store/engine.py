@@ -99,6 +99,27 @@ def materialize(db: Session, root_seed: int, until: datetime) -> int:
     return added
 
 
+def plan_step(db: Session, root_seed: int, until: datetime, span: timedelta) -> bool:
+    """Plan at most ``span`` further toward the local day of ``until``, statuses untouched
+    (mockcp.sim.store.ahead: a clock move plans the world it moves into); whether the world
+    is now planned through ``until``. Under the world lock; the caller commits."""
+    if _planned(_watermarks(db), until):
+        return True
+    hold_world(db)
+    horizon = _watermarks(db).get("planned_until")  # what the writer before us did
+    if _planned({"planned_until": horizon} if horizon else {}, until):
+        return True
+    since = history_start(db) if horizon is None else utc(datetime.fromisoformat(horizon))
+    step = spans.step_end(since, until, span)
+    _plan(db, root_seed, step)
+    return step >= until
+
+
+def _planned(meta: dict[str, str], until: datetime) -> bool:
+    horizon = meta.get("planned_until")
+    return horizon is not None and until < utc(datetime.fromisoformat(horizon))
+
+
 FAST_KEYS = ("planned_until", STATUS_AT, STATUS_UNTIL)
 
 
@@ -108,9 +129,7 @@ def _watermarks(db: Session) -> dict[str, str]:
 
 
 def _behind(meta: dict[str, str], until: datetime, stamp: str) -> bool:
-    horizon = meta.get("planned_until")
-    planned = horizon is not None and until < utc(datetime.fromisoformat(horizon))
-    return not planned or not status_fresh(meta, until, stamp)
+    return not _planned(meta, until) or not status_fresh(meta, until, stamp)
 
 
 def _plan(db: Session, root_seed: int, until: datetime) -> int:
