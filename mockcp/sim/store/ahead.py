@@ -33,10 +33,17 @@ def plan_ahead(sessions: Callable[[], Session], root_seed: int, until: datetime)
         ports = db.scalar(select(func.count()).select_from(Port)) or 1
     span = timedelta(days=max(MOVE_PORT_DAYS // ports, 1))
     steps = 0
-    while True:
-        with sessions() as db:
-            done = plan_step(db, root_seed, until, span)
-            db.commit()
-        if done:
-            return steps
+    while not committed_step(sessions, root_seed, until, span):
         steps += 1
+    return steps
+
+
+def committed_step(
+    sessions: Callable[[], Session], root_seed: int, until: datetime, span: timedelta
+) -> bool:
+    """One step of at most ``span``, committed (the world lock released); whether the world
+    is planned through ``until``."""
+    with sessions() as db:
+        done = plan_step(db, root_seed, until, span)
+        db.commit()
+    return done

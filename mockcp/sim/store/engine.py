@@ -9,7 +9,7 @@ gives the same sessions with the same IDs.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import cast
 
 from sqlalchemy import Table, insert, select
@@ -137,14 +137,16 @@ def _plan(db: Session, root_seed: int, until: datetime) -> int:
     start = history_start(db)
     fresh = select(SimPortState).execution_options(populate_existing=True)
     states = {s.port_pk: s for s in db.scalars(fresh)}
+    ports = db.execute(select(Port, Station).join(Station, Port.station_pk == Station.id)).all()
+    every_port_planned = len(states) == len(ports)
     run = Pass(
-        root_seed, start, _drivers_by_org(db), caps_by_port(db), depot_cars(db),
+        root_seed, start, _drivers_by_org(db),
+        caps_by_port(db, after=_new_starts(states) if every_port_planned else None),
+        depot_cars(db),
         set(db.scalars(select(PricingRule.station_pk))),
     )
     horizon: datetime | None = None
-    for port, station in db.execute(
-        select(Port, Station).join(Station, Port.station_pk == Station.id)
-    ):
+    for port, station in ports:
         spec = port_spec(port, station)
         last = local_day(until, spec)
         state = states.get(port.id)
@@ -169,6 +171,16 @@ def _plan(db: Session, root_seed: int, until: datetime) -> int:
         remember(db, "planned_until", horizon.isoformat())
     db.flush()
     return len(run.rows)
+
+
+def _new_starts(states: dict[int, SimPortState]) -> datetime | None:
+    """An instant no session this pass plans starts before: UTC midnight of the earliest
+    day a port is planned through (its next local day starts at least 10 hours later in
+    any zone); None when no port was planned yet (every cap then)."""
+    if not states:
+        return None
+    first = min(s.planned_through for s in states.values())
+    return datetime(first.year, first.month, first.day, tzinfo=UTC)
 
 
 def _plan_day(
@@ -235,8 +247,8 @@ def _insert(db: Session, run: Pass) -> None:
         db.execute(insert(cast(Table, Alarm.__table__)), run.alarms)
     if run.booked:
         db.execute(insert(cast(Table, Transaction.__table__)), run.booked)
-    for station_pk, since in sorted(run.shared.items()):
-        share_power(db, run.root_seed, [station_pk], since)
+    if run.shared:
+        share_power(db, run.root_seed, run.shared)
 
 
 def _local_midnight_after(day: date, spec: PortSpec) -> datetime:
