@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,7 @@ def test_a_move_plans_in_steps_the_world_a_read_plans_at_once(
                 assert clock.now() == START + TWENTY_DAYS
             else:
                 clock.advance(TWENTY_DAYS)
-            read, _ = work_of(mock, lambda: client.service.getStations(searchQuery={}))
+            read, _ = work_of(mock, partial(client.service.getStations, searchQuery={}))
             assert (read.port_days == 0) is by_control  # the move planned it all
             answers.append(sessions_between(client, START + timedelta(days=10),
                                             START + timedelta(days=12)))

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import cast
 
 from sqlalchemy import Table, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from mockcp import deadline
 from mockcp.clock import offset_minutes, utc
@@ -137,7 +137,10 @@ def _plan(db: Session, root_seed: int, until: datetime) -> int:
     start = history_start(db)
     fresh = select(SimPortState).execution_options(populate_existing=True)
     states = {s.port_pk: s for s in db.scalars(fresh)}
-    ports = db.execute(select(Port, Station).join(Station, Port.station_pk == Station.id)).all()
+    ports = db.execute(
+        select(Port, Station).join(Station, Port.station_pk == Station.id)
+        .options(selectinload(Station.ports))  # (len(station.ports): not a query per station)
+    ).all()
     every_port_planned = len(states) == len(ports)
     run = Pass(
         root_seed, start, _drivers_by_org(db),
