@@ -115,6 +115,7 @@ class MockChargePointApp:
             frozenset(OPERATIONS),
             settings.root_seed,
             settings.journal_limit,
+            settings.request_time_limit,
         )
         self.ui = UiApp(
             self.sessions,

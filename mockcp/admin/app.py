@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from mockcp import deadline
 from mockcp.admin.events import EventRoutes
 from mockcp.admin.faults import FaultRoutes
 from mockcp.admin.journal import JournalRoutes
@@ -50,6 +51,10 @@ def json_response(body: Any, status: int = 200) -> Response:
     )
 
 
+class MoveStopped(Exception):
+    """A clock move's planning ran past the time limit (answered 503, the clock unmoved)."""
+
+
 class AdminApp(JournalRoutes, FaultRoutes, EventRoutes):
     """WSGI app mounted at /_mock; ``reset`` is injected by create_app."""
 
@@ -62,6 +67,7 @@ class AdminApp(JournalRoutes, FaultRoutes, EventRoutes):
         operations: frozenset[str],
         root_seed: int,
         journal_limit: int = 10_000,
+        time_limit: float = 0.0,
     ) -> None:
         self._sessions = sessions
         self._reset = reset
@@ -70,6 +76,7 @@ class AdminApp(JournalRoutes, FaultRoutes, EventRoutes):
         self._operations = operations
         self._seed = root_seed
         self._journal_limit = journal_limit
+        self.time_limit = time_limit  # seconds a clock move may plan (0: no limit)
 
     def json(self, body: Any, status: int = 200) -> Response:
         return json_response(body, status)
@@ -127,7 +134,10 @@ class AdminApp(JournalRoutes, FaultRoutes, EventRoutes):
         """GET: the simulated now and mode. POST one of {"advance": "PT15M"},
         {"set": "...Z"} (forward only) or {"mode": "frozen" | "realtime" | "xN"}."""
         if request.method == "POST":
-            error = self._move_clock(request)
+            try:
+                error = self._move_clock(request)
+            except MoveStopped as stopped:
+                return json_response({"error": str(stopped)}, 503)
             if error is not None:
                 return json_response({"error": error}, 400)
         now = utc(self._clock.now()).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
@@ -156,8 +166,20 @@ class AdminApp(JournalRoutes, FaultRoutes, EventRoutes):
         return None
 
     def _plan_to(self, instant: datetime) -> None:
-        """Plan the world through ``instant`` in committed steps (mockcp.sim.store.ahead)."""
-        plan_ahead(self._sessions, self._seed, instant)
+        """Plan the world through ``instant`` in committed steps (mockcp.sim.store.ahead),
+        within the request time limit: stopped there, the steps done are kept, the clock
+        does not move, and ``MoveStopped`` says so (the same move again carries on)."""
+        with deadline.limit(self.time_limit):
+            try:
+                plan_ahead(self._sessions, self._seed, instant)
+            except Exception as exc:
+                if not (isinstance(exc, deadline.TimeLimitError) or deadline.expired()):
+                    raise
+                raise MoveStopped(
+                    f"planning the world up to {instant:%Y-%m-%dT%H:%M:%SZ} ran past the time"
+                    f" limit of {self.time_limit:g} s; the clock did not move, the days planned"
+                    " so far are kept: send the same move again to carry on"
+                ) from None
 
     def follow_seed(self, root_seed: int) -> None:
         """A reset to a new start changed the world's root seed: plan and act with it."""

@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from zeep.helpers import serialize_object
 
+from mockcp import deadline
 from mockcp.clock import MAX_AHEAD, MAX_STEP, ClockState, ManualClock, utc
 from mockcp.config import Settings
 from mockcp.db.activity import Alarm, ChargingSession, PowerCap, SimPortState, Transaction
@@ -177,3 +178,41 @@ def test_a_running_clock_runs_freely_within_a_week_of_the_planned_world() -> Non
     assert fast.paced(60.0, 3600.0).anchor == START + timedelta(hours=7) + MAX_AHEAD
     moved = ClockState(START, START + timedelta(days=30), 0.0, 100_000.0, planned=START)
     assert moved.now(3600.0) == START + timedelta(days=30) + MAX_AHEAD  # never behind anchor
+
+
+class TickingClock:
+    """A monotonic clock that moves 1 ms each time the deadline reads it: a move's second
+    runs out after a fixed amount of work (planner checks, SQLite progress calls), however
+    fast or busy the machine is."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        self.now += 0.001
+        return self.now
+
+
+def test_a_move_stopped_at_the_time_limit_keeps_its_steps_and_the_same_move_carries_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ahead, "MOVE_PORT_DAYS", 8 * 30)  # the minimal world's 8 ports
+    monkeypatch.setattr(deadline, "time", TickingClock())  # work, not the machine, sets the pace
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'w.sqlite3'}", fixture="minimal",
+                        request_time_limit=1.0)
+    with MockChargePoint(settings, ManualClock(START)) as mock:
+        days, stopped = [planned_days(mock)], 0
+        for _ in range(100):
+            status, answer = admin(mock.wsgi, "POST", "/clock", {"advance": "P366D"})
+            if status == 200:
+                break
+            assert (status, answer) == (503, {"error": (
+                "planning the world up to 2025-03-13T17:00:00Z ran past the time limit of 1 s;"
+                " the clock did not move, the days planned so far are kept: send the same move"
+                " again to carry on")})
+            assert admin(mock.wsgi, "GET", "/clock")[1]["now"] == "2024-03-12T17:00:00Z"
+            stopped += 1
+            days.append(planned_days(mock))
+        assert stopped >= 1 and status == 200  # a year did not fit in one (ticking) second
+        assert days == sorted(days) and days[-1] > days[0]  # each stopped move kept steps
+        assert answer["now"] == "2025-03-13T17:00:00Z"
