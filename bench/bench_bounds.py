@@ -1,6 +1,9 @@
 """A request at each bound against a plain one, and another tenant's latency alone and while
-one tenant sits at the bounds (issue 17). Wall-clock ratios measured in this run; the unit
-tests count the same work deterministically (tests/soap/test_bound_work.py).
+one tenant sits at the bounds (issue 17). A clock move plans the world it moves into
+(mockcp.sim.store.ahead), so the read after the largest step is timed after a control-plane
+move, and the move itself is timed against a 15-minute move. Wall-clock ratios measured in
+this run; the unit tests count the same work deterministically (tests/soap/test_bound_work.py,
+tests/soap/test_clock_moves.py).
 
     .venv/bin/python bench/bench_bounds.py
 
@@ -78,15 +81,19 @@ def widest(key: str, password: str) -> bytes:
     return envelope(guard.MAX_ELEMENTS - base)
 
 
-def once(url: str) -> tuple[float, float]:
-    """On a fresh world: an event at the horizon, then a read after the largest clock step."""
+def once(url: str) -> tuple[float, float, float, float]:
+    """On a fresh world: an event at the horizon, a clock move of 15 minutes and a read after
+    it, then the clock's largest step through the control plane (which plans the year) and
+    the read after it."""
     mock, clock = world(url)
     with mock:
         client = mock.client(mock.tenants()[0])
         client.service.getStations(searchQuery={})
         horizon = timed(lambda: event(client, clock.now() + EVENT_HORIZON))
-        clock.advance(MAX_STEP)
-        return horizon, timed(lambda: client.service.getStations(searchQuery={}))
+        small = timed(lambda: mock.clock.advance("PT15M"))
+        client.service.getStations(searchQuery={})
+        move = timed(lambda: mock.clock.advance(f"P{MAX_STEP.days}D"))
+        return horizon, timed(lambda: client.service.getStations(searchQuery={})), small, move
 
 
 def bounds(url: str) -> dict[str, tuple[float, float]]:
@@ -101,6 +108,8 @@ def bounds(url: str) -> dict[str, tuple[float, float]]:
         client = mock.client(tenant)
         read = median(lambda: client.service.getStations(searchQuery={}))
         found["read after the clock's largest step (366 days)"] = (read, statistics.median(year))
+        found["the clock move itself (15 minutes vs 366 days, planning the year)"] = (
+            statistics.median(s[2] for s in samples), statistics.median(s[3] for s in samples))
         plain_event = median(lambda: event(client, clock.now() + timedelta(hours=1)))
         found["createLoadShedEvent at the 7-day horizon"] = (
             plain_event, statistics.median(horizon))

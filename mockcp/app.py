@@ -117,6 +117,7 @@ class MockChargePointApp:
             frozenset(OPERATIONS),
             settings.root_seed,
             settings.journal_limit,
+            settings.request_time_limit,
             journal_db=self.journal,
         )
         self.ui = UiApp(
@@ -248,6 +249,7 @@ class MockChargePointApp:
     def _follow(self, settings: Settings) -> None:
         """Serve the world of ``settings`` from now on (this process)."""
         self.settings = self.runtime.settings = settings
+        self.admin.follow_seed(settings.root_seed)
 
     def _follow_store(self, state: CallState | None = None) -> None:
         """Another process may have reset the shared store to a new start: follow it

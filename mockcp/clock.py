@@ -54,6 +54,10 @@ def utc(value: datetime) -> datetime:
 MAX_PACE = 100_000.0
 MAX_STEP = timedelta(days=366)
 MAX_SPAN = timedelta(days=3660)
+# A running clock runs at most MAX_AHEAD past the world planned so far (the store's
+# ``planned_until``): a fast clock nobody calls waits there, and each call carries it on,
+# so the call after a long gap at a high pace plans about a week, never pace x gap.
+MAX_AHEAD = timedelta(days=7)
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
@@ -81,16 +85,20 @@ def check_pace(factor: float) -> float:
 @dataclass(frozen=True, slots=True)
 class ClockState:
     """A clock as data: simulated ``anchor`` at wall reading ``wall``, running at ``factor``;
-    ``origin`` is the world's start (the bounds are counted from it)."""
+    ``origin`` is the world's start (the bounds are counted from it); ``planned``, when the
+    store tells it, the instant the world is planned to (the clock runs MAX_AHEAD past it)."""
 
     origin: datetime
     anchor: datetime
     wall: float
     factor: float
+    planned: datetime | None = None
 
     def now(self, wall: float) -> datetime:
         elapsed = max(wall - self.wall, 0.0) * self.factor
         ceiling = self.origin + MAX_SPAN
+        if self.planned is not None:
+            ceiling = min(ceiling, max(self.planned, self.anchor) + MAX_AHEAD)
         if elapsed >= (ceiling - self.anchor).total_seconds():
             return max(ceiling, self.anchor)
         return self.anchor + timedelta(seconds=elapsed)
@@ -127,6 +135,18 @@ class ClockReading:
     now: datetime
     factor: float
     origin: datetime
+
+
+def move_target(
+    reading: ClockReading, advance: timedelta | None = None, to: datetime | None = None
+) -> datetime:
+    """Where a move by ``advance`` (or to ``to``) from ``reading`` lands, with every bound
+    checked as the move itself checks it (ValueError); nothing moves. A clock move plans
+    the world it moves into first (mockcp.sim.store.ahead), so it asks here where that is."""
+    state = ClockState(reading.origin, reading.now, 0.0, reading.factor)
+    moved = state.advanced(advance, 0.0) if advance is not None else state.moved_to(
+        reading.now if to is None else to, 0.0)
+    return moved.anchor
 
 
 def mode_name(factor: float) -> str:

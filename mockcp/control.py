@@ -48,11 +48,14 @@ class ControlPlane:
 
     @classmethod
     def at(
-        cls, base_url: str, timeout: float = 30, token: str | None = None,
+        cls, base_url: str, timeout: float = 90, token: str | None = None,
         sandbox: str | None = None,
     ) -> ControlPlane:
         """The control plane of the mockcp at ``base_url`` (``token``: its admin token, sent
-        as a Bearer header; ``sandbox``: that sandbox's own, ``/_mock/sandboxes/<id>``)."""
+        as a Bearer header; ``sandbox``: that sandbox's own, ``/_mock/sandboxes/<id>``).
+        ``timeout`` is above the server's 60 s request time limit, which also bounds the
+        planning a clock move does: a long move answers (200, or 503 to be sent again)
+        before the helper gives up."""
         import requests
 
         session = requests.Session()

@@ -12,14 +12,24 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from mockcp.clock import ClockReading, ClockState, check_pace, mode_name, wall_seconds
+from mockcp.clock import ClockReading, ClockState, check_pace, mode_name, utc, wall_seconds
+from mockcp.db.activity import WorldMeta
 from mockcp.db.world_state import SimClockRow
 
 CLOCK_ID = 1
+PLANNED = (
+    select(WorldMeta.value).where(WorldMeta.key == "planned_until").scalar_subquery()
+    .label("planned")
+)  # the world's planned horizon: a running clock waits MAX_AHEAD past it (mockcp.clock)
 _COLUMNS = select(
     SimClockRow.origin, SimClockRow.anchor, SimClockRow.wall, SimClockRow.factor,
-    SimClockRow.version,
+    SimClockRow.version, PLANNED,
 )
+
+
+def planned_instant(raw: str | None) -> datetime | None:
+    """The stored planned horizon (an ISO text in world_meta) as an instant, if any."""
+    return None if not raw else utc(datetime.fromisoformat(raw))
 
 
 def read_state(engine: Engine) -> ClockState:
@@ -28,7 +38,8 @@ def read_state(engine: Engine) -> ClockState:
         row = conn.execute(_COLUMNS.where(SimClockRow.id == CLOCK_ID)).first()
     if row is None:
         raise LookupError("the world has no clock row")
-    return ClockState(row.origin, row.anchor, row.wall, row.factor)
+    planned = planned_instant(row.planned)
+    return ClockState(row.origin, row.anchor, row.wall, row.factor, planned)
 
 
 def anchored(reading: ClockReading) -> ClockState:
@@ -76,7 +87,10 @@ class StoredClock:
                 row = conn.execute(_COLUMNS.where(SimClockRow.id == CLOCK_ID)).first()
                 if row is None:
                     raise LookupError("the world has no clock row")
-                new = step(ClockState(row.origin, row.anchor, row.wall, row.factor), wall_seconds())
+                state = ClockState(
+                    row.origin, row.anchor, row.wall, row.factor, planned_instant(row.planned)
+                )
+                new = step(state, wall_seconds())
                 moved = conn.execute(
                     update(SimClockRow)
                     .where(SimClockRow.id == CLOCK_ID, SimClockRow.version == row.version)

@@ -18,13 +18,15 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from mockcp import deadline
 from mockcp.admin.events import EventRoutes
 from mockcp.admin.faults import FaultRoutes
 from mockcp.admin.journal import JournalRoutes
 from mockcp.admin.openapi import document
-from mockcp.clock import MovableClock, parse_duration, parse_mode, utc
+from mockcp.clock import MovableClock, move_target, parse_duration, parse_mode, utc
 from mockcp.domain import journal
 from mockcp.domain.tenants import list_tenants
+from mockcp.sim.store.ahead import plan_ahead
 
 log = logging.getLogger("mockcp.admin")
 
@@ -50,6 +52,10 @@ def json_response(body: Any, status: int = 200) -> Response:
     )
 
 
+class MoveStopped(Exception):
+    """A clock move's planning ran past the time limit (answered 503, the clock unmoved)."""
+
+
 class AdminApp(JournalRoutes, FaultRoutes, EventRoutes):
     """WSGI app mounted at /_mock; ``reset`` is injected by create_app."""
 
@@ -62,6 +68,7 @@ class AdminApp(JournalRoutes, FaultRoutes, EventRoutes):
         operations: frozenset[str],
         root_seed: int,
         journal_limit: int = 10_000,
+        time_limit: float = 0.0,
         *,
         journal_db: journal.Store,
     ) -> None:
@@ -73,6 +80,7 @@ class AdminApp(JournalRoutes, FaultRoutes, EventRoutes):
         self._operations = operations
         self._seed = root_seed
         self._journal_limit = journal_limit
+        self.time_limit = time_limit  # seconds a clock move may plan (0: no limit)
 
     def json(self, body: Any, status: int = 200) -> Response:
         return json_response(body, status)
@@ -130,7 +138,10 @@ class AdminApp(JournalRoutes, FaultRoutes, EventRoutes):
         """GET: the simulated now and mode. POST one of {"advance": "PT15M"},
         {"set": "...Z"} (forward only) or {"mode": "frozen" | "realtime" | "xN"}."""
         if request.method == "POST":
-            error = self._move_clock(request)
+            try:
+                error = self._move_clock(request)
+            except MoveStopped as stopped:
+                return json_response({"error": str(stopped)}, 503)
             if error is not None:
                 return json_response({"error": error}, 400)
         now = utc(self._clock.now()).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
@@ -141,11 +152,15 @@ class AdminApp(JournalRoutes, FaultRoutes, EventRoutes):
         if not isinstance(body, dict) or len(body) != 1:
             return 'send exactly one of {"advance": ...}, {"set": ...}, {"mode": ...}'
         ((key, value),) = body.items()
-        try:
+        try:  # a move plans the world it moves into first: reads after it plan nothing
             if key == "advance":
-                self._clock.advance(parse_duration(str(value)))
+                delta = parse_duration(str(value))
+                self._plan_to(move_target(self._clock.reading(), advance=delta))
+                self._clock.advance(delta)
             elif key == "set":
-                self._clock.set(datetime.fromisoformat(str(value).replace("Z", "+00:00")))
+                instant = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+                self._plan_to(move_target(self._clock.reading(), to=instant))
+                self._clock.set(instant)
             elif key == "mode":
                 self._clock.set_factor(parse_mode(str(value)))
             else:
@@ -153,3 +168,23 @@ class AdminApp(JournalRoutes, FaultRoutes, EventRoutes):
         except ValueError as exc:
             return str(exc)
         return None
+
+    def _plan_to(self, instant: datetime) -> None:
+        """Plan the world through ``instant`` in committed steps (mockcp.sim.store.ahead),
+        within the request time limit: stopped there, the steps done are kept, the clock
+        does not move, and ``MoveStopped`` says so (the same move again carries on)."""
+        with deadline.limit(self.time_limit):
+            try:
+                plan_ahead(self._sessions, self._seed, instant)
+            except Exception as exc:
+                if not (isinstance(exc, deadline.TimeLimitError) or deadline.expired()):
+                    raise
+                raise MoveStopped(
+                    f"planning the world up to {instant:%Y-%m-%dT%H:%M:%SZ} ran past the time"
+                    f" limit of {self.time_limit:g} s; the clock did not move, the days planned"
+                    " so far are kept: send the same move again to carry on"
+                ) from None
+
+    def follow_seed(self, root_seed: int) -> None:
+        """A reset to a new start changed the world's root seed: plan and act with it."""
+        self._seed = root_seed

@@ -108,9 +108,10 @@ DOCS: list[Doc] = [
     Doc(
         "/clock",
         "POST",
-        'move the clock: {"advance": "PT15M"}, {"set": "...Z"} or {"mode": "frozen"|"xN"}',
+        'move the clock: {"advance": "PT15M"}, {"set": "...Z"} or {"mode": "frozen"|"xN"}; '
+        "a move plans the world it moves into first (503: stopped at the time limit, unmoved)",
         example={"advance": "PT0S"},
-        answers=(200, 400),
+        answers=(200, 400, 503),
     ),
     Doc("/faults", "GET", "every armed fault: count left, active, fired"),
     Doc(

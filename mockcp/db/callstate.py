@@ -17,10 +17,11 @@ store never act on a stale copy.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Connection, Engine, ScalarSelect, exists, literal, or_, select
 
-from mockcp.clock import ClockState
+from mockcp.clock import ClockState, utc
 from mockcp.db.activity import ForcedFault, WorldMeta
 from mockcp.db.stamps import CREDENTIALS_KEY
 from mockcp.db.world_state import SimClockRow
@@ -53,6 +54,7 @@ _STATE = select(
     _meta("fixture").label("fixture"),
     _meta("seed").label("seed"),
     _ARMED.label("armed"),
+    _meta("planned_until").label("planned"),  # a running clock waits past it (x17c)
 ).select_from(_ONE.outerjoin(SimClockRow, SimClockRow.id == CLOCK_ID))
 
 
@@ -64,7 +66,8 @@ def read_call_state(bind: Engine | Connection) -> CallState:
     row = bind.execute(_STATE).one()
     clock = None
     if row.origin is not None:
-        clock = ClockState(row.origin, row.anchor, row.wall, row.factor)
+        planned = None if not row.planned else utc(datetime.fromisoformat(row.planned))
+        clock = ClockState(row.origin, row.anchor, row.wall, row.factor, planned)
     identity = None
     if row.fixture is not None:
         identity = (str(row.fixture), "None" if row.seed is None else str(row.seed))

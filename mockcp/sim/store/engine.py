@@ -9,7 +9,7 @@ gives the same sessions with the same IDs.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import cast
 
 from sqlalchemy import Table, insert, select
@@ -99,6 +99,27 @@ def materialize(db: Session, root_seed: int, until: datetime) -> int:
     return added
 
 
+def plan_step(db: Session, root_seed: int, until: datetime, span: timedelta) -> bool:
+    """Plan at most ``span`` further toward the local day of ``until``, statuses untouched
+    (mockcp.sim.store.ahead: a clock move plans the world it moves into); whether the world
+    is now planned through ``until``. Under the world lock; the caller commits."""
+    if _planned(_watermarks(db), until):
+        return True
+    hold_world(db)
+    horizon = _watermarks(db).get("planned_until")  # what the writer before us did
+    if _planned({"planned_until": horizon} if horizon else {}, until):
+        return True
+    since = history_start(db) if horizon is None else utc(datetime.fromisoformat(horizon))
+    step = spans.step_end(since, until, span)
+    _plan(db, root_seed, step)
+    return step >= until
+
+
+def _planned(meta: dict[str, str], until: datetime) -> bool:
+    horizon = meta.get("planned_until")
+    return horizon is not None and until < utc(datetime.fromisoformat(horizon))
+
+
 FAST_KEYS = ("planned_until", STATUS_AT, STATUS_UNTIL)
 
 
@@ -108,9 +129,7 @@ def _watermarks(db: Session) -> dict[str, str]:
 
 
 def _behind(meta: dict[str, str], until: datetime, stamp: str) -> bool:
-    horizon = meta.get("planned_until")
-    planned = horizon is not None and until < utc(datetime.fromisoformat(horizon))
-    return not planned or not status_fresh(meta, until, stamp)
+    return not _planned(meta, until) or not status_fresh(meta, until, stamp)
 
 
 def _plan(db: Session, root_seed: int, until: datetime) -> int:
@@ -118,14 +137,19 @@ def _plan(db: Session, root_seed: int, until: datetime) -> int:
     start = history_start(db)
     fresh = select(SimPortState).execution_options(populate_existing=True)
     states = {s.port_pk: s for s in db.scalars(fresh)}
+    ports = db.execute(
+        select(Port, Station).join(Station, Port.station_pk == Station.id)
+        .options(selectinload(Station.ports))  # (len(station.ports): not a query per station)
+    ).all()
+    every_port_planned = len(states) == len(ports)
     run = Pass(
-        root_seed, start, _drivers_by_org(db), caps_by_port(db), depot_cars(db),
+        root_seed, start, _drivers_by_org(db),
+        caps_by_port(db, after=_new_starts(states) if every_port_planned else None),
+        depot_cars(db),
         set(db.scalars(select(PricingRule.station_pk))),
     )
     horizon: datetime | None = None
-    every = select(Port, Station).join(Station, Port.station_pk == Station.id)
-    # (the stations' ports loaded with them: ``len(station.ports)`` no longer loads per station)
-    for port, station in db.execute(every.options(selectinload(Station.ports))):
+    for port, station in ports:
         spec = port_spec(port, station)
         last = local_day(until, spec)
         state = states.get(port.id)
@@ -150,6 +174,16 @@ def _plan(db: Session, root_seed: int, until: datetime) -> int:
         remember(db, "planned_until", horizon.isoformat())
     db.flush()
     return len(run.rows)
+
+
+def _new_starts(states: dict[int, SimPortState]) -> datetime | None:
+    """An instant no session this pass plans starts before: UTC midnight of the earliest
+    day a port is planned through (its next local day starts at least 10 hours later in
+    any zone); None when no port was planned yet (every cap then)."""
+    if not states:
+        return None
+    first = min(s.planned_through for s in states.values())
+    return datetime(first.year, first.month, first.day, tzinfo=UTC)
 
 
 def _plan_day(
@@ -216,8 +250,8 @@ def _insert(db: Session, run: Pass) -> None:
         db.execute(insert(cast(Table, Alarm.__table__)), run.alarms)
     if run.booked:
         db.execute(insert(cast(Table, Transaction.__table__)), run.booked)
-    for station_pk, since in sorted(run.shared.items()):
-        share_power(db, run.root_seed, [station_pk], since)
+    if run.shared:
+        share_power(db, run.root_seed, run.shared)
 
 
 def _local_midnight_after(day: date, spec: PortSpec) -> datetime:

@@ -12,7 +12,7 @@ and an opted-out session charges uncapped from its opt-out time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -38,13 +38,20 @@ class PortCap:
     opt_out_event: int | None
 
 
-def caps_by_port(db: Session, port_pks: Iterable[int] | None = None) -> dict[int, list[PortCap]]:
-    """Every port's cap windows (only the given ports when named)."""
+def caps_by_port(
+    db: Session, port_pks: Iterable[int] | None = None, after: datetime | None = None
+) -> dict[int, list[PortCap]]:
+    """Every port's cap windows (only the given ports when named; only windows still open
+    at ``after`` when given: ``capped`` passes over a window that ended by a session's
+    start, so a caller whose sessions all start at ``after`` or later loses nothing, and a
+    year of Power Share windows is not read again at every planning step)."""
     statement = select(PowerCap, LoadShedEvent.allow_opt_out).outerjoin(
         LoadShedEvent, PowerCap.event_pk == LoadShedEvent.id
     )
     if port_pks is not None:
         statement = statement.where(PowerCap.port_pk.in_(list(port_pks)))
+    if after is not None:
+        statement = statement.where(PowerCap.ends_at.is_(None) | (PowerCap.ends_at > after))
     found: dict[int, list[PortCap]] = {}
     for cap, opt_out in db.execute(statement.order_by(PowerCap.id)):
         event = cap.event_pk if cap.event_pk is not None and opt_out else None
@@ -123,9 +130,15 @@ def apply(row: ChargingSession, result: Capped) -> None:
 def reshape_ports(db: Session, root_seed: int, port_pks: Iterable[int], now: datetime) -> None:
     """Recompute the sessions of ``port_pks`` that have not ended by ``now`` under their caps
     (under the world lock: the caller took it before writing, or it is taken here)."""
+    reshape_since(db, root_seed, dict.fromkeys(port_pks, now))
+
+
+def reshape_since(db: Session, root_seed: int, since: Mapping[int, datetime]) -> None:
+    """``reshape_ports`` with a time per port: each port's sessions not ended by its time.
+    One query each for the caps, the stations and the sessions of all the ports (Power Share
+    reshapes every shared station of a planning step at once)."""
     hold_world(db)
-    ports = sorted(set(port_pks))
-    caps = caps_by_port(db, ports)
+    ports = sorted(since)
     stations = {
         port.id: station
         for port, station in db.execute(
@@ -134,14 +147,22 @@ def reshape_ports(db: Session, root_seed: int, port_pks: Iterable[int], now: dat
             .where(Port.id.in_(ports))
         )
     }
-    for port_pk in ports:
-        rows = db.scalars(
+    by_port: dict[int, list[ChargingSession]] = {pk: [] for pk in ports}
+    if ports:
+        for row in db.scalars(
             select(ChargingSession)
-            .where(ChargingSession.port_pk == port_pk, ChargingSession.end_time > now)
-            .order_by(ChargingSession.start_time, ChargingSession.id)
-        ).all()
+            .where(ChargingSession.port_pk.in_(ports),
+                   ChargingSession.end_time > min(since.values()))
+            .order_by(ChargingSession.port_pk, ChargingSession.start_time, ChargingSession.id)
+        ):
+            if row.end_time is not None and row.end_time > since[row.port_pk]:
+                by_port[row.port_pk].append(row)
+    starts = [row.start_time for rows in by_port.values() for row in rows]
+    caps = caps_by_port(db, ports, min(starts)) if starts else {}
+    for port_pk in ports:
+        now = since[port_pk]
         last_end: datetime | None = None
-        for row in rows:
+        for row in by_port[port_pk]:
             if last_end is not None and row.start_time > now and row.start_time < last_end:
                 db.delete(row)  # the port is still busy: this driver drives on
                 continue

@@ -10,6 +10,11 @@ Share stations are reshared per span, about 0.1 s each on a busy machine), so sp
 large: the demo world's 91 days of history take two. A read stopped at its limit
 thus keeps the spans it finished, and a far clock move is caught up by a few reads.
 
+A clock moved through the control plane plans its span before it moves
+(``mockcp.sim.store.ahead``), and a running stored clock waits a week past the planned world
+(``mockcp.clock.MAX_AHEAD``), so long catch-ups by reads are left to clocks moved in process
+(tests, scenarios).
+
 Where the spans end changes nothing in the world: planning a span at a time gives the world
 planning at once gives, as reads at any sequence of instants do (tested in
 tests/soap/test_time_limit.py).
