@@ -122,9 +122,9 @@ def reference_client(mock: MockChargePoint, tenant: Tenant) -> zeep.Client:
 
 
 @pytest.fixture(scope="module")
-def readonly_mock() -> Iterator[MockChargePoint]:
-    """One minimal world per test module, for tests that only read."""
-    settings = Settings(database_url="sqlite://", fixture="minimal")
+def readonly_mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockChargePoint]:
+    """One minimal world per test module, for tests that only read (a copy of the image)."""
+    settings = fresh_world(tmp_path_factory, "minimal", START)
     with MockChargePoint(settings, ManualClock(START)) as running:
         yield running
 
