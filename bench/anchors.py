@@ -112,8 +112,9 @@ def _client(
 
 
 def _load_process(
-    port: int, path: str, body: bytes, clients: int, seconds: float, out: multiprocessing.Queue
-) -> None:  # type: ignore[type-arg]
+    port: int, path: str, body: bytes, clients: int, seconds: float,
+    out: multiprocessing.Queue[object],
+) -> None:
     counts = [0] * clients
     stop_at = time.perf_counter() + seconds
     threads = [
@@ -177,7 +178,7 @@ def render_floor(
         for child in row[2]:
             put(element, child)
 
-    wrapper = etree.Element(tag, nsmap=nsmap)
+    wrapper = etree.Element(tag, nsmap=nsmap)  # type: ignore[arg-type]  # lxml-stubs: no None key
     for row in head:
         put(wrapper, row)
     for row in rows:

@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
 from werkzeug.test import Client
 
 from mockcp.clock import MAX_STEP, ManualClock
@@ -77,7 +78,7 @@ def widest(key: str, password: str) -> bytes:
             f"</soapenv:Header><soapenv:Body><urn:getStations><searchQuery>{'<x/>' * count}"
             "</searchQuery></urn:getStations></soapenv:Body></soapenv:Envelope>"
         ).encode()
-    base = guard.shape_of(guard.etree.fromstring(envelope(0))).elements
+    base = guard.shape_of(etree.fromstring(envelope(0))).elements
     return envelope(guard.MAX_ELEMENTS - base)
 
 

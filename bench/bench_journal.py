@@ -54,12 +54,17 @@ def timed(call: Callable[[], Any]) -> float:
     return time.perf_counter() - began
 
 
+def in_world_database(world: Any) -> str | None:
+    """The comparison's placement: the journal in the world's own database."""
+    return None
+
+
 @contextmanager
 def journal_inside(inside: bool) -> Iterator[None]:
     """``inside``: apps made in the block keep the journal in the world's database."""
     kept = journal_store.journal_url
     if inside:
-        journal_store.journal_url = lambda _world: None
+        journal_store.journal_url = in_world_database
     try:
         yield
     finally:
@@ -125,7 +130,7 @@ def ms(samples: list[float], q: float | None = None) -> str:
 
 def inside_app() -> Any:
     """gunicorn's app with the journal in the world's database (the comparison)."""
-    journal_store.journal_url = lambda _world: None
+    journal_store.journal_url = in_world_database
     from mockcp.app import wsgi_from_env
 
     return wsgi_from_env()

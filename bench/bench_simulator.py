@@ -19,7 +19,7 @@ from __future__ import annotations
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import cast
@@ -42,7 +42,7 @@ from mockcp.sim.store.engine import materialize
 START = datetime(2024, 3, 12, 17, tzinfo=UTC)
 
 
-def plain_insert(rows: list[tuple[object, ...]]) -> float:
+def plain_insert(rows: Sequence[tuple[object, ...]]) -> float:
     db = sqlite3.connect(":memory:")
     db.execute("create table s (id, port, start, end, energy, power, flat, taper)")
     began = time.perf_counter()
@@ -138,10 +138,15 @@ def million_pages() -> None:
         materialize(db, 7, START)
         db.commit()
         small = db.scalar(select(func.count()).select_from(ChargingSession)) or 0
-        pages = [
-            timed(lambda q=q: search_sessions(World(db, principal, 7, START), q, 1))
-            for q in (oldest, recent)
-        ] + [timed(lambda q=q: money(db, principal, q)) for q in (OLDEST_MONEY, RECENT_MONEY)]
+        def session_page(q: SessionSearch) -> Callable[[], object]:
+            return lambda: search_sessions(World(db, principal, 7, START), q, 1)
+
+        def money_page(q: TransactionQuery) -> Callable[[], object]:
+            return lambda: money(db, principal, q)
+
+        pages = [timed(session_page(q)) for q in (oldest, recent)] + [
+            timed(money_page(q)) for q in (OLDEST_MONEY, RECENT_MONEY)
+        ]
         table = cast(Table, ChargingSession.__table__)
         rows = [dict(r._mapping) for r in db.execute(select(table))]
         span = timedelta(days=91)
@@ -157,10 +162,9 @@ def million_pages() -> None:
             db.execute(insert(table), shifted)
         db.commit()
         large = db.scalar(select(func.count()).select_from(ChargingSession)) or 0
-        big = [
-            timed(lambda q=q: search_sessions(World(db, principal, 7, START), q, 1))
-            for q in (oldest, recent)
-        ] + [timed(lambda q=q: money(db, principal, q)) for q in (OLDEST_MONEY, RECENT_MONEY)]
+        big = [timed(session_page(q)) for q in (oldest, recent)] + [
+            timed(money_page(q)) for q in (OLDEST_MONEY, RECENT_MONEY)
+        ]
     names = ("oldest page", "a day's page", "oldest transaction page", "a day's transactions")
     for name, a, b in zip(names, pages, big, strict=True):
         print(

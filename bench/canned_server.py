@@ -43,7 +43,7 @@ def main() -> None:
         recordings = {k: v.encode("latin-1") for k, v in json.load(handle).items()}
     app = canned_app(recordings)
     try:  # the production server, where mockcp has one (mockcp/server.py: waitress)
-        from mockcp.server import serve_forever  # type: ignore[import-not-found]
+        from mockcp.server import serve_forever
     except ImportError:  # else what ``mockcp serve`` runs: werkzeug's threaded server
         from werkzeug.serving import run_simple
 

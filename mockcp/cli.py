@@ -14,7 +14,8 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -234,8 +235,6 @@ def serve(
     from mockcp.domain.tenants import list_tenants
 
     logging.basicConfig(level=settings.log_level)
-    # spyne logs every client fault with a traceback; mockcp logs what matters itself.
-    logging.getLogger("spyne").setLevel(logging.CRITICAL)
     check_port_free(settings.host, settings.port)
     token, made_up = admin_token(settings.host, token)
     app = build_app(settings, token)
@@ -327,6 +326,23 @@ def coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextmanager
+def serving_scope() -> Iterator[None]:
+    """What serving changes in the calling process, for as long as it serves: spyne's logger
+    quiet (it logs every client fault with a traceback; mockcp logs what matters itself) and
+    SIGTERM an orderly exit (so a fresh store is removed). Both are put back at the end, so
+    ``main(["serve", ...])`` called in process leaves its caller as it found it."""
+    spyne = logging.getLogger("spyne")
+    level = spyne.level
+    spyne.setLevel(logging.CRITICAL)
+    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+        spyne.setLevel(level)
+
+
 def serve_command(args: argparse.Namespace) -> int:
     """``mockcp serve``: a fresh world in temporary storage unless --db (or MOCKCP_DB) names one."""
     settings = settings_from_args(args)
@@ -334,9 +350,9 @@ def serve_command(args: argparse.Namespace) -> int:
     if args.db is None and not {"MOCKCP_DB", "MOCKCP_DATABASE_URL"} & set(os.environ):
         fresh = FreshStore()
         settings = dataclasses.replace(settings, database_url=fresh.url)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so the fresh store is removed
     try:
-        return serve(settings, args.admin_token, fresh, args.reload)
+        with serving_scope():
+            return serve(settings, args.admin_token, fresh, args.reload)
     finally:
         if fresh is not None:
             fresh.close()

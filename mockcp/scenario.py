@@ -47,33 +47,56 @@ def at(text: str) -> datetime:
 
 
 @contextmanager
-def _service(scenario: dict[str, Any]) -> Iterator[tuple[Any, ManualClock]]:
+def _world(scenario: dict[str, Any]) -> Iterator[tuple[Any, ManualClock, MockChargePoint]]:
     clock = ManualClock(at(scenario["clock"]))
     settings = Settings(database_url="sqlite://", **scenario["world"])
     with MockChargePoint(settings, clock) as mock:
         tenant = next(t for t in mock.tenants() if t.org_id == scenario["tenant"])
-        yield mock.client(tenant).service, clock
+        yield mock.client(tenant).service, clock, mock
 
 
-def load_samples(scenario: dict[str, Any], with_event: bool) -> Samples:
+@contextmanager
+def _service(scenario: dict[str, Any]) -> Iterator[tuple[Any, ManualClock]]:
+    with _world(scenario) as (service, clock, _):
+        yield service, clock
+
+
+def _sampled(
+    scenario: dict[str, Any], service: Any, clock: ManualClock, with_event: bool
+) -> Samples:
+    event = dict(scenario["event"])
+    if with_event:
+        event["eventStartTime"] = at(event["eventStartTime"])
+        reply = service.createLoadShedEvent(shedEvent=event)
+        if reply.responseCode != "100":
+            raise RuntimeError(f"createLoadShedEvent: {reply.responseText}")
+    found: Samples = []
+    step = timedelta(minutes=scenario["sample"]["every_minutes"])
+    while clock.now() <= at(scenario["sample"]["until"]):
+        reply = service.getLoad(searchQuery={"sgID": int(event["sgID"])})
+        if reply.responseCode != "100":
+            raise RuntimeError(f"getLoad: {reply.responseText}")
+        found.append((clock.now(), reply))
+        clock.advance(step)
+    return found
+
+
+def load_twins(
+    scenario: dict[str, Any], step: Callable[[str], None] | None = None
+) -> tuple[Samples, Samples]:
     """getLoad on the event's group every few minutes from the scenario's clock, with the
-    event scheduled through createLoadShedEvent, or (the twin) without it."""
-    with _service(scenario) as (service, clock):
-        event = dict(scenario["event"])
-        if with_event:
-            event["eventStartTime"] = at(event["eventStartTime"])
-            reply = service.createLoadShedEvent(shedEvent=event)
-            if reply.responseCode != "100":
-                raise RuntimeError(f"createLoadShedEvent: {reply.responseText}")
-        found: Samples = []
-        step = timedelta(minutes=scenario["sample"]["every_minutes"])
-        while clock.now() <= at(scenario["sample"]["until"]):
-            reply = service.getLoad(searchQuery={"sgID": int(event["sgID"])})
-            if reply.responseCode != "100":
-                raise RuntimeError(f"getLoad: {reply.responseText}")
-            found.append((clock.now(), reply))
-            clock.advance(step)
-        return found
+    event scheduled through createLoadShedEvent, then (the twin) without it. One world is
+    built: the twin runs after a reset to its start (the world as built, clock included)."""
+    with _world(scenario) as (service, clock, mock):
+        if step is not None:
+            step("the world with the event")
+        shed = _sampled(scenario, service, clock, True)
+        mock.wsgi.reset()
+        if clock.now() != at(scenario["clock"]):
+            raise RuntimeError(f"the reset left the clock at {clock.now()}")
+        if step is not None:
+            step("its twin without the event")
+        return shed, _sampled(scenario, service, clock, False)
 
 
 def event_window(scenario: dict[str, Any]) -> tuple[datetime, datetime]:
@@ -206,10 +229,7 @@ def execute(
         timeline, checks = execute_steps(scenario)
         lines += timeline
     elif "event" in scenario:
-        step("the world with the event")
-        shed = load_samples(scenario, True)
-        step("its twin without the event")
-        free = load_samples(scenario, False)
+        shed, free = load_twins(scenario, step)
         begins, ends = event_window(scenario)
         lines.append(f"{'time (UTC)':<17} {'group kW':>9} {'twin kW':>9}")
         for (when, reply), (_, twin) in zip(shed, free, strict=True):

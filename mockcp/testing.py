@@ -87,7 +87,7 @@ class MockChargePoint(ControlViews):
         return self
 
     def __exit__(
-        self, *exc: tuple[type[BaseException] | None, BaseException | None, TracebackType | None]
+        self, *exc: type[BaseException] | BaseException | TracebackType | None
     ) -> None:
         if self.app is not None:
             self.app.close()

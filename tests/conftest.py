@@ -22,6 +22,7 @@ from mockcp.config import Settings
 from mockcp.domain.tenants import Tenant
 from mockcp.testing import MockChargePoint
 from tests.workers import isolate_postgres
+from tests.worlds.images import fresh_world
 
 SHARED = Path(os.environ.get("MOCKCP_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 REFERENCE_WSDL = SHARED / "reference" / "cp_api_5.1.wsdl"
@@ -92,7 +93,13 @@ def settings() -> Settings:
 
 
 @pytest.fixture
-def mock(settings: Settings, clock: ManualClock) -> Iterator[MockChargePoint]:
+def mock(
+    settings: Settings, clock: ManualClock, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[MockChargePoint]:
+    """The minimal world at START, copied from the run's built image (a SQLite file of its
+    own, tests/worlds/images.py) rather than built again for every test."""
+    if settings == Settings(database_url="sqlite://", fixture="minimal") and clock.now() == START:
+        settings = fresh_world(tmp_path_factory, "minimal", START)
     with MockChargePoint(settings, clock) as running:
         yield running
 
@@ -115,9 +122,9 @@ def reference_client(mock: MockChargePoint, tenant: Tenant) -> zeep.Client:
 
 
 @pytest.fixture(scope="module")
-def readonly_mock() -> Iterator[MockChargePoint]:
-    """One minimal world per test module, for tests that only read."""
-    settings = Settings(database_url="sqlite://", fixture="minimal")
+def readonly_mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockChargePoint]:
+    """One minimal world per test module, for tests that only read (a copy of the image)."""
+    settings = fresh_world(tmp_path_factory, "minimal", START)
     with MockChargePoint(settings, ManualClock(START)) as running:
         yield running
 

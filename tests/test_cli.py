@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
 import urllib.request
+from collections.abc import Iterator
 from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +19,7 @@ import pytest
 import zeep
 from zeep.wsse.username import UsernameToken
 
-from mockcp.cli import COMMANDS, SOAP_PATH, main
+from mockcp.cli import COMMANDS, SOAP_PATH, main, serving_scope
 from mockcp.config import Settings, unknown_variables
 from mockcp.data import SCENARIOS, names
 from mockcp.progress import progress
@@ -161,6 +164,50 @@ def test_a_busy_port_is_one_line_before_any_work(capsys: pytest.CaptureFixture[s
     captured = capsys.readouterr()
     assert captured.err == f"mockcp: error: --port: 127.0.0.1:{port} is already in use\n"
     assert captured.out == ""
+
+
+def _sentinel(signum: int, frame: object) -> None:
+    raise AssertionError("the caller's own SIGTERM handler")
+
+
+@pytest.fixture
+def callers_state() -> Iterator[tuple[int, object]]:
+    """A caller's own spyne log level and SIGTERM handler, put back after the test."""
+    spyne = logging.getLogger("spyne")
+    level, handler = spyne.level, signal.signal(signal.SIGTERM, _sentinel)
+    spyne.setLevel(logging.INFO)
+    try:
+        yield logging.INFO, _sentinel
+    finally:
+        spyne.setLevel(level)
+        signal.signal(signal.SIGTERM, handler)
+
+
+def test_serving_quiets_spyne_and_exits_on_sigterm_only_while_it_serves(
+    callers_state: tuple[int, object],
+) -> None:
+    with serving_scope():
+        assert logging.getLogger("spyne").level == logging.CRITICAL
+        with pytest.raises(SystemExit) as done:  # the handler serving installed
+            signal.getsignal(signal.SIGTERM)(signal.SIGTERM, None)  # type: ignore[operator]
+        assert done.value.code == 0
+    assert (logging.getLogger("spyne").level, signal.getsignal(signal.SIGTERM)) == callers_state
+
+
+@pytest.mark.usefixtures("quiet")
+@pytest.mark.parametrize("mistake", ["busy port", "unopenable database"])
+def test_serve_in_process_leaves_the_callers_logging_and_signals_as_they_were(
+    mistake: str, callers_state: tuple[int, object], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        argv = ["--port", str(busy.getsockname()[1]), "--db", "sqlite://"]
+        if mistake == "unopenable database":  # refused while the world is being built
+            argv = ["--port", str(free_port()), "--db", "sqlite:////nonexistent/x.db"]
+        assert main(["serve", "--fixture", "minimal", *argv]) == 2
+    assert capsys.readouterr().err.startswith("mockcp: error: --")
+    assert (logging.getLogger("spyne").level, signal.getsignal(signal.SIGTERM)) == callers_state
 
 
 @pytest.mark.usefixtures("quiet")

@@ -20,7 +20,7 @@ SCENARIOS = Path(str(PACKAGED))  # the packaged scenarios (a plain folder in a c
 @pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*demand-response*.yaml")), ids=str)
 def test_demand_response_scenario(path: Path) -> None:
     scenario = sc.load(path)
-    shed, free = sc.load_samples(scenario, True), sc.load_samples(scenario, False)
+    shed, free = sc.load_twins(scenario)  # the twin: after a reset to the start
     checks = sc.demand_response_checks(scenario, shed, free)
     assert checks and all(c.ok for c in checks), [c for c in checks if not c.ok]
     begins, ends = sc.event_window(scenario)

@@ -41,12 +41,17 @@ STATION_DEFAULTS: dict[str, Any] = {
 }
 
 
+SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class FixtureError(ValueError):
     """A fixture that does not describe a valid world."""
 
 
 def read_fixture(path: Traversable) -> dict[str, Any]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    # libyaml's safe loader when PyYAML has it (the wheels do): the pure-Python one was a
+    # quarter of building the minimal world, which the test suite does hundreds of times
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     if not isinstance(data, dict):
         raise FixtureError(f"{path}: a fixture is a mapping of sections")
     return data

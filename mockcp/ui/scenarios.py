@@ -36,7 +36,7 @@ def run(name: str) -> dict[str, Any]:
     if "event" not in plan:
         lines, checks = runner.execute(path)
         return {"name": plan["name"], "lines": lines, "checks": _checks(checks)}
-    shed, free = runner.load_samples(plan, True), runner.load_samples(plan, False)
+    shed, free = runner.load_twins(plan)
     begins, ends = runner.event_window(plan)
     per_port = plan["event"].get("allowedLoadPerPort")
     step_h = plan["sample"]["every_minutes"] / 60

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,6 +30,9 @@ from mockcp.seed.builder import WorldBuilder
 from mockcp.seed.loader import FIXTURES, load
 
 EPOCH = datetime(2024, 3, 12, tzinfo=UTC)
+# The packaged worlds, parsed once (each example changes a deep copy)
+DEMO = yaml.safe_load((FIXTURES / "demo.yaml").read_text())
+MINIMAL = yaml.safe_load((FIXTURES / "minimal.yaml").read_text())
 
 
 @contextmanager
@@ -75,7 +79,7 @@ def walk(
 def test_three_paging_algorithms_see_every_station_once(
     seed: int, per_site: int, size: int, who: int
 ) -> None:
-    params = yaml.safe_load((FIXTURES / "demo.yaml").read_text())
+    params = copy.deepcopy(DEMO)
     params.update(stations_per_site=per_site, drivers_per_org=1)
     with world(WorldBuilder(seed, params).build()) as db:
         principal = principal_of(db, who)
@@ -130,7 +134,7 @@ def test_proximity_returns_exactly_the_stations_within_the_radius(
     coords = [(lat0 + dlat, lon0 + dlon) for dlat, dlon in points]
     distances = [cosine_law_miles(lat0, lon0, lat, lon) for lat, lon in coords]
     assume(all(abs(d - radius_miles) > 1e-3 for d in distances))
-    data = yaml.safe_load((FIXTURES / "minimal.yaml").read_text())
+    data = copy.deepcopy(MINIMAL)
     template = data["stations"][0]
     data["stations"] = [
         {
@@ -176,7 +180,7 @@ def test_proximity_returns_exactly_the_stations_within_the_radius(
 def test_rights_pages_of_100_cover_every_entry_once(seed: int, per_site: int, who: int) -> None:
     from mockcp.domain.orgs.rights import RightsEntry, RightsQuery, station_rights
 
-    params = yaml.safe_load((FIXTURES / "demo.yaml").read_text())
+    params = copy.deepcopy(DEMO)
     params.update(stations_per_site=per_site, drivers_per_org=1)
     with world(WorldBuilder(seed, params).build()) as db:
         principal = principal_of(db, who)

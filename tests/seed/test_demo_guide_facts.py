@@ -15,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mockcp.clock import ManualClock
-from mockcp.config import Settings
 from mockcp.db.models import Organization, Port, Station
 from mockcp.db.people import Driver
 from mockcp.domain.stations.facts import (
@@ -28,6 +27,7 @@ from mockcp.domain.stations.facts import (
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
 from tests.seed.test_world import loaded
+from tests.worlds.images import fresh_world
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +54,10 @@ def test_guide_9_1_3_some_drivers_have_a_home_station_of_their_organisation(demo
         assert home.model == "CPH50" and not home.is_public and home.site_type == "home"
 
 
-def test_guide_9_1_3_getUsers_shows_the_home_station_details() -> None:
-    settings = Settings(database_url="sqlite://", fixture="demo")
+def test_guide_9_1_3_getUsers_shows_the_home_station_details(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    settings = fresh_world(tmp_path_factory, "demo", START)
     with MockChargePoint(settings, ManualClock(START)) as mock:
         users = mock.client(mock.tenants()[0]).service.getUsers(searchQuery={}).users.user
     homes = [u.homeStationDetails for u in users if u.homeStationDetails is not None]

@@ -12,12 +12,12 @@ from sqlalchemy import select
 
 from mockcp.clock import ManualClock
 from mockcp.codes import ResponseCode
-from mockcp.config import Settings
 from mockcp.db.activity import Alarm
 from mockcp.db.models import Station
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
 from tests.helpers import HARBOR, SUNRISE, expect
+from tests.worlds.images import fresh_world
 
 SIXTY_DAYS = START + timedelta(days=60)
 
@@ -192,9 +192,9 @@ def test_clear_alarms_codes_change_nothing(
 
 
 @pytest.fixture(scope="module")
-def demo() -> Iterator[MockChargePoint]:
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockChargePoint]:
     clock = ManualClock(START)
-    with MockChargePoint(Settings(database_url="sqlite://", fixture="demo"), clock) as running:
+    with MockChargePoint(fresh_world(tmp_path_factory, "demo", START), clock) as running:
         yield running
 
 

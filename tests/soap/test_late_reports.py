@@ -9,20 +9,20 @@ import pytest
 from sqlalchemy import select
 
 from mockcp.clock import ManualClock
-from mockcp.config import Settings
 from mockcp.db.activity import Alarm, ChargingSession
 from mockcp.db.models import Organization, Port, PricingRule, Station
 from mockcp.sim.store.engine import materialize
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
+from tests.worlds.images import fresh_world
 
 DELAY = timedelta(seconds=7)
 
 
 @pytest.fixture(scope="module")
-def demo() -> Iterator[tuple[MockChargePoint, ManualClock]]:
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MockChargePoint, ManualClock]]:
     clock = ManualClock(START)
-    with MockChargePoint(Settings(database_url="sqlite://", fixture="demo"), clock) as mock:
+    with MockChargePoint(fresh_world(tmp_path_factory, "demo", START), clock) as mock:
         with mock.app.sessions() as db:  # plan two months ahead (reads still stop at now)
             materialize(db, mock.settings.root_seed, START + timedelta(days=60))
             db.commit()

@@ -6,6 +6,7 @@ on 2024-03-12 (session 100300009); the clock starts at 17:00.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -124,7 +125,8 @@ def test_fifteen_minute_data_and_energy_show_the_cut(
     row = sessions.ChargingSessionData[0]
     assert row.Energy == data.fifteenminData[-1].energyConsumed
     # the same car without the shed: same energy, but it finishes 4.2 kW x 0.5 h / 7.2 kW sooner
-    twin = MockChargePoint(mock.settings, ManualClock(CHARGING + timedelta(hours=6)))
+    fresh = dataclasses.replace(mock.settings, database_url="sqlite://")  # a world of its own
+    twin = MockChargePoint(fresh, ManualClock(CHARGING + timedelta(hours=6)))
     with twin:
         plain = twin.client(twin.tenants()[0]).service.getChargingSessionData(
             searchQuery={"sessionID": SESSION}

@@ -12,10 +12,10 @@ import pytest
 import zeep
 
 from mockcp.clock import ManualClock
-from mockcp.config import Settings
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
 from tests.helpers import NEW
+from tests.worlds.images import fresh_world
 
 STEPS: dict[str, Callable[[int, int, list[Any]], int]] = {
     "start+received": lambda start, size, rows: start + len(rows),
@@ -31,9 +31,11 @@ LISTINGS: dict[str, tuple[str, Callable[[Any], list[Any]], Callable[[Any], int]]
 
 
 @pytest.fixture(scope="module")
-def demo() -> Iterator[tuple[MockChargePoint, zeep.Client]]:
+def demo(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[MockChargePoint, zeep.Client]]:
     clock = ManualClock(START)
-    with MockChargePoint(Settings(database_url="sqlite://", fixture="demo"), clock) as mock:
+    with MockChargePoint(fresh_world(tmp_path_factory, "demo", START), clock) as mock:
         clock.advance(timedelta(days=3))
         yield mock, mock.client(mock.tenants()[0])
 

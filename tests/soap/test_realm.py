@@ -10,15 +10,19 @@ from typing import Any
 import pytest
 import zeep
 
+from mockcp.clock import ManualClock
 from mockcp.codes import ResponseCode
-from mockcp.config import Settings
 from mockcp.seed.world import resolve
 from mockcp.testing import MockChargePoint
+from tests.conftest import START
+from tests.worlds.images import fresh_world
 
 
 @pytest.fixture(scope="module")
-def demo() -> Iterator[MockChargePoint]:
-    with MockChargePoint(Settings(database_url="sqlite://", fixture="demo")) as mock:
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockChargePoint]:
+    # the demo world copied from the run's built image (frozen at START: the realm is the
+    # same at any instant)
+    with MockChargePoint(fresh_world(tmp_path_factory, "demo", START), ManualClock(START)) as mock:
         yield mock
 
 

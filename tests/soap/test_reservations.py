@@ -11,20 +11,18 @@ import zeep
 from zeep.helpers import serialize_object as serialize
 
 from mockcp.clock import ManualClock
-from mockcp.config import Settings
 from mockcp.sim.model.ids import addendum_session, reservation_session
 from mockcp.sim.model.reservations import ADDENDUM
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
+from tests.worlds.images import fresh_world
 
 KINDS = ("Session", "Reservation", "Reservation Cancel", "Reservation Usage Addendum")
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[zeep.Client]:
-    with MockChargePoint(
-        Settings(database_url="sqlite://", fixture="demo"), ManualClock(START)
-    ) as mock:
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[zeep.Client]:
+    with MockChargePoint(fresh_world(tmp_path_factory, "demo", START), ManualClock(START)) as mock:
         yield mock.client(mock.tenants()[0])
 
 
@@ -81,12 +79,14 @@ def test_a_reservation_its_addendum_and_its_session_agree(client: zeep.Client) -
     assert {c.grossAmount for c in cancels} == {0.5} and all(c.Energy == 0 for c in cancels)
 
 
-def test_usage_addenda_follow_their_sessions_through_a_shed_and_the_past_stays() -> None:
+def test_usage_addenda_follow_their_sessions_through_a_shed_and_the_past_stays(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
     """A shed reshapes reserved sessions: their addenda show the new energy and times, while
     every reservation reported before the shed is unchanged (and an untouched twin agrees)."""
     worlds = []
     clock = ManualClock(START)
-    with MockChargePoint(Settings(database_url="sqlite://", fixture="demo"), clock) as mock:
+    with MockChargePoint(fresh_world(tmp_path_factory, "demo", START), clock) as mock:
         client = mock.client(mock.tenants()[0])
         every(client, transactionType="Reservation")  # plans the world through START
         mock.wsgi.world.snapshot("planned")

@@ -23,8 +23,8 @@ from zeep.wsse.username import UsernameToken
 
 from mockcp.app import SOAP_PATH, WSDL_PATH
 from mockcp.clock import ManualClock
-from mockcp.config import Settings
 from mockcp.testing import MockChargePoint
+from tests.worlds.images import fresh_world
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -57,9 +57,8 @@ class Served:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    folder = tmp_path_factory.mktemp("ui")
     clock = ManualClock(START)
-    settings = Settings(database_url=f"sqlite:///{folder / 'ui.sqlite3'}", fixture="demo")
+    settings = fresh_world(tmp_path_factory, "demo", START)  # a SQLite file of its own
     with MockChargePoint(settings, clock) as mock, mock.serve() as base:
         yield Served(mock, base, clock)
 
