@@ -24,7 +24,7 @@ from mockcp.sim.store.locking import hold_world, may_publish
 from mockcp.sim.store.status import forget_interval
 from mockcp.soap import security, timelimit
 from mockcp.soap.context import ReadOnce, RequestContext, Runtime
-from mockcp.soap.credentials import UNREAD, CredentialCache
+from mockcp.soap.credentials import UNREAD, CredentialCache, Unread
 from mockcp.soap.operations.drivers import DriverService
 from mockcp.soap.operations.fleets import FleetService
 from mockcp.soap.operations.load import LoadService
@@ -71,15 +71,23 @@ class ChargePointApplication(Application):  # type: ignore[misc]
         """Resolve the caller before the body is looked at; store it on ``ctx.udc``."""
         note = note_of(ctx)
         stamp = UNREAD if note.state is None else note.state.credentials
-        with self.runtime.sessions() as db:
-            try:
-                principal = security.authenticate(header, db, self.credentials, stamp)
-            except AuthError as exc:
-                raise auth_fault(exc.fault_code, exc.reason) from None
+        try:
+            principal = self._known(header, stamp)  # no session when memory answers
+            if principal is None:
+                with self.runtime.sessions() as db:
+                    principal = security.authenticate(header, db, self.credentials, stamp)
+        except AuthError as exc:
+            raise auth_fault(exc.fault_code, exc.reason) from None
         ctx.udc = RequestContext(runtime=self.runtime, principal=principal)
         if note.now is not None:  # the instant the recorder read: one per call
             ctx.udc.reading = ReadOnce(self.runtime.clock, note.now)
         note.org_id = principal.org_id
+
+    def _known(self, header: etree._Element | None, stamp: str | None | Unread) -> Any:
+        """The caller from the credential cache, when the call's stamp proves it current."""
+        if self.credentials is None or isinstance(stamp, Unread):
+            return None
+        return self.credentials.known(*security.read_token(header), stamp)
 
     def call_wrapper(self, ctx: Any) -> Any:
         with timelimit.limited(self.runtime.settings):  # a deadline per call (soap/timelimit)
