@@ -1,6 +1,6 @@
 """A response envelope as bytes, without building or serialising its constant part (issue 18).
 
-Every answer wraps its body element in the same envelope (``wire.response_envelope``): a
+Every answer wraps its body element in the same envelope (``response_envelope`` below): a
 ``soapenv:Header`` holding a ``wsse:Security`` with a ``wsu:Timestamp`` of the call's instant.
 Only the three timestamp strings change from call to call, so the envelope is rendered once,
 by ``response_envelope`` itself with markers in place of those strings, and cut into a
@@ -18,15 +18,38 @@ from lxml import etree
 
 from mockcp.clock import utc
 
+# False: spyne's own way (the whole tree serialised by spyne, the body parsed a second time):
+# tests/soap/test_lean_path.py answers every recorded request both ways and compares bytes.
+LEAN = True
+
+SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
+WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
+
 _MARKS = ("MOCKCPID", "MOCKCPCREATED", "MOCKCPEXPIRES", "MOCKCPBODY")
 
 
-def _template() -> list[bytes]:
-    from mockcp.soap import wire  # noqa: PLC0415  (wire uses this module)
+def response_envelope(now: datetime, body_element: etree._Element) -> etree._Element:
+    """``soapenv:Envelope`` with the wsse/wsu Timestamp header around ``body_element``."""
+    envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soapenv": SOAP_ENV})
+    header = etree.SubElement(envelope, f"{{{SOAP_ENV}}}Header")
+    security = etree.SubElement(header, f"{{{WSSE}}}Security", nsmap={"wsse": WSSE, "wsu": WSU})
+    security.set(f"{{{SOAP_ENV}}}mustUnderstand", "1")
+    stamp = etree.SubElement(security, f"{{{WSU}}}Timestamp")
+    stamp_id, created, expires = timestamp_strings(now)
+    stamp.set(f"{{{WSU}}}Id", stamp_id)
+    etree.SubElement(stamp, f"{{{WSU}}}Created").text = created
+    etree.SubElement(stamp, f"{{{WSU}}}Expires").text = expires
+    body = etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body")
+    body.append(body_element)
+    return envelope
 
-    envelope = wire.response_envelope(datetime(2000, 1, 1), etree.Element(_MARKS[3]))
+
+
+def _template() -> list[bytes]:
+    envelope = response_envelope(datetime(2000, 1, 1), etree.Element(_MARKS[3]))
     stamp = envelope[0][0][0]
-    stamp.set(f"{{{wire.WSU}}}Id", _MARKS[0])
+    stamp.set(f"{{{WSU}}}Id", _MARKS[0])
     stamp[0].text, stamp[1].text = _MARKS[1], _MARKS[2]
     text = bytes(etree.tostring(envelope, encoding="UTF-8", xml_declaration=True))
     before_id, rest = text.split(_MARKS[0].encode())

@@ -36,19 +36,17 @@ from spyne.model.primitive import (
 from spyne.protocol.soap import Soap11
 
 from mockcp.clock import utc
+from mockcp.soap import envelope as template
 from mockcp.soap.context import RequestContext
-from mockcp.soap.envelope import envelope_bytes, timestamp_strings
+from mockcp.soap.envelope import SOAP_ENV, WSSE, response_envelope
 from mockcp.soap.versions import BY_PATH, V5_1, ApiVersion
 from mockcp.soap.wire_out import build_children, format_value, formatter_for
 
-__all__ = ["build_children", "format_value", "formatter_for"]  # the output half, re-exported
+__all__ = ["WSSE", "build_children", "format_value", "formatter_for", "response_envelope"]
 from mockcp.soap.guard import PARSED, has_dtd, safe_parser
 
-SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
 TNS = "urn:dictionary:com.chargepoint.webservices"
-WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
-WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 
@@ -269,22 +267,6 @@ _PYTHON_WORDS = re.compile(r"Error\b|could not convert|invalid literal|Traceback
 # -------------------------------------------------------------------- output
 
 
-def response_envelope(now: datetime, body_element: etree._Element) -> etree._Element:
-    """``soapenv:Envelope`` with the wsse/wsu Timestamp header around ``body_element``."""
-    envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soapenv": SOAP_ENV})
-    header = etree.SubElement(envelope, f"{{{SOAP_ENV}}}Header")
-    security = etree.SubElement(header, f"{{{WSSE}}}Security", nsmap={"wsse": WSSE, "wsu": WSU})
-    security.set(f"{{{SOAP_ENV}}}mustUnderstand", "1")
-    stamp = etree.SubElement(security, f"{{{WSU}}}Timestamp")
-    stamp_id, created, expires = timestamp_strings(now)
-    stamp.set(f"{{{WSU}}}Id", stamp_id)
-    etree.SubElement(stamp, f"{{{WSU}}}Created").text = created
-    etree.SubElement(stamp, f"{{{WSU}}}Expires").text = expires
-    body = etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body")
-    body.append(body_element)
-    return envelope
-
-
 def fault_envelope(fault: Fault) -> etree._Element:
     """A SOAP 1.1 fault envelope as the real service sends it (empty Header)."""
     if isinstance(fault, WireFault):
@@ -343,7 +325,7 @@ class ChargePointSoap11(Soap11):  # type: ignore[misc]
         )
         environ = getattr(ctx.transport, "req_env", None) or {}
         body, parsed = environ.pop(PARSED, (None, None))  # the guard's tree, used once
-        if parsed is not None and body == raw and len(raw) <= self._max_bytes:
+        if template.LEAN and parsed is not None and body == raw and len(raw) <= self._max_bytes:
             _check_depth(parsed, self._max_depth)  # the guard refused DTDs already
             ctx.in_document = parsed
             return
@@ -393,8 +375,11 @@ class ChargePointSoap11(Soap11):  # type: ignore[misc]
             build_children(wrapper, out_cls, obj, version)
         udc = ctx.udc  # the call's own instant (read once per call, soap/context.py)
         now = udc.clock.now() if isinstance(udc, RequestContext) else self._now()
+        if not template.LEAN:
+            ctx.out_document = response_envelope(now, wrapper)
+            return
         ctx.out_document = wrapper  # the answer's body element; its bytes are made here:
-        ctx.out_string = [envelope_bytes(*timestamp_strings(now), wrapper)]  # soap/envelope
+        ctx.out_string = [template.envelope_bytes(*template.timestamp_strings(now), wrapper)]
 
     def create_out_string(self, ctx: Any, charset: str | None = None) -> None:
         if ctx.out_string is None:  # a fault: its envelope is serialised by spyne

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from mockcp.soap.envelope import envelope_bytes, timestamp_strings
-from mockcp.soap.wire import TNS, response_envelope
+from mockcp.soap.envelope import envelope_bytes, response_envelope, timestamp_strings
+from mockcp.soap.wire import TNS
 
 # Text lxml can hold: XML characters (no controls, no surrogates), escapes included.
 TEXT = st.text(
