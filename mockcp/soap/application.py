@@ -25,6 +25,7 @@ from mockcp.sim.store.status import forget_interval
 from mockcp.soap import security, timelimit
 from mockcp.soap.context import ReadOnce, RequestContext, Runtime
 from mockcp.soap.credentials import UNREAD, CredentialCache, Unread
+from mockcp.soap.lean import LeanEndpoint
 from mockcp.soap.operations.drivers import DriverService
 from mockcp.soap.operations.fleets import FleetService
 from mockcp.soap.operations.load import LoadService
@@ -180,5 +181,6 @@ def build_application(runtime: Runtime) -> ChargePointApplication:
 
 
 def wsgi_application(app: ChargePointApplication) -> Any:
-    """spyne's WSGI server for ``app`` (the only spyne object the app module needs)."""
-    return WsgiApplication(app)
+    """The WSGI endpoint of ``app``'s SOAP calls: the lean path (``soap/lean.py``), with
+    spyne's own WSGI server behind it (the only spyne objects the app module needs)."""
+    return LeanEndpoint(app, WsgiApplication(app))
