@@ -100,6 +100,7 @@ def serve_mockcp(
     port = free_port()
     argv = [
         sys.executable,
+        "-P",  # not the working directory first: PYTHONPATH (a baseline's tree) decides
         "-m",
         "mockcp",
         "serve",
