@@ -19,8 +19,10 @@ from werkzeug.test import Client
 from mockcp.app import create_app
 from mockcp.config import Settings
 from mockcp.domain.tenants import Tenant, list_tenants
-from mockcp.soap import application  # noqa: F401  (importing it installs the lean path)
-from mockcp.soap import envelope
+from mockcp.soap import (
+    application,  # noqa: F401  (importing it installs the lean path)
+    envelope,
+)
 from mockcp.soap.tuning import STOCK_INIT, install_plain_init, plain_init, uninstall_plain_init
 from mockcp.soap.types import MODULES
 from mockcp.soap.types.stations import stationDataExtended
