@@ -203,6 +203,8 @@ def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
     )
     parser.add_argument("--baseline", help="with --small: an older checkout's mockcp, served "
                         "beside this one and measured in the same interleaved repeats")  # fmt: skip
+    parser.add_argument("--wiremock", action="store_true",
+                        help="with --small: WireMock serving the same answers, measured alike")
     parser.add_argument("--world", help="the world of the served measures (default: demo, or "
                         "minimal with --quick/--small)")  # fmt: skip
     args = parser.parse_args()
@@ -249,7 +251,7 @@ def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
         live, live_bodies = serve_mockcp(tmp / "live.sqlite3", world, "realtime")
         first_answer(live, live_bodies["getStationStatus"])  # plan its history before measuring
         clocks.append(("realtime", live, live_bodies))
-    jar = None if args.quick else wiremock_jar()
+    jar = None if args.quick and not args.wiremock else wiremock_jar()
     if isinstance(jar, Path):
         port = free_port()
         root = wiremock_root(recordings, SOAP)
