@@ -5,6 +5,8 @@
     .venv/bin/python bench/bench_anchors.py --small    # the per-call path: small op vs canned,
                                                        # realtime vs frozen (minimal world)
     .venv/bin/python bench/bench_anchors.py --page     # the 500-row page vs the lxml floor only
+    .venv/bin/python bench/bench_anchors.py --small --baseline /path/to/old/checkout
+                                     # ...and an older tree's mockcp served beside, alternated
 
 Anchors: ``canned`` replays mockcp's recorded answers from a WSGI app on the same serving
 stack (werkzeug's threaded server, as ``mockcp serve``): the ceiling; ``floor`` renders the
@@ -82,11 +84,25 @@ def alternate(
     return 1000 * stat(a), 1000 * stat(b)
 
 
-def serve_mockcp(db: Path, fixture: str, clock: str) -> tuple[Server, dict[str, bytes]]:
-    """``mockcp serve`` on a fresh SQLite file; its first tenant's request bodies."""
+def serve_mockcp(
+    db: Path, fixture: str, clock: str, tree: str | None = None
+) -> tuple[Server, dict[str, bytes]]:
+    """``mockcp serve`` on a fresh SQLite file; its first tenant's request bodies (``tree``:
+    another checkout's mockcp, first on the path, run by the same interpreter)."""
+    if tree is not None:
+        saved = os.environ.get("PYTHONPATH")
+        os.environ["PYTHONPATH"] = tree
+        try:
+            return serve_mockcp(db, fixture, clock)
+        finally:
+            if saved is None:
+                os.environ.pop("PYTHONPATH")
+            else:
+                os.environ["PYTHONPATH"] = saved
     port = free_port()
     argv = [
         sys.executable,
+        "-P",  # not the working directory first: PYTHONPATH (a baseline's tree) decides
         "-m",
         "mockcp",
         "serve",
@@ -254,6 +270,10 @@ def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
     parser.add_argument(
         "--page", action="store_true", help="the 500-row page against the lxml floor only"
     )
+    parser.add_argument("--baseline", help="with --small: an older checkout's mockcp, served "
+                        "beside this one and measured in the same interleaved repeats")  # fmt: skip
+    parser.add_argument("--wiremock", action="store_true",
+                        help="with --small: WireMock serving the same answers, measured alike")
     parser.add_argument("--world", help="the world of the served measures (default: demo, or "
                         "minimal with --quick/--small)")  # fmt: skip
     args = parser.parse_args()
@@ -293,12 +313,18 @@ def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
         None,
     )
     anchors: list[tuple[str, Server]] = [("canned", canned), ("mockcp", mock)]
+    if args.small and args.baseline:
+        old, old_bodies = serve_mockcp(tmp / "baseline.sqlite3", world, "frozen", args.baseline)
+        assert old_bodies["getCPNInstances"] == bodies["getCPNInstances"]  # the same tenant
+        first_answer(old, old_bodies["getStationStatus"])
+        anchors.append(("baseline", old))
+        print(f"baseline: mockcp from {args.baseline}")
     clocks: list[tuple[str, Server, dict[str, bytes]]] = [("frozen", mock, bodies)]
     if not args.quick or args.small:
         live, live_bodies = serve_mockcp(tmp / "live.sqlite3", world, "realtime")
         first_answer(live, live_bodies["getStationStatus"])  # plan its history before measuring
         clocks.append(("realtime", live, live_bodies))
-    jar = None if args.quick else wiremock_jar()
+    jar = None if args.quick and not args.wiremock else wiremock_jar()
     if isinstance(jar, Path):
         port = free_port()
         root = wiremock_root(recordings, SOAP)
@@ -410,6 +436,21 @@ RATIOS = [
      "canned: getCPNInstances server CPU ms/req, 1 client(s)"),
     ("mockcp throughput 16 clients / 1 client", f"mockcp: {RPS.format(16)}",
      f"mockcp: {RPS.format(1)}"),
+    ("baseline throughput 16 clients / 1 client", f"baseline: {RPS.format(16)}",
+     f"baseline: {RPS.format(1)}"),
+    *(
+        (f"small op throughput mockcp / baseline ({n} clients)", f"mockcp: {RPS.format(n)}",
+         f"baseline: {RPS.format(n)}")
+        for n in (1, 16)
+    ),
+    ("small op server CPU per request, baseline / mockcp (1 client)",
+     "baseline: getCPNInstances server CPU ms/req, 1 client(s)",
+     "mockcp: getCPNInstances server CPU ms/req, 1 client(s)"),
+    ("small op server CPU per request, baseline / mockcp (16 clients)",
+     "baseline: getCPNInstances server CPU ms/req, 16 client(s)",
+     "mockcp: getCPNInstances server CPU ms/req, 16 client(s)"),
+    ("small op throughput baseline / canned ceiling (1 clients)", f"baseline: {RPS.format(1)}",
+     f"canned: {RPS.format(1)}"),
     *(
         (f"gunicorn -w {n} / -w 1 throughput (16 clients)",
          f"mockcp gunicorn -w {n}: {RPS.format(16)}", f"mockcp gunicorn -w 1: {RPS.format(16)}")

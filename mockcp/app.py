@@ -306,8 +306,9 @@ class MockChargePointApp:
             refusal = f"Request body exceeds the limit of {self.settings.max_body_bytes} bytes."
         else:
             raw = request.get_data(cache=True)
-            refusal = guard.inspect(raw)  # bounded shape before spyne sees the document
+            refusal, parsed = guard.examine(raw)  # bounded shape before spyne sees the document
             environ = {**environ, "wsgi.input": io.BytesIO(raw), "CONTENT_LENGTH": str(len(raw))}
+            environ[guard.PARSED] = (raw, parsed)  # parsed once: the protocol reads this tree
         if refusal is not None:  # journaled without its body (never parsed again)
             environ = {**environ, "wsgi.input": io.BytesIO(b""), "CONTENT_LENGTH": "0"}
             environ[REFUSAL] = refusal

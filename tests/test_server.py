@@ -161,7 +161,9 @@ def test_hang_lasts_until_the_client_gives_up(served: Any, control: ControlPlane
         deadline -= 1
     hung = control.journal.calls(fault="hang")
     assert [e["operation"] for e in hung] == ["getCPNInstances"] * 2
-    assert all(500 <= e["durationMs"] < 20_000 for e in hung)
+    # (the server's clock starts when it has read the request, a little after the client's
+    # 0.5 s wait began: a hang noticed at once may last a few ms less than 500 on the server)
+    assert all(400 <= e["durationMs"] < 20_000 for e in hung), [e["durationMs"] for e in hung]
 
 
 def test_dribbling_clients_do_not_starve_the_others() -> None:

@@ -21,11 +21,12 @@ behind it, and it never starves behind a stream of overlapping readers.
 from __future__ import annotations
 
 import fcntl
+import os
 import threading
 import weakref
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, text
@@ -53,6 +54,7 @@ class StoreGate:
             weakref.finalize(self, self._locks.dispose)
         elif engine.url.database not in {None, "", ":memory:"}:
             self._path = Path(str(engine.url.database))
+        self._local = threading.local()  # per thread: the gate files it keeps open
 
     @contextmanager
     def shared(self) -> Iterator[None]:
@@ -82,6 +84,10 @@ class StoreGate:
         if self._path is None:
             yield
             return
+        if not exclusive:
+            with self._shared_files():
+                yield
+            return
         with (
             open(f"{self._path}.turnstile", "a+b") as turnstile,
             open(f"{self._path}.gate", "a+b") as gate,
@@ -99,9 +105,50 @@ class StoreGate:
                 if exclusive:
                     fcntl.flock(turnstile, fcntl.LOCK_UN)
 
+    @contextmanager
+    def _shared_files(self) -> Iterator[None]:
+        """Shared on SQLite: as ``_hold`` does, on the two files this thread keeps open (its
+        own file descriptions, as before; not reopened on every request)."""
+        files = getattr(self._local, "files", None)
+        if files is None or files.pid != os.getpid():  # (a forked child opens its own)
+            files = self._local.files = _ThreadFiles(str(self._path))
+        if files.depth:  # already held by this thread: flock again would change nothing
+            files.depth += 1
+            try:
+                yield
+            finally:
+                files.depth -= 1
+            return
+        fcntl.flock(files.turnstile, fcntl.LOCK_EX)  # queue behind a reset that waits
+        try:
+            fcntl.flock(files.gate, fcntl.LOCK_SH)
+        finally:
+            fcntl.flock(files.turnstile, fcntl.LOCK_UN)
+        files.depth = 1
+        try:
+            yield
+        finally:
+            files.depth = 0
+            fcntl.flock(files.gate, fcntl.LOCK_UN)
+
     def close(self) -> None:
         if self._locks is not None:
             self._locks.dispose()
+
+
+class _ThreadFiles:
+    """One thread's descriptors of a store's turnstile and gate files (closed with it)."""
+
+    def __init__(self, path: str) -> None:
+        self.pid = os.getpid()
+        self.depth = 0
+        self.turnstile = os.open(f"{path}.turnstile", os.O_RDWR | os.O_CREAT | os.O_APPEND)
+        self.gate = os.open(f"{path}.gate", os.O_RDWR | os.O_CREAT | os.O_APPEND)
+
+    def __del__(self) -> None:
+        for fd in (self.turnstile, self.gate):
+            with suppress(OSError):
+                os.close(fd)
 
 
 class WorldGate:

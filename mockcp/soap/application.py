@@ -24,7 +24,8 @@ from mockcp.sim.store.locking import hold_world, may_publish
 from mockcp.sim.store.status import forget_interval
 from mockcp.soap import security, timelimit
 from mockcp.soap.context import ReadOnce, RequestContext, Runtime
-from mockcp.soap.credentials import UNREAD, CredentialCache
+from mockcp.soap.credentials import UNREAD, CredentialCache, Unread
+from mockcp.soap.lean import LeanEndpoint
 from mockcp.soap.operations.drivers import DriverService
 from mockcp.soap.operations.fleets import FleetService
 from mockcp.soap.operations.load import LoadService
@@ -72,15 +73,23 @@ class ChargePointApplication(Application):  # type: ignore[misc]
         note = note_of(ctx)
         keep_request(ctx, self.runtime.settings.max_depth)  # the journal's (soap/recorder.py)
         stamp = UNREAD if note.state is None else note.state.credentials
-        with self.runtime.sessions() as db:
-            try:
-                principal = security.authenticate(header, db, self.credentials, stamp)
-            except AuthError as exc:
-                raise auth_fault(exc.fault_code, exc.reason) from None
+        try:
+            principal = self._known(header, stamp)  # no session when memory answers
+            if principal is None:
+                with self.runtime.sessions() as db:
+                    principal = security.authenticate(header, db, self.credentials, stamp)
+        except AuthError as exc:
+            raise auth_fault(exc.fault_code, exc.reason) from None
         ctx.udc = RequestContext(runtime=self.runtime, principal=principal)
         if note.now is not None:  # the instant the recorder read: one per call
             ctx.udc.reading = ReadOnce(self.runtime.clock, note.now)
         note.org_id = principal.org_id
+
+    def _known(self, header: etree._Element | None, stamp: str | None | Unread) -> Any:
+        """The caller from the credential cache, when the call's stamp proves it current."""
+        if self.credentials is None or isinstance(stamp, Unread):
+            return None
+        return self.credentials.known(*security.read_token(header), stamp)
 
     def call_wrapper(self, ctx: Any) -> Any:
         with timelimit.limited(self.runtime.settings):  # a deadline per call (soap/timelimit)
@@ -173,5 +182,6 @@ def build_application(runtime: Runtime) -> ChargePointApplication:
 
 
 def wsgi_application(app: ChargePointApplication) -> Any:
-    """spyne's WSGI server for ``app`` (the only spyne object the app module needs)."""
-    return WsgiApplication(app)
+    """The WSGI endpoint of ``app``'s SOAP calls: the lean path (``soap/lean.py``), with
+    spyne's own WSGI server behind it (the only spyne objects the app module needs)."""
+    return LeanEndpoint(app, WsgiApplication(app))

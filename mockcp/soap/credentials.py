@@ -35,6 +35,16 @@ class CredentialCache:
         self._known: dict[tuple[str, str], Principal] = {}
         self._max = max_entries
 
+    def known(self, license_key: str, password: str, stamp: str | None) -> Principal | None:
+        """The cached principal when ``stamp`` (read in this call) is the one it was learned
+        under, else None: a hit needs no database session at all."""
+        if stamp is None:
+            return None
+        with self._lock:
+            if stamp != self._stamp:
+                return None
+            return self._known.get((license_key, password))
+
     def principal(
         self, db: Session, license_key: str, password: str, stamp: str | None | Unread = UNREAD
     ) -> Principal | None:

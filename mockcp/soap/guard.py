@@ -63,24 +63,35 @@ def has_dtd(root: etree._Element) -> bool:
     return bool(getattr(root.getroottree().docinfo, "doctype", ""))
 
 
+PARSED = "mockcp.parsed"  # environ key: (body, tree) of a request the guard let through
+
+
 def inspect(raw: bytes) -> str | None:
     """Why ``raw`` is refused before the SOAP engine sees it, or None to let it through."""
+    return examine(raw)[0]
+
+
+def examine(raw: bytes) -> tuple[str | None, etree._Element | None]:
+    """Why ``raw`` is refused (or None), and the tree parsed from it when it is let through:
+    the protocol reads that tree rather than parsing the same bytes again (``wire.py``)."""
     try:
         root = etree.fromstring(raw, safe_parser())
     except etree.XMLSyntaxError:
-        return None  # the protocol parses again and names the syntax error
+        return None, None  # the protocol parses again and names the syntax error
     if has_dtd(root):
-        return "DTDs and entity declarations are not allowed in SOAP messages."
+        return "DTDs and entity declarations are not allowed in SOAP messages.", None
     shape = shape_of(root)
     if shape.elements > MAX_ELEMENTS:
-        return f"The request has {shape.elements} elements; at most {MAX_ELEMENTS} are allowed."
-    if shape.widest > MAX_ELEMENT_ATTRIBUTES:
-        return (
+        refusal = f"The request has {shape.elements} elements; at most {MAX_ELEMENTS} are allowed."
+    elif shape.widest > MAX_ELEMENT_ATTRIBUTES:
+        refusal = (
             f"An element of the request has {shape.widest} attributes; "
             f"at most {MAX_ELEMENT_ATTRIBUTES} are allowed on one element."
         )
-    if shape.attributes > MAX_ATTRIBUTES:
-        return (
+    elif shape.attributes > MAX_ATTRIBUTES:
+        refusal = (
             f"The request has {shape.attributes} attributes; at most {MAX_ATTRIBUTES} are allowed."
         )
-    return None
+    else:
+        return None, root
+    return refusal, None

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from lxml import etree
@@ -36,18 +36,17 @@ from spyne.model.primitive import (
 from spyne.protocol.soap import Soap11
 
 from mockcp.clock import utc
+from mockcp.soap import envelope as template
 from mockcp.soap.context import RequestContext
+from mockcp.soap.envelope import SOAP_ENV, WSSE, response_envelope
 from mockcp.soap.versions import BY_PATH, V5_1, ApiVersion
 from mockcp.soap.wire_out import build_children, format_value, formatter_for
 
-__all__ = ["build_children", "format_value", "formatter_for"]  # the output half, re-exported
-from mockcp.soap.guard import has_dtd, safe_parser
+__all__ = ["WSSE", "build_children", "format_value", "formatter_for", "response_envelope"]
+from mockcp.soap.guard import PARSED, has_dtd, safe_parser
 
-SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
 TNS = "urn:dictionary:com.chargepoint.webservices"
-WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
-WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 
@@ -268,25 +267,6 @@ _PYTHON_WORDS = re.compile(r"Error\b|could not convert|invalid literal|Traceback
 # -------------------------------------------------------------------- output
 
 
-def response_envelope(now: datetime, body_element: etree._Element) -> etree._Element:
-    """``soapenv:Envelope`` with the wsse/wsu Timestamp header around ``body_element``."""
-    envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soapenv": SOAP_ENV})
-    header = etree.SubElement(envelope, f"{{{SOAP_ENV}}}Header")
-    security = etree.SubElement(header, f"{{{WSSE}}}Security", nsmap={"wsse": WSSE, "wsu": WSU})
-    security.set(f"{{{SOAP_ENV}}}mustUnderstand", "1")
-    stamp = etree.SubElement(security, f"{{{WSU}}}Timestamp")
-    stamp.set(f"{{{WSU}}}Id", "Timestamp-" + now.strftime("%Y%m%d%H%M%S%f"))
-    etree.SubElement(stamp, f"{{{WSU}}}Created").text = _ms(now)
-    etree.SubElement(stamp, f"{{{WSU}}}Expires").text = _ms(now + timedelta(minutes=5))
-    body = etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body")
-    body.append(body_element)
-    return envelope
-
-
-def _ms(instant: datetime) -> str:
-    return utc(instant).replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
-
-
 def fault_envelope(fault: Fault) -> etree._Element:
     """A SOAP 1.1 fault envelope as the real service sends it (empty Header)."""
     if isinstance(fault, WireFault):
@@ -343,6 +323,12 @@ class ChargePointSoap11(Soap11):  # type: ignore[misc]
         raw = b"".join(
             part if isinstance(part, bytes) else str(part).encode() for part in ctx.in_string
         )
+        environ = getattr(ctx.transport, "req_env", None) or {}
+        body, parsed = environ.pop(PARSED, (None, None))  # the guard's tree, used once
+        if template.LEAN and parsed is not None and body == raw and len(raw) <= self._max_bytes:
+            _check_depth(parsed, self._max_depth)  # the guard refused DTDs already
+            ctx.in_document = parsed
+            return
         ctx.in_document = parse_envelope(raw, self._max_bytes, self._max_depth)
 
     def decompose_incoming_envelope(self, ctx: Any, message: Any = None) -> None:
@@ -389,7 +375,15 @@ class ChargePointSoap11(Soap11):  # type: ignore[misc]
             build_children(wrapper, out_cls, obj, version)
         udc = ctx.udc  # the call's own instant (read once per call, soap/context.py)
         now = udc.clock.now() if isinstance(udc, RequestContext) else self._now()
-        ctx.out_document = response_envelope(now, wrapper)
+        if not template.LEAN:
+            ctx.out_document = response_envelope(now, wrapper)
+            return
+        ctx.out_document = wrapper  # the answer's body element; its bytes are made here:
+        ctx.out_string = [template.envelope_bytes(*template.timestamp_strings(now), wrapper)]
+
+    def create_out_string(self, ctx: Any, charset: str | None = None) -> None:
+        if ctx.out_string is None:  # a fault: its envelope is serialised by spyne
+            super().create_out_string(ctx, charset)
 
     def fault_to_http_response_code(self, fault: Fault) -> str:
         return "500 Internal Server Error"

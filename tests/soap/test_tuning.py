@@ -9,7 +9,10 @@ import spyne.context
 import zeep
 from spyne import const
 
-from mockcp.soap import application  # noqa: F401  (importing it applies the tuning)
+from mockcp.soap import (
+    application,  # noqa: F401  (importing it applies the tuning)
+    envelope,
+)
 
 
 class CollectCounter:
@@ -42,7 +45,9 @@ def test_request_runs_no_gc_collect_however_long_since_the_last(
 def test_spyne_default_interval_would_collect_on_that_request(
     client: zeep.Client, counter: CollectCounter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The probe above is live: with spyne's stock interval the same request collects."""
+    """The probe above is live: with spyne's stock interval the same request collects, on
+    spyne's own path (the lean path, ``soap/lean.py``, builds no ``MethodContext`` to close)."""
     monkeypatch.setattr(const, "MIN_GC_INTERVAL", 1.0)
+    monkeypatch.setattr(envelope, "LEAN", False)
     client.service.getCPNInstances()
     assert counter.calls == 1
