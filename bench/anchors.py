@@ -17,7 +17,7 @@ import tarfile
 import threading
 import time
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from lxml import etree
@@ -67,13 +67,23 @@ class Server:
     """A child process serving HTTP on ``port``; ``ready`` is the spawn-to-first-answer time."""
 
     def __init__(
-        self, argv: Sequence[str], port: int, probe: str, body: bytes | None, timeout: float = 180.0
+        self,
+        argv: Sequence[str],
+        port: int,
+        probe: str,
+        body: bytes | None,
+        timeout: float = 180.0,
+        env: Mapping[str, str] | None = None,
     ) -> None:
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         start = time.perf_counter()
         self.proc = subprocess.Popen(
-            list(argv), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+            list(argv),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=None if env is None else {**os.environ, **env},  # the child's, not ours
         )
         try:
             wait_http(self.url + probe, body, timeout)

@@ -140,18 +140,9 @@ def gunicorn_throughput(tmp: Path, world: str, workers: int, body: bytes, second
     db = tmp / f"gunicorn-{workers}-{time.monotonic_ns()}.sqlite3"
     env = {"MOCKCP_DB": f"sqlite:///{db}", "MOCKCP_FIXTURE": world,
            "MOCKCP_CLOCK_MODE": "frozen", "MOCKCP_CLOCK_START": START}  # fmt: skip
-    saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)
-    try:
-        argv = [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", "4",
-                "-b", f"127.0.0.1:{port}", "mockcp.app:wsgi_from_env()"]  # fmt: skip
-        server = Server(argv, port, "/_mock/health", None)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    argv = [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", "4",
+            "-b", f"127.0.0.1:{port}", "mockcp.app:wsgi_from_env()"]  # fmt: skip
+    server = Server(argv, port, "/_mock/health", None, env=env)
     try:
         _, answer = first_answer(server, body)
         assert b"getCPNInstancesResponse" in answer, answer[:300]

@@ -168,16 +168,7 @@ def served(inside: bool, rounds: int, tmp: Path) -> Samples:
     app = "bench_journal:inside_app()" if inside else "mockcp.app:wsgi_from_env()"
     argv = [sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "--pythonpath",
             str(Path(__file__).resolve().parent), "-b", f"127.0.0.1:{port}", app]  # fmt: skip
-    saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)
-    try:
-        server = Server(argv, port, "/_mock/health", None)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    server = Server(argv, port, "/_mock/health", None, env=env)
     alone: list[float] = []
     during: list[float] = []
     writes: list[float] = []

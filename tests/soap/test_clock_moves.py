@@ -27,7 +27,7 @@ from mockcp.sim.store import ahead
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
 from tests.soap.test_bound_work import ROWS_PER_PORT_DAY
-from tests.soap.work import planned_days, ports, work_of
+from tests.soap.work import TickingClock, planned_days, ports, work_of
 from tests.worlds.helpers import admin
 
 TWENTY_DAYS = timedelta(days=20)
@@ -178,19 +178,6 @@ def test_a_running_clock_runs_freely_within_a_week_of_the_planned_world() -> Non
     assert fast.paced(60.0, 3600.0).anchor == START + timedelta(hours=7) + MAX_AHEAD
     moved = ClockState(START, START + timedelta(days=30), 0.0, 100_000.0, planned=START)
     assert moved.now(3600.0) == START + timedelta(days=30) + MAX_AHEAD  # never behind anchor
-
-
-class TickingClock:
-    """A monotonic clock that moves 1 ms each time the deadline reads it: a move's second
-    runs out after a fixed amount of work (planner checks, SQLite progress calls), however
-    fast or busy the machine is."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def monotonic(self) -> float:
-        self.now += 0.001
-        return self.now
 
 
 def test_a_move_stopped_at_the_time_limit_keeps_its_steps_and_the_same_move_carries_on(

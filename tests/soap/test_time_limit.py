@@ -38,6 +38,7 @@ from mockcp.sim.store import spans
 from mockcp.sim.store.locking import may_publish, world_lock_key
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
+from tests.soap.work import TickingClock
 from tests.worlds.stores import store_url
 
 YEAR = timedelta(days=366)  # the clock's largest step (mockcp.clock.MAX_STEP)
@@ -217,19 +218,6 @@ def planned_until(mock: MockChargePoint) -> datetime:
         raw = db.scalar(select(WorldMeta.value).where(WorldMeta.key == "planned_until"))
     assert raw is not None
     return datetime.fromisoformat(raw)
-
-
-class TickingClock:
-    """A monotonic clock that moves 1 ms each time the deadline reads it: a request's second
-    runs out after a fixed amount of work (planner checks, SQLite progress calls), however
-    fast or busy the machine is."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def monotonic(self) -> float:
-        self.now += 0.001
-        return self.now
 
 
 def test_reads_stopped_by_the_limit_keep_their_spans_and_catch_up(

@@ -67,3 +67,16 @@ def work_of(mock: MockChargePoint, call: Callable[[], Any]) -> tuple[Work, Any]:
 def ports(mock: MockChargePoint) -> int:
     with mock.wsgi.sessions() as db:
         return db.scalar(select(func.count()).select_from(SimPortState)) or 0
+
+
+class TickingClock:
+    """A monotonic clock that moves 1 ms each time the deadline reads it: a request's second
+    runs out after a fixed amount of work (planner checks, SQLite progress calls), however
+    fast or busy the machine is."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        self.now += 0.001
+        return self.now
