@@ -38,9 +38,18 @@ def ensure_venv() -> None:
     STAMP.write_bytes(pyproject)
 
 
-def run(*command: str) -> int:
+def run(*command: str, env: dict[str, str] | None = None) -> int:
     print("run.py: " + " ".join(command), flush=True)
-    return subprocess.run(command, cwd=ROOT).returncode
+    return subprocess.run(command, cwd=ROOT, env=env).returncode
+
+
+def suite_environment(environ: dict[str, str]) -> dict[str, str]:
+    """The test run's environment: ``environ`` except ``PYTHONDONTWRITEBYTECODE``, so Python
+    keeps its bytecode caches (``__pycache__``, ignored by git). With it set, every pytest
+    process (each xdist worker, each nested run of the plugin, docs and install tests)
+    rewrote the assertions of every test and plugin module again, about 1.8 CPU-s each, and
+    every server or command a test starts compiled mockcp again."""
+    return {k: v for k, v in environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def main(argv: list[str]) -> int:
@@ -57,7 +66,8 @@ def main(argv: list[str]) -> int:
     ):
         if run(*check) != 0:
             return 1
-    return run(str(BIN / "python"), "-m", "pytest", *pytest_options(argv[1:]))
+    return run(str(BIN / "python"), "-m", "pytest", *pytest_options(argv[1:]),
+               env=suite_environment(dict(os.environ)))
 
 
 def pytest_options(given: list[str]) -> list[str]:

@@ -21,6 +21,7 @@ import zeep
 from requests.structures import CaseInsensitiveDict
 from werkzeug.test import Client as WerkzeugClient
 from zeep.transports import Transport
+from zeep.wsdl import Document
 from zeep.wsse.username import UsernameToken
 
 from mockcp.app import SOAP_PATH, WSDL_PATH, MockChargePointApp, create_app
@@ -62,6 +63,41 @@ class InProcessTransport(Transport):
             reply = self._client.get(parts.path, query_string=parts.query)
             return bytes(reply.get_data())
         return bytes(super().load(url))
+
+
+class _Fetched(Transport):
+    """Loads one WSDL from bytes already fetched (a parsed document keeps no app alive)."""
+
+    def __init__(self, url: str, content: bytes) -> None:
+        super().__init__()
+        self._url, self._content = url, content
+
+    def load(self, url: str) -> bytes:
+        return self._content if url == self._url else bytes(super().load(url))
+
+
+# zeep's parsed served WSDLs, by their bytes and zeep's settings: every in-process client
+# still fetches the WSDL its app serves, but parses it only when those bytes are new (the
+# parse is a third of a client's cost; a zeep Document is read-only once loaded).
+_DOCUMENTS: dict[tuple[bytes, str], Document] = {}
+_DOCUMENTS_KEPT = 16
+
+
+def _served_document(
+    url: str, transport: InProcessTransport, options: dict[str, Any]
+) -> Document:
+    """zeep's Document of the WSDL the transport's app serves at ``url``."""
+    content = transport.load(url)
+    key = (content, repr(sorted(options.items())))
+    document = _DOCUMENTS.get(key)
+    if document is None:
+        # zeep annotates the transport as a class; it takes (and Client passes) an instance
+        document = Document(url, _Fetched(url, content),  # type: ignore[arg-type]
+                            settings=zeep.Settings(**options))
+        if len(_DOCUMENTS) >= _DOCUMENTS_KEPT:
+            _DOCUMENTS.pop(next(iter(_DOCUMENTS)))
+        _DOCUMENTS[key] = document
+    return document
 
 
 def _as_requests(reply: Any, url: str) -> requests.Response:
@@ -114,8 +150,9 @@ class MockChargePoint(ControlViews):
         """A zeep client over the in-process transport (served WSDL unless ``wsdl`` is given)."""
         tenant = tenant or self.tenants()[0]
         transport = InProcessTransport(self.wsgi)
+        served = IN_PROCESS_BASE + WSDL_PATH
         client = zeep.Client(
-            wsdl or IN_PROCESS_BASE + WSDL_PATH,
+            wsdl or _served_document(served, transport, settings),
             wsse=UsernameToken(tenant.license_key, tenant.password),
             transport=transport,
             settings=zeep.Settings(**settings),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -23,12 +24,19 @@ from mockcp.cli import COMMANDS, SOAP_PATH, main, serving_scope
 from mockcp.config import Settings, unknown_variables
 from mockcp.data import SCENARIOS, names
 from mockcp.progress import progress
+from tests.conftest import START
 from tests.serving import free_port, get_json, wait_ready
+from tests.worlds.images import world_image
 
 
 @pytest.mark.server
 @pytest.mark.parametrize("fixture", ["minimal", "demo"])
-def test_serve_starts_prints_credentials_and_answers(tmp_path: Path, fixture: str) -> None:
+def test_serve_starts_prints_credentials_and_answers(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, fixture: str
+) -> None:
+    if fixture == "demo":  # serve opens the world stored in its file (the run's built image);
+        # minimal's serve builds its own
+        shutil.copyfile(world_image(tmp_path_factory, "demo", START), tmp_path / "mock.sqlite3")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     command = [

@@ -65,15 +65,19 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     ))
     (wheel,), (sdist,) = dist.glob("*.whl"), dist.glob("*.tar.gz")
     venv = base / "venv"
-    checked(subprocess.run([sys.executable, "-m", "venv", str(venv)], capture_output=True,
-                           text=True, timeout=120))
+    # No pip of its own (ensurepip would unpack one, ~3 CPU-s): this run's pip installs into
+    # the new environment through --python, as a fresh one of the user's would.
+    checked(subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)],
+                           capture_output=True, text=True, timeout=120))
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("MOCKCP_", "PYTEST_", "PYTHON", "VIRTUAL_ENV"))}
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     pip = [
-        str(venv / "bin" / "python"),
+        sys.executable,
         "-m",
         "pip",
+        "--python",
+        str(venv / "bin" / "python"),
         "install",
         "-q",
         "--disable-pip-version-check",

@@ -32,10 +32,18 @@ def test_importing_the_plugin_imports_no_dependency_of_mockcp_and_no_other_modul
     assert [m for m in new if m.split(".")[0] in dependencies] == []
 
 
+# Other projects' pytest plugins installed beside mockcp (faker's, a dependency's, and
+# hypothesis', of the test extra) stay off in these runs: they cost each nested pytest about
+# 1.5 CPU-s of imports and are no part of what is tested here. The installed-wheel tests
+# (tests/test_install.py) and the docs' own run (tests/test_docs.py) keep every plugin on.
+OTHER_PLUGINS_OFF = ("-p", "no:faker", "-p", "no:hypothesispytest")
+
+
 def run_pytest(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MOCKCP_", "PYTEST_"))}
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *OTHER_PLUGINS_OFF,
+         *args],
         cwd=folder, env=env, capture_output=True, text=True, timeout=300,
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from run import pytest_options
+from run import pytest_options, suite_environment
 
 
 def test_the_default_is_two_workers_whole_files_and_the_slowest_fifteen(
@@ -34,3 +34,9 @@ def test_zero_workers_is_a_serial_run_and_given_durations_are_kept(
     assert pytest_options(["--durations=3"]) == ["--durations=3"]
     monkeypatch.setenv("MOCKCP_TEST_WORKERS", "3")
     assert pytest_options([])[:4] == ["-n", "3", "--dist", "loadfile"]
+
+
+def test_the_suite_may_write_bytecode_caches_and_keeps_every_other_variable() -> None:
+    given = {"PYTHONDONTWRITEBYTECODE": "1", "PATH": "/bin", "MOCKCP_TEST_WORKERS": "2"}
+    assert suite_environment(given) == {"PATH": "/bin", "MOCKCP_TEST_WORKERS": "2"}
+    assert given["PYTHONDONTWRITEBYTECODE"] == "1"  # the caller's own is left alone

@@ -4,7 +4,10 @@ and the raw readings are checked here on their own too."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import zeep
@@ -36,7 +39,32 @@ def test_demand_response_scenario(path: Path) -> None:
     assert sum(sc.group_kw(shed, begins, ends)) < sum(sc.group_kw(free, begins, ends))
 
 
+@pytest.fixture(scope="module")
+def depot_nights() -> dict[str, sc.DepotNight]:
+    return {}
+
+
+@pytest.fixture
+def one_night_per_depot(
+    depot_nights: dict[str, sc.DepotNight], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """``sc.depot_night`` computes each depot scenario's night once in this module: the
+    scenario's own test and the run-scenario test read the night of the same file (the real
+    computation, made by whichever of them runs first; 3-4 CPU-s each time)."""
+    real = sc.depot_night
+
+    def once(scenario: dict[str, Any]) -> sc.DepotNight:
+        key = json.dumps(scenario, sort_keys=True, default=str)
+        if key not in depot_nights:
+            depot_nights[key] = real(scenario)
+        return depot_nights[key]
+
+    monkeypatch.setattr(sc, "depot_night", once)
+    yield
+
+
 @pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*depot*.yaml")), ids=str)
+@pytest.mark.usefixtures("one_night_per_depot")
 def test_depot_scenario(path: Path) -> None:
     scenario = sc.load(path)
     night = sc.depot_night(scenario)
@@ -50,6 +78,7 @@ def test_depot_scenario(path: Path) -> None:
         assert row.Energy == night.session_energy[row.transactionID - 7_000_000_000] > 0
 
 
+@pytest.mark.usefixtures("one_night_per_depot")
 def test_run_scenario_prints_the_timeline_and_its_checks(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -20,6 +20,7 @@ from mockcp.clock import ManualClock
 from mockcp.testing import BINDING, IN_PROCESS_BASE, InProcessTransport, MockChargePoint
 from tests.conftest import SHARED, START, require_shared
 from tests.soap.envelopes import fault_of, guide_style
+from tests.worlds.images import fresh_world
 
 REFERENCE_5_0 = SHARED / "reference" / "cp_api_5.0.wsdl"
 XS = "http://www.w3.org/2001/XMLSchema"
@@ -94,8 +95,10 @@ def schema_5_0() -> etree.XMLSchema:
 
 
 @pytest.fixture
-def mock_5_0() -> Iterator[MockChargePoint]:
-    with MockChargePoint(clock=ManualClock(START + timedelta(hours=2))) as mock:
+def mock_5_0(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockChargePoint]:
+    """The minimal world two hours after START: a fresh copy of the run's image of it."""
+    at = START + timedelta(hours=2)
+    with MockChargePoint(fresh_world(tmp_path_factory, "minimal", at), ManualClock(at)) as mock:
         yield mock
 
 

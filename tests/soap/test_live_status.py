@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import zeep
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,6 +14,7 @@ from mockcp.codes import ResponseCode
 from mockcp.config import Settings
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
+from tests.worlds.images import fresh_world
 
 
 def active_ports(client: zeep.Client) -> set[tuple[str, str]]:
@@ -31,9 +33,11 @@ def inuse_ports(client: zeep.Client) -> tuple[set[tuple[str, str]], set[str]]:
     return inuse, {s.stationID for s in rows if s.networkStatus == "Unreachable"}
 
 
-def test_port_is_inuse_exactly_while_a_session_is_active() -> None:
+def test_port_is_inuse_exactly_while_a_session_is_active(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
     clock = ManualClock(START)
-    with MockChargePoint(Settings(database_url="sqlite://", fixture="minimal"), clock) as mock:
+    with MockChargePoint(fresh_world(tmp_path_factory, "minimal", START), clock) as mock:
         client = mock.client()
         seen_busy = 0
         for _ in range(40):
@@ -67,9 +71,9 @@ def test_inuse_exactly_while_active_on_any_seed_and_clock_path(seed: int, steps:
             assert inuse == {(st_, port) for st_, port in active if st_ not in unreachable}
 
 
-def test_status_timestamp_is_the_last_change() -> None:
+def test_status_timestamp_is_the_last_change(tmp_path_factory: pytest.TempPathFactory) -> None:
     clock = ManualClock(START)
-    with MockChargePoint(Settings(database_url="sqlite://", fixture="minimal"), clock) as mock:
+    with MockChargePoint(fresh_world(tmp_path_factory, "minimal", START), clock) as mock:
         client = mock.client()
         for _ in range(60):
             clock.advance(timedelta(minutes=29))
@@ -84,14 +88,14 @@ def test_status_timestamp_is_the_last_change() -> None:
         raise AssertionError("no session became active in 29 hours")
 
 
-def test_connectivity_alarms_drive_network_status() -> None:
+def test_connectivity_alarms_drive_network_status(tmp_path_factory: pytest.TempPathFactory) -> None:
     from sqlalchemy import select
 
     from mockcp.db.activity import Alarm
     from mockcp.db.models import Station
 
     clock = ManualClock(START)
-    with MockChargePoint(Settings(database_url="sqlite://", fixture="minimal"), clock) as mock:
+    with MockChargePoint(fresh_world(tmp_path_factory, "minimal", START), clock) as mock:
         client = mock.client()
         clock.advance(timedelta(days=60))
         client.service.getStationStatus(searchQuery={})  # plans the 60 days, alarms included
@@ -110,7 +114,7 @@ def test_connectivity_alarms_drive_network_status() -> None:
             if sid == station_id and a.alarm_type == "Reachable" and a.alarm_time > drop.alarm_time
         )
     clock = ManualClock(START)
-    with MockChargePoint(Settings(database_url="sqlite://", fixture="minimal"), clock) as mock:
+    with MockChargePoint(fresh_world(tmp_path_factory, "minimal", START), clock) as mock:
         client = mock.client()
         clock.set(drop.alarm_time + (back.alarm_time - drop.alarm_time) / 2)
         [row] = client.service.getStationStatus(searchQuery={"stationID": station_id}).stationData

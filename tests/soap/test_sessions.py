@@ -13,16 +13,18 @@ from werkzeug.test import Client
 
 from mockcp.clock import ManualClock
 from mockcp.codes import ResponseCode
-from mockcp.config import Settings
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
 from tests.helpers import assert_code
+from tests.worlds.images import fresh_world
 
 
 @pytest.fixture(scope="module")
-def fleet() -> Iterator[tuple[MockChargePoint, ManualClock]]:
+def fleet(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[MockChargePoint, ManualClock]]:
     clock = ManualClock(START)
-    with MockChargePoint(Settings(database_url="sqlite://", fixture="minimal"), clock) as mock:
+    with MockChargePoint(fresh_world(tmp_path_factory, "minimal", START), clock) as mock:
         yield mock, clock
 
 
@@ -176,13 +178,13 @@ def test_sessions_realm(fleet: tuple[MockChargePoint, ManualClock], sunrise: zee
     )
 
 
-def test_same_seed_same_clock_moves_same_bytes() -> None:
-    """Jumping a day or walking it in hours gives byte-identical responses."""
-    settings = Settings(database_url="sqlite://", fixture="minimal")
+def test_same_seed_same_clock_moves_same_bytes(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Jumping a day or walking it in hours gives byte-identical responses (each on a fresh
+    copy of the minimal world as built at START)."""
     bodies = []
     for steps in (1, 24):
         clock = ManualClock(START)
-        with MockChargePoint(settings, clock) as mock:
+        with MockChargePoint(fresh_world(tmp_path_factory, "minimal", START), clock) as mock:
             tenant = mock.tenants()[0]
             from tests.soap.envelopes import SOAP_PATH, guide_style
 
@@ -208,11 +210,13 @@ def test_same_seed_same_clock_moves_same_bytes() -> None:
 
 @settings(max_examples=8, deadline=None)
 @given(steps=st.lists(st.integers(min_value=1, max_value=600), min_size=1, max_size=6))
-def test_any_clock_path_gives_the_same_bytes_as_one_jump(steps: list[int]) -> None:
-    """hypothesis: however the clock reached a moment, the responses are byte-identical."""
+def test_any_clock_path_gives_the_same_bytes_as_one_jump(
+    tmp_path_factory: pytest.TempPathFactory, steps: list[int]
+) -> None:
+    """hypothesis: however the clock reached a moment, the responses are byte-identical
+    (each path on a fresh copy of the minimal world as built at START)."""
     from tests.soap.envelopes import SOAP_PATH, guide_style
 
-    settings_ = Settings(database_url="sqlite://", fixture="minimal")
     body = (
         "<urn:getChargingSessionData><searchQuery><startRecord>1</startRecord>"
         "</searchQuery></urn:getChargingSessionData>"
@@ -220,7 +224,7 @@ def test_any_clock_path_gives_the_same_bytes_as_one_jump(steps: list[int]) -> No
     replies = []
     for path in (steps, [sum(steps)]):
         clock = ManualClock(START)
-        with MockChargePoint(settings_, clock) as mock:
+        with MockChargePoint(fresh_world(tmp_path_factory, "minimal", START), clock) as mock:
             tenant = mock.tenants()[0]
             data = guide_style(tenant.license_key, tenant.password, body)
             for minutes in path:

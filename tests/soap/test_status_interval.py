@@ -21,7 +21,6 @@ from sqlalchemy import event, select
 from werkzeug.test import Client
 
 from mockcp.clock import ManualClock, utc
-from mockcp.config import Settings
 from mockcp.db.activity import WorldMeta
 from mockcp.db.models import Station
 from mockcp.sim.store import status
@@ -29,6 +28,7 @@ from mockcp.soap.versions import VERSIONS
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
 from tests.soap.envelopes import guide_style
+from tests.worlds.images import fresh_world
 
 READS = (
     "<urn:getStationStatus><searchQuery/></urn:getStationStatus>",
@@ -52,12 +52,11 @@ EVENTS = (
 class World:
     """One minimal world on its own manual clock; ``intervals``: keep status intervals."""
 
-    def __init__(self, intervals: bool) -> None:
+    def __init__(self, factory: pytest.TempPathFactory, intervals: bool) -> None:
         self.intervals = intervals
         self.clock = ManualClock(START)
-        self.mock = MockChargePoint(
-            Settings(database_url="sqlite://", fixture="minimal"), self.clock
-        )
+        # a fresh copy of the minimal world as built at START (tests/worlds/images.py)
+        self.mock = MockChargePoint(fresh_world(factory, "minimal", START), self.clock)
         self.mock.__enter__()
         self.http = Client(self.mock.wsgi)
         self.refreshes = 0
@@ -102,8 +101,9 @@ class World:
 
 
 @pytest.fixture
-def pair() -> Iterator[tuple[World, World]]:
-    old, new = World(intervals=False), World(intervals=True)
+def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[World, World]]:
+    old = World(tmp_path_factory, intervals=False)
+    new = World(tmp_path_factory, intervals=True)
     yield old, new
     old.close()
     new.close()
@@ -155,8 +155,10 @@ STEPS = st.lists(
     max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(steps=STEPS)
-def test_any_clock_path_and_events_answer_alike(steps: list[Step]) -> None:
-    worlds = (World(intervals=False), World(intervals=True))
+def test_any_clock_path_and_events_answer_alike(
+    tmp_path_factory: pytest.TempPathFactory, steps: list[Step]
+) -> None:
+    worlds = (World(tmp_path_factory, intervals=False), World(tmp_path_factory, intervals=True))
     try:
         run(worlds, steps)
     finally:

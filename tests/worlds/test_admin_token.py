@@ -10,18 +10,19 @@ from werkzeug.test import Client
 
 from mockcp.app import create_app
 from mockcp.clock import ManualClock
-from mockcp.config import Settings
 from mockcp.exposure import admin_token, is_loopback
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
+from tests.worlds.images import fresh_world
 
 REFUSED = {"error": "the control plane needs 'Authorization: Bearer <admin token>'"}
 
 
 @pytest.fixture
-def locked() -> Iterator[MockChargePoint]:
-    """A minimal world whose control plane needs the token ``s3cret``."""
-    mock = MockChargePoint(Settings(database_url="sqlite://", fixture="minimal"))
+def locked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockChargePoint]:
+    """A minimal world whose control plane needs the token ``s3cret`` (a fresh copy of the
+    run's image of the minimal world at START)."""
+    mock = MockChargePoint(fresh_world(tmp_path_factory, "minimal", START))
     mock.app = create_app(mock.settings, ManualClock(START), admin_token="s3cret")
     yield mock
     mock.app.engine.dispose()
