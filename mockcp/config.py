@@ -29,6 +29,8 @@ OTHER_VARIABLES = frozenset(
         "HYPOTHESIS",
         "LOAD_SECONDS",
         "FUZZ_EXAMPLES",
+        "TEST_WORKERS",
+        "URL",
     }
 )
 
