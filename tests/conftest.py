@@ -59,33 +59,8 @@ def pytest_configure(config: pytest.Config) -> None:
     isolate_postgres()  # under xdist: this worker's own PostgreSQL database
 
 
-# The files that take longest (measured in CI's --durations), heaviest first. They run before
-# the rest so that two xdist workers do not end with one of them still running a 20-second
-# file alone (``--dist loadfile`` hands files out in collection order).
-HEAVY_FIRST = (
-    "test_load_servers.py",
-    "test_bench_anchors.py",
-    "test_install.py",
-    "soap/test_concurrency.py",
-    "soap/test_load_machine.py",
-    "test_pytest_plugin.py",
-    "test_scenarios.py",
-    "worlds/test_plugin_remote.py",
-    "ui/test_dashboard.py",
-    "test_realism.py",
-    "soap/test_fuzz.py",
-)
-
-
-def heavy_rank(item: pytest.Item) -> int:
-    relative = item.path.relative_to(Path(__file__).parent).as_posix()
-    return HEAVY_FIRST.index(relative) if relative in HEAVY_FIRST else len(HEAVY_FIRST)
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The heaviest files first (a stable sort: each file's tests keep their order); under the
-    ``dev`` profile, cut each test's own max_examples to a quarter (at least 2)."""
-    items.sort(key=heavy_rank)
+    """Under the ``dev`` profile, cut each test's own max_examples to a quarter (at least 2)."""
     if HYPOTHESIS_PROFILE != "dev":
         return
     done: set[int] = set()  # parametrized items share one function, a state machine its class

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from run import pytest_options, suite_environment
-from tests.conftest import HEAVY_FIRST
 
 
 def test_the_default_is_two_workers_whole_files_and_the_slowest_fifteen(
@@ -43,10 +40,3 @@ def test_the_suite_may_write_bytecode_caches_and_keeps_every_other_variable() ->
     given = {"PYTHONDONTWRITEBYTECODE": "1", "PATH": "/bin", "MOCKCP_TEST_WORKERS": "2"}
     assert suite_environment(given) == {"PATH": "/bin", "MOCKCP_TEST_WORKERS": "2"}
     assert given["PYTHONDONTWRITEBYTECODE"] == "1"  # the caller's own is left alone
-
-
-def test_every_file_run_first_exists() -> None:
-    """The conftest's list of the heaviest files names files that are there (a renamed file
-    would silently drop back into the ordinary order)."""
-    tests = Path(__file__).resolve().parent
-    assert [name for name in HEAVY_FIRST if not (tests / name).is_file()] == []
