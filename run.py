@@ -3,7 +3,7 @@
 
     python3 run.py serve [mockcp serve options]   start the server (SQLite + demo world)
     python3 run.py test  [pytest options]         lint, type-check, run the whole test suite
-                                                  (2 xdist workers; MOCKCP_TEST_WORKERS=0: serial)
+                                                  (3 xdist workers; MOCKCP_TEST_WORKERS=0: serial)
 
 Both create ``.venv`` beside this file on first use and install mockcp into it.
 """
@@ -71,11 +71,11 @@ def main(argv: list[str]) -> int:
 
 
 def pytest_options(given: list[str]) -> list[str]:
-    """``given``, run by ``MOCKCP_TEST_WORKERS`` (default 2) pytest-xdist workers, whole test
+    """``given``, run by ``MOCKCP_TEST_WORKERS`` (default 3) pytest-xdist workers, whole test
     files to a worker (module fixtures built once), unless ``given`` chooses the workers itself
     (``-n``, ``--dist``, ``-p no:xdist``) or the variable is 0 (serial). The 15 slowest tests
     are listed at the end (docs/development.md)."""
-    workers = os.environ.get("MOCKCP_TEST_WORKERS", "2")
+    workers = os.environ.get("MOCKCP_TEST_WORKERS", "3")
     chosen = any(
         arg.startswith(("-n", "--numprocesses", "--dist")) or arg.endswith("no:xdist")
         for arg in given

@@ -1,4 +1,4 @@
-"""``python3 run.py test`` runs pytest with two xdist workers unless told otherwise."""
+"""``python3 run.py test`` runs pytest with three xdist workers unless told otherwise."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import pytest
 from run import pytest_options, suite_environment
 
 
-def test_the_default_is_two_workers_whole_files_and_the_slowest_fifteen(
+def test_the_default_is_three_workers_whole_files_and_the_slowest_fifteen(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("MOCKCP_TEST_WORKERS", raising=False)
     assert pytest_options(["tests/soap", "-q"]) == [
-        "-n", "2", "--dist", "loadfile", "--durations=15", "tests/soap", "-q",
+        "-n", "3", "--dist", "loadfile", "--durations=15", "tests/soap", "-q",
     ]
 
 
