@@ -86,6 +86,13 @@ def clip_xml(data: bytes, limit: int) -> str:
     return f"{head}\n<!-- mockcp: cut at {limit} of {len(data)} bytes -->"
 
 
+def append(store: Store, call: Call, limit: int = DEFAULT_LIMIT, xml_calls: int = 0) -> None:
+    """Keep one finished SOAP call in ``store``'s journal (its own short transaction): the
+    one way the SOAP edge writes a row, whichever path answered the call."""
+    with store.writing() as db:
+        record(db, call, limit, xml_calls)
+
+
 def record(
     db: Session | Connection, call: Call, limit: int = DEFAULT_LIMIT, xml_calls: int = 0
 ) -> int:

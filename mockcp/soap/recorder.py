@@ -168,8 +168,7 @@ class SoapRecorder:
         )
         xml_calls = self._runtime.settings.journal_xml_calls if keep_xml else 0
         try:
-            with self._journal.writing() as db:
-                journal.record(db, call, self._runtime.settings.journal_limit, xml_calls)
+            journal.append(self._journal, call, self._runtime.settings.journal_limit, xml_calls)
         except Exception:  # a lost journal row must not cost the client its answer
             log.exception("could not journal a %s call", operation)
 
