@@ -13,6 +13,7 @@ snapshots and the clock of a whole store.)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -31,8 +32,16 @@ class World:
     db: Session
     caller: Principal
     seed: int
-    now: datetime
+    # The instant, or how to read it on first use: a call that never asks for the time never
+    # reads the clock (the SOAP edge then knows its answer is timeless, mockcp/answers.py).
+    instant: datetime | Callable[[], datetime]
     _realm: Realm | None = field(default=None, repr=False)
+
+    @property
+    def now(self) -> datetime:
+        if not isinstance(self.instant, datetime):
+            self.instant = self.instant()
+        return self.instant
 
     @property
     def realm(self) -> Realm:

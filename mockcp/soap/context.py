@@ -46,12 +46,27 @@ class RequestContext:
     details: dict[str, str] = field(default_factory=dict)
     reading: ReadOnce | None = None
     scope: World | None = None
+    # Set when the call asked for the time (its clock or its World): an answer computed
+    # without it is a function of the stored world alone (mockcp/answers.py may keep it).
+    timed: bool = False
 
     @property
     def clock(self) -> Clock:
+        self.timed = True
         if self.reading is None:
             self.reading = ReadOnce(self.runtime.clock)
         return self.reading
+
+    def _now(self) -> datetime:
+        return self.clock.now()
+
+    def stamp_instant(self) -> datetime:
+        """The call's instant for its answer's envelope, which is no input of the answer:
+        reading it here leaves ``timed`` as it was."""
+        timed = self.timed
+        now = self.clock.now()
+        self.timed = timed
+        return now
 
     def session(self) -> Session:
         """The request's database session (opened on first use)."""
@@ -61,8 +76,8 @@ class RequestContext:
 
     def world(self) -> World:
         """The call's request-scoped world (built on first use, once per SOAP call)."""
-        if self.scope is None:
+        if self.scope is None:  # the instant is read (and the call timed) on first use
             self.scope = World(
-                self.session(), self.principal, self.runtime.settings.root_seed, self.clock.now()
+                self.session(), self.principal, self.runtime.settings.root_seed, self._now
             )
         return self.scope

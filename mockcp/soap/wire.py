@@ -374,7 +374,7 @@ class ChargePointSoap11(Soap11):  # type: ignore[misc]
             obj = out_cls(**dict(zip(names, ctx.out_object, strict=False)))
             build_children(wrapper, out_cls, obj, version)
         udc = ctx.udc  # the call's own instant (read once per call, soap/context.py)
-        now = udc.clock.now() if isinstance(udc, RequestContext) else self._now()
+        now = udc.stamp_instant() if isinstance(udc, RequestContext) else self._now()
         if not template.LEAN:
             ctx.out_document = response_envelope(now, wrapper)
             return
