@@ -10,7 +10,6 @@ import threading
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,6 +18,7 @@ from werkzeug.wrappers import Request, Response
 
 from mockcp.admin.app import AdminApp
 from mockcp.admin.worlds import WorldsAdmin
+from mockcp.answers import Answers
 from mockcp.clock import (
     ClockReading,
     MovableClock,
@@ -43,6 +43,7 @@ from mockcp.db.images import drop_all_images, write_transaction
 from mockcp.db.journal_store import JournalStore
 from mockcp.db.storegate import StoreGate, WorldGate
 from mockcp.db.world_state import SimClockRow
+from mockcp.db.world_version import WorldVersion
 from mockcp.db.worldlock import world_lock
 from mockcp.exposure import TOKEN_VARIABLE, authorised, refuse
 from mockcp.sandboxes import SandboxApp, Sandboxes, key_sandbox
@@ -59,6 +60,7 @@ from mockcp.soap.wsdl import OPERATIONS, WsdlDocument
 from mockcp.ui.app import UiApp
 from mockcp.worldclock import StoredClock, anchored, write_state
 from mockcp.worlds import WorldStore, new_start, world_identity
+from mockcp.wsdl_address import asks_wsdl, public_base
 
 log = logging.getLogger("mockcp.app")
 
@@ -105,7 +107,16 @@ class MockChargePointApp:
         self.world = WorldStore(self.engine, self.clock, self.journal)
         self.soap = build_application(self.runtime)
         self._soap_wsgi = wsgi_application(self.soap)
-        self._soap_endpoint = SoapRecorder(self._soap_call, self.runtime, self.journal)
+        # Answers kept in memory need the world and its clock in one file (mockcp/answers.py).
+        kept = settings.answer_cache and isinstance(self.clock, StoredClock)
+        version = WorldVersion.for_engine(self.engine) if kept else None
+        self.answers = None if version is None else Answers(version, self.runtime, self.journal)
+        self._soap_endpoint = SoapRecorder(
+            self._soap_call,
+            self.runtime,
+            self.journal,
+            None if self.answers is None else self.answers.keep,
+        )
         self._wsdls = {
             version.name: WsdlDocument(self.soap, version) for version in BY_PATH.values()
         }
@@ -169,6 +180,8 @@ class MockChargePointApp:
         if self.sandboxes is not None:
             self.sandboxes.close()
         self.store_gate.close()
+        if self.answers is not None:
+            self.answers.close()
         self.journal.close()
         self.engine.dispose()
 
@@ -231,6 +244,8 @@ class MockChargePointApp:
         if self.sandboxes is not None:  # templates no sandbox uses go with the old world
             self.sandboxes.templates.collect()
         with self._gate.rebuilding():
+            if self.answers is not None:
+                self.answers.forget()
             if settings is None:
                 self.world.reset()
                 return
@@ -285,12 +300,17 @@ class MockChargePointApp:
                 return self.worlds_admin(environ, start_response)
             with self._gate.reading():
                 return list(self.admin(environ, start_response))
+        if self.answers is not None and path in BY_PATH and environ.get("REQUEST_METHOD") == "POST":
+            with self._gate.reading():  # a read kept in memory, while the world is unchanged
+                served = self.answers.serve(environ, start_response, self._names_sandbox)
+            if served is not None:
+                return served
         request = Request(environ)
         version = BY_WSDL_PATH.get(path) or BY_PATH.get(path)  # issue 11: 5.1 and 5.0
         if (
             request.method == "GET"
             and version is not None
-            and (path == version.wsdl_path or _asks_wsdl(request))
+            and (path == version.wsdl_path or asks_wsdl(request))
         ):
             return self._serve_wsdl(request, version)(environ, start_response)
         if path not in BY_PATH:
@@ -339,6 +359,10 @@ class MockChargePointApp:
                 environ, start_response
             )
 
+    def _names_sandbox(self, body: bytes) -> bool:
+        """A body whose licence key names a sandbox: that sandbox's app answers it."""
+        return self.sandboxes is not None and key_sandbox(body) is not None
+
     def _sandbox_of(self, environ: dict[str, Any], request: Request) -> SandboxApp | None:
         """The sandbox a SOAP call's licence key names (its body is put back for spyne)."""
         if self.sandboxes is None:
@@ -359,28 +383,6 @@ class MockChargePointApp:
             public = public[: -len(SOAP_PATH)] + version.soap_path
         address = public or public_base(self.settings, request) + version.soap_path
         return Response(self.wsdl_bytes(address, version), mimetype="text/xml")
-
-
-LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
-
-
-def public_base(settings: Settings, request: Request) -> str:
-    """Scheme and host for the served WSDL's soap:address: the request's Host only when it
-    names a trusted host (loopback, the bound host, ``MOCKCP_TRUSTED_HOSTS``), else the
-    bound address; never whatever Host a client sent."""
-    trusted = set(LOCAL_HOSTS) | {
-        h.strip().lower() for h in settings.trusted_hosts.split(",") if h.strip()
-    }
-    if settings.host not in {"0.0.0.0", "::", ""}:
-        trusted.add(settings.host.lower())
-    if (urlsplit("//" + request.host).hostname or "") in trusted:
-        return request.host_url.rstrip("/")
-    host = "localhost" if settings.host in {"0.0.0.0", "::", ""} else settings.host
-    return f"http://{host}:{settings.port}"
-
-
-def _asks_wsdl(request: Request) -> bool:
-    return any(key.lower() == "wsdl" for key in request.args)
 
 
 def _fault(text: str, status: int, server: bool = False) -> Response:

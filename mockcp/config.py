@@ -64,6 +64,9 @@ class Settings:
     journal_xml: bool = True
     journal_xml_bytes: int = 32_768
     journal_xml_calls: int = 1_000
+    # Repeated identical reads that never asked for the time answered from memory while the
+    # world's file is unchanged (mockcp/answers.py); MOCKCP_ANSWER_CACHE=off computes every call.
+    answer_cache: bool = True
 
     @classmethod
     def from_env(
@@ -120,7 +123,7 @@ def decode(name: str, raw: str, source: str) -> Any:
     if kind == "bool":
         text = raw.strip().lower()
         if text not in BOOLEANS:
-            raise ConfigError(f"{source}: {raw!r} is not true or false")
+            raise ConfigError(f"{source}: {raw!r} is not true or false (or on/off)")
         return BOOLEANS[text]
     if kind == "int":
         try:
@@ -136,4 +139,13 @@ def decode(name: str, raw: str, source: str) -> Any:
 
 
 FIELD_TYPES = {field.name: field.type for field in dataclasses.fields(Settings)}
-BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+BOOLEANS = {
+    "true": True,
+    "1": True,
+    "yes": True,
+    "on": True,
+    "false": False,
+    "0": False,
+    "no": False,
+    "off": False,
+}

@@ -106,7 +106,9 @@ class ChargePointApplication(Application):  # type: ignore[misc]
                 forget_interval(request.session())  # statuses may change (sim/store/status.py)
             else:  # a read's planning is published at once (sim.locking)
                 may_publish(request.session())
+            request.timed = False  # from here on: did the handler itself ask for the time?
             result = super().call_wrapper(ctx)
+            note.answered = None if is_write(operation) else request
             if request.db is not None:
                 request.db.commit()
             note.response_code = "100"

@@ -94,3 +94,46 @@ def envelope_bytes(stamp_id: str, created: str, expires: str, body: etree._Eleme
             end,
         )
     )
+
+
+def _parts() -> list[bytes]:
+    if not _PARTS:
+        _PARTS[:] = _template()
+    return _PARTS
+
+
+def body_bytes(answer: bytes, now: datetime) -> bytes | None:
+    """The body element's bytes of ``answer`` when ``answer`` is exactly what
+    ``envelope_bytes`` writes for the instant ``now`` around them; None for anything else (a
+    fault, another envelope): ``stamped(now, body_bytes(answer, now)) == answer``."""
+    head, created_at, expires_at, body_at, end = _parts()
+    stamp_id, created, expires = timestamp_strings(now)
+    prefix = b"".join(
+        (head, stamp_id.encode(), created_at, created.encode(), expires_at, expires.encode())
+    )
+    prefix += body_at
+    if len(answer) < len(prefix) + len(end) or not answer.startswith(prefix):
+        return None
+    if not answer.endswith(end):
+        return None
+    return answer[len(prefix) : len(answer) - len(end)]
+
+
+def stamped(now: datetime, body: bytes) -> bytes:
+    """An answer of already serialised body bytes, stamped with the instant ``now``: the bytes
+    ``envelope_bytes`` writes for the same body element at the same instant."""
+    head, created_at, expires_at, body_at, end = _parts()
+    stamp_id, created, expires = timestamp_strings(now)
+    return b"".join(
+        (
+            head,
+            stamp_id.encode(),
+            created_at,
+            created.encode(),
+            expires_at,
+            expires.encode(),
+            body_at,
+            body,
+            end,
+        )
+    )

@@ -30,7 +30,7 @@ from mockcp.clock import wall_instant
 from mockcp.db.callstate import CallState
 from mockcp.domain import journal
 from mockcp.domain.forced import Fired
-from mockcp.soap.context import Runtime
+from mockcp.soap.context import RequestContext, Runtime
 
 log = logging.getLogger("mockcp.journal")
 
@@ -38,6 +38,10 @@ NOTE = "mockcp.call"  # the environ key of the CallNote
 CALL_STATE = "mockcp.state"  # the environ key of the call's CallState (db/callstate.py)
 CALL_NOW = "mockcp.now"  # the environ key of the call's simulated instant, from that state
 WsgiApp = Callable[[dict[str, Any], Any], Iterable[bytes]]
+# (environ, request body, note, (status, headers, answer)) after the journal row is written
+Keeper = Callable[
+    [dict[str, Any], bytes, "CallNote", tuple[str, list[tuple[str, str]], bytes]], None
+]
 SKIPPED = frozenset({"drop", "reset", "http503", "hang"})  # the operation does not run
 HTML_503 = (
     b"<html><head><title>503 Service Unavailable</title></head><body>"
@@ -69,6 +73,9 @@ class CallNote:
     # The operation and its parameters as the journal keeps them, read from the document
     # spyne parsed (``keep_request``), so the recorder does not parse the body a second time.
     request: tuple[str | None, object | None] | None = None
+    # The read's request context, once its handler answered (``RequestContext.timed`` tells
+    # whether it asked for the time): ``mockcp/answers.py`` may keep a timeless read's answer.
+    answered: RequestContext | None = None
 
 
 def note_of(ctx: Any) -> CallNote:
@@ -88,10 +95,17 @@ def keep_request(ctx: Any, max_depth: int) -> None:
 class SoapRecorder:
     """WSGI middleware around a SOAP endpoint: journal every call, apply transport faults."""
 
-    def __init__(self, app: WsgiApp, runtime: Runtime, journal_db: journal.Store) -> None:
+    def __init__(
+        self,
+        app: WsgiApp,
+        runtime: Runtime,
+        journal_db: journal.Store,
+        keeper: Keeper | None = None,
+    ) -> None:
         self._app = app
         self._runtime = runtime
         self._journal = journal_db
+        self._keeper = keeper  # mockcp/answers.py: may keep a timeless read's answer
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         state = environ.get(CALL_STATE)
@@ -115,6 +129,8 @@ class SoapRecorder:
             status, headers, body = _damage(fired, status, headers, body)
             _wait(fired, environ)
         self._record(environ, note, raw, (status, body), (started, sim))
+        if self._keeper is not None and fired is None:
+            self._keeper(environ, raw, note, (status, headers, body))
         if fired is not None and fired.kind in {"drop", "reset", "hang"}:
             kind = "reset" if fired.kind == "reset" else "drop"
             _close_werkzeug_socket(environ, kind)

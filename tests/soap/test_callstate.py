@@ -36,8 +36,16 @@ FORCED = "Forced fault in getCPNInstances (/_mock/faults)."
 
 
 def open_app(url: str) -> MockChargePointApp:
+    """An app on ``url`` that computes every call (the statements of the full path are
+    counted here; a read served from memory, ``mockcp/answers.py``, sends none)."""
     return create_app(
-        Settings(database_url=url, fixture="minimal", clock_mode="frozen", clock_start=START)
+        Settings(
+            database_url=url,
+            fixture="minimal",
+            clock_mode="frozen",
+            clock_start=START,
+            answer_cache=False,
+        )
     )
 
 

@@ -30,12 +30,15 @@ FAILED = "The security token could not be authenticated or authorized"
 
 
 def open_app(db_file: Path) -> MockChargePointApp:
+    """An app that computes every call: the credential cache of the full path is counted
+    here (a repeated read served from memory, ``mockcp/answers.py``, looks up no one)."""
     return create_app(
         Settings(
             database_url=f"sqlite:///{db_file}",
             fixture="minimal",
             clock_mode="frozen",
             clock_start=START,
+            answer_cache=False,
         )
     )
 

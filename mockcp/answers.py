@@ -1,0 +1,227 @@
+"""The same read again, from memory, while the world is unchanged (issue 18).
+
+Integrators poll: the same getCPNInstances, getStations or getOrgsAndStationGroups request,
+byte for byte, every few seconds, from every test. Most reads depend on the time (status,
+sessions, load) and are computed every call. Some do not: their handler answered from the
+stored world alone without once asking for the time (``RequestContext.timed``). Such an
+answer is a function of the request's bytes and of the world's database, so while neither
+changes it is the same answer, and computing it again is waste.
+
+``Answers`` keeps those answers: after the full path answers a read with code 100, HTTP 200,
+no forced fault and no armed one, having not asked for the time, the answer's body element is
+kept under the request's exact bytes (licence key and password included: the same bytes
+authenticate alike), the endpoint, and the epoch of the world (``db/world_version.py``: it
+moves on whenever any process commits anything to the world's file: a write, a clock move,
+a reset, an armed fault, new credentials). The next identical request in the same epoch is
+answered from memory:
+
+- the envelope is stamped with the call's own instant (the stored clock the answer was made
+  under, read at this call's wall time: the instant the full path would read);
+- the journal gets the call's row exactly as the full path writes it (operation, parameters,
+  caller, code, details, XML), inside the store gate, before the answer;
+- the bytes are those the full path gives at that instant (``tests/test_answers.py`` serves
+  both ways and compares, and checks the kept body round-trips before it is ever kept).
+
+Anything else goes the full way: another request, another epoch, a body over ``MAX_KEY``, an
+unreadable file, a sandbox's key (its own app keeps its own), a store that is not a SQLite
+file (``WorldVersion.for_engine``), or ``answer_cache`` off (``MOCKCP_ANSWER_CACHE=off``).
+Memory is bounded by entries and bytes; a new epoch drops everything older.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mockcp.clock import ClockState, wall_instant, wall_seconds
+from mockcp.db.world_version import WorldVersion
+from mockcp.domain import journal
+from mockcp.soap import envelope
+from mockcp.soap.context import Runtime
+from mockcp.soap.recorder import CallNote
+
+log = logging.getLogger("mockcp.answers")
+
+EPOCH = "mockcp.answers.epoch"  # environ key: the world's epoch read before the full path
+MAX_KEY = 64 * 1024  # request bodies longer than this are not kept
+MAX_ANSWER = 4 * 1024 * 1024  # answers longer than this are not kept
+MAX_ENTRIES = 256
+MAX_BYTES = 64 * 1024 * 1024  # requests and answers kept, in all
+_VERSION = re.compile(r"/(\d+\.\d+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """One answer kept: what to send and what the journal row says."""
+
+    epoch: int
+    body: bytes  # the answer's body element, serialised
+    headers: tuple[tuple[str, str], ...]  # without Content-Length
+    clock: ClockState  # the stored clock the answer was made under
+    version: str | None
+    operation: str
+    org_id: str | None
+    params: object | None
+    details: Mapping[str, str]
+
+    @property
+    def size(self) -> int:
+        return len(self.body)
+
+
+class Answers:
+    """The kept answers of one app's world (see the module docstring)."""
+
+    def __init__(
+        self, version: WorldVersion, runtime: Runtime, journal_db: journal.Store
+    ) -> None:
+        self.version = version
+        self._runtime = runtime
+        self._journal = journal_db
+        self._lock = threading.Lock()
+        self._kept: dict[tuple[str, bytes], Kept] = {}
+        self._bytes = 0
+        self._epoch = 0  # the epoch of what is kept
+        self.served = 0  # answers given from memory (the tests and the benches read it)
+
+    def serve(
+        self, environ: dict[str, Any], start_response: Any, skip: Callable[[bytes], bool]
+    ) -> list[bytes] | None:
+        """The answer from memory, journaled; None: the full path answers (the body is put
+        back in ``environ``, with the epoch it must be kept under)."""
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return None
+        if length <= 0 or length > MAX_KEY:
+            return None
+        raw = bytes(environ["wsgi.input"].read(length))
+        environ["wsgi.input"] = io.BytesIO(raw)
+        environ["CONTENT_LENGTH"] = str(len(raw))
+        if len(raw) != length or skip(raw):
+            return None
+        epoch = self.version.current()
+        if epoch is None:
+            return None
+        environ[EPOCH] = epoch
+        kept = self._kept.get((environ.get("PATH_INFO", ""), raw))
+        if kept is None or kept.epoch != epoch:
+            return None
+        started = wall_instant()
+        now = kept.clock.now(wall_seconds())
+        answer = envelope.stamped(now, kept.body)
+        settings = self._runtime.settings
+        keep_xml = settings.journal_xml
+        call = journal.Call(
+            at=now,
+            wall_at=started,
+            version=kept.version,
+            operation=kept.operation,
+            org_id=kept.org_id,
+            http_status=200,
+            response_code="100",
+            fault=None,
+            duration_ms=(wall_instant() - started).total_seconds() * 1000,
+            params=kept.params,
+            details=kept.details,
+            request_xml=journal.clip_xml(raw, settings.journal_xml_bytes) if keep_xml else None,
+            response_xml=journal.clip_xml(answer, settings.journal_xml_bytes)
+            if keep_xml
+            else None,
+        )
+        try:
+            journal.append(
+                self._journal,
+                call,
+                settings.journal_limit,
+                settings.journal_xml_calls if keep_xml else 0,
+            )
+        except Exception:  # as the recorder: a lost row must not cost the client its answer
+            log.exception("could not journal a %s call", kept.operation)
+        self.served += 1
+        start_response("200 OK", [*kept.headers, ("Content-Length", str(len(answer)))])
+        return [answer]
+
+    def keep(
+        self,
+        environ: dict[str, Any],
+        raw: bytes,
+        note: CallNote,
+        reply: tuple[str, list[tuple[str, str]], bytes],
+    ) -> None:
+        """Keep the full path's answer when it may be served again (the module docstring)."""
+        status, headers, answer = reply
+        epoch = environ.get(EPOCH)
+        context = note.answered
+        state = note.state
+        if (
+            not isinstance(epoch, int)
+            or status != "200 OK"
+            or context is None
+            or context.timed
+            or note.fired is not None
+            or note.response_code != "100"
+            or note.now is None
+            or state is None
+            or state.clock is None
+            or state.faults_armed
+            or len(raw) > MAX_KEY
+            or len(answer) > MAX_ANSWER
+        ):
+            return
+        operation, params = note.request or (None, None)
+        body = envelope.body_bytes(answer, note.now)
+        if operation is None or body is None:
+            return
+        path = environ.get("PATH_INFO", "")
+        found = _VERSION.search(path)
+        kept = Kept(
+            epoch=epoch,
+            body=body,
+            headers=tuple((k, v) for k, v in headers if k.lower() != "content-length"),
+            clock=state.clock,
+            version=found.group(1) if found else None,
+            operation=operation,
+            org_id=note.org_id,
+            params=params,
+            details=dict(note.details),
+        )
+        self._put((path, raw), kept)
+
+    def _put(self, key: tuple[str, bytes], kept: Kept) -> None:
+        with self._lock:
+            if kept.epoch < self._epoch:
+                return  # made before a change another call already saw: stale at birth
+            if kept.epoch > self._epoch:  # a new epoch: everything older is stale
+                self._kept.clear()
+                self._bytes = 0
+                self._epoch = kept.epoch
+            old = self._kept.pop(key, None)
+            if old is not None:
+                self._bytes -= old.size + len(key[1])
+            self._kept[key] = kept
+            self._bytes += kept.size + len(key[1])
+            while len(self._kept) > MAX_ENTRIES or self._bytes > MAX_BYTES:
+                oldest = next(iter(self._kept))
+                gone = self._kept.pop(oldest)
+                self._bytes -= gone.size + len(oldest[1])
+
+    def count(self) -> int:
+        """How many answers are kept now."""
+        return len(self._kept)
+
+    def forget(self) -> None:
+        """Drop everything (this process reset, restored or rebuilt the store)."""
+        self.version.forget()
+        with self._lock:
+            self._kept.clear()
+            self._bytes = 0
+
+    def close(self) -> None:
+        self.forget()
+        self.version.close()
