@@ -324,3 +324,30 @@ def test_answer_cache_off_and_stores_without_a_file_compute_every_call(tmp_path:
     memory = create_app(Settings(database_url="sqlite://", fixture="minimal"))
     assert memory.answers is None
     assert build(tmp_path / "off.sqlite3", False).answers is None
+
+
+def test_a_sandbox_keeps_its_own_answers(tmp_path: Path) -> None:
+    """A key naming a sandbox is answered by that sandbox's app, which keeps its own answers
+    under its own file's epoch: its clock moving is seen, its parent's journal stays empty."""
+    parent = build(tmp_path / "parent.sqlite3", True)
+    client = Client(parent)
+    made = client.post("/_mock/sandboxes", json={"start": "2024-03-12T17:00:00Z"})
+    assert made.status_code == 201, made.get_data()
+    sandbox = made.get_json()["id"]
+    found = client.get(f"/_mock/sandboxes/{sandbox}/tenants").get_json()[0]
+    tenant = Tenant(found["orgID"], found["organizationName"], found["licenseKey"],
+                    found["password"])  # fmt: skip
+    replies = [client.post(SOAP, data=cpn(tenant)).get_data() for _ in range(2)]
+    assert replies[0] == replies[1] and b"2024-03-12T17:00:00.000Z" in replies[1]
+    assert parent.sandboxes is not None
+    inner = parent.sandboxes.app(sandbox)
+    assert inner is not None and inner.answers is not None and inner.answers.served == 1
+    assert parent.answers is not None and parent.answers.served == 0
+    moved = client.post(f"/_mock/sandboxes/{sandbox}/clock", json={"advance": "PT1H"})
+    assert moved.status_code == 200, moved.get_data()
+    assert b"2024-03-12T18:00:00.000Z" in client.post(SOAP, data=cpn(tenant)).get_data()
+    assert inner.answers.served == 1
+    rows = client.get(f"/_mock/sandboxes/{sandbox}/journal").get_json()
+    assert [r["operation"] for r in rows] == ["getCPNInstances"] * 3
+    assert client.get("/_mock/journal").get_json() == []
+    parent.close()
