@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -58,6 +58,19 @@ def controls(browser: webdriver.Chrome, served: Served, token: str | None = TOKE
     )
 
 
+def choose(browser: webdriver.Chrome, selector: str, value: str, seconds: float = 30) -> None:
+    """Select ``value`` in a drop-down the page may be drawing again (its options refresh
+    after every control: an element found a moment before can be stale)."""
+
+    def chosen(driver: webdriver.Chrome) -> bool:
+        Select(css(driver, selector)).select_by_value(value)
+        return True
+
+    WebDriverWait(browser, seconds, ignored_exceptions=(StaleElementReferenceException,)).until(
+        chosen
+    )
+
+
 def text_of(browser: webdriver.Chrome, selector: str, starts: str, seconds: float = 30) -> str:
     """The element's text once it starts with ``starts`` (a control answered)."""
     seen: list[str] = []
@@ -92,8 +105,8 @@ def test_controls_send_station_events_with_the_token_only(
 ) -> None:
     controls(browser, served, token=None)
     assert port_one(served, "1:10002").sessionID == SESSION
-    Select(css(browser, "#event-station")).select_by_value("1:10002")
-    Select(css(browser, "#event-type")).select_by_value("unplug")
+    choose(browser, "#event-station", "1:10002")
+    choose(browser, "#event-type", "unplug")
     css(browser, "#event-port").clear()
     css(browser, "#event-port").send_keys("1")
     css(browser, "#event-send").click()
@@ -108,8 +121,8 @@ def test_controls_send_station_events_with_the_token_only(
     ended = served.client().getChargingSessionData(searchQuery={"sessionID": SESSION})
     assert utc(ended.ChargingSessionData[0].endTime) == utc(served.clock.now())
     # a port fault: the API reports the port out of order and the map colours it
-    Select(css(browser, "#event-station")).select_by_value("1:10001")
-    Select(css(browser, "#event-type")).select_by_value("portFault")
+    choose(browser, "#event-station", "1:10001")
+    choose(browser, "#event-type", "portFault")
     css(browser, "#event-fault").send_keys("GFCI Trip")
     css(browser, "#event-send").click()
     text_of(browser, "#event-state", "portFault on 1:10001")
@@ -144,8 +157,8 @@ def test_controls_save_restore_and_delete_a_snapshot(
     # the world moves on: an hour later, 1:20001 goes offline
     css(browser, "button[data-advance=PT1H]").click()
     WebDriverWait(browser, 10).until(lambda d: clock_iso(served) != saved_at)
-    Select(css(browser, "#event-station")).select_by_value("1:20001")
-    Select(css(browser, "#event-type")).select_by_value("offline")
+    choose(browser, "#event-station", "1:20001")
+    choose(browser, "#event-type", "offline")
     css(browser, "#event-send").click()
     text_of(browser, "#event-state", "offline on 1:20001")
     assert set(status_of(served, "1:20001")) == {"UNREACHABLE"}
@@ -183,7 +196,7 @@ def test_controls_reset_to_the_start_and_to_a_new_start(
     # a new start: another day, another seed
     css(browser, "#reset-start").send_keys("2024-06-04T18:00:00Z")
     css(browser, "#reset-seed").send_keys("7")
-    Select(css(browser, "#reset-fixture")).select_by_value("minimal")
+    choose(browser, "#reset-fixture", "minimal")
     css(browser, "#world-reset-new").click()
     assert text_of(browser, "#reset-state", "reset", 120) == "reset done"
     assert served.clock.now() == datetime(2024, 6, 4, 18, 0, tzinfo=UTC)
