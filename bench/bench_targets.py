@@ -3,6 +3,7 @@ ratio, bound, met or not) and the machine's load average at start and end.
 
     .venv/bin/python bench/bench_targets.py          # full: medians of 3 interleaved repeats
     .venv/bin/python bench/bench_targets.py --quick  # CI: one short repeat, Python anchors only
+    .venv/bin/python bench/bench_targets.py --only realm,page  # some parts (the table shows all)
 
 It drives the pieces of bench_anchors.py (served children, the canned ceiling, WireMock,
 moto_server, the lxml floor) and bench_realm.py (the 60- and 6,000-station worlds):
@@ -31,6 +32,7 @@ import statistics
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -282,7 +284,7 @@ def realm(run: Run) -> None:
         print(f"{op}: {a.count(b'<stationID>')} / {b.count(b'<stationID>')} station IDs")
     for _ in range(run.repeats):
         for op in REALM_OPS:
-            ms_small, ms_large = paired_ms(lambda: small.call(op), lambda: big.call(op), 9)  # noqa: B023
+            ms_small, ms_large = paired_ms(lambda: small.call(op), lambda: big.call(op), 15)  # noqa: B023
             run.note(REALM.format(op, 60), ms_small)
             run.note(REALM.format(op, "6,000"), ms_large)
 
@@ -290,18 +292,37 @@ def realm(run: Run) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="CI: one short repeat")
+    parser.add_argument("--only", help=f"some parts only, comma-separated: {', '.join(PARTS)}")
     args = parser.parse_args()
+    chosen = args.only.split(",") if args.only else list(PARTS)
     began = time.perf_counter()
     loads = os.getloadavg()
     print(f"load average at start: {loads}, cores: {os.cpu_count()}")
+    failed = []
     with tempfile.TemporaryDirectory(prefix="mockcp-targets-") as tmp:
         run = Run(args.quick, 1 if args.quick else 3, 1.0 if args.quick else 3.0, Path(tmp))
-        for part in (served, starts, gunicorns, page, reset, realm):
+        for name in chosen:
             start = time.perf_counter()
-            part(run)
-            print(f"[{part.__name__}: {time.perf_counter() - start:.1f} s]", flush=True)
+            try:
+                PARTS[name](run)
+            except Exception:  # noqa: BLE001  (the other parts are still measured and shown)
+                traceback.print_exc()
+                failed.append(f"{name} ({traceback.format_exc().strip().splitlines()[-1][:160]})")
+            print(f"[{name}: {time.perf_counter() - start:.1f} s]", flush=True)
     table(run.results, run.skipped, (loads, os.getloadavg()))
     print(f"{len(TARGETS)} targets; the whole run took {time.perf_counter() - began:.0f} s")
+    if failed:
+        raise SystemExit("parts that failed: " + "; ".join(failed))
+
+
+PARTS: dict[str, Callable[[Run], None]] = {
+    "served": served,
+    "starts": starts,
+    "gunicorns": gunicorns,
+    "page": page,
+    "reset": reset,
+    "realm": realm,
+}
 
 
 if __name__ == "__main__":

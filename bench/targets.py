@@ -108,7 +108,7 @@ def table(
         names = [target.measured] + ([target.anchor] if target.anchor else [])
         missing = [name for name in names if not results.get(name)]
         if missing:
-            why = "; ".join(sorted({skipped.get(name, "not taken") for name in missing}))
+            why = "; ".join(sorted({skipped.get(name, "its part was not run") for name in missing}))
             print(f"{target.label:<58} {'-':>9} {'-':>9} {'-':>7} "
                   f"{target.relation + show(target.bound):>8}  not measured ({why})")  # fmt: skip
             continue
