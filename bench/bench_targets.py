@@ -292,6 +292,7 @@ def realm(run: Run) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="CI: one short repeat")
+    parser.add_argument("--markdown", action="store_true", help="the table in Markdown too")
     parser.add_argument("--only", help=f"some parts only, comma-separated: {', '.join(PARTS)}")
     args = parser.parse_args()
     chosen = args.only.split(",") if args.only else list(PARTS)
@@ -309,7 +310,7 @@ def main() -> None:
                 traceback.print_exc()
                 failed.append(f"{name} ({traceback.format_exc().strip().splitlines()[-1][:160]})")
             print(f"[{name}: {time.perf_counter() - start:.1f} s]", flush=True)
-    table(run.results, run.skipped, (loads, os.getloadavg()))
+    table(run.results, run.skipped, (loads, os.getloadavg()), args.markdown)
     print(f"{len(TARGETS)} targets; the whole run took {time.perf_counter() - began:.0f} s")
     if failed:
         raise SystemExit("parts that failed: " + "; ".join(failed))

@@ -69,8 +69,11 @@ TARGETS: list[Target] = [
                START.format("moto_server"), "<=", 1)
         for world in ("default (demo)", "minimal")
     ),
-    Target("one process: 16 clients / 1 client", RPS.format("mockcp", 16),
-           RPS.format("mockcp", 1), ">=", 1),
+    *(
+        Target(f"one process{what}: 16 clients / 1 client", RPS.format(served, 16),
+               RPS.format(served, 1), ">=", 1)
+        for served, what in (("mockcp", ""), ("mockcp cache off", ", cache off"))
+    ),
     *(
         Target(f"gunicorn -w {n} / -w 1, 16 clients, {store}", GUNICORN.format(n, store),
                GUNICORN.format(1, store), ">", 1)
@@ -93,8 +96,10 @@ def table(
     results: dict[str, list[float]],
     skipped: dict[str, str],
     loads: tuple[tuple[float, ...], tuple[float, ...]],
+    markdown: bool = False,
 ) -> None:
-    """Print every measure with its samples, then the targets' table and the load averages.
+    """Print every measure with its samples, then the targets' table and the load averages
+    (and the table again in Markdown, for BENCHMARKS.md, with ``markdown``).
 
     ``skipped`` maps a measure's name to why it was not taken (shown in its targets' rows).
     """
@@ -102,29 +107,40 @@ def table(
     for name, values in results.items():
         shown = ", ".join(f"{v:.3g}" for v in values)
         print(f"{name:<72} {statistics.median(values):.4g}  ({shown})")
+    rows = [row(target, results, skipped) for target in TARGETS]
     print(f"\n{'target':<58} {'measured':>9} {'anchor':>9} {'ratio':>7} {'bound':>8}  verdict")
-    met = total = 0
-    for target in TARGETS:
-        names = [target.measured] + ([target.anchor] if target.anchor else [])
-        missing = [name for name in names if not results.get(name)]
-        if missing:
-            why = "; ".join(sorted({skipped.get(name, "its part was not run") for name in missing}))
-            print(f"{target.label:<58} {'-':>9} {'-':>9} {'-':>7} "
-                  f"{target.relation + show(target.bound):>8}  not measured ({why})")  # fmt: skip
-            continue
-        value = statistics.median(results[target.measured])
-        if target.anchor is None:
-            anchor, ratio = "-", value
-        else:
-            base = statistics.median(results[target.anchor])
-            anchor, ratio = show(base), value / base
-        verdict = "met" if target.met(ratio) else "NOT MET"
-        met, total = met + (verdict == "met"), total + 1
-        print(f"{target.label:<58} {show(value):>9} {anchor:>9} {ratio:>7.3g} "
-              f"{target.relation + show(target.bound):>8}  {verdict}")  # fmt: skip
-    print(f"targets met: {met} of {total} measured ({len(TARGETS)} in all)")
+    for label, value, anchor, ratio, bound, verdict in rows:
+        print(f"{label:<58} {value:>9} {anchor:>9} {ratio:>7} {bound:>8}  {verdict}")
+    measured = [r for r in rows if not r[5].startswith("not measured")]
+    met = sum(r[5] == "met" for r in measured)
+    print(f"targets met: {met} of {len(measured)} measured ({len(TARGETS)} in all)")
     print(f"load average (1, 5, 15 min) at start: {fmt_load(loads[0])}, "
           f"at end: {fmt_load(loads[1])}")  # fmt: skip
+    if markdown:
+        print("\n| target | measured | anchor | ratio | bound | verdict |")
+        print("| --- | --- | --- | --- | --- | --- |")
+        for cells in rows:
+            print("| " + " | ".join(cells) + " |")
+
+
+def row(
+    target: Target, results: dict[str, list[float]], skipped: dict[str, str]
+) -> tuple[str, str, str, str, str, str]:
+    """(label, measured, anchor, ratio, bound, verdict) of one target, as text."""
+    bound = target.relation + show(target.bound)
+    names = [target.measured] + ([target.anchor] if target.anchor else [])
+    missing = [name for name in names if not results.get(name)]
+    if missing:
+        why = "; ".join(sorted({skipped.get(name, "its part was not run") for name in missing}))
+        return target.label, "-", "-", "-", bound, f"not measured ({why})"
+    value = statistics.median(results[target.measured])
+    if target.anchor is None:
+        anchor, ratio = "-", value
+    else:
+        base = statistics.median(results[target.anchor])
+        anchor, ratio = show(base), value / base
+    verdict = "met" if target.met(ratio) else "NOT MET"
+    return target.label, show(value), anchor, f"{ratio:.3g}", bound, verdict
 
 
 def fmt_load(load: tuple[float, ...]) -> str:

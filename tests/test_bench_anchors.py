@@ -26,7 +26,8 @@ QUICK_MEASURES = (  # what --quick measures (minimal world served, in-process pa
     "realtime / frozen clock, getStations (all rows)",
 )
 CACHE_OFF = ("small op, cache off / canned ceiling, 1 client(s)",
-             "small op, cache off / canned ceiling, 16 client(s)")  # fmt: skip
+             "small op, cache off / canned ceiling, 16 client(s)",
+             "one process, cache off: 16 clients / 1 client")  # fmt: skip
 ROW = r"^{}\s+([0-9.e+]+)\s+([0-9.e+]+)\s+([0-9.e+]+)\s+[<>]=?[0-9.]+\s+(met|NOT MET)$"
 
 
