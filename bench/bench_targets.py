@@ -201,7 +201,7 @@ def gunicorns(run: Run) -> None:
             run.skip(names, "MOCKCP_TEST_POSTGRES_URL not set")
             continue
         _, bodies = in_process("minimal", "frozen")  # the same credentials as the workers' world
-        for _ in range(run.repeats if store == "SQLite" else 1):
+        for _ in range(run.repeats):
             for workers, name in zip((1, 2, 4), names, strict=True):
                 if store == "SQLite":
                     url = f"sqlite:///{run.tmp / f'gunicorn-{time.monotonic_ns()}.sqlite3'}"
