@@ -85,15 +85,20 @@ def alternate(
 
 
 def serve_mockcp(
-    db: Path, fixture: str, clock: str, tree: str | None = None
+    db: Path,
+    fixture: str,
+    clock: str,
+    tree: str | None = None,
+    env: dict[str, str] | None = None,
 ) -> tuple[Server, dict[str, bytes]]:
     """``mockcp serve`` on a fresh SQLite file; its first tenant's request bodies (``tree``:
-    another checkout's mockcp, first on the path, run by the same interpreter)."""
+    another checkout's mockcp, first on the path, run by the same interpreter; ``env``: more
+    variables for the child)."""
     if tree is not None:
         saved = os.environ.get("PYTHONPATH")
         os.environ["PYTHONPATH"] = tree
         try:
-            return serve_mockcp(db, fixture, clock)
+            return serve_mockcp(db, fixture, clock, env=env)
         finally:
             if saved is None:
                 os.environ.pop("PYTHONPATH")
@@ -117,7 +122,7 @@ def serve_mockcp(
     ]
     if clock == "frozen":
         argv += ["--start", START]
-    server = Server(argv, port, "/_mock/health", None)
+    server = Server(argv, port, "/_mock/health", None, env=env)
     assert server.proc.stdout is not None
     key = password = ""
     for line in server.proc.stdout:

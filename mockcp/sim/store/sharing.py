@@ -25,6 +25,7 @@ from mockcp.sim.store.shedding import reshape_since
 
 REDUCED, RESTORED = "Circuit Sharing Current Reduced", "Circuit Sharing Current Restored"
 PASSES = 2
+OR_TERMS = 200  # stations per delete: one OR term each, and SQLite's expression depth is 1000
 
 Window = tuple[datetime, datetime, int]  # (from, to, port number of the second arrival)
 
@@ -104,15 +105,18 @@ def _store(
     db: Session, pairs: Mapping[int, list[Port]], windows: Mapping[int, list[Window]],
     since: Mapping[int, datetime],
 ) -> None:
-    share = [
-        (PowerCap.kind == "share") & PowerCap.port_pk.in_([p.id for p in ports])
-        & (PowerCap.ends_at > since[pk])
-        for pk, ports in pairs.items()
-    ]
-    db.execute(delete(PowerCap).where(or_(*share)))
+    stations = list(pairs)
     sharing = Alarm.alarm_type.in_([REDUCED, RESTORED])
-    db.execute(delete(Alarm).where(sharing, or_(*[
-        (Alarm.station_pk == pk) & (Alarm.alarm_time >= since[pk]) for pk in pairs])))
+    for at in range(0, len(stations), OR_TERMS):  # SQLite: an expression is < 1000 deep
+        part = stations[at:at + OR_TERMS]
+        share = [
+            (PowerCap.kind == "share") & PowerCap.port_pk.in_([p.id for p in pairs[pk]])
+            & (PowerCap.ends_at > since[pk])
+            for pk in part
+        ]
+        db.execute(delete(PowerCap).where(or_(*share)))
+        db.execute(delete(Alarm).where(sharing, or_(*[
+            (Alarm.station_pk == pk) & (Alarm.alarm_time >= since[pk]) for pk in part])))
     caps: list[dict[str, object]] = []
     alarms: list[dict[str, object]] = []
     for pk, ports in pairs.items():
