@@ -123,9 +123,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=2.0)
     parser.add_argument("--db", help="a database URL for every mockcp variant (default: SQLite)")
     parser.add_argument("--variant", action="append", metavar="NAME=THREADS/RUNNING",
-                        help="default: served=8/1 (the product's) and alone=8/0")  # fmt: skip
+                        help="default: served=8/0 (the product's), turns=8/1, t4=4/0")  # fmt: skip
     args = parser.parse_args()
-    specs = args.variant or ["served=8/1", "alone=8/0"]
+    specs = args.variant or ["served=8/0", "turns=8/1", "t4=4/0"]
     print(f"load average at start: {os.getloadavg()}, cores: {os.cpu_count()}")
     variants: list[Variant] = []
     for spec in specs:
@@ -138,7 +138,7 @@ def main() -> None:
     recordings = {op: post(first.server.url + SOAP, body) for op, body in first.bodies.items()}
     path = Path(tempfile.mkdtemp(prefix="mockcp-serving-")) / "recordings.json"
     path.write_text(json.dumps({k: v.decode("latin-1") for k, v in recordings.items()}))
-    canned, _, _ = child(f"canned:{path}", 8, 1, None)
+    canned, _, _ = child(f"canned:{path}", 8, 0, None)
     variants.append(Variant("canned", canned, first.bodies))
     ops = list(first.bodies)
     for variant in variants:  # warm up: connection pools, compiled statements

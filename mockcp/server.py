@@ -9,6 +9,16 @@ The control plane's connection faults (``domain.forced``: drop, reset, and the e
 need the server's help: the app raises ``ConnectionAbort`` before it starts a response, and
 the task here closes the socket without writing a byte (for a reset, with SO_LINGER 0, so the
 kernel sends a TCP RST).
+
+One process runs Python one thread at a time (the GIL). With eight workers busy, every call
+that lets the GIL go (each SQLite statement, the store gate's ``flock``, the socket write)
+may hand it to another worker. ``ServerLimits.running`` > 0 makes the workers take turns
+(``Admission``): that many run the app at once, the others wait, unless every running one has
+run longer than ``stuck_after`` (a long page, a forced hang, a wait on a lock): then the next
+goes too, so nobody waits behind a stuck request for longer than that. Measured under load
+(bench/bench_serving.py; BENCHMARKS.md, y18c), turns cut the context switches per request at
+16 clients by half or more but raised the main loop's CPU about as much, so they are off by
+default until a run on a quiet machine shows them ahead.
 """
 
 from __future__ import annotations
@@ -45,7 +55,7 @@ class ServerLimits:
     # own work on it: issue 18); a hang learns that its client left from the socket itself
     # (``client_gone`` below).
     channel_request_lookahead: int = 0
-    running: int = 1  # requests that run the app at once (0: no turns, as waitress alone)
+    running: int = 0  # requests that run the app at once (0: no turns, as waitress alone)
     stuck_after: float = 0.02  # seconds: a request running longer no longer holds the others
 
     def adjustments(self) -> dict[str, int]:
