@@ -10,9 +10,10 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Never, TextIO
+from typing import TYPE_CHECKING, Never, TextIO
 
-from tqdm import tqdm
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 
 class Progress:
@@ -26,6 +27,8 @@ class Progress:
         self.quiet = os.environ.get("MOCKCP_PROGRESS", "1") == "0"
         self.bar: tqdm[Never] | None = None
         if not self.quiet and self.stream.isatty():
+            from tqdm import tqdm  # (a terminal only: a log or a pipe gets plain lines)
+
             self.bar = tqdm(total=stages, desc=task, file=self.stream, leave=False, unit="step")
 
     def step(self, stage: str) -> None:

@@ -9,15 +9,27 @@ The control plane's connection faults (``domain.forced``: drop, reset, and the e
 need the server's help: the app raises ``ConnectionAbort`` before it starts a response, and
 the task here closes the socket without writing a byte (for a reset, with SO_LINGER 0, so the
 kernel sends a TCP RST).
+
+One process runs Python one thread at a time (the GIL). With eight workers busy, every call
+that lets the GIL go (each SQLite statement, the store gate's ``flock``, the socket write)
+may hand it to another worker. ``ServerLimits.running`` > 0 makes the workers take turns
+(``Admission``): that many run the app at once, the others wait, unless every running one has
+run longer than ``stuck_after`` (a long page, a forced hang, a wait on a lock): then the next
+goes too, so nobody waits behind a stuck request for longer than that. Measured under load
+(bench/bench_serving.py; BENCHMARKS.md, y18c), turns cut the context switches per request at
+16 clients by half or more but raised the main loop's CPU about as much, so they are off by
+default until a run on a quiet machine shows them ahead.
 """
 
 from __future__ import annotations
 
+import logging
 import select
 import socket
 import struct
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +55,8 @@ class ServerLimits:
     # own work on it: issue 18); a hang learns that its client left from the socket itself
     # (``client_gone`` below).
     channel_request_lookahead: int = 0
+    running: int = 0  # requests that run the app at once (0: no turns, as waitress alone)
+    stuck_after: float = 0.02  # seconds: a request running longer no longer holds the others
 
     def adjustments(self) -> dict[str, int]:
         return {
@@ -52,6 +66,64 @@ class ServerLimits:
             "cleanup_interval": self.cleanup_interval,
             "channel_request_lookahead": self.channel_request_lookahead,
         }
+
+
+class Admission:
+    """Turns among the worker threads: at most ``slots`` run at once; a waiting thread goes
+    anyway when every running one has held its turn for ``stuck_after`` seconds or more, so
+    a stuck request (a hang, a long page, a wait on a lock) delays the others by at most that.
+    Turns change only who runs when, never what a request does."""
+
+    def __init__(
+        self, slots: int, stuck_after: float, now: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._slots = slots
+        self._stuck_after = stuck_after
+        self._now = now
+        self._cond = threading.Condition(threading.Lock())
+        self._since: dict[int, float] = {}  # a running turn's id: when it began
+        self._turns = 0
+        self._waiting = 0
+
+    @contextmanager
+    def turn(self) -> Iterator[bool]:
+        """Run in a turn (yields True) or, when the running ones are stuck, beside them."""
+        mine = self._enter() if self._slots > 0 else None
+        try:
+            yield mine is not None
+        finally:
+            if mine is not None:
+                with self._cond:
+                    del self._since[mine]
+                    self._cond.notify()
+
+    def _enter(self) -> int | None:
+        with self._cond:
+            while len(self._since) >= self._slots:
+                wait = max(self._since.values()) + self._stuck_after - self._now()
+                if wait <= 0:  # every running request is stuck: do not queue behind them
+                    return None
+                self._waiting += 1
+                try:
+                    self._cond.wait(wait)
+                finally:
+                    self._waiting -= 1
+            self._turns += 1
+            self._since[self._turns] = self._now()
+            return self._turns
+
+    @property
+    def running(self) -> int:
+        with self._cond:
+            return len(self._since)
+
+    @property
+    def waiting(self) -> int:
+        with self._cond:
+            return self._waiting
+
+
+NO_TURNS = Admission(0, 0.0)  # a server made without make_server: waitress alone
 
 
 class _AbortableTask(WSGITask):
@@ -69,6 +141,11 @@ class _AbortableTask(WSGITask):
         return environ
 
     def execute(self) -> None:
+        admission: Admission = getattr(self.channel.server, "admission", NO_TURNS)
+        with admission.turn():
+            self._execute()
+
+    def _execute(self) -> None:
         try:
             super().execute()
         except ConnectionAbort as abort:
@@ -107,9 +184,11 @@ class _Channel(HTTPChannel):
 def make_server(app: Any, host: str, port: int, limits: ServerLimits | None = None) -> Any:
     """A waitress server for ``app`` bound to host:port (0: a free port), not yet running."""
     adjustments: dict[str, Any] = {"host": host, "port": port, "ident": "mockcp"}
-    adjustments.update((limits or ServerLimits()).adjustments())
+    limits = limits or ServerLimits()
+    adjustments.update(limits.adjustments())
     server: Any = create_server(app, map={}, **adjustments)
     server.channel_class = _Channel
+    server.admission = Admission(limits.running, limits.stuck_after)
     return server
 
 
@@ -129,9 +208,24 @@ def stop(server: Any) -> None:
         wasyncore.close_all(server._map)
 
 
+@contextmanager
+def quiet_queue() -> Iterator[None]:
+    """waitress warns "Task queue depth is N" for each request that finds no idle worker: at
+    16 clients that is a log line per request, written by the main loop every worker waits
+    on (and with turns, most workers wait on purpose). Quiet while serving, then put back."""
+    queue = logging.getLogger("waitress.queue")
+    level = queue.level
+    queue.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        queue.setLevel(level)
+
+
 def serve_forever(app: Any, host: str, port: int, limits: ServerLimits | None = None) -> None:
     """Run the production server until interrupted (``mockcp serve``)."""
-    make_server(app, host, port, limits).run()
+    with quiet_queue():
+        make_server(app, host, port, limits).run()
 
 
 @contextmanager
@@ -141,9 +235,10 @@ def running(
     """The production server in a background thread; yields its base URL, stops on exit."""
     server = make_server(app, host, port, limits)
     thread = threading.Thread(target=server.run, name="mockcp-waitress", daemon=True)
-    thread.start()
-    try:
-        yield f"http://{host}:{server.effective_port}"
-    finally:
-        stop(server)
-        thread.join(timeout=10)
+    with quiet_queue():
+        thread.start()
+        try:
+            yield f"http://{host}:{server.effective_port}"
+        finally:
+            stop(server)
+            thread.join(timeout=10)

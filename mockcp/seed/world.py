@@ -12,7 +12,6 @@ from mockcp.data import FIXTURES, find
 from mockcp.db.activity import WorldMeta
 from mockcp.db.layout_stamp import record_layout
 from mockcp.db.stamps import record_credentials
-from mockcp.seed.builder import WorldBuilder
 from mockcp.seed.loader import FixtureError, load, read_fixture
 
 
@@ -23,6 +22,8 @@ def resolve(fixture: str, seed: int | None) -> dict[str, Any]:
         raise FixtureError(f"no fixture named or at {fixture!r}")
     data = read_fixture(path)
     if data.get("builder") == "demo":
+        from mockcp.seed.builder import WorldBuilder  # (faker: only a built world needs it)
+
         return WorldBuilder(seed if seed is not None else int(data["root_seed"]), data).build()
     return data
 
