@@ -18,6 +18,12 @@
    two land in either worker process), the comparison app from ``inside_app()`` below.
 3. **gunicorn -w 1/2/4 on one SQLite file, 16 clients** (bench_anchors.gunicorn_throughput),
    this tree and the baseline tree alternating.
+4. **One ``journal.append`` in process** (``--append``): CPU per row on a SQLite file, in memory
+   and on PostgreSQL (with ``MOCKCP_TEST_POSTGRES_URL``), the reference path (a pooled
+   connection, ``engine.begin()``, ``journal.record``'s Core statements) alternating with
+   ``journal.append`` in the same run, a small call's row as the recorder writes it, with a
+   limit of 1,000 rows (XML kept for the newest 100): the steady state of a journal that is
+   full, where every row also trims the oldest.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -319,6 +325,75 @@ def gunicorn(baseline: Path, seconds: float) -> None:
         print(f"| {workers} | {row[0]:.0f} | {row[1]:.0f} |")
 
 
+def a_call(number: int) -> Any:
+    """A small call's row as the recorder writes it (getCPNInstances, XML kept)."""
+    from mockcp.domain.journal import Call
+
+    now = START + timedelta(seconds=number)
+    return Call(at=now, wall_at=now, version="5.1", operation="getCPNInstances",
+                org_id="1:ORG1", http_status=200, response_code="100", fault=None,
+                duration_ms=1.2345678, params={}, details={}, request_xml=SMALL_REQUEST,
+                response_xml=SMALL_ANSWER)  # fmt: skip
+
+
+LIMIT, XML_CALLS = 1_000, 100
+SMALL_REQUEST = "<soapenv:Envelope>" + "r" * 600 + "</soapenv:Envelope>"
+SMALL_ANSWER = "<soapenv:Envelope>" + "a" * 900 + "</soapenv:Envelope>"
+
+
+def reference_append(store: Any, call: Any, limit: int, xml_calls: int) -> None:
+    """The row as main wrote it: a pooled connection, ``engine.begin()``, ``record``."""
+    from mockcp.domain import journal
+
+    with store._turn(), store.engine.begin() as conn:
+        journal.record(conn, call, limit, xml_calls)
+
+
+def append_cpu(rounds: int, rows: int) -> None:
+    from mockcp.db.engine import make_engine
+    from mockcp.db.journal_store import JournalStore
+    from mockcp.db.journal_table import JOURNAL
+    from mockcp.domain import journal
+
+    stores = {"SQLite file": f"sqlite:///{tempfile.mkdtemp()}/append.sqlite3",
+              "in memory": "sqlite://"}  # fmt: skip
+    if os.environ.get("MOCKCP_TEST_POSTGRES_URL"):
+        stores["PostgreSQL"] = os.environ["MOCKCP_TEST_POSTGRES_URL"]
+    ways: dict[str, Callable[[Any, Any, int, int], None]] = {
+        "reference (engine.begin + record)": reference_append, "journal.append": journal.append}
+    print(f"## one journal row in process: CPU per row (ms), {rows} rows a round,"
+          f" limit {LIMIT}, XML kept for {XML_CALLS} calls; rounds alternating")
+    print("| store | " + " | ".join(ways) + " | append / reference |")
+    print("| --- | --- | --- | --- |")
+    for name, url in stores.items():
+        world = make_engine(url)
+        store = JournalStore(world)
+        JOURNAL.drop_all(store.engine)
+        store.create()
+        found: dict[str, list[float]] = {way: [] for way in ways}
+        number = 0
+        try:
+            for way in ways.values():  # warm both ways, and fill the journal to its limit
+                for _ in range(LIMIT // 2 + 10):
+                    number += 1
+                    way(store, a_call(number), LIMIT, XML_CALLS)
+            for _ in range(rounds):
+                for label, way in ways.items():
+                    calls = [a_call(number + i) for i in range(rows)]
+                    number += rows
+                    began = time.process_time()
+                    for call in calls:
+                        way(store, call, LIMIT, XML_CALLS)
+                    found[label].append((time.process_time() - began) / rows * 1000)
+        finally:
+            store.close()
+            world.dispose()
+        medians = [statistics.median(found[label]) for label in ways]
+        print(f"| {name} | " + " | ".join(
+            f"{m:.3f} ({', '.join(f'{x:.3f}' for x in found[label])})"
+            for m, label in zip(medians, ways, strict=True)) + f" | {medians[1] / medians[0]:.2f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--baseline", type=Path, help="a checkout of main to compare CPU with")
@@ -327,8 +402,14 @@ def main() -> None:
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--skip-gunicorn", action="store_true")
     parser.add_argument("--served", action="store_true", help="2b: the latency under gunicorn")
+    parser.add_argument("--append", action="store_true", help="4: one journal row's CPU only")
+    parser.add_argument("--rows", type=int, default=2_000, help="4: rows per round")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f}")
+    if args.append:
+        append_cpu(args.rounds, args.rows)
+        print(f"load average {os.getloadavg()[0]:.1f}")
+        return
     if not args.skip_latency:
         latency(args.rounds)
     if args.served:
