@@ -389,9 +389,9 @@ def append_cpu(rounds: int, rows: int) -> None:
             store.close()
             world.dispose()
         medians = [statistics.median(found[label]) for label in ways]
-        print(f"| {name} | " + " | ".join(
-            f"{m:.3f} ({', '.join(f'{x:.3f}' for x in found[label])})"
-            for m, label in zip(medians, ways, strict=True)) + f" | {medians[1] / medians[0]:.2f} |")
+        cells = [f"{m:.3f} ({', '.join(f'{x:.3f}' for x in found[label])})"
+                 for m, label in zip(medians, ways, strict=True)]
+        print(f"| {name} | {' | '.join(cells)} | {medians[1] / medians[0]:.2f} |")
 
 
 def main() -> None:
