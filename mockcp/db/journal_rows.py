@@ -1,0 +1,195 @@
+"""One call's journal row on a SQLite journal, cheaply: the row the SOAP edge writes for every
+call (``domain.journal.append`` through ``db.journal_store.JournalStore.append``).
+
+What the row costs on the general path (a pooled connection, ``engine.begin()``, SQLAlchemy
+compiling and processing the statement) is most of it; what it stores is not changed here:
+
+- The statements are ``db.journal_table``'s own (``INSERT``, ``TRIM``, ``SWEEP``, with the
+  same ``upkeep`` rule), compiled once for the dialect, each value passed through its column
+  type's own bind processor (the timestamps' text, the JSON's encoding): the stored row is the
+  one ``journal_table.insert_row`` stores (``tests/worlds/test_journal_rows.py``).
+- A SQLite file: each thread keeps one connection of its own (``engine.sqlite_connection``:
+  the engine's settings), opened on its first row, closed when the thread ends, at
+  ``close()`` and before a fork (``release()``); a rebuild or a restore of the journal makes
+  every thread open a new one at its next row (``renew()``).
+- The writers of all processes take turns on ``<journal file>.lock`` (``flock``) around
+  BEGIN IMMEDIATE ... COMMIT. SQLite's own wait for its write lock is a sleep in growing steps
+  (1, 2, 5, 10 ... ms) while the lock is held for a few tens of microseconds, so writers that
+  met slept far longer than they waited and more processes served fewer calls; the kernel
+  hands a released ``flock`` to the next waiter at once. Other writers of the journal (the
+  control plane's, a reset's) still wait through SQLite's busy timeout, as before.
+- An in-memory journal is the one connection of its engine: a row takes the store's lock.
+
+The row is committed when ``append`` returns, before the call's answer is sent.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+import threading
+import weakref
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from typing import Any
+
+from sqlalchemy import Dialect, Engine
+from sqlalchemy.sql.compiler import SQLCompiler
+
+from mockcp.db.engine import sqlite_connection
+from mockcp.db.journal_table import COLUMNS, INSERT, SWEEP, TABLE, TRIM, upkeep
+
+LOCK_SUFFIX = ".lock"  # beside the journal file: the writers' turn (flock)
+
+Processor = Callable[[Any], Any] | None
+
+
+class Prepared:
+    """The journal's statements compiled once for ``dialect`` (SQLite), with the processors
+    that turn a row's values into what the driver stores."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        compiled = _compiled(INSERT.compile(dialect=dialect, column_keys=list(COLUMNS)))
+        self.insert = compiled.string
+        self.binds: list[tuple[str, Processor]] = [
+            (name, TABLE.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+            for name in compiled.positiontup or ()
+        ]
+        self.after = {
+            statement: (found.string, list(found.positiontup or ()))
+            for statement in (TRIM, SWEEP)
+            for found in [_compiled(statement.compile(dialect=dialect))]
+        }
+
+    def values(self, row: Mapping[str, object]) -> list[object]:
+        return [
+            row[name] if process is None else process(row[name]) for name, process in self.binds
+        ]
+
+
+def _compiled(found: object) -> SQLCompiler:
+    assert isinstance(found, SQLCompiler)
+    return found
+
+
+class _Line:
+    """One thread's connection to the journal file and its descriptor of the lock file."""
+
+    __slots__ = ("__weakref__", "db", "generation", "lock", "pid")
+
+    def __init__(self, path: str, generation: int) -> None:
+        self.pid = os.getpid()
+        self.generation = generation
+        self.lock = os.open(f"{path}{LOCK_SUFFIX}", os.O_RDWR | os.O_CREAT | os.O_APPEND)
+        try:
+            self.db: sqlite3.Connection | None = sqlite_connection(path)
+        except BaseException:
+            os.close(self.lock)
+            raise
+
+    def close(self) -> None:
+        """Close both (never a connection inherited from another process: that one is the
+        parent's to close, and is left alone)."""
+        db, self.db = self.db, None
+        if db is None or self.pid != os.getpid():
+            return
+        with suppress(sqlite3.Error):
+            db.close()
+        with suppress(OSError):
+            os.close(self.lock)
+
+    def __del__(self) -> None:
+        self.close()
+
+
+class RowWriter:
+    """Appends the journal's rows on SQLite (see the module docstring); ``one``: the lock of
+    an in-memory journal's single connection."""
+
+    def __init__(self, engine: Engine, one: threading.Lock | None) -> None:
+        self._prepared = Prepared(engine.dialect)
+        self._engine = engine
+        self._one = one
+        self._path = None if one is not None else str(engine.url.database)
+        self._memory: sqlite3.Connection | None = None
+        self._local = threading.local()
+        self._lines: weakref.WeakSet[_Line] = weakref.WeakSet()
+        self._guard = threading.Lock()
+        self._generation = 0
+
+    def append(self, row: Mapping[str, object], limit: int, xml_calls: int) -> int:
+        """Insert ``row`` and keep the journal within ``limit`` (and its XML within
+        ``xml_calls``) in one transaction, committed on return; the new entry's id."""
+        values = self._prepared.values(row)
+        with self._connection() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                new_id = db.execute(self._prepared.insert, values).lastrowid
+                if new_id is None:
+                    raise RuntimeError("the journal insert returned no id")
+                for statement, params in upkeep(new_id, limit, xml_calls):
+                    sql, names = self._prepared.after[statement]
+                    db.execute(sql, [params[name] for name in names])
+            except BaseException:
+                db.rollback()
+                raise
+            db.commit()
+        return new_id
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        if self._one is not None:
+            with self._one:
+                yield self._memory_connection()
+            return
+        line = self._line()
+        assert line.db is not None
+        fcntl.flock(line.lock, fcntl.LOCK_EX)  # every process's writers, one at a time
+        try:
+            yield line.db
+        finally:
+            fcntl.flock(line.lock, fcntl.LOCK_UN)
+
+    def _memory_connection(self) -> sqlite3.Connection:
+        """The in-memory journal's one connection (its engine's: a StaticPool's)."""
+        if self._memory is None:
+            with self._engine.connect() as conn:
+                found = conn.connection.driver_connection
+            assert isinstance(found, sqlite3.Connection)
+            self._memory = found
+        return self._memory
+
+    def _line(self) -> _Line:
+        line: _Line | None = getattr(self._local, "line", None)
+        if (
+            line is not None
+            and line.db is not None
+            and line.pid == os.getpid()
+            and line.generation == self._generation
+        ):
+            return line
+        if line is not None:
+            line.close()
+        assert self._path is not None
+        line = self._local.line = _Line(self._path, self._generation)
+        with self._guard:
+            self._lines.add(line)
+        return line
+
+    def renew(self) -> None:
+        """The journal was rebuilt or restored: each thread opens a new connection at its
+        next row (its old one is closed then: it may be in use now, by its own thread)."""
+        self._generation += 1
+        self._memory = None
+
+    def close(self) -> None:
+        """Close every thread's connection (no row is being written: the store is closing,
+        or about to fork)."""
+        self._generation += 1
+        self._memory = None
+        with self._guard:
+            lines = list(self._lines)
+            self._lines.clear()
+        for line in lines:
+            line.close()
