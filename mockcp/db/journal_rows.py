@@ -18,6 +18,10 @@ compiling and processing the statement) is most of it; what it stores is not cha
   met slept far longer than they waited and more processes served fewer calls; the kernel
   hands a released ``flock`` to the next waiter at once. Other writers of the journal (the
   control plane's, a reset's) still wait through SQLite's busy timeout, as before.
+- A commit inside the turn never checkpoints the WAL (a checkpoint syncs the file, and that
+  may take far longer than a row): these connections have ``wal_autocheckpoint=0``, and the
+  row of every ``CHECKPOINT_ROWS`` ids runs a PASSIVE checkpoint after its turn, which never
+  waits for and never blocks the other writers.
 - An in-memory journal is the one connection of its engine: a row takes the store's lock.
 
 The row is committed when ``append`` returns, before the call's answer is sent.
@@ -30,8 +34,8 @@ import os
 import sqlite3
 import threading
 import weakref
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Mapping
+from contextlib import suppress
 from typing import Any
 
 from sqlalchemy import Dialect, Engine
@@ -41,6 +45,7 @@ from mockcp.db.engine import sqlite_connection
 from mockcp.db.journal_table import COLUMNS, INSERT, SWEEP, TABLE, TRIM, upkeep
 
 LOCK_SUFFIX = ".lock"  # beside the journal file: the writers' turn (flock)
+CHECKPOINT_ROWS = 250  # the row of every this many ids copies the WAL back (PASSIVE)
 
 Processor = Callable[[Any], Any] | None
 
@@ -84,6 +89,9 @@ class _Line:
         self.lock = os.open(f"{path}{LOCK_SUFFIX}", os.O_RDWR | os.O_CREAT | os.O_APPEND)
         try:
             self.db: sqlite3.Connection | None = sqlite_connection(path)
+            # Its commits never checkpoint (a checkpoint may wait for an fsync, and a commit
+            # runs inside the writers' turn): ``RowWriter.append`` checkpoints after its turn.
+            self.db.execute("PRAGMA wal_autocheckpoint=0")
         except BaseException:
             os.close(self.lock)
             raise
@@ -122,34 +130,36 @@ class RowWriter:
         """Insert ``row`` and keep the journal within ``limit`` (and its XML within
         ``xml_calls``) in one transaction, committed on return; the new entry's id."""
         values = self._prepared.values(row)
-        with self._connection() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                new_id = db.execute(self._prepared.insert, values).lastrowid
-                if new_id is None:
-                    raise RuntimeError("the journal insert returned no id")
-                for statement, params in upkeep(new_id, limit, xml_calls):
-                    sql, names = self._prepared.after[statement]
-                    db.execute(sql, [params[name] for name in names])
-            except BaseException:
-                db.rollback()
-                raise
-            db.commit()
-        return new_id
-
-    @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
         if self._one is not None:
             with self._one:
-                yield self._memory_connection()
-            return
+                return self._write(self._memory_connection(), values, limit, xml_calls)
         line = self._line()
         assert line.db is not None
         fcntl.flock(line.lock, fcntl.LOCK_EX)  # every process's writers, one at a time
         try:
-            yield line.db
+            new_id = self._write(line.db, values, limit, xml_calls)
         finally:
             fcntl.flock(line.lock, fcntl.LOCK_UN)
+        if new_id % CHECKPOINT_ROWS == 0:  # after the turn: the others write meanwhile
+            line.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        return new_id
+
+    def _write(
+        self, db: sqlite3.Connection, values: list[object], limit: int, xml_calls: int
+    ) -> int:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            new_id = db.execute(self._prepared.insert, values).lastrowid
+            if new_id is None:
+                raise RuntimeError("the journal insert returned no id")
+            for statement, params in upkeep(new_id, limit, xml_calls):
+                sql, names = self._prepared.after[statement]
+                db.execute(sql, [params[name] for name in names])
+        except BaseException:
+            db.rollback()
+            raise
+        db.commit()
+        return new_id
 
     def _memory_connection(self) -> sqlite3.Connection:
         """The in-memory journal's one connection (its engine's: a StaticPool's)."""
