@@ -440,7 +440,7 @@ def _appender(url: str, seconds: float, turns: bool, work_ms: float, out: Any) -
     from mockcp.domain import journal
 
     store = JournalStore(make_engine(url))
-    took: list[float] = []
+    took: list[tuple[float, float]] = []  # each row's (wall, wall less this thread's CPU)
     with nullcontext() if turns else no_turns():
         number, ends = 0, time.perf_counter() + seconds
         while time.perf_counter() < ends:
@@ -449,9 +449,10 @@ def _appender(url: str, seconds: float, turns: bool, work_ms: float, out: Any) -
             busy = time.process_time() + work_ms / 1000
             while time.process_time() < busy:  # the rest of a call's work
                 pass
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.thread_time()
             journal.append(store, call, 100_000, 0)
-            took.append(time.perf_counter() - began)
+            wall = time.perf_counter() - began
+            took.append((wall, wall - (time.thread_time() - cpu)))
     store.close()
     out.put(took)
 
@@ -465,11 +466,12 @@ def contention(rounds: int, seconds: float, work_ms: float) -> None:
     ctx = multiprocessing.get_context("fork")
     print(f"## writers of N processes appending to one journal file for {seconds:g} s, each"
           f" row after {work_ms:g} ms of CPU: rows/s in all; each row's wall time median / p99"
-          " / max (ms)")
+          " / max (ms); off CPU: the rows that spent over 0.5 ms off CPU (waiting for the lock,"
+          " for the disk or for a core) and the time they spent so per row written")
     print("| processes | busy handler alone | turn on the lock file | turn / alone (rows/s) |")
     print("| --- | --- | --- | --- |")
     for procs in (1, 2, 4):
-        found: dict[bool, list[tuple[float, list[float]]]] = {False: [], True: []}
+        found: dict[bool, list[tuple[float, list[tuple[float, float]]]]] = {False: [], True: []}
         for _ in range(rounds):
             for turns in (False, True):
                 url = f"sqlite:///{tempfile.mkdtemp()}/contention.sqlite3"
@@ -490,10 +492,14 @@ def contention(rounds: int, seconds: float, work_ms: float) -> None:
         cells = []
         for turns in (False, True):
             rates = [rate for rate, _ in found[turns]]
-            took = sorted(t for _, samples in found[turns] for t in samples)
+            rows = [row for _, samples in found[turns] for row in samples]
+            took = sorted(wall for wall, _ in rows)
+            off = [idle for _, idle in rows if idle > 0.0005]
             each = ", ".join(f"{r:.0f}" for r in rates)
             cells.append(f"{statistics.median(rates):.0f} rows/s ({each});"
-                         f" {ms_of(took, 0.5)} / {ms_of(took, 0.99)} / {took[-1] * 1000:.1f}")
+                         f" {ms_of(took, 0.5)} / {ms_of(took, 0.99)} / {took[-1] * 1000:.1f};"
+                         f" off CPU {len(off) / len(rows):.1%} of rows,"
+                         f" {sum(off) / len(rows) * 1000:.3f} ms a row")
         ratio = statistics.median(r for r, _ in found[True]) / statistics.median(
             r for r, _ in found[False])
         print(f"| {procs} | {cells[0]} | {cells[1]} | {ratio:.2f} |")
@@ -503,7 +509,6 @@ def served_throughput(tree: Path, app: str, workers: int, seconds: float) -> tup
     """(requests/s, server CPU ms per request): ``gunicorn -w workers --threads 4`` of ``app``
     from ``tree`` on one SQLite file, 16 keep-alive clients asking getCPNInstances (as
     bench_anchors.gunicorn_throughput, with the app and the tree chosen here)."""
-    from anchors import SOAP as SOAP_PATH
     from anchors import Server, free_port, load
     from bench_anchors import first_answer, in_process
 
@@ -520,11 +525,27 @@ def served_throughput(tree: Path, app: str, workers: int, seconds: float) -> tup
         try:
             _, answer = first_answer(server, body)
             assert b"getCPNInstancesResponse" in answer, answer[:300]
-            load(server, SOAP_PATH, body, 4, seconds / 2)  # warm every worker
-            rps, cpu = load(server, SOAP_PATH, body, 16, seconds)
-            return float(rps), float(cpu)
+            load(server, SOAP, body, 4, seconds / 2)  # warm every worker
+            before = tree_cpu(server.proc.pid)
+            rps, _ = load(server, SOAP, body, 16, seconds)
+            spent = tree_cpu(server.proc.pid) - before
+            return float(rps), spent * 1000 / max(rps * seconds, 1)
         finally:
             server.stop()
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and of its living children (gunicorn's workers)."""
+    from anchors import cpu_seconds
+
+    total = float(cpu_seconds(pid))
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            try:
+                total += cpu_seconds(int(child))
+            except OSError:
+                continue
+    return total
 
 
 def workers_throughput(baseline: Path | None, rounds: int, seconds: float) -> None:
