@@ -125,6 +125,9 @@ class RowWriter:
         self._lines: weakref.WeakSet[_Line] = weakref.WeakSet()
         self._guard = threading.Lock()
         self._generation = 0
+        # Given each statement a row sends (SQLAlchemy's ``before_cursor_execute`` does not see
+        # these): a call's counted work (tests/soap/work.py) includes its row wherever it lives.
+        self.observer: Callable[[str], None] | None = None
 
     def append(self, row: Mapping[str, object], limit: int, xml_calls: int) -> int:
         """Insert ``row`` and keep the journal within ``limit`` (and its XML within
@@ -147,14 +150,19 @@ class RowWriter:
     def _write(
         self, db: sqlite3.Connection, values: list[object], limit: int, xml_calls: int
     ) -> int:
+        observer = self.observer
         db.execute("BEGIN IMMEDIATE")
         try:
             new_id = db.execute(self._prepared.insert, values).lastrowid
             if new_id is None:
                 raise RuntimeError("the journal insert returned no id")
+            if observer is not None:
+                observer(self._prepared.insert)
             for statement, params in upkeep(new_id, limit, xml_calls):
                 sql, names = self._prepared.after[statement]
                 db.execute(sql, [params[name] for name in names])
+                if observer is not None:
+                    observer(sql)
         except BaseException:
             db.rollback()
             raise

@@ -23,7 +23,7 @@ rebuild for another world empties it, and a sandbox has the journal of its own s
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from sqlalchemy import Connection, Engine, Table
@@ -88,6 +88,19 @@ class JournalStore:
             return self._rows.append(values, limit, xml_calls)
         with self.writing() as conn:
             return insert_row(conn, values, limit, xml_calls)
+
+    @contextmanager
+    def observed(self, seen: Callable[[str], None]) -> Iterator[None]:
+        """``seen`` gets each statement a call's row sends outside the engine (SQLite's rows,
+        ``db.journal_rows``) inside the block: for counting a call's work in tests."""
+        if self._rows is None:
+            yield
+            return
+        self._rows.observer = seen
+        try:
+            yield
+        finally:
+            self._rows.observer = None
 
     @contextmanager
     def beside(self, world: Connection) -> Iterator[Connection]:

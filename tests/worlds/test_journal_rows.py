@@ -302,3 +302,14 @@ def test_the_rows_connections_checkpoint_the_wal_after_their_turn(tmp_path: Path
     # would hold every row's pages, more than all of their XML (measured: 5 MB against 31).
     written = 8 * CHECKPOINT_ROWS * 2 * len(big)
     assert 0 < wal < written / 2
+
+
+@pytest.mark.parametrize("kind", STORES)
+def test_a_rows_statements_are_observed_for_counting(kind: str, tmp_path: Path) -> None:
+    """A call's counted work (tests/soap/work.py) sees its row's statements on this path too:
+    the insert, and past the limit the trim."""
+    seen: list[str] = []
+    with journal_store(kind, tmp_path) as store, store.observed(seen.append):
+        journal.append(store, a_call(1), 1, 0)
+        journal.append(store, a_call(2), 1, 0)
+    assert [statement.split()[0] for statement in seen] == ["INSERT", "INSERT", "DELETE"]
