@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import fcntl
 import gc
+import multiprocessing
 import os
-import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,7 +29,6 @@ from mockcp.domain import journal
 from mockcp.domain.journal import Call, JournalEntry
 
 STORES = ["sqlite-file", "memory"]
-REPO = Path(__file__).resolve().parents[2]
 
 
 @contextmanager
@@ -233,29 +231,29 @@ def test_each_threads_connection_closes_with_its_thread_and_with_the_store(
     assert open_files(journal_file) == 0
 
 
-WRITER = """
-import sys, threading
-from datetime import UTC, datetime
-from mockcp.db.engine import make_engine
-from mockcp.db.journal_store import JournalStore
-from mockcp.domain import journal
-store = JournalStore(make_engine(sys.argv[1]))
-at = datetime(2024, 3, 12, 17, tzinfo=UTC)
-def write(thread):
-    for n in range(int(sys.argv[3])):
-        journal.append(store, journal.Call(
-            at=at, wall_at=at, version="5.1", operation=f"{sys.argv[2]}-{thread}", org_id=None,
-            http_status=200, response_code="100", fault=None, duration_ms=float(n), params={}),
-            100_000, 0)
-threads = [threading.Thread(target=write, args=(t,)) for t in range(4)]
-for t in threads: t.start()
-for t in threads: t.join()
-store.close()
-print("done")
-"""
-
-
 ROWS = 200  # per thread: 4 threads in each of two processes
+
+
+def write_rows(url: str, name: str, out: Any) -> None:
+    """A writer process: four threads appending ROWS rows each; puts what went wrong."""
+    store = JournalStore(make_engine(url))
+    failed: list[str] = []
+
+    def write(thread: int) -> None:
+        try:
+            for n in range(ROWS):
+                journal.append(store, a_call(n, operation=f"{name}-{thread}",
+                                             duration_ms=float(n)), 100_000, 0)  # fmt: skip
+        except Exception as exc:  # noqa: BLE001  (reported to the test)
+            failed.append(repr(exc))
+
+    threads = [threading.Thread(target=write, args=(t,)) for t in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    store.close()
+    out.put((name, failed))
 
 
 def test_writers_of_several_processes_lose_no_row(tmp_path: Path) -> None:
@@ -265,18 +263,18 @@ def test_writers_of_several_processes_lose_no_row(tmp_path: Path) -> None:
     world: Engine = make_engine(url)
     store = JournalStore(world)
     store.create()
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    store.release()  # nothing open across the fork
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
     try:
-        writers = [
-            subprocess.Popen(
-                [sys.executable, "-c", WRITER, url, f"p{n}", str(ROWS)], env=env,
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            )  # fmt: skip
-            for n in range(2)
-        ]
-        ended = [writer.communicate(timeout=120) for writer in writers]
-        assert [(writer.returncode, out, err) for writer, (out, err) in zip(
-            writers, ended, strict=True)] == [(0, "done\n", "")] * 2  # fmt: skip
+        writers = [ctx.Process(target=write_rows, args=(url, f"p{n}", out)) for n in range(2)]
+        for writer in writers:
+            writer.start()
+        reports = sorted(out.get(timeout=120) for _ in writers)
+        for writer in writers:
+            writer.join(60)
+        assert reports == [("p0", []), ("p1", [])]
+        assert [writer.exitcode for writer in writers] == [0, 0]
         rows = orm_rows(store)
         assert [row["id"] for row in rows] == list(range(1, 2 * 4 * ROWS + 1))
         for n in range(2):
