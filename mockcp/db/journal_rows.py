@@ -8,10 +8,12 @@ compiling and processing the statement) is most of it; what it stores is not cha
   same ``upkeep`` rule), compiled once for the dialect, each value passed through its column
   type's own bind processor (the timestamps' text, the JSON's encoding): the stored row is the
   one ``journal_table.insert_row`` stores (``tests/worlds/test_journal_rows.py``).
-- A SQLite file: each thread keeps one connection of its own (``engine.sqlite_connection``:
-  the engine's settings), opened on its first row, closed when the thread ends, at
-  ``close()`` and before a fork (``release()``); a rebuild or a restore of the journal makes
-  every thread open a new one at its next row (``renew()``).
+- A SQLite file: one connection per process (``engine.sqlite_connection``: the engine's
+  settings), opened on the first row, closed at ``close()`` and before a fork
+  (``release()``); a rebuild or a restore of the journal opens a new one for the next row
+  (``renew()``). SQLite takes one writer at a time anyway, so the process's threads take
+  turns on a lock of their own for it: however many threads and sandboxes, a store's rows
+  hold one connection (and the lock file) per process.
 - The writers of all processes take turns on ``<journal file>.lock`` (``flock``) around
   BEGIN IMMEDIATE ... COMMIT. SQLite's own wait for its write lock is a sleep in growing steps
   (1, 2, 5, 10 ... ms) while the lock is held for a few tens of microseconds, so writers that
@@ -33,7 +35,6 @@ import fcntl
 import os
 import sqlite3
 import threading
-import weakref
 from collections.abc import Callable, Mapping
 from contextlib import suppress
 from typing import Any
@@ -79,13 +80,12 @@ def _compiled(found: object) -> SQLCompiler:
 
 
 class _Line:
-    """One thread's connection to the journal file and its descriptor of the lock file."""
+    """A process's connection to the journal file and its descriptor of the lock file."""
 
-    __slots__ = ("__weakref__", "db", "generation", "lock", "pid")
+    __slots__ = ("db", "lock", "pid")
 
-    def __init__(self, path: str, generation: int) -> None:
+    def __init__(self, path: str) -> None:
         self.pid = os.getpid()
-        self.generation = generation
         self.lock = os.open(f"{path}{LOCK_SUFFIX}", os.O_RDWR | os.O_CREAT | os.O_APPEND)
         try:
             self.db: sqlite3.Connection | None = sqlite_connection(path)
@@ -119,12 +119,15 @@ class RowWriter:
         self._prepared = Prepared(engine.dialect)
         self._engine = engine
         self._one = one
+        # This process's writers, one at a time (SQLite takes one writer at a time anyway):
+        # so one connection per process serves them all, whatever the number of threads.
+        self._lock = one if one is not None else threading.Lock()
         self._path = None if one is not None else str(engine.url.database)
         self._memory: sqlite3.Connection | None = None
-        self._local = threading.local()
-        self._lines: weakref.WeakSet[_Line] = weakref.WeakSet()
-        self._guard = threading.Lock()
-        self._generation = 0
+        self._line: _Line | None = None
+        self._checkpointing = threading.Lock()
+        self._checkpointer: sqlite3.Connection | None = None
+        self._stale = False
         # Given each statement a row sends (SQLAlchemy's ``before_cursor_execute`` does not see
         # these): a call's counted work (tests/soap/work.py) includes its row wherever it lives.
         self.observer: Callable[[str], None] | None = None
@@ -133,18 +136,18 @@ class RowWriter:
         """Insert ``row`` and keep the journal within ``limit`` (and its XML within
         ``xml_calls``) in one transaction, committed on return; the new entry's id."""
         values = self._prepared.values(row)
-        if self._one is not None:
-            with self._one:
+        with self._lock:
+            if self._one is not None:
                 return self._write(self._memory_connection(), values, limit, xml_calls)
-        line = self._line()
-        assert line.db is not None
-        fcntl.flock(line.lock, fcntl.LOCK_EX)  # every process's writers, one at a time
-        try:
-            new_id = self._write(line.db, values, limit, xml_calls)
-        finally:
-            fcntl.flock(line.lock, fcntl.LOCK_UN)
+            line = self._current()
+            assert line.db is not None
+            fcntl.flock(line.lock, fcntl.LOCK_EX)  # every process's writers, one at a time
+            try:
+                new_id = self._write(line.db, values, limit, xml_calls)
+            finally:
+                fcntl.flock(line.lock, fcntl.LOCK_UN)
         if new_id % CHECKPOINT_ROWS == 0:  # after the turn: the others write meanwhile
-            line.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            self._checkpoint()
         return new_id
 
     def _write(
@@ -169,6 +172,20 @@ class RowWriter:
         db.commit()
         return new_id
 
+    def _checkpoint(self) -> None:
+        """Copy the WAL back into the file (PASSIVE: waits for no one), on a connection of its
+        own, so this process's next rows do not wait for its fsync; skipped when another
+        thread is at it."""
+        if not self._checkpointing.acquire(blocking=False):
+            return
+        try:
+            if self._checkpointer is None and self._path is not None:
+                self._checkpointer = sqlite_connection(self._path)
+            if self._checkpointer is not None:
+                self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            self._checkpointing.release()
+
     def _memory_connection(self) -> sqlite3.Connection:
         """The in-memory journal's one connection (its engine's: a StaticPool's)."""
         if self._memory is None:
@@ -178,36 +195,33 @@ class RowWriter:
             self._memory = found
         return self._memory
 
-    def _line(self) -> _Line:
-        line: _Line | None = getattr(self._local, "line", None)
-        if (
-            line is not None
-            and line.db is not None
-            and line.pid == os.getpid()
-            and line.generation == self._generation
-        ):
-            return line
-        if line is not None:
+    def _current(self) -> _Line:
+        """This process's connection (under ``_lock``): opened on the first row, after a
+        rebuild or a restore, and in a forked child (never the parent's)."""
+        line = self._line
+        if line is not None and line.db is not None and line.pid == os.getpid():
+            if not self._stale:
+                return line
             line.close()
         assert self._path is not None
-        line = self._local.line = _Line(self._path, self._generation)
-        with self._guard:
-            self._lines.add(line)
+        self._stale = False
+        self._line = line = _Line(self._path)
         return line
 
     def renew(self) -> None:
-        """The journal was rebuilt or restored: each thread opens a new connection at its
-        next row (its old one is closed then: it may be in use now, by its own thread)."""
-        self._generation += 1
+        """The journal was rebuilt or restored: the next row opens a new connection."""
+        self._stale = True
         self._memory = None
 
     def close(self) -> None:
-        """Close every thread's connection (no row is being written: the store is closing,
-        or about to fork)."""
-        self._generation += 1
-        self._memory = None
-        with self._guard:
-            lines = list(self._lines)
-            self._lines.clear()
-        for line in lines:
-            line.close()
+        """Close this process's connections (after a row being written, if one is)."""
+        with self._lock:
+            self._memory = None
+            line, self._line = self._line, None
+            if line is not None:
+                line.close()
+        with self._checkpointing:
+            checkpointer, self._checkpointer = self._checkpointer, None
+            if checkpointer is not None:
+                with suppress(sqlite3.Error):
+                    checkpointer.close()

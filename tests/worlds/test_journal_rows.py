@@ -6,7 +6,6 @@ no row."""
 from __future__ import annotations
 
 import fcntl
-import gc
 import multiprocessing
 import os
 import threading
@@ -193,42 +192,41 @@ def open_files(path: Path, suffixes: tuple[str, ...] = ("", "-wal", "-shm", LOCK
     return found
 
 
-def test_each_threads_connection_closes_with_its_thread_and_with_the_store(
+def test_the_threads_of_a_process_share_one_connection_closed_with_the_store(
     tmp_path: Path,
 ) -> None:
+    """However many threads write rows, a store holds one connection to the journal (and one
+    descriptor of its lock file) in a process, and none after ``close()``."""
     journal_file = tmp_path / f"w.sqlite3{SUFFIX}"
     with journal_store("sqlite-file", tmp_path) as store:
         store.release()  # the pool's connection of create(): only the rows' own are counted
         assert open_files(journal_file) == 0
-        go, done = threading.Event(), threading.Event()
+        wrote, done = threading.Semaphore(0), threading.Event()
 
-        def writer() -> None:
-            store.append(journal.row_values(a_call(1)), 100, 0)
-            go.set()
+        def writer(number: int) -> None:
+            journal.append(store, a_call(number), 100, 0)
+            wrote.release()
             done.wait()
 
-        kept = threading.Thread(target=writer, daemon=True)
-        kept.start()
+        living = [threading.Thread(target=writer, args=(n,), daemon=True) for n in range(4)]
         try:
-            go.wait()
-            with_one = open_files(journal_file), open_files(journal_file, (LOCK_SUFFIX,))
-            ended = threading.Thread(target=lambda: journal.append(store, a_call(2), 100, 0))
+            for thread in living:
+                thread.start()
+            for _ in living:
+                wrote.acquire()  # each of the four has written its row, and lives on
+            ended = threading.Thread(target=lambda: journal.append(store, a_call(9), 100, 0))
             ended.start()
             ended.join()
-            gc.collect()
-            # (SQLite may keep a closed connection's descriptor of the database itself open
-            # while another connection of the process holds a lock on it: counted only at the
-            # end, when every connection is closed.)
-            after_an_end = open_files(journal_file, (LOCK_SUFFIX,))  # the ended thread's
-            store.close()  # closes the living thread's connection too
+            with_five = open_files(journal_file, (LOCK_SUFFIX,)), open_files(journal_file, ("",))
+            store.close()  # while the four threads still live
             after_close = open_files(journal_file)
         finally:
             done.set()
-            kept.join()
-        assert with_one[0] >= 2 and with_one[1] == 1  # a connection, and the lock file
-        assert after_an_end == 1 and after_close == 0
-        journal.append(store, a_call(3), 100, 0)  # a closed store's thread opens anew
-        assert [row["id"] for row in orm_rows(store)] == [1, 2, 3]
+            for thread in living:
+                thread.join()
+        assert with_five == (1, 1) and after_close == 0
+        journal.append(store, a_call(10), 100, 0)  # a closed store opens anew
+        assert len(orm_rows(store)) == 6
     assert open_files(journal_file) == 0
 
 
