@@ -18,6 +18,20 @@
    two land in either worker process), the comparison app from ``inside_app()`` below.
 3. **gunicorn -w 1/2/4 on one SQLite file, 16 clients** (bench_anchors.gunicorn_throughput),
    this tree and the baseline tree alternating.
+4. **One ``journal.append`` in process** (``--append``): CPU per row on a SQLite file, in memory
+   and on PostgreSQL (with ``MOCKCP_TEST_POSTGRES_URL``), the reference path (a pooled
+   connection, ``engine.begin()``, ``journal.record``'s Core statements) alternating with
+   ``journal.append`` in the same run, a small call's row as the recorder writes it, with a
+   limit of 1,000 rows (XML kept for the newest 100): the steady state of a journal that is
+   full, where every row also trims the oldest.
+5. **Writers of several processes on one journal file** (``--contention``): 1, 2 and 4
+   processes (forked), each appending rows in a loop for a while, with the writers' turn on
+   the lock file (this tree) and without it (SQLite's busy handler alone: ``no_turns``),
+   alternating; rows per second in all and each row's wall time (median, p99, max).
+6. **gunicorn -w 1/2/4 --threads 4 on one SQLite file, 16 clients, getCPNInstances**
+   (``--workers``): this tree, this tree without the turn (``no_turns_app``) and, with
+   ``--baseline``, the baseline tree, alternating in one run; requests per second and the
+   server's CPU per request.
 """
 
 from __future__ import annotations
@@ -31,8 +45,8 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
+from contextlib import contextmanager, nullcontext
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -319,6 +333,256 @@ def gunicorn(baseline: Path, seconds: float) -> None:
         print(f"| {workers} | {row[0]:.0f} | {row[1]:.0f} |")
 
 
+def a_call(number: int) -> Any:
+    """A small call's row as the recorder writes it (getCPNInstances, XML kept)."""
+    from mockcp.domain.journal import Call
+
+    now = START + timedelta(seconds=number)
+    return Call(at=now, wall_at=now, version="5.1", operation="getCPNInstances",
+                org_id="1:ORG1", http_status=200, response_code="100", fault=None,
+                duration_ms=1.2345678, params={}, details={}, request_xml=SMALL_REQUEST,
+                response_xml=SMALL_ANSWER)  # fmt: skip
+
+
+LIMIT, XML_CALLS = 1_000, 100
+SMALL_REQUEST = "<soapenv:Envelope>" + "r" * 600 + "</soapenv:Envelope>"
+SMALL_ANSWER = "<soapenv:Envelope>" + "a" * 900 + "</soapenv:Envelope>"
+
+
+def reference_append(store: Any, call: Any, limit: int, xml_calls: int) -> None:
+    """The row as main wrote it: a pooled connection, ``engine.begin()``, ``record``."""
+    from mockcp.domain import journal
+
+    with store._turn(), store.engine.begin() as conn:
+        journal.record(conn, call, limit, xml_calls)
+
+
+def append_cpu(rounds: int, rows: int) -> None:
+    from mockcp.db.engine import make_engine
+    from mockcp.db.journal_store import JournalStore
+    from mockcp.db.journal_table import JOURNAL
+    from mockcp.domain import journal
+
+    stores = {"SQLite file": f"sqlite:///{tempfile.mkdtemp()}/append.sqlite3",
+              "in memory": "sqlite://"}  # fmt: skip
+    if os.environ.get("MOCKCP_TEST_POSTGRES_URL"):
+        stores["PostgreSQL"] = os.environ["MOCKCP_TEST_POSTGRES_URL"]
+    ways: dict[str, Callable[[Any, Any, int, int], None]] = {
+        "reference (engine.begin + record)": reference_append, "journal.append": journal.append}
+    print(f"## one journal row in process: CPU per row (ms), {rows} rows a round,"
+          f" limit {LIMIT}, XML kept for {XML_CALLS} calls; rounds alternating")
+    print("| store | " + " | ".join(ways) + " | append / reference |")
+    print("| --- | --- | --- | --- |")
+    for name, url in stores.items():
+        world = make_engine(url)
+        store = JournalStore(world)
+        JOURNAL.drop_all(store.engine)
+        store.create()
+        found: dict[str, list[float]] = {way: [] for way in ways}
+        number = 0
+        try:
+            for way in ways.values():  # warm both ways, and fill the journal to its limit
+                for _ in range(LIMIT // 2 + 10):
+                    number += 1
+                    way(store, a_call(number), LIMIT, XML_CALLS)
+            for _ in range(rounds):
+                for label, way in ways.items():
+                    calls = [a_call(number + i) for i in range(rows)]
+                    number += rows
+                    began = time.process_time()
+                    for call in calls:
+                        way(store, call, LIMIT, XML_CALLS)
+                    found[label].append((time.process_time() - began) / rows * 1000)
+        finally:
+            store.close()
+            world.dispose()
+        medians = [statistics.median(found[label]) for label in ways]
+        cells = [f"{m:.3f} ({', '.join(f'{x:.3f}' for x in found[label])})"
+                 for m, label in zip(medians, ways, strict=True)]
+        print(f"| {name} | {' | '.join(cells)} | {medians[1] / medians[0]:.2f} |")
+
+
+class _NoTurns:
+    """A stand-in for ``fcntl`` in ``mockcp.db.journal_rows``: ``flock`` does nothing."""
+
+    LOCK_EX = LOCK_UN = 0
+
+    @staticmethod
+    def flock(_fd: int, _how: int) -> None:
+        return None
+
+
+@contextmanager
+def no_turns() -> Iterator[None]:
+    """The rows' writers without their turn on the lock file: SQLite's busy handler alone."""
+    from mockcp.db import journal_rows
+
+    names = vars(journal_rows)
+    kept = names["fcntl"]
+    names["fcntl"] = _NoTurns
+    try:
+        yield
+    finally:
+        names["fcntl"] = kept
+
+
+def no_turns_app() -> Any:
+    """gunicorn's app without the writers' turn (``no_turns``), the comparison of 6."""
+    no_turns().__enter__()
+    from mockcp.app import wsgi_from_env
+
+    return wsgi_from_env()
+
+
+def _appender(url: str, seconds: float, turns: bool, work_ms: float, out: Any) -> None:
+    from mockcp.db.engine import make_engine
+    from mockcp.db.journal_store import JournalStore
+    from mockcp.domain import journal
+
+    store = JournalStore(make_engine(url))
+    took: list[tuple[float, float]] = []  # each row's (wall, wall less this thread's CPU)
+    with nullcontext() if turns else no_turns():
+        number, ends = 0, time.perf_counter() + seconds
+        while time.perf_counter() < ends:
+            number += 1
+            call = a_call(number)
+            busy = time.process_time() + work_ms / 1000
+            while time.process_time() < busy:  # the rest of a call's work
+                pass
+            began, cpu = time.perf_counter(), time.thread_time()
+            journal.append(store, call, 100_000, 0)
+            wall = time.perf_counter() - began
+            took.append((wall, wall - (time.thread_time() - cpu)))
+    store.close()
+    out.put(took)
+
+
+def contention(rounds: int, seconds: float, work_ms: float) -> None:
+    import multiprocessing
+
+    from mockcp.db.engine import make_engine
+    from mockcp.db.journal_store import JournalStore
+
+    ctx = multiprocessing.get_context("fork")
+    print(f"## writers of N processes appending to one journal file for {seconds:g} s, each"
+          f" row after {work_ms:g} ms of CPU: rows/s in all; each row's wall time median / p99"
+          " / max (ms); off CPU: the rows that spent over 0.5 ms off CPU (waiting for the lock,"
+          " for the disk or for a core) and the time they spent so per row written")
+    print("| processes | busy handler alone | turn on the lock file | turn / alone (rows/s) |")
+    print("| --- | --- | --- | --- |")
+    for procs in (1, 2, 4):
+        found: dict[bool, list[tuple[float, list[tuple[float, float]]]]] = {False: [], True: []}
+        for _ in range(rounds):
+            for turns in (False, True):
+                url = f"sqlite:///{tempfile.mkdtemp()}/contention.sqlite3"
+                world = make_engine(url)
+                store = JournalStore(world)
+                store.create()
+                store.close()
+                world.dispose()
+                out = ctx.Queue()
+                workers = [ctx.Process(target=_appender, args=(url, seconds, turns, work_ms, out))
+                           for _ in range(procs)]  # fmt: skip
+                for worker in workers:
+                    worker.start()
+                took = [t for _ in workers for t in out.get(timeout=seconds + 60)]
+                for worker in workers:
+                    worker.join()
+                found[turns].append((len(took) / seconds, took))
+        cells = []
+        for turns in (False, True):
+            rates = [rate for rate, _ in found[turns]]
+            rows = [row for _, samples in found[turns] for row in samples]
+            took = sorted(wall for wall, _ in rows)
+            off = [idle for _, idle in rows if idle > 0.0005]
+            each = ", ".join(f"{r:.0f}" for r in rates)
+            cells.append(f"{statistics.median(rates):.0f} rows/s ({each});"
+                         f" {ms_of(took, 0.5)} / {ms_of(took, 0.99)} / {took[-1] * 1000:.1f};"
+                         f" off CPU {len(off) / len(rows):.1%} of rows,"
+                         f" {sum(off) / len(rows) * 1000:.3f} ms a row")
+        ratio = statistics.median(r for r, _ in found[True]) / statistics.median(
+            r for r, _ in found[False])
+        print(f"| {procs} | {cells[0]} | {cells[1]} | {ratio:.2f} |")
+
+
+def served_throughput(tree: Path, app: str, workers: int, seconds: float) -> tuple[float, float]:
+    """(requests/s, server CPU ms per request): ``gunicorn -w workers --threads 4`` of ``app``
+    from ``tree`` on one SQLite file, 16 keep-alive clients asking getCPNInstances (as
+    bench_anchors.gunicorn_throughput, with the app and the tree chosen here)."""
+    from anchors import Server, free_port, load
+    from bench_anchors import first_answer, in_process
+
+    _, bodies = in_process("minimal", "frozen")
+    body = bodies["getCPNInstances"]
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {"MOCKCP_DB": f"sqlite:///{tmp}/served.sqlite3", "MOCKCP_FIXTURE": "minimal",
+               "MOCKCP_CLOCK_MODE": "frozen", "MOCKCP_CLOCK_START": "2024-03-12T17:00:00Z",
+               "PYTHONPATH": f"{tree}:{Path(__file__).resolve().parent}"}  # fmt: skip
+        argv = [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", "4",
+                "-b", f"127.0.0.1:{port}", app]  # fmt: skip
+        server = Server(argv, port, "/_mock/health", None, env=env)
+        try:
+            _, answer = first_answer(server, body)
+            assert b"getCPNInstancesResponse" in answer, answer[:300]
+            load(server, SOAP, body, 4, seconds / 2)  # warm every worker
+            before = tree_cpu(server.proc.pid)
+            rps, _ = load(server, SOAP, body, 16, seconds)
+            spent = tree_cpu(server.proc.pid) - before
+            return float(rps), spent * 1000 / max(rps * seconds, 1)
+        finally:
+            server.stop()
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and of its living children (gunicorn's workers)."""
+    from anchors import cpu_seconds
+
+    total = float(cpu_seconds(pid))
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            try:
+                total += cpu_seconds(int(child))
+            except OSError:
+                continue
+    return total
+
+
+def workers_throughput(baseline: Path | None, rounds: int, seconds: float) -> None:
+    ways = {"this tree": (HERE, "mockcp.app:wsgi_from_env()"),
+            "without the turn": (HERE, "bench_journal:no_turns_app()")}  # fmt: skip
+    if baseline is not None:
+        ways["baseline"] = (baseline, "mockcp.app:wsgi_from_env()")
+    found: dict[tuple[str, int], list[tuple[float, float]]] = {}
+    for _ in range(rounds):
+        for workers in (1, 2, 4):
+            for name, (tree, app) in ways.items():
+                found.setdefault((name, workers), []).append(
+                    served_throughput(tree, app, workers, seconds))
+        print(f"(a round done, load average {os.getloadavg()[0]:.1f})", flush=True)
+    print(f"## gunicorn -w N --threads 4 on one SQLite file, 16 clients, getCPNInstances:"
+          f" req/s (server CPU ms per request), median of {rounds} rounds, rounds alternating")
+    print("| workers | " + " | ".join(ways) + " |")
+    print("| --- |" + " --- |" * len(ways))
+    for workers in (1, 2, 4):
+        cells = []
+        for name in ways:
+            got = found[(name, workers)]
+            rps = statistics.median(r for r, _ in got)
+            cpu = statistics.median(c for _, c in got)
+            each = ", ".join(f"{r:.0f}" for r, _ in got)
+            cells.append(f"{rps:.0f} ({cpu:.2f} ms) [{each}]")
+        print(f"| {workers} | " + " | ".join(cells) + " |")
+    for name in ways:
+        one = statistics.median(r for r, _ in found[(name, 1)])
+        ratios = [statistics.median(r for r, _ in found[(name, w)]) / one for w in (2, 4)]
+        print(f"{name}: -w 2 / -w 1 = {ratios[0]:.2f}, -w 4 / -w 1 = {ratios[1]:.2f}")
+
+
+def ms_of(ordered: list[float], q: float) -> str:
+    return f"{ordered[min(int(len(ordered) * q), len(ordered) - 1)] * 1000:.2f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--baseline", type=Path, help="a checkout of main to compare CPU with")
@@ -327,8 +591,28 @@ def main() -> None:
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--skip-gunicorn", action="store_true")
     parser.add_argument("--served", action="store_true", help="2b: the latency under gunicorn")
+    parser.add_argument("--append", action="store_true", help="4: one journal row's CPU only")
+    parser.add_argument("--rows", type=int, default=2_000, help="4: rows per round")
+    parser.add_argument("--contention", action="store_true", help="5: writers of N processes")
+    parser.add_argument("--workers", action="store_true", help="6: gunicorn -w 1/2/4")
+    parser.add_argument("--work-ms", type=float, nargs="*", default=[0.0, 1.0],
+                        help="5: CPU spent before each row (the rest of a call)")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f}")
+    if args.workers:
+        base = None if args.baseline is None else args.baseline.resolve()
+        workers_throughput(base, args.rounds, args.seconds)
+        print(f"load average {os.getloadavg()[0]:.1f}")
+        return
+    if args.contention:
+        for work_ms in args.work_ms:
+            contention(args.rounds, args.seconds, work_ms)
+        print(f"load average {os.getloadavg()[0]:.1f}")
+        return
+    if args.append:
+        append_cpu(args.rounds, args.rows)
+        print(f"load average {os.getloadavg()[0]:.1f}")
+        return
     if not args.skip_latency:
         latency(args.rounds)
     if args.served:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -58,6 +60,18 @@ def _sqlite_wal(dbapi_connection: object, _record: object) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def sqlite_connection(path: str) -> sqlite3.Connection:
+    """A plain DBAPI connection to the SQLite file ``path`` with the settings an engine's
+    connections get (``make_engine``: foreign keys, busy timeout, WAL, synchronous=NORMAL), in
+    autocommit mode (its user writes BEGIN and COMMIT), usable from any thread. For a
+    connection kept open by one thread outside any pool (``db.journal_rows``); it has no
+    request time limit (``timelimit``): its user runs outside any request's deadline."""
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    _sqlite_pragmas(connection, None)
+    _sqlite_wal(connection, None)
+    return connection
 
 
 def release_connections(engine: Engine) -> None:

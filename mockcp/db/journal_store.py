@@ -23,7 +23,7 @@ rebuild for another world empties it, and a sandbox has the journal of its own s
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from sqlalchemy import Connection, Engine, Table
@@ -31,10 +31,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mockcp.db import images
 from mockcp.db.engine import make_engine, make_sessionmaker, release_connections
-from mockcp.db.journal_table import JOURNAL
+from mockcp.db.journal_rows import LOCK_SUFFIX, RowWriter
+from mockcp.db.journal_table import JOURNAL, insert_row
 
 SUFFIX = ".journal.db"  # beside a SQLite file store (never SQLite's own "-journal")
-FILE_SUFFIXES = (SUFFIX, f"{SUFFIX}-wal", f"{SUFFIX}-shm")
+FILE_SUFFIXES = (SUFFIX, f"{SUFFIX}-wal", f"{SUFFIX}-shm", f"{SUFFIX}{LOCK_SUFFIX}")
 MEMORY = frozenset({None, "", ":memory:"})
 
 
@@ -57,6 +58,9 @@ class JournalStore:
         self.sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
         # An in-memory journal is one connection shared by every thread: one user at a time.
         self._one = threading.Lock() if url == "sqlite://" else None
+        # A call's row on SQLite: prepared statements on a connection per thread, writers in
+        # turn (db.journal_rows); PostgreSQL: the general path (``writing``).
+        self._rows = RowWriter(self.engine, self._one) if url is not None else None
 
     def tables(self) -> list[Table]:
         return list(JOURNAL.sorted_tables)
@@ -76,6 +80,27 @@ class JournalStore:
         a plain connection, no ORM session (this runs once per call)."""
         with self._turn(), self.engine.begin() as conn:
             yield conn
+
+    def append(self, values: Mapping[str, object], limit: int, xml_calls: int) -> int:
+        """One call's row (``values`` by column name) in a transaction of its own, bounded by
+        ``limit`` and ``xml_calls`` (``journal_table.upkeep``), committed on return."""
+        if self._rows is not None:
+            return self._rows.append(values, limit, xml_calls)
+        with self.writing() as conn:
+            return insert_row(conn, values, limit, xml_calls)
+
+    @contextmanager
+    def observed(self, seen: Callable[[str], None]) -> Iterator[None]:
+        """``seen`` gets each statement a call's row sends outside the engine (SQLite's rows,
+        ``db.journal_rows``) inside the block: for counting a call's work in tests."""
+        if self._rows is None:
+            yield
+            return
+        self._rows.observer = seen
+        try:
+            yield
+        finally:
+            self._rows.observer = None
 
     @contextmanager
     def beside(self, world: Connection) -> Iterator[Connection]:
@@ -100,6 +125,7 @@ class JournalStore:
                 images.drop_all_images(conn)
         JOURNAL.drop_all(self.engine)
         JOURNAL.create_all(self.engine)
+        self._renew()
 
     def save_image(self, conn: Connection, tag: str) -> None:
         images.save_image(conn, tag, self.tables())
@@ -108,6 +134,7 @@ class JournalStore:
         """The journal as it was when the image ``tag`` was taken; empty when the journal's
         database has no such image (a journal file made after the image, a sandbox copied
         from a template's world file: their journals began empty)."""
+        self._renew()
         if images.has_image(conn, tag, self.tables()):
             images.restore_image(conn, tag, self.tables())
             return
@@ -121,11 +148,20 @@ class JournalStore:
         if not self.shared:  # one database: the world's drop_all_images dropped them
             images.drop_all_images(conn)
 
+    def _renew(self) -> None:
+        if self._rows is not None:
+            self._rows.renew()
+
     def release(self) -> None:
-        """Close pooled connections (before a fork), as ``release_connections`` the world's."""
+        """Close pooled connections and the rows' own (before a fork), as
+        ``release_connections`` the world's."""
+        if self._rows is not None:
+            self._rows.close()
         if not self.shared:
             release_connections(self.engine)
 
     def close(self) -> None:
+        if self._rows is not None:
+            self._rows.close()
         if not self.shared:
             self.engine.dispose()

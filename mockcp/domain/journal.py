@@ -14,14 +14,18 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Protocol, cast
+from typing import Protocol
 
-from sqlalchemy import Connection, Select, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Select, delete, func, select
 from sqlalchemy.orm import Session, defer
 
-from mockcp.db.journal_table import JournalEntry
+from mockcp.db.journal_table import XML_SWEEP, JournalEntry, insert_row
 
-__all__ = ["Call", "JournalEntry", "Matcher", "Store", "clear", "find", "record", "size"]
+__all__ = [
+    "XML_SWEEP", "Call", "JournalEntry", "Matcher", "Store", "append", "clear", "find", "record",
+    "size",
+]
+
 
 class Store(Protocol):
     """Where the journal's rows are (``db.journal_store.JournalStore``: beside the world)."""
@@ -29,6 +33,10 @@ class Store(Protocol):
     def reading(self) -> AbstractContextManager[Session]: ...
 
     def writing(self) -> AbstractContextManager[Connection]: ...
+
+    def append(self, values: Mapping[str, object], limit: int, xml_calls: int) -> int:
+        """One row (``values`` by column name), bounded as ``record`` bounds it, committed."""
+        ...
 
 
 DEFAULT_LIMIT = 10_000
@@ -74,8 +82,6 @@ class Matcher:
     params: tuple[tuple[str, str], ...] = ()
 
 
-XML_SWEEP = 100  # every this many ids, older calls' XML beyond the newest kept is dropped
-
 
 def clip_xml(data: bytes, limit: int) -> str:
     """A message's XML as the journal keeps it: whole up to ``limit`` bytes, else its first
@@ -87,57 +93,38 @@ def clip_xml(data: bytes, limit: int) -> str:
 
 
 def append(store: Store, call: Call, limit: int = DEFAULT_LIMIT, xml_calls: int = 0) -> None:
-    """Keep one finished SOAP call in ``store``'s journal (its own short transaction): the
-    one way the SOAP edge writes a row, whichever path answered the call."""
-    with store.writing() as db:
-        record(db, call, limit, xml_calls)
+    """Keep one finished SOAP call in ``store``'s journal (its own short transaction, committed
+    on return): the one way the SOAP edge writes a row, whichever path answered the call."""
+    store.append(row_values(call), limit, xml_calls)
 
 
 def record(
     db: Session | Connection, call: Call, limit: int = DEFAULT_LIMIT, xml_calls: int = 0
 ) -> int:
-    """Append one call and drop the oldest beyond ``limit``; returns the new entry's id.
-
-    Two prepared Core statements on the session's connection (no ORM unit of work): this
-    runs once per SOAP call. With ``xml_calls``, the calls older than the newest ``xml_calls``
-    lose their XML (in batches, every ``XML_SWEEP`` ids)."""
+    """Append one call on ``db``'s transaction and drop the oldest beyond ``limit``; returns
+    the new entry's id. With ``xml_calls``, the calls older than the newest ``xml_calls`` lose
+    their XML (in batches, every ``XML_SWEEP`` ids): ``db.journal_table.upkeep``."""
     conn = db.connection() if isinstance(db, Session) else db
-    new_id = conn.execute(
-        _INSERT,
-        {
-            "operation": call.operation,
-            "org_id": call.org_id,
-            "at": call.at,
-            "wall_at": call.wall_at,
-            "version": call.version,
-            "http_status": call.http_status,
-            "response_code": call.response_code,
-            "fault": call.fault,
-            "duration_ms": round(call.duration_ms, 3),
-            "params": call.params,
-            "details": dict(call.details),
-            "request_xml": call.request_xml,
-            "response_xml": call.response_xml,
-        },
-    ).scalar()
-    if new_id is None:
-        raise RuntimeError("the journal insert returned no id")
-    if new_id > limit:
-        conn.execute(_TRIM, {"upto": new_id - max(limit, 1)})
-    if xml_calls > 0 and new_id % XML_SWEEP == 0 and new_id > xml_calls:
-        last = new_id - xml_calls
-        conn.execute(
-            update(JournalEntry)
-            .where(JournalEntry.id <= last, JournalEntry.id > last - 4 * XML_SWEEP)
-            .where(JournalEntry.request_xml.is_not(None) | JournalEntry.response_xml.is_not(None))
-            .values(request_xml=None, response_xml=None)
-        )
-    return int(new_id)
+    return insert_row(conn, row_values(call), limit, xml_calls)
 
 
-_TABLE = cast(Table, JournalEntry.__table__)
-_INSERT = insert(_TABLE).returning(_TABLE.c.id)
-_TRIM = delete(_TABLE).where(_TABLE.c.id <= bindparam("upto"))
+def row_values(call: Call) -> dict[str, object]:
+    """The journal row of ``call``, by column name."""
+    return {
+        "operation": call.operation,
+        "org_id": call.org_id,
+        "at": call.at,
+        "wall_at": call.wall_at,
+        "version": call.version,
+        "http_status": call.http_status,
+        "response_code": call.response_code,
+        "fault": call.fault,
+        "duration_ms": round(call.duration_ms, 3),
+        "params": call.params,
+        "details": dict(call.details),
+        "request_xml": call.request_xml,
+        "response_xml": call.response_xml,
+    }
 
 
 def clear(db: Session | Connection) -> int:

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Engine, event, func, select
 
 from mockcp.db.activity import SimPortState
+from mockcp.db.journal_store import JournalStore
 from mockcp.testing import MockChargePoint
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
@@ -26,8 +27,9 @@ class Work:
 
 
 @contextmanager
-def counting(*engines: Engine) -> Iterator[Work]:
-    """Count what runs on ``engines`` inside the block (one request at a time, in process)."""
+def counting(*engines: Engine, journal: JournalStore | None = None) -> Iterator[Work]:
+    """Count what runs on ``engines`` inside the block (one request at a time, in process),
+    and the rows ``journal`` writes outside any engine."""
     work = Work()
 
     def seen(_conn: Any, _cursor: Any, statement: str, parameters: Any, _ctx: Any,
@@ -38,10 +40,17 @@ def counting(*engines: Engine) -> Iterator[Work]:
         if statement.lstrip().upper().startswith(WRITES):
             work.rows_written += len(parameters) if many else 1
 
+    def row(statement: str) -> None:  # a journal row's statement on SQLite (db.journal_rows)
+        seen(None, None, statement, None, None, False)
+
     for engine in engines:
         event.listen(engine, "before_cursor_execute", seen)
     try:
-        yield work
+        if journal is None:
+            yield work
+        else:
+            with journal.observed(row):
+                yield work
     finally:
         for engine in engines:
             event.remove(engine, "before_cursor_execute", seen)
@@ -58,7 +67,7 @@ def work_of(mock: MockChargePoint, call: Callable[[], Any]) -> tuple[Work, Any]:
     """The work of one call, and its answer (its journal row included, wherever it lives)."""
     before = planned_days(mock)
     journal = () if mock.wsgi.journal.shared else (mock.wsgi.journal.engine,)
-    with counting(mock.wsgi.engine, *journal) as work:
+    with counting(mock.wsgi.engine, *journal, journal=mock.wsgi.journal) as work:
         answer = call()
     work.port_days = planned_days(mock) - before
     return work, answer
