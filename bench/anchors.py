@@ -47,6 +47,23 @@ def cpu_seconds(pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and of its living children (a gunicorn master's workers,
+    whose CPU /proc/<pid>/stat counts only once they are reaped)."""
+    total = cpu_seconds(pid)
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in children:
+            try:
+                total += cpu_seconds(int(child))
+            except OSError:
+                continue
+    return total
+
+
 def wait_http(url: str, body: bytes | None, timeout: float) -> float:
     """Seconds until ``url`` answers (any HTTP status), polling every 10 ms."""
     start = time.perf_counter()
@@ -93,7 +110,8 @@ class Server:
         self.ready = time.perf_counter() - start
 
     def cpu(self) -> float:
-        return cpu_seconds(self.proc.pid)
+        """CPU of the server and of its living children (gunicorn's workers), from /proc."""
+        return tree_cpu(self.proc.pid)
 
     def stop(self) -> None:
         self.proc.terminate()

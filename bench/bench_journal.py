@@ -509,7 +509,7 @@ def served_throughput(tree: Path, app: str, workers: int, seconds: float) -> tup
     """(requests/s, server CPU ms per request): ``gunicorn -w workers --threads 4`` of ``app``
     from ``tree`` on one SQLite file, 16 keep-alive clients asking getCPNInstances (as
     bench_anchors.gunicorn_throughput, with the app and the tree chosen here)."""
-    from anchors import Server, free_port, load
+    from anchors import Server, free_port, load, tree_cpu
     from bench_anchors import first_answer, in_process
 
     _, bodies = in_process("minimal", "frozen")
@@ -532,20 +532,6 @@ def served_throughput(tree: Path, app: str, workers: int, seconds: float) -> tup
             return float(rps), spent * 1000 / max(rps * seconds, 1)
         finally:
             server.stop()
-
-
-def tree_cpu(pid: int) -> float:
-    """CPU seconds of a process and of its living children (gunicorn's workers)."""
-    from anchors import cpu_seconds
-
-    total = float(cpu_seconds(pid))
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        for child in (task / "children").read_text().split():
-            try:
-                total += cpu_seconds(int(child))
-            except OSError:
-                continue
-    return total
 
 
 def workers_throughput(baseline: Path | None, rounds: int, seconds: float) -> None:
