@@ -302,6 +302,43 @@ def test_the_version_moves_on_any_commit_and_a_new_file_but_not_on_reads(tmp_pat
     version.close()
 
 
+def test_the_version_holds_one_descriptor_per_process_whatever_the_threads(
+    tmp_path: Path,
+) -> None:
+    """Eight threads ask at once: one read-only connection to the file serves them all (a
+    hundred sandboxes of eight threads would otherwise hold 800 descriptors), none after close."""
+    import sqlite3
+    import threading
+
+    path = tmp_path / "w.sqlite3"
+    made = sqlite3.connect(path)
+    made.execute("CREATE TABLE t (x INTEGER)")
+    made.close()
+    version = WorldVersion(str(path))
+
+    def opened() -> int:
+        fds = Path("/proc/self/fd")
+        return sum(1 for fd in fds.iterdir() if _points_to(fd, path))
+
+    seen: list[int | None] = []
+    threads = [threading.Thread(target=lambda: seen.append(version.current())) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(seen) == 8 and None not in seen
+    assert opened() == 1
+    version.close()
+    assert opened() == 0
+
+
+def _points_to(fd: Path, path: Path) -> bool:
+    try:
+        return Path(fd.readlink()) == path
+    except OSError:
+        return False
+
+
 def test_what_is_kept_stays_bounded(tmp_path: Path) -> None:
     app = build(tmp_path / "w.sqlite3", True)
     answers = app.answers

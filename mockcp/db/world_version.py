@@ -4,15 +4,15 @@ An answer kept in memory (``mockcp/answers.py``) may be served again only while 
 was computed from is unchanged, whichever process wrote to the store in between. On a SQLite
 file SQLite itself knows: ``PRAGMA data_version`` on a connection changes whenever another
 connection (of this process or any other) has committed to the file since the last time that
-connection asked. So each thread keeps one read-only connection to the world's file that never
-writes, asks it on every call, and when the answer differs from what it saw last, moves the
-process's ``epoch`` on. Everything kept under an older epoch is stale.
+connection asked. So the process keeps one read-only connection to the world's file that never
+writes (its threads ask it in turn: one descriptor per store and process, however many threads
+and sandboxes), asks it on every call, and when the answer differs from what it saw last, moves
+the process's ``epoch`` on. Everything kept under an older epoch is stale.
 
-The thread's connection is also dropped when the file at the path is another file (a sandbox
-deleted and made again at the same name), when the process forked (gunicorn --preload), and
-at ``forget()`` (this process rebuilt or restored the store), so a connection never reads a
-file the store no longer is. Writes of this process go through other connections, so they are
-seen like anyone else's.
+The connection is also dropped when the file at the path is another file (a sandbox deleted and
+made again at the same name), when the process forked (gunicorn --preload), and at ``forget()``
+(this process rebuilt or restored the store), so it never reads a file the store no longer is.
+Writes of this process go through other connections, so they are seen like anyone else's.
 
 Only a SQLite file has this: ``for_engine`` gives None for an in-memory store (one connection,
 which sees no change of its own) and for PostgreSQL (a version read there is a round trip,
@@ -34,12 +34,11 @@ MEMORY = frozenset({None, "", ":memory:"})
 
 @dataclass(slots=True)
 class _Probe:
-    """One thread's read-only look at the file."""
+    """The process's read-only look at the file."""
 
     conn: sqlite3.Connection
     file: tuple[int, int]  # (st_dev, st_ino) of the file it opened
     pid: int
-    generation: int  # WorldVersion._generation when opened
     seen: int | None = None  # the last data_version this connection answered
 
 
@@ -49,11 +48,9 @@ class WorldVersion:
     def __init__(self, path: str) -> None:
         self.path = path
         self._uri = f"file:{path}?mode=ro"
-        self._local = threading.local()
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the probe, the epoch: one thread at a time
         self._epoch = 0
-        self._generation = 0
-        self._probes: list[sqlite3.Connection] = []
+        self._probe: _Probe | None = None
 
     @classmethod
     def for_engine(cls, engine: Engine) -> WorldVersion | None:
@@ -69,63 +66,46 @@ class WorldVersion:
         except OSError:
             return None
         file = (stat.st_dev, stat.st_ino)
-        probe: _Probe | None = getattr(self._local, "probe", None)
-        if (
-            probe is None
-            or probe.file != file
-            or probe.pid != os.getpid()
-            or probe.generation != self._generation
-        ):
-            probe = self._open(file)
-            if probe is None:
+        with self._lock:
+            probe = self._probe
+            if probe is None or probe.file != file or probe.pid != os.getpid():
+                probe = self._open(file)
+                if probe is None:
+                    return None
+            try:
+                row = probe.conn.execute("PRAGMA data_version").fetchone()
+            except sqlite3.Error:
+                self._drop()
                 return None
-        try:
-            row = probe.conn.execute("PRAGMA data_version").fetchone()
-        except sqlite3.Error:
-            self._local.probe = None
-            return None
-        if row is None:
-            return None
-        version = int(row[0])
-        if version != probe.seen:
-            with self._lock:
+            if row is None:
+                return None
+            version = int(row[0])
+            if version != probe.seen:  # a new connection has seen nothing: it moves the epoch
                 self._epoch += 1
-            probe.seen = version
-        return self._epoch
+                probe.seen = version
+            return self._epoch
 
     def forget(self) -> None:
         """Stale everything: this process rebuilds, restores or resets the store."""
         with self._lock:
-            self._generation += 1
             self._epoch += 1
+            self._drop()
 
     def close(self) -> None:
-        with self._lock:
-            self._generation += 1
-            self._epoch += 1
-            probes, self._probes = self._probes, []
-        for conn in probes:  # another thread's, in use, goes with its thread
-            with contextlib.suppress(sqlite3.Error):
-                conn.close()
+        self.forget()
 
     def _open(self, file: tuple[int, int]) -> _Probe | None:
+        """A new probe (under the lock), the old one closed unless another process's."""
+        self._drop()
         try:
             conn = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
         except sqlite3.Error:
             return None
-        with self._lock:
-            self._probes.append(conn)
-            # A new connection has seen nothing: its first answer moves the epoch on.
-            probe = _Probe(conn, file, os.getpid(), self._generation)
-        old: _Probe | None = getattr(self._local, "probe", None)
-        if old is not None and old.pid == os.getpid():  # a parent's is left alone (its locks)
-            self._discard(old.conn)
-        self._local.probe = probe
-        return probe
+        self._probe = _Probe(conn, file, os.getpid())
+        return self._probe
 
-    def _discard(self, conn: sqlite3.Connection) -> None:
-        with self._lock:
-            if conn in self._probes:
-                self._probes.remove(conn)
-        with contextlib.suppress(sqlite3.Error):
-            conn.close()
+    def _drop(self) -> None:
+        probe, self._probe = self._probe, None
+        if probe is not None and probe.pid == os.getpid():  # a parent's is left alone
+            with contextlib.suppress(sqlite3.Error):
+                probe.conn.close()
