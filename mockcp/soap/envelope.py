@@ -78,22 +78,8 @@ def _ms(instant: datetime) -> str:
 def envelope_bytes(stamp_id: str, created: str, expires: str, body: etree._Element) -> bytes:
     """The whole answer: ``response_envelope(now, body)`` serialised as spyne's protocol does
     (UTF-8, with the XML declaration), from the timestamp's three strings and the body."""
-    if not _PARTS:
-        _PARTS[:] = _template()
-    head, created_at, expires_at, body_at, end = _PARTS
-    return b"".join(
-        (
-            head,
-            stamp_id.encode(),
-            created_at,
-            created.encode(),
-            expires_at,
-            expires.encode(),
-            body_at,
-            etree.tostring(body, encoding="UTF-8", xml_declaration=False),
-            end,
-        )
-    )
+    serialised = etree.tostring(body, encoding="UTF-8", xml_declaration=False)
+    return _head(stamp_id, created, expires) + serialised + _parts()[4]
 
 
 def _parts() -> list[bytes]:
@@ -102,16 +88,20 @@ def _parts() -> list[bytes]:
     return _PARTS
 
 
+def _head(stamp_id: str, created: str, expires: str) -> bytes:
+    """Everything of an answer before its body element, for the timestamp's three strings."""
+    head, created_at, expires_at, body_at, _ = _parts()
+    return b"".join(
+        (head, stamp_id.encode(), created_at, created.encode(), expires_at, expires.encode(),
+         body_at)
+    )  # fmt: skip
+
+
 def body_bytes(answer: bytes, now: datetime) -> bytes | None:
     """The body element's bytes of ``answer`` when ``answer`` is exactly what
     ``envelope_bytes`` writes for the instant ``now`` around them; None for anything else (a
     fault, another envelope): ``stamped(now, body_bytes(answer, now)) == answer``."""
-    head, created_at, expires_at, body_at, end = _parts()
-    stamp_id, created, expires = timestamp_strings(now)
-    prefix = b"".join(
-        (head, stamp_id.encode(), created_at, created.encode(), expires_at, expires.encode())
-    )
-    prefix += body_at
+    prefix, end = _head(*timestamp_strings(now)), _parts()[4]
     if len(answer) < len(prefix) + len(end) or not answer.startswith(prefix):
         return None
     if not answer.endswith(end):
@@ -122,18 +112,4 @@ def body_bytes(answer: bytes, now: datetime) -> bytes | None:
 def stamped(now: datetime, body: bytes) -> bytes:
     """An answer of already serialised body bytes, stamped with the instant ``now``: the bytes
     ``envelope_bytes`` writes for the same body element at the same instant."""
-    head, created_at, expires_at, body_at, end = _parts()
-    stamp_id, created, expires = timestamp_strings(now)
-    return b"".join(
-        (
-            head,
-            stamp_id.encode(),
-            created_at,
-            created.encode(),
-            expires_at,
-            expires.encode(),
-            body_at,
-            body,
-            end,
-        )
-    )
+    return _head(*timestamp_strings(now)) + body + _parts()[4]
