@@ -17,7 +17,7 @@ answered from memory:
 
 - the envelope is stamped with the call's own instant (the stored clock the answer was made
   under, read at this call's wall time: the instant the full path would read);
-- the journal gets the call's row exactly as the full path writes it (operation, parameters,
+- the journal gets the call's row from the recorder's own ``record`` (operation, parameters,
   caller, code, details, XML), inside the store gate, before the answer;
 - the bytes are those the full path gives at that instant (``tests/test_answers.py`` serves
   both ways and compares, and checks the kept body round-trips before it is ever kept).
@@ -31,8 +31,6 @@ Memory is bounded by entries and bytes; a new epoch drops everything older.
 from __future__ import annotations
 
 import io
-import logging
-import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -40,19 +38,14 @@ from typing import Any
 
 from mockcp.clock import ClockState, wall_instant, wall_seconds
 from mockcp.db.world_version import WorldVersion
-from mockcp.domain import journal
 from mockcp.soap import envelope
-from mockcp.soap.context import Runtime
-from mockcp.soap.recorder import CallNote
-
-log = logging.getLogger("mockcp.answers")
+from mockcp.soap.recorder import CallNote, Record
 
 EPOCH = "mockcp.answers.epoch"  # environ key: the world's epoch read before the full path
 MAX_KEY = 64 * 1024  # request bodies longer than this are not kept
 MAX_ANSWER = 4 * 1024 * 1024  # answers longer than this are not kept
 MAX_ENTRIES = 256
 MAX_BYTES = 64 * 1024 * 1024  # requests and answers kept, in all
-_VERSION = re.compile(r"/(\d+\.\d+)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +56,6 @@ class Kept:
     body: bytes  # the answer's body element, serialised
     headers: tuple[tuple[str, str], ...]  # without Content-Length
     clock: ClockState  # the stored clock the answer was made under
-    version: str | None
     operation: str
     org_id: str | None
     params: object | None
@@ -77,12 +69,9 @@ class Kept:
 class Answers:
     """The kept answers of one app's world (see the module docstring)."""
 
-    def __init__(
-        self, version: WorldVersion, runtime: Runtime, journal_db: journal.Store
-    ) -> None:
+    def __init__(self, version: WorldVersion, record: Record) -> None:
         self.version = version
-        self._runtime = runtime
-        self._journal = journal_db
+        self._record = record  # the recorder's journal row of a call (soap/recorder.py)
         self._lock = threading.Lock()
         self._kept: dict[tuple[str, bytes], Kept] = {}
         self._bytes = 0
@@ -115,34 +104,9 @@ class Answers:
         started = wall_instant()
         now = kept.clock.now(wall_seconds())
         answer = envelope.stamped(now, kept.body)
-        settings = self._runtime.settings
-        keep_xml = settings.journal_xml
-        call = journal.Call(
-            at=now,
-            wall_at=started,
-            version=kept.version,
-            operation=kept.operation,
-            org_id=kept.org_id,
-            http_status=200,
-            response_code="100",
-            fault=None,
-            duration_ms=(wall_instant() - started).total_seconds() * 1000,
-            params=kept.params,
-            details=kept.details,
-            request_xml=journal.clip_xml(raw, settings.journal_xml_bytes) if keep_xml else None,
-            response_xml=journal.clip_xml(answer, settings.journal_xml_bytes)
-            if keep_xml
-            else None,
-        )
-        try:
-            journal.append(
-                self._journal,
-                call,
-                settings.journal_limit,
-                settings.journal_xml_calls if keep_xml else 0,
-            )
-        except Exception:  # as the recorder: a lost row must not cost the client its answer
-            log.exception("could not journal a %s call", kept.operation)
+        note = CallNote(org_id=kept.org_id, response_code="100", details=dict(kept.details),
+                        request=(kept.operation, kept.params))  # fmt: skip
+        self._record(environ, note, raw, ("200 OK", answer), (started, now))  # the same row
         self.served += 1
         start_response("200 OK", [*kept.headers, ("Content-Length", str(len(answer)))])
         return [answer]
@@ -179,13 +143,11 @@ class Answers:
         if operation is None or body is None:
             return
         path = environ.get("PATH_INFO", "")
-        found = _VERSION.search(path)
         kept = Kept(
             epoch=epoch,
             body=body,
             headers=tuple((k, v) for k, v in headers if k.lower() != "content-length"),
             clock=state.clock,
-            version=found.group(1) if found else None,
             operation=operation,
             org_id=note.org_id,
             params=params,

@@ -110,13 +110,10 @@ class MockChargePointApp:
         # Answers kept in memory need the world and its clock in one file (mockcp/answers.py).
         kept = settings.answer_cache and isinstance(self.clock, StoredClock)
         version = WorldVersion.for_engine(self.engine) if kept else None
-        self.answers = None if version is None else Answers(version, self.runtime, self.journal)
-        self._soap_endpoint = SoapRecorder(
-            self._soap_call,
-            self.runtime,
-            self.journal,
-            None if self.answers is None else self.answers.keep,
-        )
+        self._soap_endpoint = SoapRecorder(self._soap_call, self.runtime, self.journal)
+        self.answers = None if version is None else Answers(version, self._soap_endpoint.record)
+        if self.answers is not None:
+            self._soap_endpoint.keeper = self.answers.keep
         self._wsdls = {
             version.name: WsdlDocument(self.soap, version) for version in BY_PATH.values()
         }

@@ -345,12 +345,12 @@ def test_what_is_kept_stays_bounded(tmp_path: Path) -> None:
     assert isinstance(answers, Answers)
     clock = ClockState(START, START, 0.0, 0.0)
     for n in range(MAX_ENTRIES + 40):
-        kept = Kept(7, b"x" * 10, (), clock, "5.1", "getCPNInstances", None, {}, {})
+        kept = Kept(7, b"x" * 10, (), clock, "getCPNInstances", None, {}, {})
         answers._put((SOAP, str(n).encode()), kept)
     assert answers.count() == MAX_ENTRIES
-    answers._put((SOAP, b"older"), Kept(6, b"x", (), clock, "5.1", "getUsers", None, {}, {}))
+    answers._put((SOAP, b"older"), Kept(6, b"x", (), clock, "getUsers", None, {}, {}))
     assert answers.count() == MAX_ENTRIES  # made under an older epoch: not kept
-    answers._put((SOAP, b"newer"), Kept(8, b"x", (), clock, "5.1", "getUsers", None, {}, {}))
+    answers._put((SOAP, b"newer"), Kept(8, b"x", (), clock, "getUsers", None, {}, {}))
     assert answers.count() == 1  # a newer epoch: everything older went
     app.close()
 

@@ -42,6 +42,10 @@ WsgiApp = Callable[[dict[str, Any], Any], Iterable[bytes]]
 Keeper = Callable[
     [dict[str, Any], bytes, "CallNote", tuple[str, list[tuple[str, str]], bytes]], None
 ]
+# (environ, note, request body, (status, answer), (wall start, simulated instant)): a call's row
+Record = Callable[
+    [dict[str, Any], "CallNote", bytes, tuple[str, bytes], tuple[datetime, datetime]], None
+]
 SKIPPED = frozenset({"drop", "reset", "http503", "hang"})  # the operation does not run
 HTML_503 = (
     b"<html><head><title>503 Service Unavailable</title></head><body>"
@@ -95,17 +99,11 @@ def keep_request(ctx: Any, max_depth: int) -> None:
 class SoapRecorder:
     """WSGI middleware around a SOAP endpoint: journal every call, apply transport faults."""
 
-    def __init__(
-        self,
-        app: WsgiApp,
-        runtime: Runtime,
-        journal_db: journal.Store,
-        keeper: Keeper | None = None,
-    ) -> None:
+    def __init__(self, app: WsgiApp, runtime: Runtime, journal_db: journal.Store) -> None:
         self._app = app
         self._runtime = runtime
         self._journal = journal_db
-        self._keeper = keeper  # mockcp/answers.py: may keep a timeless read's answer
+        self.keeper: Keeper | None = None  # mockcp/answers.py: may keep a timeless read's answer
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         state = environ.get(CALL_STATE)
@@ -128,9 +126,9 @@ class SoapRecorder:
         if fired is not None:
             status, headers, body = _damage(fired, status, headers, body)
             _wait(fired, environ)
-        self._record(environ, note, raw, (status, body), (started, sim))
-        if self._keeper is not None and fired is None:
-            self._keeper(environ, raw, note, (status, headers, body))
+        self.record(environ, note, raw, (status, body), (started, sim))
+        if self.keeper is not None and fired is None:
+            self.keeper(environ, raw, note, (status, headers, body))
         if fired is not None and fired.kind in {"drop", "reset", "hang"}:
             kind = "reset" if fired.kind == "reset" else "drop"
             _close_werkzeug_socket(environ, kind)
@@ -148,14 +146,16 @@ class SoapRecorder:
             return b""  # refused inside without reading; the journal keeps no body
         return bytes(environ["wsgi.input"].read(length)) if length > 0 else b""
 
-    def _record(
+    def record(
         self,
         environ: dict[str, Any],
         note: CallNote,
         raw: bytes,
         answer: tuple[str, bytes],
-        when: tuple[Any, Any],
+        when: tuple[datetime, datetime],
     ) -> None:
+        """Journal one finished call (``note`` says what the endpoint learnt of it): the one
+        way a call's row is made, whichever path answered it (``mockcp/answers.py`` too)."""
         status, body = answer
         started, sim = when
         max_depth = self._runtime.settings.max_depth
