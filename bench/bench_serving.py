@@ -5,8 +5,9 @@ are added.
         [--variant NAME=THREADS/RUNNING ...] [--db URL]
 
 Each variant is a server on mockcp's stack (``mockcp.server``) in a child process
-(``serving_child.py``) with that many waitress threads and ``ServerLimits.running`` turns (0:
-waitress alone); ``canned`` replays the answers mockcp gave, on the product's defaults (the
+(``serving_child.py``) with that many waitress threads, of which ``ServerLimits.running`` run
+at once unless stuck (the product's pool, ``SteadyDispatcher``; 0: no limit, waitress's own
+hand-out); ``canned`` replays the answers mockcp gave, on the product's defaults (the
 ceiling). Two reads: getCPNInstances (world-constant) and getStationStatus of one station (a
 small answer that depends on the clock). For each, at 1 and 16 keep-alive clients in a process
 of their own: requests per second, the server's CPU per request, the share of waitress's main
@@ -122,10 +123,14 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=2.0)
     parser.add_argument("--db", help="a database URL for every mockcp variant (default: SQLite)")
-    parser.add_argument("--variant", action="append", metavar="NAME=THREADS/RUNNING",
-                        help="default: served=8/0 (the product's), turns=8/1, t4=4/0")  # fmt: skip
+    parser.add_argument(
+        "--variant",
+        action="append",
+        metavar="NAME=THREADS/RUNNING",
+        help="default: served=8/1 (the product's), waitress=8/0, t1=1/0",
+    )
     args = parser.parse_args()
-    specs = args.variant or ["served=8/0", "turns=8/1", "t4=4/0"]
+    specs = args.variant or ["served=8/1", "waitress=8/0", "t1=1/0"]
     print(f"load average at start: {os.getloadavg()}, cores: {os.cpu_count()}")
     variants: list[Variant] = []
     for spec in specs:

@@ -5,7 +5,7 @@
 WORLD (minimal, demo) is built on a fresh SQLite file (or ``$BENCH_DB_URL``) with a frozen
 clock, and its first tenant's licence key and password are printed on one line; ``canned``
 replays recorded answers (bench/canned_server.py). RUNNING is ``ServerLimits.running``
-(0: no turns, waitress alone).
+(how many run at once unless stuck; 0: no limit, as waitress alone).
 """
 
 from __future__ import annotations

@@ -12,13 +12,12 @@ kernel sends a TCP RST).
 
 One process runs Python one thread at a time (the GIL). With eight workers busy, every call
 that lets the GIL go (each SQLite statement, the store gate's ``flock``, the socket write)
-may hand it to another worker. ``ServerLimits.running`` > 0 makes the workers take turns
-(``Admission``): that many run the app at once, the others wait, unless every running one has
-run longer than ``stuck_after`` (a long page, a forced hang, a wait on a lock): then the next
-goes too, so nobody waits behind a stuck request for longer than that. Measured under load
-(bench/bench_serving.py; BENCHMARKS.md, y18c), turns cut the context switches per request at
-16 clients by half or more but raised the main loop's CPU about as much, so they are off by
-default until a run on a quiet machine shows them ahead.
+may hand it to another worker, and waitress wakes a sleeping worker for every request. So
+the pool here (``SteadyDispatcher``) lets one worker run requests back to back while it
+keeps up, and sends the next request to another worker only when every running one has run
+longer than ``ServerLimits.stuck_after`` (a long page, a forced hang, a wait on a lock):
+nobody waits behind a stuck request for longer than that. Measured with
+bench/bench_serving.py (BENCHMARKS.md, lead, fifth session).
 """
 
 from __future__ import annotations
@@ -37,7 +36,7 @@ from typing import Any
 from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import create_server
-from waitress.task import WSGITask
+from waitress.task import ThreadedTaskDispatcher, WSGITask
 
 from mockcp.soap.recorder import ConnectionAbort
 
@@ -55,7 +54,7 @@ class ServerLimits:
     # own work on it: issue 18); a hang learns that its client left from the socket itself
     # (``client_gone`` below).
     channel_request_lookahead: int = 0
-    running: int = 0  # requests that run the app at once (0: no turns, as waitress alone)
+    running: int = 1  # requests that run the app at once, unless every one of them is stuck
     stuck_after: float = 0.02  # seconds: a request running longer no longer holds the others
 
     def adjustments(self) -> dict[str, int]:
@@ -68,62 +67,92 @@ class ServerLimits:
         }
 
 
-class Admission:
-    """Turns among the worker threads: at most ``slots`` run at once; a waiting thread goes
-    anyway when every running one has held its turn for ``stuck_after`` seconds or more, so
-    a stuck request (a hang, a long page, a wait on a lock) delays the others by at most that.
-    Turns change only who runs when, never what a request does."""
+class SteadyDispatcher(ThreadedTaskDispatcher):
+    """waitress's worker pool, where one worker keeps running while it keeps up.
+
+    A request goes to an idle worker only while fewer than ``slots`` run, or when every
+    running one has run for ``stuck_after`` seconds or more (a long page, a forced hang, a
+    wait on a lock: a watcher thread lets the next one go then). Otherwise it waits in the
+    queue, and the worker that finishes next takes it without sleeping: no hand-off between
+    threads, no wake-up, one warm thread. waitress alone wakes the longest-idle worker for
+    every request, so its eight workers take turns at the GIL (issue 18: at 16 clients
+    that ran 0.6-0.86x as fast as one client; with this pool 1.0-1.2x). It changes only
+    which thread runs a request and when, never what the request does."""
 
     def __init__(
         self, slots: int, stuck_after: float, now: Callable[[], float] = time.monotonic
     ) -> None:
-        self._slots = slots
-        self._stuck_after = stuck_after
+        super().__init__()
+        self.slots = slots
+        self.stuck_after = stuck_after
         self._now = now
-        self._cond = threading.Condition(threading.Lock())
-        self._since: dict[int, float] = {}  # a running turn's id: when it began
-        self._turns = 0
-        self._waiting = 0
+        self._since: dict[int, float] = {}  # a running worker: when its request began
+        self._watch = threading.Condition(self.lock)
+        self._closed = False
+        threading.Thread(target=self._watcher, name="mockcp-stuck-watch", daemon=True).start()
 
-    @contextmanager
-    def turn(self) -> Iterator[bool]:
-        """Run in a turn (yields True) or, when the running ones are stuck, beside them."""
-        mine = self._enter() if self._slots > 0 else None
-        try:
-            yield mine is not None
-        finally:
-            if mine is not None:
-                with self._cond:
-                    del self._since[mine]
-                    self._cond.notify()
-
-    def _enter(self) -> int | None:
-        with self._cond:
-            while len(self._since) >= self._slots:
-                wait = max(self._since.values()) + self._stuck_after - self._now()
-                if wait <= 0:  # every running request is stuck: do not queue behind them
-                    return None
-                self._waiting += 1
-                try:
-                    self._cond.wait(wait)
-                finally:
-                    self._waiting -= 1
-            self._turns += 1
-            self._since[self._turns] = self._now()
-            return self._turns
+    def _may_start(self) -> bool:
+        """(Under the lock.) Whether an idle worker may take a queued request now."""
+        if self.slots <= 0 or len(self._since) < self.slots:  # 0: no limit, as waitress
+            return True
+        return max(self._since.values()) + self.stuck_after <= self._now()
 
     @property
     def running(self) -> int:
-        with self._cond:
+        with self.lock:
             return len(self._since)
 
-    @property
-    def waiting(self) -> int:
-        with self._cond:
-            return self._waiting
+    def add_task(self, task: Any) -> None:
+        with self.lock:
+            self.queue.append(task)
+            if self._may_start():
+                self.queue_cv.notify()
+            else:  # the running worker takes it when done, or the watcher lets another go
+                self._watch.notify()
 
+    def handler_thread(self, thread_no: int) -> None:
+        while True:
+            with self.lock:
+                while (not self.queue or not self._may_start()) and self.stop_count == 0:
+                    self.active_count -= 1
+                    self.queue_cv.wait()
+                    self.active_count += 1
+                if self.stop_count > 0:
+                    self.active_count -= 1
+                    self.stop_count -= 1
+                    self.threads.discard(thread_no)
+                    self.thread_exit_cv.notify()
+                    return
+                task = self.queue.popleft()
+                self._since[thread_no] = self._now()
+            try:
+                task.service()
+            except BaseException:
+                self.logger.exception("Exception when servicing %r", task)
+            finally:
+                with self.lock:
+                    del self._since[thread_no]
 
-NO_TURNS = Admission(0, 0.0)  # a server made without make_server: waitress alone
+    def _watcher(self) -> None:
+        """Lets an idle worker go when requests wait and every running one is stuck."""
+        with self.lock:
+            while not self._closed:
+                if not self.queue or not self._since:
+                    self._watch.wait()
+                    continue
+                left = max(self._since.values()) + self.stuck_after - self._now()
+                if left > 0:
+                    self._watch.wait(left)
+                    continue
+                self.queue_cv.notify()  # an idle worker, if any, takes the next request
+                self._watch.wait(self.stuck_after)  # then the one it took is the newest
+
+    def shutdown(self, cancel_pending: bool = True, timeout: int = 5) -> bool:
+        with self.lock:
+            self._closed = True
+            self._watch.notify()
+        done: bool = super().shutdown(cancel_pending, timeout)
+        return done
 
 
 class _AbortableTask(WSGITask):
@@ -141,11 +170,6 @@ class _AbortableTask(WSGITask):
         return environ
 
     def execute(self) -> None:
-        admission: Admission = getattr(self.channel.server, "admission", NO_TURNS)
-        with admission.turn():
-            self._execute()
-
-    def _execute(self) -> None:
         try:
             super().execute()
         except ConnectionAbort as abort:
@@ -153,9 +177,7 @@ class _AbortableTask(WSGITask):
             self.close_on_finish = True
             sock = self.channel.socket
             if abort.kind == "reset" and sock is not None:
-                sock.setsockopt(
-                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
-                )
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 
     def finish(self) -> None:
         if self.aborted is None:
@@ -186,9 +208,10 @@ def make_server(app: Any, host: str, port: int, limits: ServerLimits | None = No
     adjustments: dict[str, Any] = {"host": host, "port": port, "ident": "mockcp"}
     limits = limits or ServerLimits()
     adjustments.update(limits.adjustments())
-    server: Any = create_server(app, map={}, **adjustments)
+    dispatcher = SteadyDispatcher(limits.running, limits.stuck_after)
+    dispatcher.set_thread_count(limits.threads)
+    server: Any = create_server(app, map={}, _dispatcher=dispatcher, **adjustments)
     server.channel_class = _Channel
-    server.admission = Admission(limits.running, limits.stuck_after)
     return server
 
 
