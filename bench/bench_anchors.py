@@ -30,6 +30,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -73,7 +74,8 @@ def alternate(
 ) -> tuple[float, float]:
     """Median ms of ``fn`` under setting a and under setting b, alternating call by call (the
     machine's noise then falls on both alike)."""
-    a, b = [], []
+    a: list[float] = []
+    b: list[float] = []
     for _ in range(n):
         for setting, samples in ((set_a, a), (set_b, b)):
             setting()
@@ -155,7 +157,7 @@ def gunicorn_throughput(tmp: Path, world: str, workers: int, body: bytes, second
         rps, _ = load(server, SOAP, body, 16, seconds)
     finally:
         server.stop()
-    return rps
+    return float(rps)
 
 
 def first_answer(server: Server, body: bytes) -> tuple[float, bytes]:
@@ -171,7 +173,7 @@ def first_answer(server: Server, body: bytes) -> tuple[float, bytes]:
     return time.perf_counter() - start, data
 
 
-def in_process(fixture: str, clock: str) -> tuple[object, dict[str, bytes]]:
+def in_process(fixture: str, clock: str) -> tuple[tuple[Any, Any], dict[str, bytes]]:
     from werkzeug.test import Client
 
     from mockcp.app import create_app
@@ -194,7 +196,7 @@ def in_process(fixture: str, clock: str) -> tuple[object, dict[str, bytes]]:
 def page_measures(repeats: int, samples: int, note: Callable[[str, float], None]) -> None:
     """The 500-row page, in process, against the pure-lxml floor of the same rows."""
     (app, client), wide = in_process(str(BENCH / "wide.yaml"), "frozen")
-    post = client.post  # type: ignore[attr-defined]
+    post = client.post
     page = post(SOAP, data=wide["getStations"]).get_data()
     rows, body = rows_of(page, "stationData")
     head = [(str(c.tag), c.text, ()) for c in body if c.tag != "stationData"]
@@ -378,8 +380,8 @@ def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
 
     # In process: the lean path against spyne's stock paths, in the same run.
     (app, client), small_bodies = in_process("minimal", "frozen")
-    soap = app.soap  # type: ignore[attr-defined]
-    post = client.post  # type: ignore[attr-defined]
+    soap = app.soap
+    post = client.post
     small_call = small_bodies["getCPNInstances"]
     cache = soap.credentials
 
@@ -397,10 +399,10 @@ def main() -> None:  # noqa: PLR0915  (one linear script of measurements)
 
     # Reset then first read, in process.
     (app, client), reset_bodies = in_process(world, "frozen")
-    post = client.post  # type: ignore[attr-defined]
+    post = client.post
     for _ in range(repeats):
         start = time.perf_counter()
-        app.reset()  # type: ignore[attr-defined]
+        app.reset()
         post(SOAP, data=reset_bodies["getStations"])
         note(f"mockcp: reset + first getStations, {world} world (s)", time.perf_counter() - start)
     mock.stop()

@@ -89,7 +89,7 @@ class World:
             )
         )
         self.built = time.perf_counter() - start
-        with self.app.sessions() as db:  # type: ignore[attr-defined]
+        with self.app.sessions() as db:
             tenant = min(list_tenants(db), key=lambda t: t.org_id)
         self.client = Client(self.app)
         named = {"org": tenant.org_id, "group": escape(f"{tenant.organization_name} - All Sites")}
@@ -133,12 +133,13 @@ def main() -> None:
             print(f"{label} world ({sizes[label == 'large']} stations): built "
                   f"{world.built:.2f} s, first read {world.first_read:.2f} s")  # fmt: skip
         for op in OPS:
-            a, b = small.call(op), big.call(op)
-            print(f"{op}: {a.count(b'<stationID>')} / {b.count(b'<stationID>')} station IDs, "
-                  f"{len(a):,} / {len(b):,} bytes")  # fmt: skip
+            answer_a, answer_b = small.call(op), big.call(op)
+            print(f"{op}: {answer_a.count(b'<stationID>')} / {answer_b.count(b'<stationID>')} "
+                  f"station IDs, {len(answer_a):,} / {len(answer_b):,} bytes")  # fmt: skip
         for _ in range(repeats):
             for op in OPS:
-                ms_small, ms_large = [], []
+                ms_small: list[float] = []
+                ms_large: list[float] = []
                 for _ in range(samples):
                     ms_small.append(timed(small, op))
                     ms_large.append(timed(big, op))
