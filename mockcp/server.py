@@ -23,6 +23,7 @@ bench/bench_serving.py (BENCHMARKS.md, lead, fifth session).
 from __future__ import annotations
 
 import logging
+import resource
 import select
 import socket
 import struct
@@ -203,8 +204,32 @@ class _Channel(HTTPChannel):
     task_class = _AbortableTask
 
 
+OPEN_FILES = 65536  # the soft limit of open files a server asks for (at most its hard limit)
+
+
+def raise_open_files() -> int:
+    """Raise this process's soft limit of open files toward its hard limit (at most
+    ``OPEN_FILES``), never lower it; the soft limit in force. A sandbox keeps about 13
+    descriptors open at rest (its pooled connections, its journal's, its lock files) and two
+    more for each worker thread that served it, so Linux's usual 1024 (macOS: 256) would end
+    a server with a few dozen sandboxes in "Too many open files"."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = OPEN_FILES if hard == resource.RLIM_INFINITY else min(hard, OPEN_FILES)
+    for target in (wanted, 10240):  # macOS refuses more than kern.maxfilesperproc (10240)
+        if soft >= target:
+            return soft
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        except (ValueError, OSError):
+            continue
+        return target
+    return soft
+
+
 def make_server(app: Any, host: str, port: int, limits: ServerLimits | None = None) -> Any:
-    """A waitress server for ``app`` bound to host:port (0: a free port), not yet running."""
+    """A waitress server for ``app`` bound to host:port (0: a free port), not yet running;
+    the process may open as many files as its hard limit allows (``raise_open_files``)."""
+    raise_open_files()
     adjustments: dict[str, Any] = {"host": host, "port": port, "ident": "mockcp"}
     limits = limits or ServerLimits()
     adjustments.update(limits.adjustments())

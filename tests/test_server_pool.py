@@ -5,6 +5,9 @@ nothing is lost or run twice, and the queue warning is quiet."""
 from __future__ import annotations
 
 import logging
+import resource
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -213,3 +216,26 @@ def test_the_queue_warning_is_quiet_while_serving_and_back_after() -> None:
         assert requests.get(url, timeout=WAIT).status_code == 200
         assert queue.level == logging.ERROR
     assert queue.level == before
+
+
+def test_a_server_raises_the_open_files_limit_toward_the_hard_one() -> None:
+    """A process that starts with a low soft limit (macOS's 256) may open as many files as
+    its hard limit allows once it makes a server; a high soft limit is never lowered."""
+    script = (
+        "import resource, sys\n"
+        "_, hard = resource.getrlimit(resource.RLIMIT_NOFILE)\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (int(sys.argv[1]) or hard, hard))\n"
+        "from mockcp.server import OPEN_FILES, make_server\n"
+        "server = make_server(lambda e, s: [], '127.0.0.1', 0)\n"
+        "print(*resource.getrlimit(resource.RLIMIT_NOFILE), OPEN_FILES)\n"
+        "server.close()\n"
+    )
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    for start in (256, 0):  # 0: the hard limit itself
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(start)], capture_output=True, text=True,
+            timeout=60, check=True,
+        )  # fmt: skip
+        soft, seen_hard, wanted = (int(x) for x in done.stdout.split())
+        expected = max(start or hard, min(seen_hard, wanted))
+        assert (soft, seen_hard) == (expected, hard), done.stdout
