@@ -15,8 +15,13 @@ made again at the same name), when the process forked (gunicorn --preload), and 
 Writes of this process go through other connections, so they are seen like anyone else's.
 
 Only a SQLite file has this: ``for_engine`` gives None for an in-memory store (one connection,
-which sees no change of its own) and for PostgreSQL (a version read there is a round trip,
-as dear as the call it would save), and the answers are then always computed.
+which sees no change of its own) and for PostgreSQL, and the answers are then always computed.
+PostgreSQL has no counter of commits a client can read: a version there would be a row that
+every writing statement updates from a trigger (a point every writer of every process then
+queues on, inside transactions that take other locks too) or a number bumped after each
+commit by every write path (a crash between the two leaves the others stale). Neither was
+built. The round trip itself would be cheap next to the call: the small op costs about 3 ms
+of server CPU on PostgreSQL against about 0.5 ms served from memory on SQLite (bench_serving).
 """
 
 from __future__ import annotations
