@@ -160,6 +160,7 @@ class WorldStore:
         finished as the build finishes it: its clock anchored at ``reading`` now, and the
         start image of its journal (a file of its own, empty) taken."""
         with write_transaction(self.engine) as conn:
+            conn.execute(delete(SimClockRow))  # written afresh, its version too
             write_state(conn, anchored(reading))
             with self.journal.beside(conn) as journal:
                 self.journal.drop_all_images(journal)
