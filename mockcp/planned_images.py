@@ -72,11 +72,13 @@ MEMORY = frozenset({None, "", ":memory:"})
 
 
 def cache_root(settings: Settings, environ: Mapping[str, str] | None = None) -> Path:
-    """The cache folder: ``settings.cache_dir`` (MOCKCP_CACHE_DIR), else the XDG cache home's
-    ``mockcp``, else ``~/.cache/mockcp``."""
-    if settings.cache_dir:
-        return Path(settings.cache_dir).expanduser()
+    """The cache folder: ``settings.cache_dir``, else ``MOCKCP_CACHE_DIR`` (also for settings
+    built without the environment: where a cache lives is the machine's, not the world's),
+    else the XDG cache home's ``mockcp``, else ``~/.cache/mockcp``."""
     env = os.environ if environ is None else environ
+    chosen = settings.cache_dir or env.get("MOCKCP_CACHE_DIR", "")
+    if chosen:
+        return Path(chosen).expanduser()
     xdg = env.get("XDG_CACHE_HOME", "")
     base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"
     return base / "mockcp"

@@ -290,6 +290,8 @@ def test_the_cache_folder_defaults_to_the_xdg_cache_home() -> None:
     assert planned.cache_root(Settings(), {"XDG_CACHE_HOME": "/c"}) == Path("/c/mockcp")
     assert planned.cache_root(Settings(), {"XDG_CACHE_HOME": "relative"}) == home
     assert planned.cache_root(Settings(cache_dir="/d"), {"XDG_CACHE_HOME": "/c"}) == Path("/d")
+    variable = {"MOCKCP_CACHE_DIR": "/e", "XDG_CACHE_HOME": "/c"}
+    assert planned.cache_root(Settings(), variable) == Path("/e")  # Settings() built by hand
 
 
 def serve(folder: Path, cache: Path) -> subprocess.Popen[str]:
