@@ -8,6 +8,7 @@ import logging
 import os
 import threading
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Engine
@@ -47,6 +48,7 @@ from mockcp.exposure import TOKEN_VARIABLE, authorised, refuse
 from mockcp.planned_images import PlannedImages, image_key
 from mockcp.sandboxes import SandboxApp, Sandboxes, key_sandbox
 from mockcp.seed.world import SCHEMA_VERSION, load_world, loaded_world
+from mockcp.sim.store.ahead import plan_ahead
 from mockcp.sim.store.engine import materialize
 from mockcp.sim.store.status import settles_after_refresh
 from mockcp.soap import guard
@@ -200,22 +202,26 @@ class MockChargePointApp:
         """Load the world and plan its history up to the start, or copy a kept image of that
         very build (mockcp/planned_images.py). A stored clock with no fixed start: built at
         the UTC day holding now, then moved to now (docs/worlds.md, *The default start*)."""
+        ahead = None  # a default start's build is planned through its whole UTC day
         if isinstance(self.clock, StoredClock):
             now = check_instant(self.settings.clock_start or wall_now(), "the clock's start")
             epoch = now if self.settings.clock_start is not None else day_start(now)
+            ahead = None if epoch == now else epoch + timedelta(days=1, microseconds=-1)
             reading = ClockReading(epoch, parse_mode(self.settings.clock_mode), epoch)
         else:
             reading = self.clock.reading()
             now = reading.now
         kept = None if made_by_reset else PlannedImages.for_store(self.settings, self.engine)
-        key = kept and image_key(self.settings, reading.now, reading.factor, self._seed())
+        key = kept and image_key(self.settings, reading.now, reading.factor, self._seed(), ahead)
         if kept is not None and key and kept.fetch(key, self.engine):
             self.world.adopt(reading)  # the clock anchored now, the journal's start image
         else:
             self._plan(reading, load=True, made_by_reset=made_by_reset)
+            if ahead is not None:  # so moving it to now below plans nothing (statuses only)
+                plan_ahead(self.sessions, self.settings.root_seed, ahead)
             if kept is not None and key:
                 kept.keep(key, self.engine)
-        if now > reading.now:  # nobody is served yet: the rest of a day, in one transaction
+        if now > reading.now:  # nobody is served yet: one transaction
             self._plan(ClockReading(now, reading.factor, reading.origin), load=False)
 
     def _plan(self, reading: ClockReading, load: bool, made_by_reset: bool = False) -> None:

@@ -104,9 +104,12 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def image_key(settings: Settings, start: datetime, factor: float, seed: int | None) -> str | None:
+def image_key(
+    settings: Settings, start: datetime, factor: float, seed: int | None, ahead: datetime | None
+) -> str | None:
     """The key of the world ``settings`` builds at ``start`` with pace ``factor`` (``seed``:
-    the loader's); None when its fixture cannot be read (the build will say why)."""
+    the loader's), planned on through ``ahead`` if given; None when its fixture cannot be
+    read (the build will say why)."""
     found = find(FIXTURES, settings.fixture)
     try:
         content = None if found is None else found.read_bytes()
@@ -116,7 +119,7 @@ def image_key(settings: Settings, start: datetime, factor: float, seed: int | No
         return None
     parts = (
         settings.fixture, hashlib.sha256(content).hexdigest(), str(settings.root_seed), str(seed),
-        start.isoformat(), repr(float(factor)), SCHEMA_VERSION, code_digest(),
+        start.isoformat(), repr(float(factor)), str(ahead), SCHEMA_VERSION, code_digest(),
     )  # fmt: skip
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
 
