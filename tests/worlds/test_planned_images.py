@@ -157,6 +157,21 @@ def test_the_default_start_is_built_at_its_utc_day_then_moved_to_now(
     assert builds == ["minimal"] * 4  # --start X means exactly X (its own key)
 
 
+def test_a_sandbox_of_the_default_start_is_copied_from_the_servers_image(
+    tmp_path: Path, builds: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fixed_now(monkeypatch, datetime(2024, 3, 12, 17, 23, 45, tzinfo=UTC))
+    with MockChargePoint(settings_in(tmp_path / "server", tmp_path / "cache",
+                                     clock_start=None)) as mock:  # fmt: skip
+        status, made = admin(mock.wsgi, "POST", "/sandboxes", {})
+        assert status == 201, made
+        assert builds == ["minimal"]  # the server's build; its sandbox copied the image
+        status, clock = admin(mock.wsgi, "GET", f"/sandboxes/{made['id']}/clock")
+        assert (status, clock["now"]) == (200, "2024-03-12T17:23:45Z")
+        status, tenants = admin(mock.wsgi, "GET", f"/sandboxes/{made['id']}/tenants")
+        assert status == 200 and tenants
+
+
 def test_the_demo_world_copied_is_the_demo_world_built(
     tmp_path: Path, builds: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
