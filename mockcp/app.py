@@ -8,10 +8,10 @@ import logging
 import os
 import threading
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
@@ -24,8 +24,8 @@ from mockcp.clock import (
     MovableClock,
     SimClock,
     check_instant,
+    day_start,
     parse_mode,
-    utc,
     wall_now,
     wall_seconds,
 )
@@ -42,12 +42,13 @@ from mockcp.db.engine import (
 from mockcp.db.images import drop_all_images, write_transaction
 from mockcp.db.journal_store import JournalStore
 from mockcp.db.storegate import StoreGate, WorldGate
-from mockcp.db.world_state import SimClockRow
 from mockcp.db.world_version import WorldVersion
 from mockcp.db.worldlock import world_lock
 from mockcp.exposure import TOKEN_VARIABLE, authorised, refuse
+from mockcp.planned_images import PlannedImages, image_key
 from mockcp.sandboxes import SandboxApp, Sandboxes, key_sandbox
 from mockcp.seed.world import SCHEMA_VERSION, load_world, loaded_world
+from mockcp.sim.store.ahead import plan_ahead
 from mockcp.sim.store.engine import materialize
 from mockcp.sim.store.status import settles_after_refresh
 from mockcp.soap import guard
@@ -165,8 +166,9 @@ class MockChargePointApp:
             if holds is None:
                 self._build()
             elif not self.world.has_start():
+                mode = parse_mode(self.settings.clock_mode)
                 with write_transaction(self.engine) as conn:
-                    self.world.save_start(conn, self._ensure_clock_row(conn))
+                    self.world.save_start(conn, self.world.ensure_clock_row(conn, mode))
         # Leave no pooled connection behind: gunicorn --preload forks after this point.
         release_connections(self.engine)
         self.journal.release()
@@ -197,19 +199,41 @@ class MockChargePointApp:
         return dataclasses.replace(self.settings, fixture=holds[0], root_seed=seed)
 
     def _build(self, made_by_reset: bool = False) -> None:
-        """Load the world, plan its history up to the start, and keep its clock row and its
-        start image, in one write transaction."""
+        """Load the world and plan its history up to the start, or copy a kept image of that
+        very build (mockcp/planned_images.py). A stored clock with no fixed start: built at
+        the UTC day holding now, then moved to now (docs/worlds.md, *The default start*)."""
+        ahead = None  # a default start's build is planned through its whole UTC day
         if isinstance(self.clock, StoredClock):
-            epoch = check_instant(self.settings.clock_start or wall_now(), "the clock's start")
+            now = check_instant(self.settings.clock_start or wall_now(), "the clock's start")
+            epoch = now if self.settings.clock_start is not None else day_start(now)
+            ahead = None if epoch == now else epoch + timedelta(days=1, microseconds=-1)
             reading = ClockReading(epoch, parse_mode(self.settings.clock_mode), epoch)
         else:
             reading = self.clock.reading()
+            now = reading.now
+        kept = None if made_by_reset else PlannedImages.for_store(self.settings, self.engine)
+        key = kept and image_key(self.settings, reading.now, reading.factor, self._seed(), ahead)
+        if kept is not None and key and kept.fetch(key, self.engine):
+            self.world.adopt(reading)  # the clock anchored now, the journal's start image
+        else:
+            self._plan(reading, load=True, made_by_reset=made_by_reset)
+            if ahead is not None:  # so moving it to now below plans nothing (statuses only)
+                plan_ahead(self.sessions, self.settings.root_seed, ahead)
+            if kept is not None and key:
+                kept.keep(key, self.engine)
+        if now > reading.now:  # nobody is served yet: one transaction
+            self._plan(ClockReading(now, reading.factor, reading.origin), load=False)
+
+    def _plan(self, reading: ClockReading, load: bool, made_by_reset: bool = False) -> None:
+        """In one write transaction: the world loaded (``load``), planned through the local
+        day of ``reading.now``, statuses brought there, its clock row and start image kept."""
         with write_transaction(self.engine) as conn:
             with Session(bind=conn) as db:
-                load_world(db, self.settings.fixture, self._seed(), reading.now)
-                if made_by_reset:
-                    db.add(WorldMeta(key="made_by", value="reset"))
-                db.flush()
+                if load:
+                    load_world(db, self.settings.fixture, self._seed(), reading.now)
+                    if made_by_reset:
+                        db.add(WorldMeta(key="made_by", value="reset"))
+                    db.flush()
                 # Planned once, here: the start image holds the history up to the start, so
                 # a reset (or a sandbox copy) and its first read plan nothing again (#18).
                 settles_after_refresh(db)  # the build changes nothing after its refresh
@@ -217,16 +241,6 @@ class MockChargePointApp:
                 db.flush()
             write_state(conn, anchored(reading))
             self.world.save_start(conn, reading)
-
-    def _ensure_clock_row(self, conn: Connection) -> ClockReading:
-        """The start reading of a world stored before the clock was: its epoch, frozen."""
-        epoch = datetime.fromisoformat(
-            conn.execute(select(WorldMeta.value).where(WorldMeta.key == "epoch")).scalar_one()
-        )
-        reading = ClockReading(utc(epoch), parse_mode(self.settings.clock_mode), utc(epoch))
-        if conn.execute(select(SimClockRow.id)).first() is None:
-            write_state(conn, anchored(reading))
-        return reading
 
     def _seed(self) -> int | None:
         return self.settings.root_seed if self.settings.fixture == "demo" else None

@@ -97,7 +97,11 @@ def add_serve_arguments(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--fixture", default=None, help="minimal, demo (default) or a YAML path")
     serve.add_argument("--seed", type=int, default=None, help="root seed of the demo world")
     serve.add_argument("--clock", default=None, help="realtime (default), frozen or xN")
-    serve.add_argument("--start", default=None, help="simulated start, ISO-8601 (default: now)")
+    serve.add_argument(
+        "--start",
+        default=None,
+        help="simulated start, ISO-8601 (default: now, the world built at its UTC day)",
+    )
     serve.add_argument(
         "--admin-token",
         default=None,

@@ -281,6 +281,11 @@ def bucket_start(instant: datetime) -> datetime:
     return instant.replace(minute=instant.minute - instant.minute % 15, second=0, microsecond=0)
 
 
+def day_start(instant: datetime) -> datetime:
+    """The start of the UTC day holding ``instant``."""
+    return utc(instant).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def buckets_between(start: datetime, end: datetime) -> Iterator[datetime]:
     """Bucket starts from the bucket of ``start`` up to (excluding) ``end``."""
     current = bucket_start(start)

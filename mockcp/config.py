@@ -67,6 +67,12 @@ class Settings:
     # Repeated identical reads that never asked for the time answered from memory while the
     # world's file is unchanged (mockcp/answers.py); MOCKCP_ANSWER_CACHE=off computes every call.
     answer_cache: bool = True
+    # A fresh SQLite file store copies a kept planned image of its world (fixture, seed,
+    # start, pace, schema, planner code) instead of planning its history again
+    # (mockcp/planned_images.py); MOCKCP_PLANNED_CACHE=off always builds. Images live in
+    # ``cache_dir`` (MOCKCP_CACHE_DIR; default $XDG_CACHE_HOME/mockcp or ~/.cache/mockcp).
+    planned_cache: bool = True
+    cache_dir: str = ""
 
     @classmethod
     def from_env(

@@ -28,7 +28,7 @@ from sqlalchemy import (
     select,
 )
 
-from mockcp.clock import ClockReading, MovableClock, check_instant, wall_seconds
+from mockcp.clock import ClockReading, MovableClock, check_instant, utc, wall_seconds
 from mockcp.config import Settings
 from mockcp.db.activity import WorldMeta
 from mockcp.db.images import (
@@ -41,6 +41,7 @@ from mockcp.db.images import (
 )
 from mockcp.db.journal_store import JournalStore
 from mockcp.db.models import UtcDateTime
+from mockcp.db.world_state import SimClockRow
 from mockcp.db.worldlock import world_lock
 from mockcp.worldclock import anchored, write_state
 
@@ -143,6 +144,27 @@ class WorldStore:
             conn.commit()
             found = conn.execute(select(SNAPSHOTS.c.tag).where(SNAPSHOTS.c.name == START)).first()
             return found is not None and has_image(conn, "start")
+
+    def ensure_clock_row(self, conn: Connection, factor: float) -> ClockReading:
+        """The start reading of a world stored before the clock was: its epoch, at pace
+        ``factor`` (its clock row written when it has none)."""
+        raw = conn.execute(select(WorldMeta.value).where(WorldMeta.key == "epoch")).scalar_one()
+        epoch = utc(datetime.fromisoformat(raw))
+        reading = ClockReading(epoch, factor, epoch)
+        if conn.execute(select(SimClockRow.id)).first() is None:
+            write_state(conn, anchored(reading))
+        return reading
+
+    def adopt(self, reading: ClockReading) -> None:
+        """A world just copied whole from a kept image of its build (mockcp.planned_images),
+        finished as the build finishes it: its clock anchored at ``reading`` now, and the
+        start image of its journal (a file of its own, empty) taken."""
+        with write_transaction(self.engine) as conn:
+            conn.execute(delete(SimClockRow))  # written afresh, its version too
+            write_state(conn, anchored(reading))
+            with self.journal.beside(conn) as journal:
+                self.journal.drop_all_images(journal)
+                self.journal.save_image(journal, "start")
 
     def anchor_start(self) -> None:
         """The clock back to the start image's reading, anchored now, the rows left as they

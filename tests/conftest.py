@@ -8,7 +8,10 @@ default, or ``dev``, about a quarter of the examples for quick local runs).
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +37,13 @@ REFERENCE_FILES = (
     SHARED / "reference" / "sessions" / "realism_targets.json",
 )
 START = datetime(2024, 3, 12, 17, 0, tzinfo=UTC)
+
+# Kept planned images (mockcp/planned_images.py) go to a folder of this process, removed at
+# its exit, never to the user's ~/.cache (a ``mockcp serve`` a test starts inherits it).
+CACHE_HOME = tempfile.mkdtemp(prefix="mockcp-test-cache-")
+os.environ["XDG_CACHE_HOME"] = CACHE_HOME
+os.environ.pop("MOCKCP_CACHE_DIR", None)
+atexit.register(shutil.rmtree, CACHE_HOME, ignore_errors=True)
 
 # Hypothesis: "ci" keeps each test's own example counts; "dev" runs about a quarter of them.
 HYPOTHESIS_PROFILE = os.environ.get("MOCKCP_HYPOTHESIS", "ci")

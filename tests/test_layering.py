@@ -84,6 +84,11 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "sqlalchemy", "mockcp.db", "mockcp.worlds", "mockcp.seed.world",
         "mockcp.sandbox_templates", *BASE,
     ),
+    # kept planned images (issue 18): files of SQLite worlds, keyed by what decides them
+    "planned_images": (
+        "sqlalchemy", "mockcp.__version__", "mockcp.db", "mockcp.data", "mockcp.seed.world",
+        *BASE,
+    ),
     "sandbox_templates": ("sqlalchemy", "mockcp.db", "mockcp.worlds", "mockcp.seed.world", *BASE),
     # remote (the pytest plugin's --mockcp-url): HTTP and zeep over the control-plane helpers
     "remote": ("requests", "zeep", "mockcp.control", "mockcp.domain.tenants"),

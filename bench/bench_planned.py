@@ -1,0 +1,79 @@
+"""Start to ready with kept planned images (issue 18): what the image cache saves a start.
+
+    .venv/bin/python bench/bench_planned.py [--repeats 3] [--no-moto]
+
+``mockcp serve`` as a user runs it, with no flags (the demo world, a realtime clock, the default
+start, a fresh temporary store) and with ``--fixture minimal``, each: on an empty image cache
+(the first start: it builds and keeps the image), on the cache that start left (the next start:
+it copies the image), and with ``MOCKCP_PLANNED_CACHE=off`` (every start builds). moto_server's
+start is the anchor (started once unmeasured first: its first start compiles bytecode).
+Interleaved repeats, medians of the wall time and the CPU from spawn to the first answer of
+``/_mock/health``; each repeat has a cache folder of its own, never the user's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from anchors import Server, free_port, moto_server
+
+WORLDS: dict[str, list[str]] = {"demo (no flags)": [], "minimal": ["--fixture", "minimal"]}
+
+
+def ready(
+    argv: list[str], port_flag: str, probe: str, env: dict[str, str] | None = None
+) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) from spawn to the first answer."""
+    port = free_port()
+    server = Server([*argv, port_flag, str(port)], port, probe, None, env=env)
+    cpu = server.cpu()
+    server.stop()
+    return server.ready, cpu
+
+
+def serve(world: list[str], env: dict[str, str]) -> tuple[float, float]:
+    argv = [sys.executable, "-P", "-m", "mockcp", "serve", *world]
+    return ready(argv, "--port", "/_mock/health", env)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--no-moto", action="store_true")
+    args = parser.parse_args()
+    for name in [k for k in os.environ if k.startswith("MOCKCP_")]:
+        del os.environ[name]  # the children's settings are this script's
+    print(f"load average at start: {os.getloadavg()}, cores: {os.cpu_count()}")
+    moto = None if args.no_moto else moto_server()
+    if isinstance(moto, str):
+        print(f"moto_server not measured: {moto}")
+    elif moto is not None:
+        ready([str(moto)], "-p", "/")  # unmeasured: its first start compiles bytecode
+    runs: dict[str, list[tuple[float, float]]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-planned-") as scratch:
+        for repeat in range(args.repeats):
+            if isinstance(moto, Path):
+                runs.setdefault("moto_server", []).append(ready([str(moto)], "-p", "/"))
+            for world, flags in WORLDS.items():
+                cache = {"MOCKCP_CACHE_DIR": str(Path(scratch) / f"{repeat}-{len(flags)}")}
+                runs.setdefault(f"{world}, first start", []).append(serve(flags, cache))
+                runs.setdefault(f"{world}, next start", []).append(serve(flags, cache))
+                off = {**cache, "MOCKCP_PLANNED_CACHE": "off"}
+                runs.setdefault(f"{world}, cache off", []).append(serve(flags, off))
+    print(f"load average at end: {os.getloadavg()}")
+    moto_wall = statistics.median(r[0] for r in runs["moto_server"]) if "moto_server" in runs else 0
+    for name, found in runs.items():
+        wall = statistics.median(r[0] for r in found)
+        cpu = statistics.median(r[1] for r in found)
+        ratio = f", {wall / moto_wall:.2f} x moto_server" if moto_wall else ""
+        print(f"start to ready, {name}: median {wall:.2f} s, CPU {cpu:.2f} s{ratio}  "
+              f"(wall {[round(r[0], 2) for r in found]})")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
