@@ -131,7 +131,10 @@ class Templates:
         self.collect()
 
     def collect(self) -> list[str]:
-        """Remove every template no sandbox uses; the names removed."""
+        """Remove every template no sandbox uses; the names removed. A SQLite store that never
+        had a sandbox has no templates folder, and gets none from this."""
+        if not self._postgres and (self._folder is None or not self._folder.is_dir()):
+            return []  # nothing to remove: no lock, so no folder made beside the user's file
         with self._lock():
             with self._engine.begin() as conn:
                 REGISTRY.create_all(conn)

@@ -111,3 +111,20 @@ def test_in_memory_sandboxes_are_never_closed_to_make_room() -> None:
         assert boxes(parent).open_ids() == made
         for sandbox in made:
             assert inside(parent, sandbox, "GET", "/clock")["now"] == START_TEXT
+
+
+def test_a_sqlite_store_without_sandboxes_gets_no_templates_folder(tmp_path: Path) -> None:
+    """A world file that never had a sandbox is left alone beside the user's other files:
+    a reset and a shutdown (which collect unused templates) make no ``.sandboxes`` folder."""
+    from mockcp.app import create_app
+    from mockcp.config import Settings, parse_start
+
+    store = tmp_path / "world.sqlite3"
+    app = create_app(
+        Settings(database_url=f"sqlite:///{store}", fixture="minimal", clock_mode="frozen",
+                 clock_start=parse_start(START_TEXT))
+    )  # fmt: skip
+    app.reset()
+    app.close()
+    assert not Path(f"{store}.sandboxes").exists()
+    assert store.exists()
