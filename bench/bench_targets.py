@@ -13,7 +13,8 @@ moto_server, the lxml floor) and bench_realm.py (the 60- and 6,000-station world
 - getStationStatus and getStations (the same world, all rows) under the realtime and the
   frozen clock;
 - start to ready of ``mockcp serve`` (no flags: the default world; and ``--fixture minimal``)
-  interleaved with moto_server's;
+  interleaved with moto_server's, on a warm folder of planned images, and the default world's
+  first start on an empty one;
 - gunicorn -w 1, 2 and 4 at 16 clients on one SQLite file (and on PostgreSQL when
   ``MOCKCP_TEST_POSTGRES_URL`` is set; that database is emptied first);
 - in process: the 500-row getStations page alternated call by call with the lxml floor of the
@@ -52,6 +53,7 @@ from anchors import (  # noqa: E402  (bench/ is not a package on the path)
 from bench_anchors import SOAP, START, first_answer, in_process, serve_mockcp  # noqa: E402
 from targets import (  # noqa: E402
     CLOCK,
+    COLD,
     FIRST_READ,
     FLOOR,
     GUNICORN,
@@ -152,25 +154,35 @@ def served(run: Run) -> None:
 
 
 def starts(run: Run) -> None:
-    """Start to ready: moto_server, ``mockcp serve`` with no flags and with the minimal world."""
+    """Start to ready: moto_server, ``mockcp serve`` with no flags and with the minimal world.
+    mockcp's starts keep their planned images in a folder of this run (never the user's
+    ``~/.cache``): the first, unmeasured start of each fills it, so the measured ones copy
+    their world, as every start after the first of the day does. The default world's first
+    start is measured too, each on an empty folder (``COLD``)."""
     names = [STARTED.format(n) for n in ("moto_server", "mockcp default (demo)", "mockcp minimal")]
+    cold = STARTED.format(COLD)
     moto = "quick mode: no moto_server" if run.quick else moto_server()
     if not isinstance(moto, Path):
-        run.skip(names, moto)
+        run.skip([*names, cold], moto)
         return
     serve = [sys.executable, "-m", "mockcp", "serve", "--port"]
-    servers = (
-        (names[0], [str(moto), "-p"], "/"),
-        (names[1], serve, "/_mock/health"),
-        (names[2], [*serve[:-1], "--fixture", "minimal", "--port"], "/_mock/health"),
-    )
-    for repeat in range(run.repeats + 1):  # the first start of each is not measured: a fresh
-        for name, argv, probe in servers:  # install compiles its bytecode then (moto: ~1 s)
-            port = free_port()
-            server = Server([*argv, str(port)], port, probe, None)
-            if repeat > 0:
-                run.note(name, server.ready)
-            server.stop()
+    with tempfile.TemporaryDirectory(prefix="mockcp-images-") as images:
+        kept = {"MOCKCP_CACHE_DIR": images}
+        servers = (
+            (names[0], [str(moto), "-p"], "/", None),
+            (names[1], serve, "/_mock/health", kept),
+            (names[2], [*serve[:-1], "--fixture", "minimal", "--port"], "/_mock/health", kept),
+            (cold, serve, "/_mock/health", None),
+        )
+        for repeat in range(run.repeats + 1):  # the first start of each is not measured: a
+            for name, argv, probe, env in servers:  # fresh install compiles its bytecode then
+                with tempfile.TemporaryDirectory(prefix="mockcp-cold-") as empty:
+                    port = free_port()
+                    chosen = env if name != cold else {"MOCKCP_CACHE_DIR": empty}
+                    server = Server([*argv, str(port)], port, probe, None, env=chosen)
+                    if repeat > 0:
+                        run.note(name, server.ready)
+                    server.stop()
 
 
 def gunicorn_rps(run: Run, url: str, workers: int, body: bytes) -> float:

@@ -21,6 +21,7 @@ REALM = "realm {}: {} stations (ms)"
 PAGE = "mockcp: 500-row getStations page, in process (ms)"
 FLOOR = "floor: lxml render of the same rows from tuples (ms)"
 START = "{}: start to ready (s)"
+COLD = "mockcp default (demo), first start"  # on an empty folder of planned images
 GUNICORN = "gunicorn -w {} on {}: getCPNInstances req/s, 16 client(s)"
 FIRST_READ = "6,000-station world: first read (s)"
 RESET = "mockcp: reset + first getStations, demo world (s)"
@@ -67,7 +68,7 @@ TARGETS: list[Target] = [
     *(
         Target(f"start to ready, mockcp {world} / moto_server", START.format(f"mockcp {world}"),
                START.format("moto_server"), "<=", 1)
-        for world in ("default (demo)", "minimal")
+        for world in ("default (demo)", "minimal", "default (demo), first start")
     ),
     *(
         Target(f"one process{what}: 16 clients / 1 client", RPS.format(served, 16),
