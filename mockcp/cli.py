@@ -25,6 +25,7 @@ from mockcp.config import ConfigError, Settings, parse_start, unknown_variables
 from mockcp.data import FIXTURES, SCENARIOS, find, names
 from mockcp.exposure import FreshStore, admin_token
 from mockcp.progress import progress
+from mockcp.startgc import collector_after_start
 
 if TYPE_CHECKING:
     from mockcp.app import MockChargePointApp
@@ -230,6 +231,7 @@ def serve(
     token: str | None = None,
     fresh: FreshStore | None = None,
     reload: bool = False,
+    ready: Callable[[], None] = lambda: None,
 ) -> int:
     from mockcp.app import WSDL_PATH
     from mockcp.domain.tenants import list_tenants
@@ -251,6 +253,7 @@ def serve(
             print(f"      licence key {tenant.license_key}")
             print(f"      password    {tenant.password}")
     sys.stdout.flush()
+    ready()  # the collector on, the start's heap frozen (mockcp/startgc.py)
     try:
         if reload:  # development only: one thread per connection, no timeouts
             from werkzeug.serving import run_simple
@@ -351,8 +354,8 @@ def serve_command(args: argparse.Namespace) -> int:
         fresh = FreshStore()
         settings = dataclasses.replace(settings, database_url=fresh.url)
     try:
-        with serving_scope():
-            return serve(settings, args.admin_token, fresh, args.reload)
+        with serving_scope(), collector_after_start() as ready:
+            return serve(settings, args.admin_token, fresh, args.reload, ready)
     finally:
         if fresh is not None:
             fresh.close()
