@@ -57,6 +57,7 @@ from mockcp.soap.recorder import CALL_NOW, CALL_STATE, SoapRecorder
 from mockcp.soap.versions import BY_PATH, BY_WSDL_PATH, V5_1, ApiVersion
 from mockcp.soap.wire import client_fault, fault_bytes, server_fault
 from mockcp.soap.wsdl import OPERATIONS, WsdlDocument
+from mockcp.startgc import built_for_good
 from mockcp.ui.app import UiApp
 from mockcp.worldclock import StoredClock, anchored, write_state
 from mockcp.worlds import WorldStore, new_start, world_identity
@@ -399,4 +400,5 @@ def create_app(
 def wsgi_from_env() -> MockChargePointApp:
     """Entry point for gunicorn: ``gunicorn 'mockcp.app:wsgi_from_env()'``; the control
     plane needs ``MOCKCP_ADMIN_TOKEN`` as a Bearer token when that variable is set."""
-    return create_app(Settings.from_env(), admin_token=os.environ.get(TOKEN_VARIABLE))
+    token = os.environ.get(TOKEN_VARIABLE)  # built with the collector off (mockcp/startgc.py)
+    return built_for_good(lambda: create_app(Settings.from_env(), admin_token=token))

@@ -13,7 +13,7 @@ import zeep
 from zeep.wsse.username import UsernameToken
 
 from mockcp.cli import main
-from mockcp.startgc import collector_after_start
+from mockcp.startgc import built_for_good, collector_after_start
 from tests.serving import free_port
 
 
@@ -110,3 +110,21 @@ def test_garbage_made_after_ready_is_collected() -> None:
         del ring
         assert gc.collect() >= 1
         assert gc.get_freeze_count() == frozen
+
+
+@pytest.mark.usefixtures("collector")
+def test_a_gunicorn_worker_builds_with_the_collector_off_and_keeps_its_heap_frozen() -> None:
+    def build() -> tuple[bool, list[object]]:
+        return gc.isenabled(), [[] for _ in range(1000)]
+
+    enabled_while_building, made = built_for_good(build)
+    assert enabled_while_building is False
+    assert gc.isenabled() and gc.get_freeze_count() >= len(made)
+    gc.unfreeze()
+
+    def failing() -> None:
+        raise RuntimeError("the world did not build")
+
+    with pytest.raises(RuntimeError):
+        built_for_good(failing)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
