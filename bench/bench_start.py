@@ -8,13 +8,16 @@ Two measures from spawn, interleaved, each start its own process:
 - **first answer**: the first real API answer, sent as soon as the port takes it: mockcp's
   getCPNInstances through a WS-Security envelope (as bench_anchors.py builds them), moto's STS
   GetCallerIdentity (moto loads a service's backend on its first call). A start that moved its
-  work to the first call shows here.
+  work to the first call shows here;
+- **WSDL then first answer** (mockcp): the served WSDL fetched first, as a zeep client built
+  from it does (the WSDL document is built on its first request).
 With ``--baseline``, the older tree's mockcp (the same venv, its own sources first on the path)
 is started beside, interleaved. Every child writes and reads bytecode caches, as an installed
 package does (``PYTHONDONTWRITEBYTECODE`` is not passed on), and each server starts once,
 unmeasured, first: a fresh install compiles its bytecode then.
 
-Then, in a child per tree and world (CPU seconds, medians of the repeats): importing the
+Then, in a child per tree and world (CPU ms, medians of the repeats, the collector on or off
+as that tree's ``mockcp serve`` has it while starting): importing the
 third-party stack, then mockcp's own modules on top (``mockcp.app``); ``create_app`` and its
 phases (loading the world, planning its history, the rest); the first getCPNInstances in
 process; and what opening the same store again costs after a file copy (what a kept planned
@@ -39,6 +42,7 @@ from anchors import ENVELOPE, Server, child_environment, free_port, moto_server,
 
 START = "2024-03-12T17:00:00Z"
 SOAP = "/webservices/chargepoint/services/5.1"
+WSDL = "/cp_api_5.1.wsdl"
 STS = (  # moto picks the service from the credential scope; the signature is not checked
     "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240312/us-east-1/sts/aws4_request, "
     "SignedHeaders=host, Signature=00"
@@ -49,7 +53,9 @@ THIRD_PARTY = (
 )  # fmt: skip
 
 PHASES = r"""
-import json, os, shutil, sys, tempfile, time
+import gc, json, os, shutil, sys, tempfile, time
+if sys.argv[5] == "collector off":  # as this tree's mockcp serve starts (mockcp/startgc.py)
+    gc.disable()
 clock = time.process_time
 began = clock()
 for name in THIRD_PARTY:
@@ -109,10 +115,18 @@ def child_env(tree: Path | None) -> dict[str, str]:
     return env
 
 
-def answered(url: str, body: bytes, headers: dict[str, str], wanted: bytes) -> bytes:
-    """Post ``body`` to ``url`` until the port takes it; the answer must hold ``wanted``."""
+def collector(tree: Path | None) -> str:
+    """How the tree's ``mockcp serve`` runs Python's collector while it starts."""
+    source = (tree or Path(__file__).resolve().parent.parent) / "mockcp" / "startgc.py"
+    return "collector off" if source.exists() else "collector on"
+
+
+def answered(url: str, body: bytes | None, headers: dict[str, str], wanted: bytes) -> bytes:
+    """Post ``body`` (None: get) to ``url`` until the port takes it; the answer must hold
+    ``wanted``."""
     while True:
-        request = urllib.request.Request(url, data=body, method="POST", headers=headers)
+        method = "GET" if body is None else "POST"
+        request = urllib.request.Request(url, data=body, method=method, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=60) as reply:
                 data = bytes(reply.read())
@@ -128,14 +142,17 @@ def answered(url: str, body: bytes, headers: dict[str, str], wanted: bytes) -> b
 
 def first_answer(
     argv: Sequence[str], port: int, body: bytes, headers: dict[str, str], wanted: bytes,
-    path: str, env: dict[str, str],
+    path: str, env: dict[str, str], wsdl: str | None = None,
 ) -> tuple[float, float]:  # fmt: skip
-    """(wall, CPU) seconds from spawn to the first real API answer."""
+    """(wall, CPU) seconds from spawn to the first real API answer; with ``wsdl``, that
+    document is fetched first, as a zeep client built from the served WSDL does."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
     )
     try:
+        if wsdl is not None:
+            answered(f"http://127.0.0.1:{port}{wsdl}", None, {}, b"definitions")
         answered(f"http://127.0.0.1:{port}{path}", body, headers, wanted)
         wall = time.perf_counter() - start
         return wall, tree_cpu(proc.pid)
@@ -232,6 +249,15 @@ def main() -> None:
                     {"Content-Type": "text/xml; charset=utf-8"}, b"getCPNInstancesResponse",
                     SOAP, env,
                 ))  # fmt: skip
+                (folder / "w").mkdir()
+                port = free_port()
+                runs.setdefault(f"WSDL then first answer, {tree} serve {world}", []).append(
+                    first_answer(
+                        serve_argv(world, folder / "w", port), port, bodies[tree, world],
+                        {"Content-Type": "text/xml; charset=utf-8"}, b"getCPNInstancesResponse",
+                        SOAP, env, WSDL,
+                    )
+                )  # fmt: skip
     print(f"load average after the starts: {os.getloadavg()}")
     for name, samples in runs.items():
         wall = statistics.median(run[0] for run in samples)
@@ -244,7 +270,7 @@ def main() -> None:
             for _ in range(args.repeats):
                 out = subprocess.run(
                     [sys.executable, "-P", "-c", f"THIRD_PARTY = {THIRD_PARTY!r}\n" + PHASES,
-                     world, START, ENVELOPE, SOAP],
+                     world, START, ENVELOPE, SOAP, collector(where)],
                     capture_output=True, text=True, check=True, env=child_env(where),
                 )  # fmt: skip
                 for name, value in json.loads(out.stdout.strip().splitlines()[-1]).items():
