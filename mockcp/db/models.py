@@ -3,6 +3,11 @@
 Later issues add behaviour, not tables. Wire identifiers are kept as ChargePoint
 prints them (``stationID`` "1:33923", ``orgID`` "1:ORG08313"); integer primary
 keys are internal and give every listing a stable order.
+
+The table modules (this one, activity, people, world_state) do without ``from __future__
+import annotations``: Python evaluates each ``Mapped[...]`` as the class is made, where
+SQLAlchemy would otherwise eval every string one by one at import (issue 18: a start's
+import). A class named before it is defined is quoted (``Mapped[list["Port"]]``).
 """
 
 from datetime import date, datetime
