@@ -348,13 +348,18 @@ def serving_scope() -> Iterator[None]:
 
 def serve_command(args: argparse.Namespace) -> int:
     """``mockcp serve``: a fresh world in temporary storage unless --db (or MOCKCP_DB) names one."""
+    with collector_after_start() as ready:  # from the settings' first import (mockcp/startgc.py)
+        return _serve_command(args, ready)
+
+
+def _serve_command(args: argparse.Namespace, ready: Callable[[], None]) -> int:
     settings = settings_from_args(args)
     fresh = None
     if args.db is None and not {"MOCKCP_DB", "MOCKCP_DATABASE_URL"} & set(os.environ):
         fresh = FreshStore()
         settings = dataclasses.replace(settings, database_url=fresh.url)
     try:
-        with serving_scope(), collector_after_start() as ready:
+        with serving_scope():
             return serve(settings, args.admin_token, fresh, args.reload, ready)
     finally:
         if fresh is not None:
