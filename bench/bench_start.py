@@ -4,7 +4,9 @@
                                           [--baseline /path/to/older/checkout]
 
 Two measures from spawn, interleaved, each start its own process:
-- **ready**: the first HTTP answer (mockcp: ``/_mock/health``; moto_server: ``/``);
+- **ready**: the first HTTP answer (mockcp: ``/_mock/health``; moto_server: ``/``), and then
+  the latency of mockcp's first SOAP call once ready (work moved from the start to the first
+  call would show there);
 - **first answer**: the first real API answer, sent as soon as the port takes it: mockcp's
   getCPNInstances through a WS-Security envelope (as bench_anchors.py builds them), moto's STS
   GetCallerIdentity (moto loads a service's backend on its first call). A start that moved its
@@ -161,10 +163,18 @@ def first_answer(
         proc.wait(10)
 
 
-def started(argv: list[str], port: int, probe: str, env: dict[str, str]) -> tuple[float, float]:
-    """(wall seconds, CPU seconds) from spawn to the first answer."""
+def started(
+    argv: list[str], port: int, probe: str, env: dict[str, str], call: bytes | None = None,
+    calls: list[float] | None = None,
+) -> tuple[float, float]:  # fmt: skip
+    """(wall seconds, CPU seconds) from spawn to the first answer; with ``call``, then the
+    latency of the first SOAP call after ready is added to ``calls`` (seconds)."""
     server = Server(argv, port, probe, None, env=env)
     cpu = server.cpu()
+    if call is not None and calls is not None:
+        start = time.perf_counter()
+        answered(server.url + SOAP, call, {"Content-Type": "text/xml"}, b"getCPNInstancesResponse")
+        calls.append(time.perf_counter() - start)
     server.stop()
     return server.ready, cpu
 
@@ -220,6 +230,7 @@ def main() -> None:
         port = free_port()
         started([str(moto), "-p", str(port)], port, "/", moto_env)  # unmeasured, as above
     runs: dict[str, list[tuple[float, float]]] = {}
+    first_calls: dict[str, list[float]] = {}
     for repeat in range(args.repeats):
         if isinstance(moto, Path):
             port = free_port()
@@ -240,9 +251,11 @@ def main() -> None:
                 (folder / "r").mkdir(parents=True)
                 (folder / "a").mkdir()
                 port = free_port()
-                runs.setdefault(f"ready, {tree} serve {world}", []).append(
-                    started(serve_argv(world, folder / "r", port), port, "/_mock/health", env)
-                )
+                after = first_calls.setdefault(f"{tree} serve {world}", [])
+                runs.setdefault(f"ready, {tree} serve {world}", []).append(started(
+                    serve_argv(world, folder / "r", port), port, "/_mock/health", env,
+                    bodies[tree, world], after,
+                ))  # fmt: skip
                 port = free_port()
                 runs.setdefault(f"first answer, {tree} serve {world}", []).append(first_answer(
                     serve_argv(world, folder / "a", port), port, bodies[tree, world],
@@ -264,6 +277,10 @@ def main() -> None:
         cpu = statistics.median(run[1] for run in samples)
         print(f"{name}: median {wall:.3f} s wall, CPU {cpu:.3f} s  "
               f"(wall {[round(run[0], 3) for run in samples]})")  # fmt: skip
+    for name, seconds in first_calls.items():
+        print(f"the first SOAP call after ready, {name}: median "
+              f"{1000 * statistics.median(seconds):.1f} ms "
+              f"({[round(1000 * s, 1) for s in seconds]})")  # fmt: skip
     for tree, where in trees.items():
         for world in worlds:
             phases: dict[str, list[float]] = {}
