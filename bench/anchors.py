@@ -80,6 +80,15 @@ def wait_http(url: str, body: bytes | None, timeout: float) -> float:
     raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
+def child_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """A served child's environment: ours with ``extra`` over it, and bytecode caches on (no
+    ``PYTHONDONTWRITEBYTECODE``), as an installed package has them: a start that compiles
+    every module from source is not a start a user sees (about 0.1 s for mockcp's)."""
+    merged = {**os.environ, **(extra or {})}
+    merged.pop("PYTHONDONTWRITEBYTECODE", None)
+    return merged
+
+
 class Server:
     """A child process serving HTTP on ``port``; ``ready`` is the spawn-to-first-answer time."""
 
@@ -100,7 +109,7 @@ class Server:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
-            env=None if env is None else {**os.environ, **env},  # the child's, not ours
+            env=child_environment(env),
         )
         try:
             wait_http(self.url + probe, body, timeout)

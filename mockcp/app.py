@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
-from mockcp.admin.app import AdminApp
-from mockcp.admin.worlds import WorldsAdmin
+from mockcp.admin.health import health
 from mockcp.answers import Answers
+from mockcp.app_parts import ControlParts
 from mockcp.clock import (
     ClockReading,
     MovableClock,
@@ -57,8 +57,8 @@ from mockcp.soap.context import Runtime
 from mockcp.soap.recorder import CALL_NOW, CALL_STATE, SoapRecorder
 from mockcp.soap.versions import BY_PATH, BY_WSDL_PATH, V5_1, ApiVersion
 from mockcp.soap.wire import client_fault, fault_bytes, server_fault
-from mockcp.soap.wsdl import OPERATIONS, WsdlDocument
-from mockcp.ui.app import UiApp
+from mockcp.soap.wsdl import WsdlDocument
+from mockcp.startgc import built_for_good
 from mockcp.worldclock import StoredClock, anchored, write_state
 from mockcp.worlds import WorldStore, new_start, world_identity
 from mockcp.wsdl_address import asks_wsdl, public_base
@@ -118,27 +118,10 @@ class MockChargePointApp:
         self._wsdls = {
             version.name: WsdlDocument(self.soap, version) for version in BY_PATH.values()
         }
-        self.admin = AdminApp(
-            self.sessions,
-            self.reset,
-            self._ready.is_set,
-            self.clock,
-            frozenset(OPERATIONS),
-            settings.root_seed,
-            settings.journal_limit,
-            settings.request_time_limit,
-            journal_db=self.journal,
-        )
-        self.ui = UiApp(
-            self.sessions,
-            self.clock,
-            lambda: self.settings.root_seed,
-            ({"soapPath": SOAP_PATH, "wsdlPath": WSDL_PATH}, sorted(OPERATIONS)),
-        )
         self.sandboxes = (
             Sandboxes(self.engine, settings, self._open_sandbox) if sandbox_id is None else None
         )
-        self.worlds_admin = WorldsAdmin(self.world, self._gate, self.sandboxes)
+        self.parts = ControlParts(self, self._ready.is_set, self._gate)  # on first use
         self._prepare()
 
     def _prepare(self) -> None:
@@ -275,7 +258,7 @@ class MockChargePointApp:
     def _follow(self, settings: Settings) -> None:
         """Serve the world of ``settings`` from now on (this process)."""
         self.settings = self.runtime.settings = settings
-        self.admin.follow_seed(settings.root_seed)
+        self.parts.follow_seed(settings.root_seed)
 
     def _follow_store(self, state: CallState | None = None) -> None:
         """Another process may have reset the shared store to a new start: follow it
@@ -296,7 +279,7 @@ class MockChargePointApp:
         if path.startswith(UI_PATH + "/"):
             ui = {**environ, "PATH_INFO": path[len(UI_PATH) :], "SCRIPT_NAME": UI_PATH}
             with self._gate.reading():
-                return list(self.ui(ui, start_response))
+                return list(self.parts.ui()(ui, start_response))
         if path == "/_mock" or path.startswith("/_mock/"):
             if not authorised(environ, self.admin_token):
                 return refuse(start_response)
@@ -306,11 +289,13 @@ class MockChargePointApp:
                 "SCRIPT_NAME": "/_mock",
             }
             if environ["PATH_INFO"] == "/reset":
-                return self.admin(environ, start_response)
+                return self.parts.admin()(environ, start_response)
             if environ["PATH_INFO"].startswith(("/snapshots", "/sandboxes")):
-                return self.worlds_admin(environ, start_response)
+                return self.parts.worlds()(environ, start_response)
             with self._gate.reading():
-                return list(self.admin(environ, start_response))
+                if environ["PATH_INFO"] == "/health" and environ.get("REQUEST_METHOD") == "GET":
+                    return list(health(self._ready.is_set())(environ, start_response))
+                return list(self.parts.admin()(environ, start_response))
         if self.answers is not None and path in BY_PATH and environ.get("REQUEST_METHOD") == "POST":
             with self._gate.reading():  # a read kept in memory, while the world is unchanged
                 served = self.answers.serve(environ, start_response, self._names_sandbox)
@@ -413,4 +398,5 @@ def create_app(
 def wsgi_from_env() -> MockChargePointApp:
     """Entry point for gunicorn: ``gunicorn 'mockcp.app:wsgi_from_env()'``; the control
     plane needs ``MOCKCP_ADMIN_TOKEN`` as a Bearer token when that variable is set."""
-    return create_app(Settings.from_env(), admin_token=os.environ.get(TOKEN_VARIABLE))
+    token = os.environ.get(TOKEN_VARIABLE)  # built with the collector off (mockcp/startgc.py)
+    return built_for_good(lambda: create_app(Settings.from_env(), admin_token=token))

@@ -25,6 +25,7 @@ from mockcp.config import ConfigError, Settings, parse_start, unknown_variables
 from mockcp.data import FIXTURES, SCENARIOS, find, names
 from mockcp.exposure import FreshStore, admin_token
 from mockcp.progress import progress
+from mockcp.startgc import collector_after_start
 
 if TYPE_CHECKING:
     from mockcp.app import MockChargePointApp
@@ -234,6 +235,7 @@ def serve(
     token: str | None = None,
     fresh: FreshStore | None = None,
     reload: bool = False,
+    ready: Callable[[], None] = lambda: None,
 ) -> int:
     from mockcp.app import WSDL_PATH
     from mockcp.domain.tenants import list_tenants
@@ -255,6 +257,7 @@ def serve(
             print(f"      licence key {tenant.license_key}")
             print(f"      password    {tenant.password}")
     sys.stdout.flush()
+    ready()  # the collector on, the start's heap frozen (mockcp/startgc.py)
     try:
         if reload:  # development only: one thread per connection, no timeouts
             from werkzeug.serving import run_simple
@@ -349,6 +352,11 @@ def serving_scope() -> Iterator[None]:
 
 def serve_command(args: argparse.Namespace) -> int:
     """``mockcp serve``: a fresh world in temporary storage unless --db (or MOCKCP_DB) names one."""
+    with collector_after_start() as ready:  # from the settings' first import (mockcp/startgc.py)
+        return _serve_command(args, ready)
+
+
+def _serve_command(args: argparse.Namespace, ready: Callable[[], None]) -> int:
     settings = settings_from_args(args)
     fresh = None
     if args.db is None and not {"MOCKCP_DB", "MOCKCP_DATABASE_URL"} & set(os.environ):
@@ -356,7 +364,7 @@ def serve_command(args: argparse.Namespace) -> int:
         settings = dataclasses.replace(settings, database_url=fresh.url)
     try:
         with serving_scope():
-            return serve(settings, args.admin_token, fresh, args.reload)
+            return serve(settings, args.admin_token, fresh, args.reload, ready)
     finally:
         if fresh is not None:
             fresh.close()

@@ -6,7 +6,6 @@ Like moto's /moto-api: tests and demos steer the mock here, never through SOAP.
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 from collections.abc import Callable, Iterable
@@ -21,6 +20,7 @@ from werkzeug.wrappers import Request, Response
 from mockcp import deadline
 from mockcp.admin.events import EventRoutes
 from mockcp.admin.faults import FaultRoutes
+from mockcp.admin.health import health, json_response
 from mockcp.admin.journal import JournalRoutes
 from mockcp.admin.openapi import document
 from mockcp.clock import MovableClock, move_target, parse_duration, parse_mode, utc
@@ -44,12 +44,6 @@ ROUTES = Map(
         Rule("/stations/<station_id>/events", endpoint="station_events", methods=["POST"]),
     ]
 )
-
-
-def json_response(body: Any, status: int = 200) -> Response:
-    return Response(
-        json.dumps(body, indent=1, default=str), status=status, mimetype="application/json"
-    )
 
 
 class MoveStopped(Exception):
@@ -103,9 +97,7 @@ class AdminApp(JournalRoutes, FaultRoutes, EventRoutes):
         return response(environ, start_response)  # type: ignore[no-any-return]
 
     def on_health(self, request: Request) -> Response:
-        if self._ready():
-            return json_response({"status": "ready"})
-        return json_response({"status": "starting"}, 503)
+        return health(self._ready())
 
     def on_openapi(self, request: Request) -> Response:
         return json_response(document())

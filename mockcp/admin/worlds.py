@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from mockcp.admin.app import json_response
+from mockcp.admin.health import json_response
 from mockcp.sandboxes import SandboxError, Sandboxes
 from mockcp.worlds import SnapshotError, WorldStore, check_name
 

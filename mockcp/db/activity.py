@@ -1,8 +1,6 @@
 """What happens on the network: sessions, meter intervals, money, alarms, sheds; the
 control plane's armed faults (its journal has a database of its own: ``db.journal_table``)."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, func, text

@@ -3,9 +3,12 @@
 Later issues add behaviour, not tables. Wire identifiers are kept as ChargePoint
 prints them (``stationID`` "1:33923", ``orgID`` "1:ORG08313"); integer primary
 keys are internal and give every listing a stable order.
-"""
 
-from __future__ import annotations
+The table modules (this one, activity, people, world_state) do without ``from __future__
+import annotations``: Python evaluates each ``Mapped[...]`` as the class is made, where
+SQLAlchemy would otherwise eval every string one by one at import (issue 18: a start's
+import). A class named before it is defined is quoted (``Mapped[list["Port"]]``).
+"""
 
 from datetime import date, datetime
 
@@ -54,7 +57,7 @@ class Organization(Base):
     main_phone: Mapped[str | None] = mapped_column(String(40))
     currency_code: Mapped[str] = mapped_column(String(3), default="USD")
     plan: Mapped[str] = mapped_column(String(20), default="enterprise")
-    credentials: Mapped[list[ApiCredential]] = relationship(back_populates="org")
+    credentials: Mapped[list["ApiCredential"]] = relationship(back_populates="org")
 
 
 class ApiCredential(Base):
@@ -144,7 +147,7 @@ class Station(Base):
     waitlist_mode: Mapped[str] = mapped_column(String(4), default="I")  # Waitlist policy I/II
     waitlist_timeout_min: Mapped[int] = mapped_column(default=15)
     max_station_kw: Mapped[float]
-    ports: Mapped[list[Port]] = relationship(order_by="Port.port_number")
+    ports: Mapped[list["Port"]] = relationship(order_by="Port.port_number")
 
 
 class Port(Base):

@@ -1,7 +1,5 @@
 """Drivers, their connections and credentials; fleets, vehicles and cards."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String

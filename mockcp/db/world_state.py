@@ -1,7 +1,5 @@
 """The world's shared clock as a row, so every process on one store tells the same time."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy.orm import Mapped, mapped_column
