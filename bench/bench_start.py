@@ -111,9 +111,13 @@ print(json.dumps({"import the third-party stack": third, "import mockcp.app on t
 
 
 def child_env(tree: Path | None) -> dict[str, str]:
-    """The environment of a child (anchors.child_environment: bytecode caches on); ``tree``:
-    that checkout's mockcp first on the path."""
-    env: dict[str, str] = child_environment(None if tree is None else {"PYTHONPATH": str(tree)})
+    """The environment of a child (anchors.child_environment: bytecode caches on), with kept
+    planned images off, so every start builds its world; ``tree``: that checkout's mockcp
+    first on the path."""
+    extra = {"MOCKCP_PLANNED_CACHE": "off"}  # every start builds (bench_planned.py: the copies)
+    if tree is not None:
+        extra["PYTHONPATH"] = str(tree)
+    env: dict[str, str] = child_environment(extra)
     return env
 
 
