@@ -81,9 +81,12 @@ def timed(name, fn):
 app_module.load_world = timed("load the world", app_module.load_world)
 app_module.materialize = timed("plan its history", app_module.materialize)
 folder = tempfile.mkdtemp()
+# Every phase builds (Settings made by hand do not read MOCKCP_PLANNED_CACHE); an older
+# tree has no kept images at all.
+NO_IMAGES = {"planned_cache": False} if "planned_cache" in Settings.__dataclass_fields__ else {}
 def settings(where):
     return Settings(database_url=f"sqlite:///{where}/start.sqlite3", fixture=sys.argv[1],
-                    clock_mode="frozen", clock_start=parse_start(sys.argv[2]))
+                    clock_mode="frozen", clock_start=parse_start(sys.argv[2]), **NO_IMAGES)
 start = clock()
 app = app_module.create_app(settings(folder))
 built = clock() - start

@@ -49,7 +49,7 @@ from sqlalchemy import Engine
 
 from mockcp import __version__
 from mockcp.clock import wall_seconds
-from mockcp.config import Settings
+from mockcp.config import BOOLEANS, Settings
 from mockcp.data import FIXTURES, find
 from mockcp.db.engine import create_schema, drop_schema, release_connections
 from mockcp.db.images import drop_all_images, write_transaction
@@ -134,8 +134,12 @@ class PlannedImages:
     @classmethod
     def for_store(cls, settings: Settings, engine: Engine) -> PlannedImages | None:
         """The kept images a store of ``engine`` uses; None: it always builds (the setting is
-        off, or the store is not a SQLite file)."""
-        if not settings.planned_cache or engine.dialect.name != "sqlite":
+        off, or ``MOCKCP_PLANNED_CACHE`` is, also for settings built without the environment,
+        as ``MOCKCP_CACHE_DIR`` is; or the store is not a SQLite file)."""
+        switch = os.environ.get("MOCKCP_PLANNED_CACHE", "").strip().lower()
+        if not settings.planned_cache or BOOLEANS.get(switch) is False:
+            return None
+        if engine.dialect.name != "sqlite":
             return None
         if engine.url.database in MEMORY:
             return None

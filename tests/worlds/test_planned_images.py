@@ -285,6 +285,23 @@ def test_off_means_off(tmp_path: Path, builds: list[str]) -> None:
     start(settings_in(tmp_path / "off-2", tmp_path / "unused", planned_cache=False))
     assert not (tmp_path / "unused").exists()  # nor written
     assert Settings.from_env(environ={"MOCKCP_PLANNED_CACHE": "off"}).planned_cache is False
+
+
+def test_the_variable_turns_it_off_for_settings_made_by_hand(
+    tmp_path: Path, builds: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``MOCKCP_PLANNED_CACHE=off`` is the machine's, as ``MOCKCP_CACHE_DIR`` is: a world made
+    from a ``Settings`` built in code (the Python API, a bench) neither reads nor writes."""
+    cache = tmp_path / "cache"
+    start(settings_in(tmp_path / "kept", cache))
+    monkeypatch.setenv("MOCKCP_PLANNED_CACHE", "off")
+    start(settings_in(tmp_path / "off", cache))
+    assert len(builds) == 2  # the image was there: not used
+    start(settings_in(tmp_path / "off-2", tmp_path / "unused"))
+    assert not (tmp_path / "unused").exists()
+    monkeypatch.setenv("MOCKCP_PLANNED_CACHE", "on")
+    start(settings_in(tmp_path / "on", cache))
+    assert len(builds) == 3  # copied again
     assert Settings.from_env(environ={"MOCKCP_CACHE_DIR": "/x"}).cache_dir == "/x"
 
 
