@@ -296,3 +296,17 @@ def moto_server() -> Path | str:
     if pip.returncode != 0 or not exe.exists():
         return f"pip install moto[server] failed: {pip.stderr.strip()[-200:]}"
     return exe
+
+
+def banner_credentials(server: Server) -> tuple[str, str]:
+    """The first tenant's licence key and password, read from the banner ``mockcp serve``
+    prints on its stdout (a server started with ``stdout`` piped)."""
+    assert server.proc.stdout is not None
+    key = password = ""
+    for line in server.proc.stdout:
+        if "licence key" in line:
+            key = line.split()[-1]
+        elif "password" in line:
+            password = line.split()[-1]
+            break
+    return key, password

@@ -38,6 +38,7 @@ from anchors import (  # noqa: E402  (bench/ is not a package on the path)
     BENCH,
     ENVELOPE,
     Server,
+    banner_credentials,
     free_port,
     load,
     moto_server,
@@ -125,14 +126,7 @@ def serve_mockcp(
     if clock == "frozen":
         argv += ["--start", START]
     server = Server(argv, port, "/_mock/health", None, env=env)
-    assert server.proc.stdout is not None
-    key = password = ""
-    for line in server.proc.stdout:
-        if "licence key" in line:
-            key = line.split()[-1]
-        elif "password" in line:
-            password = line.split()[-1]
-            break
+    key, password = banner_credentials(server)
     bodies = {
         op: ENVELOPE.format(key=key, password=password, body=xml).encode()
         for op, xml in OPS.items()

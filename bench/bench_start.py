@@ -40,7 +40,15 @@ import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
-from anchors import ENVELOPE, Server, child_environment, free_port, moto_server, tree_cpu
+from anchors import (
+    ENVELOPE,
+    Server,
+    banner_credentials,
+    child_environment,
+    free_port,
+    moto_server,
+    tree_cpu,
+)
 
 START = "2024-03-12T17:00:00Z"
 SOAP = "/webservices/chargepoint/services/5.1"
@@ -197,14 +205,7 @@ def credentials(world: str, folder: Path, env: dict[str, str]) -> bytes:
     unmeasured start (which also writes the tree's bytecode caches)."""
     port = free_port()
     server = Server(serve_argv(world, folder, port), port, "/_mock/health", None, env=env)
-    assert server.proc.stdout is not None
-    key = password = ""
-    for line in server.proc.stdout:
-        if "licence key" in line:
-            key = line.split()[-1]
-        elif "password" in line:
-            password = line.split()[-1]
-            break
+    key, password = banner_credentials(server)
     server.stop()
     envelope: str = ENVELOPE.format(key=key, password=password, body="<urn:getCPNInstances/>")
     return envelope.encode()
