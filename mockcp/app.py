@@ -121,7 +121,8 @@ class MockChargePointApp:
         self.sandboxes = (
             Sandboxes(self.engine, settings, self._open_sandbox) if sandbox_id is None else None
         )
-        self.parts = ControlParts(self, self._ready.is_set, self._gate)  # on first use
+        paths = {"soapPath": SOAP_PATH, "wsdlPath": WSDL_PATH}
+        self.parts = ControlParts(self, self._ready.is_set, self._gate, paths)  # on first use
         self._prepare()
 
     def _prepare(self) -> None:

@@ -9,13 +9,33 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
     from mockcp.admin.app import AdminApp
     from mockcp.admin.worlds import Gate, WorldsAdmin
-    from mockcp.app import MockChargePointApp
+    from mockcp.clock import MovableClock
+    from mockcp.config import Settings
+    from mockcp.db.journal_store import JournalStore
+    from mockcp.sandboxes import Sandboxes
     from mockcp.ui.app import UiApp
+    from mockcp.worlds import WorldStore
+
+
+class Host(Protocol):
+    """What the parts read of the app that owns them (``mockcp.app.MockChargePointApp``,
+    which imports this module: the parts never import it back)."""
+
+    settings: Settings
+    sessions: sessionmaker[Session]
+    clock: MovableClock
+    journal: JournalStore
+    world: WorldStore
+    sandboxes: Sandboxes | None
+
+    def reset(self, body: object = None) -> None: ...
 
 
 class ControlParts:
@@ -25,11 +45,13 @@ class ControlParts:
 
     def __init__(
         self,
-        app: MockChargePointApp,
+        app: Host,
         ready: Callable[[], bool],
         gate: Gate,
+        paths: dict[str, str],
     ) -> None:
         self._app = app
+        self._paths = paths  # the dashboard's {"soapPath", "wsdlPath"}
         self._ready = ready
         self._gate = gate
         self._lock = threading.Lock()
@@ -75,7 +97,6 @@ class ControlParts:
     def ui(self) -> UiApp:
         with self._lock:
             if self._ui is None:
-                from mockcp.app import SOAP_PATH, WSDL_PATH
                 from mockcp.soap.wsdl import OPERATIONS
                 from mockcp.ui.app import UiApp
 
@@ -84,6 +105,6 @@ class ControlParts:
                     app.sessions,
                     app.clock,
                     lambda: app.settings.root_seed,
-                    ({"soapPath": SOAP_PATH, "wsdlPath": WSDL_PATH}, sorted(OPERATIONS)),
+                    (self._paths, sorted(OPERATIONS)),
                 )
             return self._ui
