@@ -58,7 +58,7 @@ from mockcp.soap.recorder import CALL_NOW, CALL_STATE, SoapRecorder
 from mockcp.soap.versions import BY_PATH, BY_WSDL_PATH, V5_1, ApiVersion
 from mockcp.soap.wire import client_fault, fault_bytes, server_fault
 from mockcp.soap.wsdl import WsdlDocument
-from mockcp.startgc import built_for_good
+from mockcp.startgc import built_for_good, collector_paused
 from mockcp.worldclock import StoredClock, anchored, write_state
 from mockcp.worlds import WorldStore, new_start, world_identity
 from mockcp.wsdl_address import asks_wsdl, public_base
@@ -182,6 +182,7 @@ class MockChargePointApp:
         seed = self.settings.root_seed if holds[1] == "None" else int(holds[1])
         return dataclasses.replace(self.settings, fixture=holds[0], root_seed=seed)
 
+    @collector_paused()  # a build makes objects that live on (mockcp/startgc.py)
     def _build(self, made_by_reset: bool = False) -> None:
         """Load the world and plan its history up to the start, or copy a kept image of that
         very build (mockcp/planned_images.py). A stored clock with no fixed start: built at

@@ -128,3 +128,71 @@ def test_a_gunicorn_worker_builds_with_the_collector_off_and_keeps_its_heap_froz
     with pytest.raises(RuntimeError):
         built_for_good(failing)
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+@pytest.mark.usefixtures("collector")
+def test_a_world_is_built_with_the_collector_paused_and_reset_builds_so_too() -> None:
+    """An in-process world (the pytest plugin's, a sandbox's, a reset to a new start) is
+    built with the collector off: every statement of the build runs so; serving does not."""
+    import threading
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from mockcp.clock import ManualClock
+    from mockcp.config import Settings, parse_start
+    from mockcp.testing import MockChargePoint
+
+    seen: list[tuple[str, bool]] = []
+    builder = threading.get_ident()
+
+    def statement(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
+        writes = sql.lstrip().upper().startswith("INSERT")  # a build's rows
+        if threading.get_ident() == builder and (writes or stage == "serve"):
+            seen.append((stage, gc.isenabled()))
+
+    stage = "build"
+    event.listen(Engine, "before_cursor_execute", statement)
+    try:
+        settings = Settings(database_url="sqlite://", fixture="minimal", planned_cache=False)
+        with MockChargePoint(settings, ManualClock(parse_start("2024-03-12T17:00:00Z"))) as mock:
+            assert gc.isenabled()
+            stage = "serve"
+            tenant = mock.tenants()[0]
+            assert [c.cpnName for c in mock.client(tenant).service.getCPNInstances()][0] == "USA"
+            stage = "reset to a new start"
+            mock.wsgi.reset({"start": "2024-06-01T00:00:00Z"})
+            assert gc.isenabled()
+    finally:
+        event.remove(Engine, "before_cursor_execute", statement)
+    by_stage: dict[str, set[bool]] = {}
+    for where, enabled in seen:
+        by_stage.setdefault(where, set()).add(enabled)
+    assert by_stage["build"] == {False}
+    assert by_stage["serve"] == {True}  # the call's reads
+    assert by_stage["reset to a new start"] == {False}
+
+
+@pytest.mark.usefixtures("collector")
+def test_builds_in_two_threads_share_one_pause() -> None:
+    """The collector comes back when the last of two overlapping builds ends, not before."""
+    import threading
+
+    from mockcp.startgc import collector_paused
+
+    entered, leave = threading.Event(), threading.Event()
+
+    def long_build() -> None:
+        with collector_paused():
+            entered.set()
+            leave.wait(10)
+
+    other = threading.Thread(target=long_build)
+    other.start()
+    assert entered.wait(10)
+    with collector_paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled()  # the other build still runs
+    leave.set()
+    other.join(10)
+    assert gc.isenabled()
