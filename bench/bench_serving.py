@@ -31,6 +31,8 @@ from pathlib import Path
 
 from anchors import ENVELOPE, Server, free_port, load
 
+from mockcp.server import ServerLimits
+
 BENCH = Path(__file__).resolve().parent
 SOAP = "/webservices/chargepoint/services/5.1"
 TICK = os.sysconf("SC_CLK_TCK")
@@ -143,7 +145,8 @@ def main() -> None:
     recordings = {op: post(first.server.url + SOAP, body) for op, body in first.bodies.items()}
     path = Path(tempfile.mkdtemp(prefix="mockcp-serving-")) / "recordings.json"
     path.write_text(json.dumps({k: v.decode("latin-1") for k, v in recordings.items()}))
-    canned, _, _ = child(f"canned:{path}", 8, 0, None)
+    product = ServerLimits()  # the canned ceiling on the product's pool, as mockcp serve runs
+    canned, _, _ = child(f"canned:{path}", product.threads, product.running, None)
     variants.append(Variant("canned", canned, first.bodies))
     ops = list(first.bodies)
     for variant in variants:  # warm up: connection pools, compiled statements
