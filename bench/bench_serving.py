@@ -8,8 +8,10 @@ Each variant is a server on mockcp's stack (``mockcp.server``) in a child proces
 (``serving_child.py``) with that many waitress threads, of which ``ServerLimits.running`` run
 at once unless stuck (the product's pool, ``SteadyDispatcher``; 0: no limit, waitress's own
 hand-out); ``canned`` replays the answers mockcp gave, on the product's defaults (the
-ceiling). Two reads: getCPNInstances (world-constant) and getStationStatus of one station (a
-small answer that depends on the clock). For each, at 1 and 16 keep-alive clients in a process
+ceiling), and ``canned+row`` does too but first commits one SQLite row per call (the ceiling
+that keeps the journal's contract: every call on record before its answer). Two reads:
+getCPNInstances (world-constant) and getStationStatus of one station (a small answer that
+depends on the clock). For each, at 1 and 16 keep-alive clients in a process
 of their own: requests per second, the server's CPU per request, the share of waitress's main
 loop, and voluntary/involuntary context switches per request, all from /proc/<pid>/task.
 Repeats are interleaved, so the machine's load falls on every variant alike: compare ratios
@@ -92,7 +94,7 @@ def child(what: str, threads: int, running: int, db: str | None) -> tuple[Server
     argv = [sys.executable, "-P", str(BENCH / "serving_child.py"), what, str(port)]
     env = {"BENCH_DB_URL": db} if db else None
     server = Server([*argv, str(threads), str(running)], port, "/", None, env=env)
-    if what.startswith("canned:"):
+    if what.startswith(("canned:", "canned-row:")):
         return server, "", ""
     assert server.proc.stdout is not None
     key, password = server.proc.stdout.readline().split()
@@ -148,6 +150,9 @@ def main() -> None:
     product = ServerLimits()  # the canned ceiling on the product's pool, as mockcp serve runs
     canned, _, _ = child(f"canned:{path}", product.threads, product.running, None)
     variants.append(Variant("canned", canned, first.bodies))
+    # The ceiling that keeps the journal's contract: a committed row per call before its answer.
+    with_row, _, _ = child(f"canned-row:{path}", product.threads, product.running, None)
+    variants.append(Variant("canned+row", with_row, first.bodies))
     ops = list(first.bodies)
     for variant in variants:  # warm up: connection pools, compiled statements
         load(variant.server, SOAP, variant.bodies[ops[0]], 4, args.seconds / 2)
