@@ -89,6 +89,7 @@ class SteadyDispatcher(ThreadedTaskDispatcher):
         self._now = now
         self._since: dict[int, float] = {}  # a running worker: when its request began
         self._watch = threading.Condition(self.lock)
+        self._asleep = False  # the watcher waits for no deadline: it must be woken to watch
         self._closed = False
         threading.Thread(target=self._watcher, name="mockcp-stuck-watch", daemon=True).start()
 
@@ -108,8 +109,8 @@ class SteadyDispatcher(ThreadedTaskDispatcher):
             self.queue.append(task)
             if self._may_start():
                 self.queue_cv.notify()
-            else:  # the running worker takes it when done, or the watcher lets another go
-                self._watch.notify()
+            elif self._asleep:  # the running worker takes it when done, or the watcher lets
+                self._watch.notify()  # another go (a watcher awake keeps its own time)
 
     def handler_thread(self, thread_no: int) -> None:
         while True:
@@ -126,6 +127,8 @@ class SteadyDispatcher(ThreadedTaskDispatcher):
                     return
                 task = self.queue.popleft()
                 self._since[thread_no] = self._now()
+                if self.queue and self._asleep:  # others wait behind this one: watch it
+                    self._watch.notify()
             try:
                 task.service()
             except BaseException:
@@ -139,7 +142,9 @@ class SteadyDispatcher(ThreadedTaskDispatcher):
         with self.lock:
             while not self._closed:
                 if not self.queue or not self._since:
+                    self._asleep = True  # until a request waits behind a running one
                     self._watch.wait()
+                    self._asleep = False
                     continue
                 left = max(self._since.values()) + self.stuck_after - self._now()
                 if left > 0:

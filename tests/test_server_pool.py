@@ -132,6 +132,25 @@ def test_a_queued_request_goes_when_the_running_one_gets_stuck() -> None:
     assert pool.shutdown()
 
 
+def test_a_request_left_in_the_queue_when_a_worker_took_another_still_escapes_a_stuck_one() -> None:
+    """Two requests queued while no worker runs (each add wakes a worker, not the watcher);
+    the first taken gets stuck: the second still goes once the first has run stuck_after,
+    rather than waiting for it to end."""
+    log: list[tuple[str, str]] = []
+    pool = SteadyDispatcher(1, 0.05)  # the real clock
+    first, second = Job("first", log, hold=True), Job("second", log)
+    pool.add_task(first)
+    pool.add_task(second)
+    pool.set_thread_count(2)  # the workers come after both adds: neither add woke anyone
+    assert first.started.wait(WAIT) or second.started.wait(WAIT)
+    stuck = first if first.started.is_set() else second
+    assert stuck is first, "the queue is first come, first served"
+    assert second.started.wait(WAIT), "the queued request waited for the stuck one to end"
+    first.release.set()
+    assert _until(lambda: len(log) == 2)
+    assert pool.shutdown()
+
+
 @settings(max_examples=25, deadline=None)
 @given(
     slots=st.integers(min_value=0, max_value=3),
