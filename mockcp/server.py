@@ -65,6 +65,10 @@ class ServerLimits:
             "connection_limit": self.connection_limit,
             "cleanup_interval": self.cleanup_interval,
             "channel_request_lookahead": self.channel_request_lookahead,
+            # poll(2), not select(2): the loop must watch sockets numbered 1024 and up, which
+            # a server with many sandboxes has (raise_open_files); select() refuses them, and
+            # its ValueError ended waitress's loop.
+            "asyncore_use_poll": True,
         }
 
 
@@ -198,8 +202,10 @@ def client_gone(sock: socket.socket | None) -> bool:
     (peeked, so a request the client already sent stays to be read)."""
     if sock is None:
         return True
-    try:
-        readable, _, _ = select.select([sock], [], [], 0)
+    try:  # poll, not select: select refuses a descriptor of 1024 or more (raise_open_files)
+        poller = select.poll()
+        poller.register(sock, select.POLLIN)
+        readable = poller.poll(0)
         return bool(readable) and sock.recv(1, socket.MSG_PEEK) == b""
     except (OSError, ValueError):  # reset, or closed under us
         return True

@@ -258,3 +258,28 @@ def test_a_server_raises_the_open_files_limit_toward_the_hard_one() -> None:
         soft, seen_hard, wanted = (int(x) for x in done.stdout.split())
         expected = max(start or hard, min(seen_hard, wanted))
         assert (soft, seen_hard) == (expected, hard), done.stdout
+
+
+def test_a_server_with_over_1024_open_files_still_answers_and_sees_clients_leave() -> None:
+    """Sockets numbered 1024 and up (a server with many sandboxes, now that it may open that
+    many files): the loop keeps answering (select() refused them and ended the loop) and a
+    forced hang still learns that its client is there, then gone (``client_gone``)."""
+    script = (
+        "import os, socket, urllib.request\n"
+        "from mockcp.server import client_gone, running\n"
+        "def app(environ, start_response):\n"
+        "    start_response('200 OK', [('Content-Length', '2')])\n"
+        "    return [b'ok']\n"
+        "with running(app) as url:  # the server raises the limit of open files first\n"
+        "    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]\n"
+        "    answers = [urllib.request.urlopen(url, timeout=10).read() for _ in range(3)]\n"
+        "    a, b = socket.socketpair()\n"
+        "    here = client_gone(a)\n"
+        "    b.close()\n"
+        "    print(min(a.fileno(), *held) > 1023 or max(held) > 1023, answers, here,\n"
+        "          client_gone(a))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.split("\n")[0] == "True [b'ok', b'ok', b'ok'] False True", done.stdout
