@@ -137,6 +137,7 @@ class MockChargePointApp:
             self.journal.create()
             with self.sessions() as db:
                 holds = loaded_world(db)
+            empty = holds is None  # a store that held another world keeps its sandbox registry
             chosen = self._chosen_by_reset(holds)
             if chosen is not None:
                 self._follow(chosen)  # a reset chose this world: a restarted worker keeps it
@@ -148,7 +149,7 @@ class MockChargePointApp:
                 self.journal.rebuild()
                 holds = None
             if holds is None:
-                self._build()
+                self._build(images=empty)
             elif not self.world.has_start():
                 mode = parse_mode(self.settings.clock_mode)
                 with write_transaction(self.engine) as conn:
@@ -183,9 +184,11 @@ class MockChargePointApp:
         return dataclasses.replace(self.settings, fixture=holds[0], root_seed=seed)
 
     @collector_paused()  # a build makes objects that live on (mockcp/startgc.py)
-    def _build(self, made_by_reset: bool = False) -> None:
+    def _build(self, made_by_reset: bool = False, images: bool = True) -> None:
         """Load the world and plan its history up to the start, or copy a kept image of that
-        very build (mockcp/planned_images.py). A stored clock with no fixed start: built at
+        very build (mockcp/planned_images.py) into a store that held nothing (``images``: a
+        copy replaces the whole file, and an image kept would carry the store's sandbox
+        registry). A stored clock with no fixed start: built at
         the UTC day holding now, then moved to now (docs/worlds.md, *The default start*)."""
         ahead = None  # a default start's build is planned through its whole UTC day
         if isinstance(self.clock, StoredClock):
@@ -196,7 +199,8 @@ class MockChargePointApp:
         else:
             reading = self.clock.reading()
             now = reading.now
-        kept = None if made_by_reset else PlannedImages.for_store(self.settings, self.engine)
+        usable = images and not made_by_reset
+        kept = PlannedImages.for_store(self.settings, self.engine) if usable else None
         key = kept and image_key(self.settings, reading.now, reading.factor, self._seed(), ahead)
         if kept is not None and key and kept.fetch(key, self.engine):
             self.world.adopt(reading)  # the clock anchored now, the journal's start image

@@ -364,3 +364,27 @@ def test_two_servers_starting_at_once_on_an_empty_cache_serve_the_same_world(
     assert store(tmp_path / "one" / "w.sqlite3") == store(tmp_path / "two" / "w.sqlite3")
     assert sound(only_image(cache))  # both kept the same key's image; one is there, whole
     assert not list((cache / "planned").glob(".*"))  # no temporary file left
+
+
+def test_a_store_that_held_another_world_keeps_its_sandboxes_and_takes_no_image(
+    tmp_path: Path, builds: list[str]
+) -> None:
+    """A ``--db`` file rebuilt for another world keeps its sandbox registry: it builds (an
+    image would replace the whole file, the registry with it) and keeps no image of itself
+    (the registry's rows would go into every store later copied from it)."""
+    cache = tmp_path / "cache"
+    other = tmp_path / "other.yaml"
+    other.write_bytes((FIXTURES / "minimal.yaml").read_bytes() + b"\n# another world\n")
+    start(settings_in(tmp_path / "elsewhere", cache, fixture=str(other)))  # its image is kept
+    assert builds == [str(other)]
+    with MockChargePoint(settings_in(tmp_path / "store", cache)) as mock:
+        status, made = admin(mock.wsgi, "POST", "/sandboxes", {"start": "2024-03-12T17:00:00Z"})
+        assert status == 201, made
+    images = sorted(p.name for p in (cache / "planned").iterdir())
+    with MockChargePoint(settings_in(tmp_path / "store", cache, fixture=str(other))) as mock:
+        assert builds[-1] == str(other)  # built again, not copied
+        status, listed = admin(mock.wsgi, "GET", "/sandboxes")
+        assert status == 200 and [s["id"] for s in listed] == [made["id"]], listed
+        status, tenants = admin(mock.wsgi, "GET", f"/sandboxes/{made['id']}/tenants")
+        assert status == 200 and tenants
+    assert sorted(p.name for p in (cache / "planned").iterdir()) == images  # none kept
