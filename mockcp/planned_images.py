@@ -117,9 +117,13 @@ def image_key(
         content = None
     if content is None:
         return None
+    try:
+        code = code_digest()
+    except OSError:  # a source file that cannot be read: build, never fail a start
+        return None
     parts = (
         settings.fixture, hashlib.sha256(content).hexdigest(), str(settings.root_seed), str(seed),
-        start.isoformat(), repr(float(factor)), str(ahead), SCHEMA_VERSION, code_digest(),
+        start.isoformat(), repr(float(factor)), str(ahead), SCHEMA_VERSION, code,
     )  # fmt: skip
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
 

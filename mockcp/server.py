@@ -22,7 +22,6 @@ bench/bench_serving.py (BENCHMARKS.md, lead, fifth session).
 
 from __future__ import annotations
 
-import logging
 import resource
 import select
 import socket
@@ -246,7 +245,11 @@ def make_server(app: Any, host: str, port: int, limits: ServerLimits | None = No
     adjustments.update(limits.adjustments())
     dispatcher = SteadyDispatcher(limits.running, limits.stuck_after)
     dispatcher.set_thread_count(limits.threads)
-    server: Any = create_server(app, map={}, _dispatcher=dispatcher, **adjustments)
+    try:
+        server: Any = create_server(app, map={}, _dispatcher=dispatcher, **adjustments)
+    except BaseException:  # the port is taken, say: the pool's threads end with it
+        dispatcher.shutdown()
+        raise
     server.channel_class = _Channel
     return server
 
@@ -267,24 +270,9 @@ def stop(server: Any) -> None:
         wasyncore.close_all(server._map)
 
 
-@contextmanager
-def quiet_queue() -> Iterator[None]:
-    """waitress warns "Task queue depth is N" for each request that finds no idle worker: at
-    16 clients that is a log line per request, written by the main loop every worker waits
-    on (and with turns, most workers wait on purpose). Quiet while serving, then put back."""
-    queue = logging.getLogger("waitress.queue")
-    level = queue.level
-    queue.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        queue.setLevel(level)
-
-
 def serve_forever(app: Any, host: str, port: int, limits: ServerLimits | None = None) -> None:
     """Run the production server until interrupted (``mockcp serve``)."""
-    with quiet_queue():
-        make_server(app, host, port, limits).run()
+    make_server(app, host, port, limits).run()
 
 
 @contextmanager
@@ -294,10 +282,9 @@ def running(
     """The production server in a background thread; yields its base URL, stops on exit."""
     server = make_server(app, host, port, limits)
     thread = threading.Thread(target=server.run, name="mockcp-waitress", daemon=True)
-    with quiet_queue():
-        thread.start()
-        try:
-            yield f"http://{host}:{server.effective_port}"
-        finally:
-            stop(server)
-            thread.join(timeout=10)
+    thread.start()
+    try:
+        yield f"http://{host}:{server.effective_port}"
+    finally:
+        stop(server)
+        thread.join(timeout=10)

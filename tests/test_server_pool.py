@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import pytest
 import requests
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -78,7 +79,8 @@ def test_no_slots_means_every_worker_runs_as_in_waitress() -> None:
     first.release.set()
     second.release.set()
     assert _until(lambda: len(log) == 2)
-    assert pool.shutdown()
+    pool.shutdown()
+    assert not pool.threads  # every worker ended
 
 
 def test_a_request_waits_for_the_running_one_then_runs_on_the_same_worker() -> None:
@@ -95,7 +97,8 @@ def test_a_request_waits_for_the_running_one_then_runs_on_the_same_worker() -> N
     assert _until(lambda: len(log) == 3)
     assert [name for name, _ in log] == ["first", "second", "third"]
     assert len({worker for _, worker in log}) == 1  # taken back to back, no hand-off
-    assert pool.shutdown()
+    pool.shutdown()
+    assert not pool.threads  # every worker ended
 
 
 def test_a_stuck_request_lets_the_next_one_go_at_once() -> None:
@@ -112,7 +115,8 @@ def test_a_stuck_request_lets_the_next_one_go_at_once() -> None:
     first.release.set()
     assert _until(lambda: len(log) == 2)
     assert log[0][1] != log[1][1]  # the second ran beside the stuck one, on another worker
-    assert pool.shutdown()
+    pool.shutdown()
+    assert not pool.threads  # every worker ended
 
 
 def test_a_queued_request_goes_when_the_running_one_gets_stuck() -> None:
@@ -129,7 +133,8 @@ def test_a_queued_request_goes_when_the_running_one_gets_stuck() -> None:
     assert [name for name, _ in log] == ["second"]
     first.release.set()
     assert _until(lambda: len(log) == 2)
-    assert pool.shutdown()
+    pool.shutdown()
+    assert not pool.threads  # every worker ended
 
 
 def test_a_request_left_in_the_queue_when_a_worker_took_another_still_escapes_a_stuck_one() -> None:
@@ -148,7 +153,8 @@ def test_a_request_left_in_the_queue_when_a_worker_took_another_still_escapes_a_
     assert second.started.wait(WAIT), "the queued request waited for the stuck one to end"
     first.release.set()
     assert _until(lambda: len(log) == 2)
-    assert pool.shutdown()
+    pool.shutdown()
+    assert not pool.threads  # every worker ended
 
 
 @settings(max_examples=25, deadline=None)
@@ -196,7 +202,8 @@ def test_every_request_runs_once_and_at_most_slots_run_at_once(
     assert sorted(ran) == sorted(f"{s}.{n}" for s in range(senders) for n in range(each))
     assert most[0] <= (slots if slots > 0 else threads)
     assert pool.running == 0
-    assert pool.shutdown()
+    pool.shutdown()
+    assert not pool.threads  # every worker ended
 
 
 def test_a_request_stuck_in_the_app_does_not_hold_the_server() -> None:
@@ -223,18 +230,28 @@ def test_a_request_stuck_in_the_app_does_not_hold_the_server() -> None:
     assert (answered.status_code, answered.text, still_blocked) == (200, "ok", True)
 
 
-def test_the_queue_warning_is_quiet_while_serving_and_back_after() -> None:
-    queue = logging.getLogger("waitress.queue")
-    before = queue.level
+def test_requests_that_wait_in_the_queue_write_no_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """waitress's own pool logs "Task queue depth is N" for every request that finds no
+    idle worker (0.87 lines per request at 16 clients); with one warm worker most requests
+    wait on purpose, and the pool says nothing of it."""
+    import concurrent.futures
 
     def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        time.sleep(0.005)  # long enough for the others to queue behind it
         start_response("200 OK", [("Content-Length", "0")])
         return [b""]
 
-    with running(app) as url:
-        assert requests.get(url, timeout=WAIT).status_code == 200
-        assert queue.level == logging.ERROR
-    assert queue.level == before
+    with (
+        caplog.at_level(logging.DEBUG, logger="waitress"),
+        running(app) as url,
+        concurrent.futures.ThreadPoolExecutor(16) as clients,
+    ):
+        codes = list(clients.map(lambda _: requests.get(url, timeout=WAIT).status_code,
+                                 range(64)))  # fmt: skip
+    assert codes == [200] * 64
+    assert [r.getMessage() for r in caplog.records if "queue" in r.getMessage().lower()] == []
 
 
 def test_a_server_raises_the_open_files_limit_toward_the_hard_one() -> None:
@@ -283,3 +300,37 @@ def test_a_server_with_over_1024_open_files_still_answers_and_sees_clients_leave
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.split("\n")[0] == "True [b'ok', b'ok', b'ok'] False True", done.stdout
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_server_that_cannot_bind_leaves_no_worker_behind() -> None:
+    """(waitress itself leaves the socket and the wake-up pipe it made before the bind to the
+    garbage collector: those warnings are collected here, and are not ours.)"""
+    import gc
+    import socket
+
+    from mockcp.server import make_server
+
+    def ours() -> list[str]:
+        return sorted(
+            t.name for t in threading.enumerate()
+            if t.name.startswith(("waitress-", "mockcp-stuck-watch"))
+        )  # fmt: skip
+
+    before = ours()
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    try:
+        port = taken.getsockname()[1]
+        try:
+            make_server(lambda e, s: [], "127.0.0.1", port)
+        except OSError as error:
+            refused = str(error)
+        else:
+            refused = ""
+    finally:
+        taken.close()
+    gc.collect()  # waitress's half-made server goes now, inside this test
+    assert refused  # the port was taken
+    assert _until(lambda: ours() == before), ours()
