@@ -199,23 +199,26 @@ class MockChargePointApp:
         else:
             reading = self.clock.reading()
             now = reading.now
-        usable = images and not made_by_reset
-        kept = PlannedImages.for_store(self.settings, self.engine) if usable else None
+        kept = PlannedImages.for_store(self.settings, self.engine) if images else None
         key = kept and image_key(self.settings, reading.now, reading.factor, self._seed(), ahead)
+        moves = now > reading.now  # the start image is taken at now, after the move below
         if kept is not None and key and kept.fetch(key, self.engine):
             self.world.adopt(reading)  # the clock anchored now, the journal's start image
         else:
-            self._plan(reading, load=True, made_by_reset=made_by_reset)
+            self._plan(reading, load=True, made_by_reset=made_by_reset, start=not moves)
             if ahead is not None:  # so moving it to now below plans nothing (statuses only)
                 plan_ahead(self.sessions, self.settings.root_seed, ahead)
             if kept is not None and key:
                 kept.keep(key, self.engine)
-        if now > reading.now:  # nobody is served yet: one transaction
+        if moves:  # nobody is served yet: one transaction
             self._plan(ClockReading(now, reading.factor, reading.origin), load=False)
 
-    def _plan(self, reading: ClockReading, load: bool, made_by_reset: bool = False) -> None:
+    def _plan(
+        self, reading: ClockReading, load: bool, made_by_reset: bool = False, start: bool = True
+    ) -> None:
         """In one write transaction: the world loaded (``load``), planned through the local
-        day of ``reading.now``, statuses brought there, its clock row and start image kept."""
+        day of ``reading.now``, statuses brought there, its clock row and (``start``) its start
+        image kept."""
         with write_transaction(self.engine) as conn:
             with Session(bind=conn) as db:
                 if load:
@@ -229,7 +232,8 @@ class MockChargePointApp:
                 materialize(db, self.settings.root_seed, reading.now)
                 db.flush()
             write_state(conn, anchored(reading))
-            self.world.save_start(conn, reading)
+            if start:
+                self.world.save_start(conn, reading)
 
     def _seed(self) -> int | None:
         return self.settings.root_seed if self.settings.fixture == "demo" else None
@@ -259,7 +263,7 @@ class MockChargePointApp:
                 if not isinstance(self.clock, StoredClock):
                     start = settings.clock_start or self.clock.now()
                     self.clock.restore(ClockReading(start, self.clock.reading().factor, start))
-                self._build(made_by_reset=True)
+                self._build(made_by_reset=True, images=False)  # (it replaces a served world)
 
     def _follow(self, settings: Settings) -> None:
         """Serve the world of ``settings`` from now on (this process)."""
