@@ -105,6 +105,7 @@ class MockChargePointApp:
         self._gate = WorldGate(self.store_gate)
         self.runtime = Runtime(self.sessions, self.clock, settings)
         self.journal = JournalStore(self.engine)  # beside the world (db/journal_store.py)
+        self.journal.lent = self.store_gate.held  # PostgreSQL: a row on the gate connection
         self.world = WorldStore(self.engine, self.clock, self.journal)
         self.soap = build_application(self.runtime)
         self._soap_wsgi = wsgi_application(self.soap)
@@ -343,7 +344,8 @@ class MockChargePointApp:
             if sandbox is not None:  # the sandbox's own app journals the call in its own store
                 return sandbox(environ, start_response)
         with self._gate.reading():  # the journal row belongs to the world it was answered in
-            state = read_call_state(self.engine)  # one query: clock, stamps, faults, identity
+            # One query: clock, stamps, faults, identity (PostgreSQL: on the gate's connection).
+            state = read_call_state(self.store_gate.held() or self.engine)
             self._follow_store(state)
             if state.clock is not None and isinstance(self.clock, StoredClock):
                 now = state.clock.now(wall_seconds())  # the stored clock, read with the rest

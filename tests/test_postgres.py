@@ -136,3 +136,36 @@ def test_postgres_answers_byte_for_byte_what_sqlite_answers(pg_url: str) -> None
                 ])
     assert answers[:2] == answers[2:]
     assert b"<transactionType>Reservation" in answers[1][1]
+
+
+
+def test_postgres_a_call_s_state_and_journal_row_ride_on_its_gate_connection(
+    pg_url: str,
+) -> None:
+    """A SOAP call checks out one world connection (its handler's); the call's state and its
+    journal row go over the connection holding its store gate, lent to no one after the
+    call; the journal keeps its bound on that path too (issue 18: round trips)."""
+    from sqlalchemy import event
+
+    settings = Settings(database_url=pg_url, fixture="minimal", journal_limit=3)
+    with MockChargePoint(settings, ManualClock(START)) as mock:
+        app = mock.wsgi
+        client = mock.client()
+        client.service.getCPNInstances()  # the first call also loads the credentials
+        mock.control.journal.clear()
+        checkouts: list[object] = []
+
+        def checked_out(*args: object) -> None:
+            checkouts.append(args)
+
+        event.listen(app.engine.pool, "checkout", checked_out)
+        try:
+            for _ in range(5):
+                assert len(client.service.getCPNInstances()) == 4
+        finally:
+            event.remove(app.engine.pool, "checkout", checked_out)
+        assert len(checkouts) == 5  # one per call: the handler's session, nothing else
+        assert app.store_gate.held() is None
+        calls = mock.control.journal.calls("getCPNInstances")
+        assert len(calls) == 3  # journal_limit: the oldest two trimmed
+        assert {call["responseCode"] for call in calls} == {"100"}

@@ -11,7 +11,10 @@ database of its own:
 - an in-memory store: an in-memory journal of its own (one connection, as the world's: its
   transactions are serialised by a lock here);
 - PostgreSQL: the world's own database (``shared``): its world lock is an advisory lock
-  that a journal insert never takes, so one database does.
+  that a journal insert never takes, so one database does. A call's row is written on the
+  connection that holds the call's store gate (autocommit: no checkout, ping or BEGIN/COMMIT
+  of its own). The insert commits alone, then each upkeep statement; both upkeeps cover a
+  range up to the newest id, so one lost between (a crash) is done by the next row's.
 
 The journal is still part of the store. Its rows are written and read inside the store's
 gate (``db.storegate``) as before, so a reset or a restore never interleaves with a call's
@@ -61,6 +64,9 @@ class JournalStore:
         # A call's row on SQLite: prepared statements on a connection per thread, writers in
         # turn (db.journal_rows); PostgreSQL: the general path (``writing``).
         self._rows = RowWriter(self.engine, self._one) if url is not None else None
+        # PostgreSQL: the connection that holds the call's store gate (``StoreGate.held``),
+        # lent for its row; set by the app.
+        self.lent: Callable[[], Connection | None] | None = None
 
     def tables(self) -> list[Table]:
         return list(JOURNAL.sorted_tables)
@@ -86,6 +92,9 @@ class JournalStore:
         ``limit`` and ``xml_calls`` (``journal_table.upkeep``), committed on return."""
         if self._rows is not None:
             return self._rows.append(values, limit, xml_calls)
+        held = self.lent() if self.lent is not None else None
+        if held is not None:  # autocommit: the insert commits alone, then the upkeep (below)
+            return insert_row(held, values, limit, xml_calls)
         with self.writing() as conn:
             return insert_row(conn, values, limit, xml_calls)
 

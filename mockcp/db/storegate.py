@@ -9,7 +9,10 @@ behind it, and it never starves behind a stream of overlapping readers.
 - PostgreSQL: a session advisory lock (``pg_advisory_lock_shared`` / ``pg_advisory_lock``)
   on a key per schema (a sandbox has its own), held on a connection of a small engine of its
   own, taken before the request opens any other connection (so the pools never wait on each
-  other). PostgreSQL queues a shared request behind a waiting exclusive one.
+  other). PostgreSQL queues a shared request behind a waiting exclusive one. While a thread
+  holds the gate shared, ``held()`` lends that connection (autocommit) to the request's
+  single-statement work: the call's state and its journal row, so they cost no connection
+  checkout, ping or BEGIN/COMMIT of their own (issue 18).
 - SQLite file: ``flock`` on ``<file>.gate`` (shared or exclusive), entered through a
   turnstile ``<file>.turnstile`` that a reset holds while it waits, so readers cannot starve
   it. Each holder opens its own file description, so threads of one process exclude each
@@ -29,7 +32,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 
 GATE_KEY = 0x6D6F636B6761  # "mockga": apart from the world lock's keys
 GATE_SUFFIXES = (".gate", ".turnstile")
@@ -62,6 +65,12 @@ class StoreGate:
         with self._hold(exclusive=False):
             yield
 
+    def held(self) -> Connection | None:
+        """PostgreSQL: the connection holding this thread's shared gate now, in autocommit
+        (each statement on it commits alone); None on SQLite and outside the gate."""
+        conn: Connection | None = getattr(self._local, "held", None)
+        return conn
+
     @contextmanager
     def exclusive(self) -> Iterator[None]:
         """Hold the gate alone: every process's requests have ended, new ones wait."""
@@ -74,9 +83,13 @@ class StoreGate:
             suffix = "" if exclusive else "_shared"
             with self._locks.connect() as conn:
                 conn.execute(text(f"SELECT pg_advisory_lock{suffix}(:key)"), {"key": self._key})
+                lent = getattr(self._local, "held", None)
+                if not exclusive:
+                    self._local.held = conn
                 try:
                     yield
                 finally:
+                    self._local.held = lent
                     conn.execute(
                         text(f"SELECT pg_advisory_unlock{suffix}(:key)"), {"key": self._key}
                     )
