@@ -44,6 +44,7 @@ from mockcp.db.journal_store import JournalStore
 from mockcp.db.storegate import StoreGate, WorldGate
 from mockcp.db.world_version import WorldVersion
 from mockcp.db.worldlock import world_lock
+from mockcp.domain.stations.kept import KeptIndexes
 from mockcp.exposure import TOKEN_VARIABLE, authorised, refuse
 from mockcp.planned_images import PlannedImages, image_key
 from mockcp.sandboxes import SandboxApp, Sandboxes, key_sandbox
@@ -111,9 +112,13 @@ class MockChargePointApp:
         self._soap_wsgi = wsgi_application(self.soap)
         # Answers kept in memory need the world and its clock in one file (mockcp/answers.py).
         kept = settings.answer_cache and isinstance(self.clock, StoredClock)
-        version = WorldVersion.for_engine(self.engine) if kept else None
+        self.version = version = WorldVersion.for_engine(self.engine)  # None: not a SQLite file
+        if version is not None:  # station indexes of an unchanged world (domain/stations/kept)
+            self.runtime.indexes = KeptIndexes(version.current)
         self._soap_endpoint = SoapRecorder(self._soap_call, self.runtime, self.journal)
-        self.answers = None if version is None else Answers(version, self._soap_endpoint.record)
+        self.answers = (
+            Answers(version, self._soap_endpoint.record) if kept and version is not None else None
+        )
         if self.answers is not None:
             self._soap_endpoint.keeper = self.answers.keep
         self._wsdls = {
@@ -167,6 +172,8 @@ class MockChargePointApp:
         self.store_gate.close()
         if self.answers is not None:
             self.answers.close()
+        if self.version is not None:
+            self.version.close()
         self.journal.close()
         self.engine.dispose()
 
@@ -251,6 +258,8 @@ class MockChargePointApp:
         with self._gate.rebuilding():
             if self.answers is not None:
                 self.answers.forget()
+            if self.version is not None:  # the kept station indexes too
+                self.version.forget()
             if settings is None:
                 self.world.reset()
                 return

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from mockcp.domain import realm_cache
 from mockcp.domain.principal import Principal
 from mockcp.domain.realm import Realm
+from mockcp.domain.stations.kept import KeptIndexes
 from mockcp.sim.store.engine import materialize
 
 
@@ -35,6 +36,8 @@ class World:
     # The instant, or how to read it on first use: a call that never asks for the time never
     # reads the clock (the SOAP edge then knows its answer is timeless, mockcp/answers.py).
     instant: datetime | Callable[[], datetime]
+    # The app's station indexes kept while the world's file is unchanged (None: read each time).
+    indexes: KeptIndexes | None = field(default=None, repr=False)
     _realm: Realm | None = field(default=None, repr=False)
 
     @property

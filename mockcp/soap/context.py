@@ -11,6 +11,7 @@ from mockcp.clock import Clock
 from mockcp.config import Settings
 from mockcp.domain.context import World
 from mockcp.domain.principal import Principal
+from mockcp.domain.stations.kept import KeptIndexes
 
 
 @dataclass(slots=True)
@@ -20,6 +21,7 @@ class Runtime:
     sessions: sessionmaker[Session]
     clock: Clock
     settings: Settings
+    indexes: KeptIndexes | None = None  # station indexes of an unchanged world (SQLite file)
 
 
 @dataclass(slots=True)
@@ -78,6 +80,7 @@ class RequestContext:
         """The call's request-scoped world (built on first use, once per SOAP call)."""
         if self.scope is None:  # the instant is read (and the call timed) on first use
             self.scope = World(
-                self.session(), self.principal, self.runtime.settings.root_seed, self._now
+                self.session(), self.principal, self.runtime.settings.root_seed, self._now,
+                self.runtime.indexes,
             )
         return self.scope

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from mockcp.codes import ResponseCode
 from mockcp.db.activity import Alarm
@@ -19,10 +18,10 @@ from mockcp.db.models import Organization
 from mockcp.domain.context import World
 from mockcp.domain.load.shed import MANAGE_LOAD
 from mockcp.domain.paging import Page, PageRequest, nonempty, page_rows
-from mockcp.domain.realm import Realm, may, resolve_org
+from mockcp.domain.realm import may, resolve_org
 from mockcp.domain.stations.query import StationQuery, validate_ids
 from mockcp.domain.stations.rows import StationRow
-from mockcp.domain.stations.search import check_references, station_index
+from mockcp.domain.stations.search import check_references, world_index
 from mockcp.domain.text import same_text
 from mockcp.errors import CPError
 
@@ -46,13 +45,14 @@ class AlarmView:
 
 
 def _matching(
-    db: Session, realm: Realm, query: AlarmQuery
+    world: World, query: AlarmQuery
 ) -> tuple[list[StationRow], dict[int, Organization]]:
     """The caller's stations the query names. Raises: 142, 194/152/131, 158/159/178, 121/129/125."""
     if query.start and query.end and query.start > query.end:
         raise CPError(ResponseCode.START_AFTER_END)
-    check_references(db, realm, validate_ids(query.stations), public=False)
-    index = station_index(db, realm)
+    realm = world.realm
+    check_references(world.db, realm, validate_ids(query.stations), public=False)
+    index = world_index(world)
     return index.matching(query.stations, realm), index.orgs
 
 
@@ -88,8 +88,7 @@ def alarms(
     db, now = world.db, world.now
     page = PageRequest.for_operation("getAlarms", start_record, None)
     world.ensure_simulated()
-    realm = world.realm
-    stations, orgs = _matching(db, realm, query)
+    stations, orgs = _matching(world, query)
     by_pk = {s.id: s for s in stations}
     statement = _current(stations, query, now).order_by(Alarm.alarm_time, Alarm.id)
     cut = nonempty(page_rows(db, statement, page), ResponseCode.NO_ALARMS_FOUND)
@@ -122,7 +121,7 @@ def clear_alarms(
     owner = resolve_org(db, realm, org_id or "")
     if not same_text(owner.name, org_name or ""):
         raise CPError(ResponseCode.INVALID_ORGANIZATION_DETAILS)
-    stations, _ = _matching(db, realm, query)
+    stations, _ = _matching(world, query)
     stations = [s for s in stations if s.org_pk == owner.id]
     found = db.execute(
         _current(stations, query, now).with_only_columns(Alarm.id, Alarm.station_pk)

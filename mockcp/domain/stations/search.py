@@ -8,10 +8,10 @@ order, paged by ``domain.paging``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from mockcp.codes import ResponseCode
@@ -90,7 +90,7 @@ def search_stations(
         world.ensure_simulated()
     realm = world.realm
     check_references(db, realm, validate_ids(query), public)
-    index = station_index(db, realm, public)
+    index = world_index(world, public)
     matched = index.matching(query, realm, public)
     orgs, groups, memberships = index.orgs, index.groups, index.memberships
     if not matched:
@@ -146,6 +146,33 @@ def station_index(db: Session, realm: Realm, public: bool = False) -> StationInd
     named = select(StationGroup).where(StationGroup.id.in_(group_ids))
     groups = {g.id: g for g in db.scalars(named)}
     return StationIndex(stations, orgs, groups, memberships, gazetteer(db))
+
+
+def world_index(world: World, public: bool = False) -> StationIndex:
+    """``station_index`` of the world's caller: from the app's kept indexes when it has them
+    and the world's file is unchanged since they were read (``domain/stations/kept.py``)."""
+    kept = world.indexes
+    if kept is None:
+        return station_index(world.db, world.realm, public)
+
+    def build() -> StationIndex:
+        index = station_index(world.db, world.realm, public)
+        orgs = {pk: _plain(org) for pk, org in index.orgs.items()}
+        groups = {pk: _plain(group) for pk, group in index.groups.items()}
+        return replace(index, orgs=orgs, groups=groups)
+
+    key = ("public", None) if public else ("realm", world.caller.org_pk)
+    found = kept.get(world.db, key, build, StationIndex)
+    return replace(found, gazetteer=gazetteer(world.db))  # the gazetteer reads this session
+
+
+Mapped = TypeVar("Mapped", Organization, StationGroup)
+
+
+def _plain(row: Mapped) -> Mapped:
+    """A copy of the loaded columns of ``row``, attached to no session (never expires)."""
+    columns = inspect(type(row)).column_attrs
+    return type(row)(**{column.key: getattr(row, column.key) for column in columns})
 
 
 def realm_stations(db: Session, realm: Realm, public: bool = False) -> Sequence[StationRow]:

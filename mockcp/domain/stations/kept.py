@@ -1,0 +1,88 @@
+"""Station indexes kept per app while the world's file is unchanged (issue 18).
+
+A station search (getStations, getStationStatus, getCustomGroupStations, getAlarms) first
+reads the caller's stations with their ports, owners, groups and memberships: the station
+index, about half of a one-station getStationStatus. Between two polls of the same caller
+nothing of it changes unless something wrote to the world: a shed, an event, a clock move
+that planned further, a reset, another process. ``KeptIndexes`` keeps the index of each
+(caller's organisation, public or not) under the world file's epoch (``db/world_version.py``,
+read through ``version``: it moves on at every commit to the file by any connection of any
+process, and at this process's own rebuilds and restores), so a poll in the same epoch reads
+it from memory.
+
+Why a kept index is the index the request would read:
+
+- the epoch is read just before the index is used or built, and every statement of the
+  build runs after it (on SQLite a read outside a write transaction sees the last commit when
+  it starts), so an index kept under epoch E holds at least every commit E stands for; any
+  later commit moves the epoch on before anyone reads E again;
+- a request that has written and not committed (its SQLite connection is in a transaction)
+  neither reads nor keeps one: it must see its own writes, which may yet be rolled back;
+- what is kept is plain: rows as named tuples, organisations and groups as copies attached
+  to no session, so nothing expires or loads lazily after the request that built it ends.
+
+Only a SQLite file has an epoch: an in-memory store or PostgreSQL (``version`` absent, or
+``None`` from it) always reads the index. Memory: entries of one epoch at a time, at most
+``max_entries``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
+
+T = TypeVar("T")
+
+MAX_ENTRIES = 64
+
+
+class KeptIndexes:
+    """Values by key, valid in one epoch of the world's file (see the module docstring)."""
+
+    def __init__(
+        self, version: Callable[[], int | None], max_entries: int = MAX_ENTRIES
+    ) -> None:
+        self._version = version
+        self._max = max_entries
+        self._lock = threading.Lock()
+        self._epoch: int | None = None
+        self._kept: dict[Hashable, object] = {}
+        self.served = 0  # indexes given from memory (tests read it)
+
+    def get(self, db: Session, key: Hashable, build: Callable[[], T], kind: type[T]) -> T:
+        """The value of ``key`` in the current epoch, built (and kept) on a miss."""
+        epoch = None if writing(db) else self._version()
+        if epoch is None:
+            return build()
+        with self._lock:
+            hit = self._kept.get(key) if epoch == self._epoch else None
+        if isinstance(hit, kind):
+            self.served += 1
+            return hit
+        value = build()
+        if writing(db):  # the build itself wrote: keep nothing
+            return value
+        with self._lock:
+            if self._epoch is None or epoch > self._epoch:  # a newer epoch: the rest is stale
+                self._epoch = epoch
+                self._kept.clear()
+            if epoch == self._epoch:  # (a slower request of an older epoch keeps nothing)
+                if len(self._kept) >= self._max:
+                    self._kept.clear()
+                self._kept[key] = value
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+            self._epoch = None
+
+
+def writing(db: Session) -> bool:
+    """Whether ``db``'s connection holds uncommitted writes (anything but a SQLite
+    connection outside a write transaction counts as writing: nothing is kept for it)."""
+    driver = db.connection().connection.driver_connection
+    return bool(getattr(driver, "in_transaction", True))
