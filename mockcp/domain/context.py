@@ -23,7 +23,7 @@ from mockcp.domain import realm_cache
 from mockcp.domain.principal import Principal
 from mockcp.domain.realm import Realm
 from mockcp.domain.stations.kept import KeptIndexes
-from mockcp.sim.store.engine import materialize
+from mockcp.sim.store.engine import behind, materialize, watermarks
 
 
 @dataclass(slots=True)
@@ -50,9 +50,20 @@ class World:
     def realm(self) -> Realm:
         """The caller's realm (once per world; across requests while the layout stamp holds)."""
         if self._realm is None:
-            self._realm = realm_cache.REALMS.realm(self.db, self.caller)
+            if self.indexes is None:
+                self._realm = realm_cache.REALMS.realm(self.db, self.caller)
+            else:  # in an unchanged world, without reading the layout stamp
+                self._realm = self.indexes.get(
+                    self.db, ("realm", self.caller.org_pk),
+                    lambda: realm_cache.REALMS.realm(self.db, self.caller), Realm,
+                )  # fmt: skip
         return self._realm
 
     def ensure_simulated(self, until: datetime | None = None) -> None:
         """Plan the simulation through ``until`` (default: now) and bring statuses there."""
-        materialize(self.db, self.seed, self.now if until is None else until)
+        until = self.now if until is None else until
+        if self.indexes is not None:  # the watermarks of an unchanged world, from memory
+            meta = self.indexes.get(self.db, ("watermarks",), lambda: watermarks(self.db), dict)
+            if not behind(meta, until):
+                return  # what materialize would find: nothing to do
+        materialize(self.db, self.seed, until)

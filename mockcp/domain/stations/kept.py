@@ -1,14 +1,17 @@
-"""Station indexes kept per app while the world's file is unchanged (issue 18).
+"""What a read learns of the world, kept per app while the world's file is unchanged (issue 18).
 
-A station search (getStations, getStationStatus, getCustomGroupStations, getAlarms) first
-reads the caller's stations with their ports, owners, groups and memberships: the station
-index, about half of a one-station getStationStatus. Between two polls of the same caller
-nothing of it changes unless something wrote to the world: a shed, an event, a clock move
-that planned further, a reset, another process. ``KeptIndexes`` keeps the index of each
-(caller's organisation, public or not) under the world file's epoch (``db/world_version.py``,
-read through ``version``: it moves on at every commit to the file by any connection of any
-process, and at this process's own rebuilds and restores), so a poll in the same epoch reads
-it from memory.
+A station search (getStations, getStationStatus, getCustomGroupStations, getPublicStations,
+getAlarms) first reads the caller's stations with their ports, owners, groups and memberships:
+the station index, about half of a one-station getStationStatus. Every read also asks how far
+the world is planned (the watermarks), and the caller's realm, the named stations' keys and a
+page's pricing cost a query each. Between two polls of the same caller nothing of it changes
+unless something wrote to the world: a shed, an event, a clock move that planned further, a
+reset, another process. ``KeptIndexes`` keeps each of them (the station index of a caller's
+organisation or of the public, the realm, the watermarks, named stations, a page's pricing:
+``domain/stations/search.py``, ``domain/context.py``) under the world file's epoch
+(``db/world_version.py``, read through ``version``: it moves on at every commit to the file by
+any connection of any process, and at this process's own rebuilds and restores), so a poll
+in the same epoch reads them from memory.
 
 Why a kept index is the index the request would read:
 
@@ -18,8 +21,9 @@ Why a kept index is the index the request would read:
   later commit moves the epoch on before anyone reads E again;
 - a request that has written and not committed (its SQLite connection is in a transaction)
   neither reads nor keeps one: it must see its own writes, which may yet be rolled back;
-- what is kept is plain: rows as named tuples, organisations and groups as copies attached
-  to no session, so nothing expires or loads lazily after the request that built it ends.
+- what is kept is plain: rows as named tuples, organisations, groups and pricing rules as
+  copies attached to no session, so nothing expires or loads lazily after the request that
+  built it ends; nobody writes through them.
 
 Only a SQLite file has an epoch: an in-memory store or PostgreSQL (``version`` absent, or
 ``None`` from it) always reads the index. Memory: entries of one epoch at a time, at most

@@ -20,6 +20,7 @@ from mockcp.domain.context import World
 from mockcp.domain.paging import Page, PageRequest, page_of
 from mockcp.domain.realm import Realm, resolve_group, resolve_org
 from mockcp.domain.sessions.pricing import PricingAsk, estimated_cost
+from mockcp.domain.stations.kept import KeptIndexes
 from mockcp.domain.stations.query import (
     Gazetteer,
     StationQuery,
@@ -89,7 +90,7 @@ def search_stations(
     if simulate:
         world.ensure_simulated()
     realm = world.realm
-    check_references(db, realm, validate_ids(query), public)
+    check_references(db, realm, validate_ids(query), public, world.indexes)
     index = world_index(world, public)
     matched = index.matching(query, realm, public)
     orgs, groups, memberships = index.orgs, index.groups, index.memberships
@@ -98,7 +99,7 @@ def search_stations(
     cut = page_of(matched, page)
     if not cut.rows:
         raise CPError(ResponseCode.NO_STATION_FOUND)
-    pricing = _pricing(db, [s.id for _, s in cut.rows])
+    pricing = _kept_pricing(world, [s.id for _, s in cut.rows])
     rows = tuple(
         (number, _view(s, orgs, groups, memberships, pricing, query.pricing))
         for number, s in cut.rows
@@ -161,12 +162,12 @@ def world_index(world: World, public: bool = False) -> StationIndex:
         groups = {pk: _plain(group) for pk, group in index.groups.items()}
         return replace(index, orgs=orgs, groups=groups)
 
-    key = ("public", None) if public else ("realm", world.caller.org_pk)
+    key = ("index", None) if public else ("index", world.caller.org_pk)
     found = kept.get(world.db, key, build, StationIndex)
     return replace(found, gazetteer=gazetteer(world.db))  # the gazetteer reads this session
 
 
-Mapped = TypeVar("Mapped", Organization, StationGroup)
+Mapped = TypeVar("Mapped", Organization, StationGroup, PricingRule)
 
 
 def _plain(row: Mapped) -> Mapped:
@@ -200,8 +201,11 @@ def gazetteer(db: Session) -> Gazetteer:
     return places
 
 
-def check_references(db: Session, realm: Realm, query: StationQuery, public: bool) -> None:
-    """The orgID, sgID and station IDs a query names exist and lie in the realm.
+def check_references(
+    db: Session, realm: Realm, query: StationQuery, public: bool, kept: KeptIndexes | None = None
+) -> None:
+    """The orgID, sgID and station IDs a query names exist and lie in the realm (the named
+    stations' keys from ``kept`` in an unchanged world).
 
     Raises: 158/159/178 orgID; 121/129/125 sgID; 131 a named station outside the realm.
     """
@@ -215,9 +219,25 @@ def check_references(db: Session, realm: Realm, query: StationQuery, public: boo
         resolve_group(db, realm, sg_id)
     named = [query.station_id] if query.station_id is not None else list(query.station_ids or ())
     if named and not public:
-        found = db.scalars(select(Station.id).where(Station.station_id.in_(named))).all()
+        statement = select(Station.id).where(Station.station_id.in_(named))
+        found = (
+            db.scalars(statement).all() if kept is None
+            else kept.get(db, ("named", tuple(named)), lambda: tuple(db.scalars(statement)), tuple)
+        )  # fmt: skip
         if any(pk not in realm.station_pks for pk in found):
             raise CPError(ResponseCode.STATIONS_OUTSIDE_REALM)
+
+
+def _kept_pricing(world: World, station_pks: list[int]) -> dict[int, list[PricingRule]]:
+    """``_pricing`` of a page's stations, from the app's kept indexes in an unchanged world."""
+    if world.indexes is None:
+        return _pricing(world.db, station_pks)
+
+    def build() -> dict[int, list[PricingRule]]:
+        found = _pricing(world.db, station_pks)
+        return {pk: [_plain(rule) for rule in rules] for pk, rules in found.items()}
+
+    return world.indexes.get(world.db, ("pricing", tuple(station_pks)), build, dict)
 
 
 def _pricing(db: Session, station_pks: list[int]) -> dict[int, list[PricingRule]]:

@@ -123,6 +123,16 @@ def _planned(meta: dict[str, str], until: datetime) -> bool:
 FAST_KEYS = ("planned_until", STATUS_AT, STATUS_UNTIL)
 
 
+def watermarks(db: Session) -> dict[str, str]:
+    """How far the world is planned and its statuses brought (``WorldMeta``'s fast keys)."""
+    return _watermarks(db)
+
+
+def behind(meta: dict[str, str], until: datetime) -> bool:
+    """Whether ``materialize(db, seed, until)`` has anything to do after reading ``meta``."""
+    return _behind(meta, until, until.isoformat())
+
+
 def _watermarks(db: Session) -> dict[str, str]:
     rows = db.execute(select(WorldMeta.key, WorldMeta.value).where(WorldMeta.key.in_(FAST_KEYS)))
     return {key: value for key, value in rows}
