@@ -61,12 +61,13 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "mockcp.domain",
         "mockcp.sim",
         "mockcp.seed",
-        "mockcp.scenario",
         "mockcp.worlds",
         "mockcp.sandboxes",
         *BASE,
     ),
-    # ui: the dashboard's WSGI edge; its data come from domain (never spyne).
+    # ui: the dashboard's WSGI edge; its data come from domain (never spyne). Its scenarios
+    # run in worlds built by the factory the app hands down: scenario_runs, never the
+    # mockcp.scenario that binds mockcp.app.create_app (the app imports the dashboard).
     "ui": (
         "werkzeug",
         "sqlalchemy",
@@ -74,9 +75,25 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "mockcp.domain",
         "mockcp.sim",
         "mockcp.db",
-        "mockcp.scenario",
+        "mockcp.scenario_runs",
         "mockcp.data",
         *BASE,
+    ),
+    # the in-process mock and the scenario runs, below the app: each opens apps a caller builds
+    "in_process": (
+        "zeep",
+        "requests",
+        "werkzeug.test",
+        "sqlalchemy.orm",
+        "mockcp.control",
+        "mockcp.domain.tenants",
+        "mockcp.server",
+        "mockcp.soap.recorder",
+        "mockcp.soap.versions",
+        *BASE,
+    ),
+    "scenario_runs": (
+        "yaml", "mockcp.in_process", "mockcp.control", "mockcp.sim.model.ids", *BASE,
     ),
     # worlds (issue 13): the stored clock, images, snapshots, sandboxes, the admin token.
     "worldclock": ("sqlalchemy", "mockcp.db", *BASE),
@@ -87,7 +104,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     ),
     # kept planned images (issue 18): files of SQLite worlds, keyed by what decides them
     "planned_images": (
-        "sqlalchemy", "mockcp.__version__", "mockcp.db", "mockcp.data", "mockcp.seed.world",
+        "sqlalchemy", "mockcp.version", "mockcp.db", "mockcp.data", "mockcp.seed.world",
         *BASE,
     ),
     "sandbox_templates": ("sqlalchemy", "mockcp.db", "mockcp.worlds", "mockcp.seed.world", *BASE),
@@ -134,7 +151,9 @@ def test_layering_only_soap_imports_spyne() -> None:
             assert not any(n.startswith("spyne") for n in imports(path)), path
 
 
-EDGES = frozenset({"admin", "app", "testing", "cli", "ui", "control", "wsdl_address"})
+EDGES = frozenset(
+    {"admin", "app", "testing", "in_process", "cli", "ui", "control", "wsdl_address"}
+)
 
 
 def test_layering_only_edges_import_werkzeug() -> None:
