@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 PACKAGE = Path(__file__).resolve().parents[1] / "mockcp"
 BASE = ("mockcp.codes", "mockcp.errors", "mockcp.clock", "mockcp.rng", "mockcp.config",
@@ -367,3 +369,23 @@ def test_layering_circle_finder_counts_function_imports_not_type_checking(
     assert graph["pkg.e"] == {"pkg.d": 1, "pkg.sub": 2}
     assert circles(graph) == [["pkg.a", "pkg.c", "pkg.sub.b"]]
     assert "pkg.c -> pkg.a (line 1)" in _told(graph, circles(graph)[0])
+
+
+NODES = st.sampled_from("abcdefg")
+
+
+@given(st.dictionaries(NODES, st.sets(NODES, max_size=4), max_size=7))
+def test_layering_circles_are_the_groups_of_mutually_reachable_modules(
+    edges: dict[str, set[str]],
+) -> None:
+    """The finder against the definition: two modules share a circle when each reaches the
+    other (the transitive closure, computed by brute force); a self-import is no circle."""
+    graph = {a: dict.fromkeys(sorted(targets - {a}), 1) for a, targets in edges.items()}
+    reach = {a: set(graph[a]) for a in graph}
+    for _ in graph:
+        for a in graph:
+            reach[a] |= {c for b in reach[a] for c in reach.get(b, set())}
+    groups = {
+        tuple(sorted({a} | {b for b in reach[a] if a in reach.get(b, set())})) for a in graph
+    }
+    assert circles(graph) == sorted(list(group) for group in groups if len(group) > 1)
