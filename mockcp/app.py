@@ -122,7 +122,6 @@ class MockChargePointApp:
             Sandboxes(self.engine, settings, self._open_sandbox) if sandbox_id is None else None
         )
         paths = {"soapPath": SOAP_PATH, "wsdlPath": WSDL_PATH}
-        # on first use; a scenario the dashboard runs builds its worlds as create_app does
         self.parts = ControlParts(self, self._ready.is_set, self._gate, paths, create_app)
         self._prepare()
 
