@@ -1,7 +1,7 @@
 """Start to ready (issue 18): ``mockcp serve`` against moto_server, and where mockcp's start goes.
 
     .venv/bin/python bench/bench_start.py [--repeats 5] [--worlds minimal,demo] [--no-moto]
-                                          [--baseline /path/to/older/checkout]
+                                          [--baseline /path/to/older/checkout] [--kept]
 
 Two measures from spawn, interleaved, each start its own process:
 - **ready**: the first HTTP answer (mockcp: ``/_mock/health``; moto_server: ``/``), and then
@@ -14,7 +14,10 @@ Two measures from spawn, interleaved, each start its own process:
 - **WSDL then first answer** (mockcp): the served WSDL fetched first, as a zeep client built
   from it does (the WSDL document is built on its first request).
 With ``--baseline``, the older tree's mockcp (the same venv, its own sources first on the path)
-is started beside, interleaved. Every child writes and reads bytecode caches, as an installed
+is started beside, interleaved. Every start builds its world, unless ``--kept``: then each
+tree keeps planned images in a folder of its own (``MOCKCP_CACHE_DIR``), filled by the
+unmeasured start, and every measured start copies its kept image (``mockcp serve``'s default
+on a fresh store). Every child writes and reads bytecode caches, as an installed
 package does (``PYTHONDONTWRITEBYTECODE`` is not passed on), and each server starts once,
 unmeasured, first: a fresh install compiles its bytecode then.
 
@@ -121,11 +124,13 @@ print(json.dumps({"import the third-party stack": third, "import mockcp.app on t
 """
 
 
-def child_env(tree: Path | None) -> dict[str, str]:
+def child_env(tree: Path | None, kept: Path | None = None) -> dict[str, str]:
     """The environment of a child (anchors.child_environment: bytecode caches on), with kept
-    planned images off, so every start builds its world; ``tree``: that checkout's mockcp
-    first on the path."""
+    planned images off, so every start builds its world, or kept in the folder ``kept``;
+    ``tree``: that checkout's mockcp first on the path."""
     extra = {"MOCKCP_PLANNED_CACHE": "off"}  # every start builds (bench_planned.py: the copies)
+    if kept is not None:
+        extra = {"MOCKCP_CACHE_DIR": str(kept)}
     if tree is not None:
         extra["PYTHONPATH"] = str(tree)
     env: dict[str, str] = child_environment(extra)
@@ -217,6 +222,7 @@ def main() -> None:
     parser.add_argument("--worlds", default="minimal,demo")
     parser.add_argument("--no-moto", action="store_true")
     parser.add_argument("--baseline", type=Path, default=None, help="an older checkout")
+    parser.add_argument("--kept", action="store_true", help="starts copy kept planned images")
     args = parser.parse_args()
     worlds = args.worlds.split(",")
     trees: dict[str, Path | None] = {"mockcp": None}
@@ -227,12 +233,13 @@ def main() -> None:
     if isinstance(moto, str):
         print(f"moto_server not measured: {moto}")
     scratch = Path(subprocess.check_output(["mktemp", "-d"], text=True).strip())
+    kept = {tree: scratch / f"kept-{tree}" if args.kept else None for tree in trees}
     bodies = {}
     for tree, where in trees.items():
         for world in worlds:
             folder = scratch / f"{tree}-{world}-warm"
             folder.mkdir()
-            bodies[tree, world] = credentials(world, folder, child_env(where))
+            bodies[tree, world] = credentials(world, folder, child_env(where, kept[tree]))
     moto_env = child_env(None)
     if isinstance(moto, Path):
         port = free_port()
@@ -253,7 +260,7 @@ def main() -> None:
                 b"GetCallerIdentityResponse", "/", moto_env,
             ))  # fmt: skip
         for tree, where in trees.items():
-            env = child_env(where)
+            env = child_env(where, kept[tree])
             for world in worlds:
                 folder = scratch / f"{tree}-{world}-{repeat}"
                 (folder / "r").mkdir(parents=True)

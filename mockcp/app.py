@@ -66,8 +66,8 @@ from mockcp.wsdl_address import asks_wsdl, public_base
 
 log = logging.getLogger("mockcp.app")
 
-SOAP_PATH = "/webservices/chargepoint/services/5.1"
-WSDL_PATH = "/cp_api_5.1.wsdl"
+SOAP_PATH = V5_1.soap_path  # /webservices/chargepoint/services/5.1
+WSDL_PATH = V5_1.wsdl_path  # /cp_api_5.1.wsdl
 UI_PATH = "/_mock/ui"
 REFUSAL = "mockcp.refusal"  # environ key: the Client fault text of a request refused unread
 
@@ -128,7 +128,7 @@ class MockChargePointApp:
             Sandboxes(self.engine, settings, self._open_sandbox) if sandbox_id is None else None
         )
         paths = {"soapPath": SOAP_PATH, "wsdlPath": WSDL_PATH}
-        self.parts = ControlParts(self, self._ready.is_set, self._gate, paths)  # on first use
+        self.parts = ControlParts(self, self._ready.is_set, self._gate, paths, create_app)
         self._prepare()
 
     def _prepare(self) -> None:

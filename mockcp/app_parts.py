@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from mockcp.config import Settings
     from mockcp.db.journal_store import JournalStore
     from mockcp.sandboxes import Sandboxes
+    from mockcp.scenario_runs import Apps
     from mockcp.ui.app import UiApp
     from mockcp.worlds import WorldStore
 
@@ -41,7 +42,8 @@ class Host(Protocol):
 class ControlParts:
     """The control plane, its worlds routes and the dashboard of ``app``, each built once, on
     first use, under a lock (its settings are read inside it, so a seed followed meanwhile is
-    never lost: ``follow_seed``)."""
+    never lost: ``follow_seed``). ``apps`` builds the worlds the dashboard runs a scenario in:
+    handed down by the module that builds apps, which nothing here imports."""
 
     def __init__(
         self,
@@ -49,9 +51,11 @@ class ControlParts:
         ready: Callable[[], bool],
         gate: Gate,
         paths: dict[str, str],
+        apps: Apps,
     ) -> None:
         self._app = app
         self._paths = paths  # the dashboard's {"soapPath", "wsdlPath"}
+        self._apps = apps
         self._ready = ready
         self._gate = gate
         self._lock = threading.Lock()
@@ -106,5 +110,6 @@ class ControlParts:
                     app.clock,
                     lambda: app.settings.root_seed,
                     (self._paths, sorted(OPERATIONS)),
+                    self._apps,
                 )
             return self._ui

@@ -20,12 +20,12 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from mockcp import __version__
 from mockcp.config import ConfigError, Settings, parse_start, unknown_variables
 from mockcp.data import FIXTURES, SCENARIOS, find, names
 from mockcp.exposure import FreshStore, admin_token
 from mockcp.progress import progress
 from mockcp.startgc import collector_after_start
+from mockcp.version import __version__
 
 if TYPE_CHECKING:
     from mockcp.app import MockChargePointApp

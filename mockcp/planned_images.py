@@ -47,13 +47,13 @@ from pathlib import Path
 import sqlalchemy
 from sqlalchemy import Engine
 
-from mockcp import __version__
 from mockcp.clock import wall_seconds
 from mockcp.config import BOOLEANS, Settings
 from mockcp.data import FIXTURES, find
 from mockcp.db.engine import create_schema, drop_schema, release_connections
 from mockcp.db.images import drop_all_images, write_transaction
 from mockcp.seed.world import SCHEMA_VERSION
+from mockcp.version import __version__
 
 log = logging.getLogger("mockcp.planned_images")
 

@@ -16,6 +16,8 @@ from werkzeug.test import Client
 
 from mockcp.admin.app import AdminApp
 from mockcp.testing import MockChargePoint
+from tests.conftest import START
+from tests.worlds.images import fresh_world
 
 FRESH_START = r"""
 import json, sys
@@ -116,3 +118,32 @@ def test_a_seed_followed_before_the_control_plane_is_built_is_the_one_it_plans_w
     assert app.parts.admin()._seed == 4242
     app.parts.follow_seed(7)  # once built, it follows
     assert app.parts.admin()._seed == 7
+
+
+HELD_START = r"""
+import json, sys
+from mockcp.config import Settings
+from mockcp.testing import MockChargePoint
+with MockChargePoint(Settings(database_url=sys.argv[1], fixture="minimal")) as mock:
+    reply = mock.client().service.getStationStatus(searchQuery={})
+    seen = {"code": reply.responseCode, "fixture readers": sorted(
+        name for name in ("yaml", "faker", "mockcp.seed.loader", "mockcp.seed.builder")
+        if name in sys.modules
+    )}
+print(json.dumps(seen))
+"""
+
+
+def test_a_start_on_a_store_holding_its_world_reads_no_fixture(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A start that finds its world stored (a restart, a worker of gunicorn, a kept planned
+    image copied in) and its first SOAP call import no fixture reader: yaml and the loader
+    come with a build only (mockcp/seed/world.py imports them where it loads a world)."""
+    settings = fresh_world(tmp_path_factory, "minimal", START)
+    done = subprocess.run(
+        [sys.executable, "-c", HELD_START, settings.database_url],
+        capture_output=True, text=True, check=True,
+    )
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen == {"code": "100", "fixture readers": []}

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import ast
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 PACKAGE = Path(__file__).resolve().parents[1] / "mockcp"
 BASE = ("mockcp.codes", "mockcp.errors", "mockcp.clock", "mockcp.rng", "mockcp.config",
@@ -60,12 +63,13 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "mockcp.domain",
         "mockcp.sim",
         "mockcp.seed",
-        "mockcp.scenario",
         "mockcp.worlds",
         "mockcp.sandboxes",
         *BASE,
     ),
-    # ui: the dashboard's WSGI edge; its data come from domain (never spyne).
+    # ui: the dashboard's WSGI edge; its data come from domain (never spyne). Its scenarios
+    # run in worlds built by the factory the app hands down: scenario_runs, never the
+    # mockcp.scenario that binds mockcp.app.create_app (the app imports the dashboard).
     "ui": (
         "werkzeug",
         "sqlalchemy",
@@ -73,9 +77,25 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "mockcp.domain",
         "mockcp.sim",
         "mockcp.db",
-        "mockcp.scenario",
+        "mockcp.scenario_runs",
         "mockcp.data",
         *BASE,
+    ),
+    # the in-process mock and the scenario runs, below the app: each opens apps a caller builds
+    "in_process": (
+        "zeep",
+        "requests",
+        "werkzeug.test",
+        "sqlalchemy.orm",
+        "mockcp.control",
+        "mockcp.domain.tenants",
+        "mockcp.server",
+        "mockcp.soap.recorder",
+        "mockcp.soap.versions",
+        *BASE,
+    ),
+    "scenario_runs": (
+        "yaml", "mockcp.in_process", "mockcp.control", "mockcp.sim.model.ids", *BASE,
     ),
     # worlds (issue 13): the stored clock, images, snapshots, sandboxes, the admin token.
     "worldclock": ("sqlalchemy", "mockcp.db", *BASE),
@@ -86,13 +106,14 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     ),
     # kept planned images (issue 18): files of SQLite worlds, keyed by what decides them
     "planned_images": (
-        "sqlalchemy", "mockcp.__version__", "mockcp.db", "mockcp.data", "mockcp.seed.world",
+        "sqlalchemy", "mockcp.version", "mockcp.db", "mockcp.data", "mockcp.seed.world",
         *BASE,
     ),
     "sandbox_templates": ("sqlalchemy", "mockcp.db", "mockcp.worlds", "mockcp.seed.world", *BASE),
     # remote (the pytest plugin's --mockcp-url): HTTP and zeep over the control-plane helpers
     "remote": ("requests", "zeep", "mockcp.control", "mockcp.domain.tenants"),
     "exposure": (),
+    "version": (),  # a leaf: modules inside the package read the version here, not from its face
 }
 STDLIB = set(sys.stdlib_module_names)
 
@@ -133,7 +154,9 @@ def test_layering_only_soap_imports_spyne() -> None:
             assert not any(n.startswith("spyne") for n in imports(path)), path
 
 
-EDGES = frozenset({"admin", "app", "testing", "cli", "ui", "control", "wsdl_address"})
+EDGES = frozenset(
+    {"admin", "app", "testing", "in_process", "cli", "ui", "control", "wsdl_address"}
+)
 
 
 def test_layering_only_edges_import_werkzeug() -> None:
@@ -212,3 +235,158 @@ def test_no_domain_function_takes_the_quartet() -> None:
             names = [arg.arg for arg in node.args.args]
             quartet = {"db", "now"} <= set(names) and bool({"seed", "root_seed"} & set(names))
             assert not quartet, (path.name, node.name, names)
+
+
+# The house has no import circles. Every import counts wherever it stands (module level, in a
+# function, under try or if): a function-level import is still a runtime dependency, only
+# deferred. The one exception is an import under ``if TYPE_CHECKING:``: it never runs, so a
+# name used only in annotations may point anywhere (``app_parts.Host`` names the app that owns
+# it). ``from pkg import name`` leads to ``pkg.name`` when that is a module of the tree, else
+# to ``pkg`` itself (its __init__); importing ``a.b`` is not counted as importing ``a``.
+
+
+def _runtime_imports(node: ast.AST) -> Iterator[ast.Import | ast.ImportFrom]:
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.If) and _is_type_checking(child.test):
+            for other in child.orelse:
+                yield from _runtime_imports(ast.Module(body=[other], type_ignores=[]))
+            continue
+        if isinstance(child, (ast.Import, ast.ImportFrom)):
+            yield child
+        yield from _runtime_imports(child)
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def module_names(root: Path) -> dict[str, Path]:
+    """Every module of the package at ``root``, by its dotted name."""
+    found = {}
+    for path in sorted(root.rglob("*.py")):
+        parts = (root.name, *path.relative_to(root).with_suffix("").parts)
+        found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def import_graph(root: Path) -> dict[str, dict[str, int]]:
+    """module -> {module of the same package it imports at run time: the first line}."""
+    modules = module_names(root)
+    graph: dict[str, dict[str, int]] = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        edges = graph.setdefault(name, {})
+        for node in _runtime_imports(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            else:
+                base = node.module or ""
+                if node.level:
+                    up = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join([*up, base] if base else up)
+                targets = [
+                    f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base
+                    for alias in node.names
+                ]
+            for target in targets:
+                while target and target not in modules:  # a name inside a module
+                    target = target.rpartition(".")[0]
+                if target and target != name:
+                    edges.setdefault(target, node.lineno)
+    return graph
+
+
+def circles(graph: dict[str, dict[str, int]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in graph.get(node, {}):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return sorted(found)
+
+
+def _told(graph: dict[str, dict[str, int]], circle: list[str]) -> str:
+    ties = [
+        f"  {a} -> {b} (line {line})"
+        for a in circle
+        for b, line in sorted(graph[a].items())
+        if b in circle
+    ]
+    return f"circle of {len(circle)} modules:\n" + "\n".join(ties)
+
+
+def test_layering_the_house_has_no_import_circles() -> None:
+    graph = import_graph(PACKAGE)
+    assert len(graph) > 100 and graph["mockcp.app"]  # the walk saw the tree
+    found = circles(graph)
+    assert not found, "\n".join(_told(graph, circle) for circle in found)
+
+
+def test_layering_circle_finder_counts_function_imports_not_type_checking(
+    tmp_path: Path,
+) -> None:
+    """The finder itself: a circle closed by a function-level or relative import is one, a
+    circle closed only under ``if TYPE_CHECKING:`` is not."""
+    root = tmp_path / "pkg"
+    (root / "sub").mkdir(parents=True)
+    files = {
+        "__init__.py": "",
+        "a.py": "from pkg.sub import b\n",
+        "sub/__init__.py": "",
+        "sub/b.py": "def late():\n    from ..c import thing\n",
+        "c.py": "import pkg.a as a\n",
+        "d.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg import e\n",
+        "e.py": "from pkg.d import x\nfrom pkg import sub\n",
+    }
+    for name, text in files.items():
+        (root / name).write_text(text, encoding="utf-8")
+    graph = import_graph(root)
+    assert graph["pkg.sub.b"] == {"pkg.c": 2} and graph["pkg.d"] == {}
+    assert graph["pkg.e"] == {"pkg.d": 1, "pkg.sub": 2}
+    assert circles(graph) == [["pkg.a", "pkg.c", "pkg.sub.b"]]
+    assert "pkg.c -> pkg.a (line 1)" in _told(graph, circles(graph)[0])
+
+
+NODES = st.sampled_from("abcdefg")
+
+
+@given(st.dictionaries(NODES, st.sets(NODES, max_size=4), max_size=7))
+def test_layering_circles_are_the_groups_of_mutually_reachable_modules(
+    edges: dict[str, set[str]],
+) -> None:
+    """The finder against the definition: two modules share a circle when each reaches the
+    other (the transitive closure, computed by brute force); a self-import is no circle."""
+    graph = {a: dict.fromkeys(sorted(targets - {a}), 1) for a, targets in edges.items()}
+    reach = {a: set(graph[a]) for a in graph}
+    for _ in graph:
+        for a in graph:
+            reach[a] |= {c for b in reach[a] for c in reach.get(b, set())}
+    groups = {
+        tuple(sorted({a} | {b for b in reach[a] if a in reach.get(b, set())})) for a in graph
+    }
+    assert circles(graph) == sorted(list(group) for group in groups if len(group) > 1)

@@ -13,6 +13,7 @@ import pytest
 import zeep
 
 from mockcp import scenario as sc
+from mockcp import scenario_runs as runs
 from mockcp.cli import main
 from mockcp.data import SCENARIOS as PACKAGED
 from mockcp.data import find, names
@@ -48,18 +49,19 @@ def depot_nights() -> dict[str, sc.DepotNight]:
 def one_night_per_depot(
     depot_nights: dict[str, sc.DepotNight], monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[None]:
-    """``sc.depot_night`` computes each depot scenario's night once in this module: the
-    scenario's own test and the run-scenario test read the night of the same file (the real
-    computation, made by whichever of them runs first; 3-4 CPU-s each time)."""
-    real = sc.depot_night
+    """The night of a depot scenario (``mockcp.scenario_runs.depot_night``, behind both
+    ``sc.depot_night`` and run-scenario) is computed once in this module: the scenario's own
+    test and the run-scenario test read the night of the same file (the real computation, made
+    by whichever of them runs first; 3-4 CPU-s each time)."""
+    real = runs.depot_night
 
-    def once(scenario: dict[str, Any]) -> sc.DepotNight:
+    def once(scenario: dict[str, Any], apps: runs.Apps) -> sc.DepotNight:
         key = json.dumps(scenario, sort_keys=True, default=str)
         if key not in depot_nights:
-            depot_nights[key] = real(scenario)
+            depot_nights[key] = real(scenario, apps)
         return depot_nights[key]
 
-    monkeypatch.setattr(sc, "depot_night", once)
+    monkeypatch.setattr(runs, "depot_night", once)
     yield
 
 

@@ -12,11 +12,12 @@ from mockcp.data import FIXTURES, find
 from mockcp.db.activity import WorldMeta
 from mockcp.db.layout_stamp import record_layout
 from mockcp.db.stamps import record_credentials
-from mockcp.seed.loader import FixtureError, load, read_fixture
 
 
 def resolve(fixture: str, seed: int | None) -> dict[str, Any]:
     """The fixture mapping for a fixture name or path (builder fixtures are built here)."""
+    from mockcp.seed.loader import FixtureError, read_fixture  # (yaml: only a build reads one)
+
     path = find(FIXTURES, fixture)
     if path is None:
         raise FixtureError(f"no fixture named or at {fixture!r}")
@@ -47,6 +48,8 @@ def is_loaded(db: Session, fixture: str, seed: int | None) -> bool:
 
 def load_world(db: Session, fixture: str, seed: int | None, epoch: datetime) -> None:
     """Load the world into an empty schema and record what was loaded."""
+    from mockcp.seed.loader import load  # (a start that copies a kept image loads nothing)
+
     data = resolve(fixture, seed)
     load(db, data, epoch)
     history = epoch - timedelta(days=int(data.get("history_days", 7)))

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException
@@ -26,6 +26,9 @@ from mockcp.data import FIXTURES, names
 from mockcp.domain.station_events import EVENTS
 from mockcp.errors import CPError
 from mockcp.ui import scenarios, timeline, views
+
+if TYPE_CHECKING:
+    from mockcp.scenario_runs import Apps
 
 LOG = logging.getLogger(__name__)
 ROUTES = Map(
@@ -78,7 +81,8 @@ def forcible_codes() -> list[dict[str, str]]:
 
 class UiApp:
     """The dashboard; ``root_seed`` and ``clock`` are the server's, ``paths`` its SOAP and
-    WSDL paths, ``operations`` the operation names a forced answer may name."""
+    WSDL paths, ``operations`` the operation names a forced answer may name, ``apps`` what
+    builds the worlds a scenario runs in (``mockcp.ui.scenarios``)."""
 
     def __init__(
         self,
@@ -86,11 +90,13 @@ class UiApp:
         clock: Clock,
         root_seed: Callable[[], int],
         server: tuple[dict[str, str], list[str]],
+        apps: Apps,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._root_seed = root_seed
         self._paths, self._operations = server
+        self._apps = apps
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
@@ -162,4 +168,4 @@ class UiApp:
         return _json(scenarios.scenario_names())
 
     def on_run_scenario(self, request: Request, name: str) -> Response:
-        return _json(scenarios.run(name))
+        return _json(scenarios.run(name, self._apps))

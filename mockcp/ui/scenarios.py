@@ -4,15 +4,22 @@ A demand-response scenario runs twice in its own world, once with its event and 
 without (the untouched twin); the page draws both, the event's cap, and the energy the
 group did not draw. Other scenarios answer the runner's printed lines. Needs zeep (the
 runner is a SOAP client): ``pip install mockcp[test]``.
+
+Each run's worlds are built by ``apps``, the factory the running app hands down
+(``mockcp.app_parts``): the dashboard sits inside the app, so it never imports the module
+that builds one (``mockcp.scenario`` binds ``mockcp.app.create_app``; ``scenario_runs`` does not).
 """
 
 from __future__ import annotations
 
 from importlib.resources.abc import Traversable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mockcp.data import SCENARIOS, names
 from mockcp.ui.views import iso
+
+if TYPE_CHECKING:
+    from mockcp.scenario_runs import Apps
 
 
 def scenario_names() -> list[str]:
@@ -27,16 +34,17 @@ def scenario_path(name: str) -> Traversable:
     return SCENARIOS / f"{name}.yaml"
 
 
-def run(name: str) -> dict[str, Any]:
-    """Run one scenario file: samples with the twin, checks, and the energy not drawn."""
-    from mockcp import scenario as runner  # (zeep: the test extra)
+def run(name: str, apps: Apps) -> dict[str, Any]:
+    """Run one scenario file in worlds ``apps`` builds: samples with the twin, checks, and
+    the energy not drawn."""
+    from mockcp import scenario_runs as runner  # (zeep: the test extra)
 
     path = scenario_path(name)
     plan = runner.load(path)
     if "event" not in plan:
-        lines, checks = runner.execute(path)
+        lines, checks = runner.execute(path, apps)
         return {"name": plan["name"], "lines": lines, "checks": _checks(checks)}
-    shed, free = runner.load_twins(plan)
+    shed, free = runner.load_twins(plan, apps)
     begins, ends = runner.event_window(plan)
     per_port = plan["event"].get("allowedLoadPerPort")
     step_h = plan["sample"]["every_minutes"] / 60

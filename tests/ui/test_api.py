@@ -3,7 +3,7 @@ and clear JSON errors for bad input."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -13,12 +13,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from werkzeug.test import Client
 
-from mockcp.clock import ManualClock
+from mockcp import scenario as sc
+from mockcp.app import MockChargePointApp, create_app
+from mockcp.clock import ManualClock, SimClock
 from mockcp.codes import ResponseCode
 from mockcp.config import Settings
+from mockcp.data import SCENARIOS
 from mockcp.domain.load.current import station_loads
 from mockcp.domain.realm import members_of
 from mockcp.testing import MockChargePoint
+from mockcp.ui.app import UiApp
 from mockcp.ui.views import CATEGORIES
 from tests.conftest import START
 
@@ -142,6 +146,36 @@ def test_ui_unknown_scenario_is_404_naming_the_known_ones(web: Client) -> None:
     reply = web.post("/_mock/ui/api/scenarios/nope")
     assert reply.status_code == 404
     assert reply.get_json() == {"error": f"no scenario named 'nope'; known: {', '.join(names)}"}
+
+
+def test_ui_runs_a_steps_scenario_as_the_command_does(web: Client) -> None:
+    """The dashboard runs a scenario in worlds its app hands it the factory of (nothing under
+    the app imports mockcp.app): the same lines and checks as ``mockcp run-scenario``."""
+    reply = web.post("/_mock/ui/api/scenarios/utility-event-client-sheds")
+    assert reply.status_code == 200, reply.get_data(as_text=True)
+    ran = reply.get_json()
+    lines, checks = sc.execute(SCENARIOS / "utility-event-client-sheds.yaml")
+    assert ran["lines"] == lines and "2024-03-12 17:02Z  call shedLoad: Fault" in lines
+    assert ran["checks"] == [
+        {"name": c.name, "target": c.target, "measured": c.measured, "ok": c.ok} for c in checks
+    ]
+    assert len(ran["checks"]) == 3 and all(c["ok"] for c in ran["checks"])
+
+
+def test_ui_scenario_worlds_come_from_the_factory_handed_down(mock: MockChargePoint) -> None:
+    """UiApp builds each world of a run with the ``apps`` it was given: real apps, counted."""
+    built: list[tuple[Settings, datetime]] = []
+
+    def apps(settings: Settings, clock: SimClock | None) -> MockChargePointApp:
+        assert clock is not None
+        built.append((settings, clock.now()))
+        return create_app(settings, clock)
+
+    ui = UiApp(mock.wsgi.sessions, mock.wsgi.clock, lambda: 0, ({}, []), apps)
+    reply = Client(ui).post("/api/scenarios/utility-event-client-sheds")
+    assert reply.status_code == 200 and all(c["ok"] for c in reply.get_json()["checks"])
+    minimal = Settings(database_url="sqlite://", fixture="minimal")
+    assert built == [(minimal, datetime(2024, 3, 12, 16, 55, tzinfo=UTC))]  # the file's world
 
 
 def test_ui_meta_lists_operations_and_forcible_codes(web: Client) -> None:
