@@ -36,10 +36,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Engine
+
 from mockcp.clock import ClockState, wall_instant, wall_seconds
 from mockcp.db.world_version import WorldVersion
+from mockcp.domain.stations.kept import KeptIndexes
 from mockcp.soap import envelope
-from mockcp.soap.recorder import CallNote, Record
+from mockcp.soap.context import Runtime
+from mockcp.soap.recorder import CallNote, Record, SoapRecorder
 
 EPOCH = "mockcp.answers.epoch"  # environ key: the world's epoch read before the full path
 MAX_KEY = 64 * 1024  # request bodies longer than this are not kept
@@ -187,3 +191,19 @@ class Answers:
     def close(self) -> None:
         self.forget()
         self.version.close()
+
+
+def kept_reads(
+    engine: Engine, runtime: Runtime, endpoint: SoapRecorder, answer_cache: bool
+) -> tuple[WorldVersion | None, Answers | None]:
+    """The version of the world's file, the reads kept under it (``runtime.indexes``:
+    domain/stations/kept.py) and, with ``answer_cache``, whole answers kept by ``endpoint``;
+    (None, None) for a store that is not a SQLite file: everything is read every time."""
+    version = WorldVersion.for_engine(engine)
+    if version is None:
+        return None, None
+    runtime.indexes = KeptIndexes(version.current)
+    answers = Answers(version, endpoint.record) if answer_cache else None
+    if answers is not None:
+        endpoint.keeper = answers.keep
+    return version, answers

@@ -17,7 +17,7 @@ from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
 from mockcp.admin.health import health
-from mockcp.answers import Answers
+from mockcp.answers import kept_reads
 from mockcp.app_parts import ControlParts
 from mockcp.clock import (
     ClockReading,
@@ -42,9 +42,7 @@ from mockcp.db.engine import (
 from mockcp.db.images import drop_all_images, write_transaction
 from mockcp.db.journal_store import JournalStore
 from mockcp.db.storegate import StoreGate, WorldGate
-from mockcp.db.world_version import WorldVersion
 from mockcp.db.worldlock import world_lock
-from mockcp.domain.stations.kept import KeptIndexes
 from mockcp.exposure import TOKEN_VARIABLE, authorised, refuse
 from mockcp.planned_images import PlannedImages, image_key
 from mockcp.sandboxes import SandboxApp, Sandboxes, key_sandbox
@@ -110,17 +108,11 @@ class MockChargePointApp:
         self.world = WorldStore(self.engine, self.clock, self.journal)
         self.soap = build_application(self.runtime)
         self._soap_wsgi = wsgi_application(self.soap)
-        # Answers kept in memory need the world and its clock in one file (mockcp/answers.py).
-        kept = settings.answer_cache and isinstance(self.clock, StoredClock)
-        self.version = version = WorldVersion.for_engine(self.engine)  # None: not a SQLite file
-        if version is not None:  # station indexes of an unchanged world (domain/stations/kept)
-            self.runtime.indexes = KeptIndexes(version.current)
         self._soap_endpoint = SoapRecorder(self._soap_call, self.runtime, self.journal)
-        self.answers = (
-            Answers(version, self._soap_endpoint.record) if kept and version is not None else None
-        )
-        if self.answers is not None:
-            self._soap_endpoint.keeper = self.answers.keep
+        # Reads kept while the world's file is unchanged; whole answers need its clock there.
+        kept = settings.answer_cache and isinstance(self.clock, StoredClock)
+        endpoint = self._soap_endpoint
+        self.version, self.answers = kept_reads(self.engine, self.runtime, endpoint, kept)
         self._wsdls = {
             version.name: WsdlDocument(self.soap, version) for version in BY_PATH.values()
         }
@@ -170,9 +162,7 @@ class MockChargePointApp:
         if self.sandboxes is not None:
             self.sandboxes.close()
         self.store_gate.close()
-        if self.answers is not None:
-            self.answers.close()
-        if self.version is not None:
+        if self.version is not None:  # (and what was kept under it)
             self.version.close()
         self.journal.close()
         self.engine.dispose()
@@ -256,9 +246,7 @@ class MockChargePointApp:
         if self.sandboxes is not None:  # templates no sandbox uses go with the old world
             self.sandboxes.templates.collect()
         with self._gate.rebuilding():
-            if self.answers is not None:
-                self.answers.forget()
-            if self.version is not None:  # the kept station indexes too
+            if self.version is not None:  # what was kept under it is stale now
                 self.version.forget()
             if settings is None:
                 self.world.reset()
