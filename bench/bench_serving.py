@@ -2,7 +2,7 @@
 are added.
 
     .venv/bin/python bench/bench_serving.py [--world minimal] [--repeats 5] [--seconds 2]
-        [--variant NAME=THREADS/RUNNING ...] [--db URL]
+        [--variant NAME=THREADS/RUNNING ...] [--db URL] [--baseline DIR [--baseline-db URL]]
 
 Each variant is a server on mockcp's stack (``mockcp.server``) in a child process
 (``serving_child.py``) with that many waitress threads, of which ``ServerLimits.running`` run
@@ -11,9 +11,12 @@ hand-out); ``canned`` replays the answers mockcp gave, on the product's defaults
 ceiling), and ``canned+row`` does too but first commits one SQLite row per call (the ceiling
 that keeps the journal's contract: every call on record before its answer). Two reads:
 getCPNInstances (world-constant) and getStationStatus of one station (a small answer that
-depends on the clock). For each, at 1 and 16 keep-alive clients in a process
-of their own: requests per second, the server's CPU per request, the share of waitress's main
-loop, and voluntary/involuntary context switches per request, all from /proc/<pid>/task.
+depends on the clock). ``--baseline DIR`` serves another checkout's mockcp beside (variant
+``base``, the product's pool; ``--baseline-db`` its own database when ``--db`` is shared), so
+a change is measured against its parent in the same run. For each, at 1 and 16 keep-alive
+clients in a process of their own: requests per second, the server's CPU per request, the
+share of waitress's main loop, and voluntary/involuntary context switches per request, all
+from /proc/<pid>/task.
 Repeats are interleaved, so the machine's load falls on every variant alike: compare ratios
 within one run, not figures across runs.
 """
@@ -89,10 +92,21 @@ class Variant:
         ))  # fmt: skip
 
 
-def child(what: str, threads: int, running: int, db: str | None) -> tuple[Server, str, str]:
+SCRATCH = tempfile.mkdtemp(prefix="mockcp-serving-images-")  # never the user's image folder
+
+
+def child(
+    what: str, threads: int, running: int, db: str | None, tree: Path | None = None
+) -> tuple[Server, str, str]:
+    """A server in a process of its own; ``tree``: another checkout's mockcp and child."""
     port = free_port()
-    argv = [sys.executable, "-P", str(BENCH / "serving_child.py"), what, str(port)]
-    env = {"BENCH_DB_URL": db} if db else None
+    bench = BENCH if tree is None else tree / "bench"
+    argv = [sys.executable, "-P", str(bench / "serving_child.py"), what, str(port)]
+    env = {"MOCKCP_CACHE_DIR": SCRATCH}
+    if db:
+        env["BENCH_DB_URL"] = db
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree)
     server = Server([*argv, str(threads), str(running)], port, "/", None, env=env)
     if what.startswith(("canned:", "canned-row:")):
         return server, "", ""
@@ -133,6 +147,12 @@ def main() -> None:
         metavar="NAME=THREADS/RUNNING",
         help="default: served=8/1 (the product's), waitress=8/0, t1=1/0",
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout: its mockcp served as variant 'base' (8/1) beside this tree's",
+    )
+    parser.add_argument("--baseline-db", help="the baseline's database URL (default: SQLite)")
     args = parser.parse_args()
     specs = args.variant or ["served=8/1", "waitress=8/0", "t1=1/0"]
     print(f"load average at start: {os.getloadavg()}, cores: {os.cpu_count()}")
@@ -143,6 +163,10 @@ def main() -> None:
         server, key, password = child(args.world, threads, running, args.db)
         variants.append(Variant(name, server, mockcp_bodies(server, key, password)))
         print(f"{name}: {threads} threads, running={running}")
+    if args.baseline is not None:
+        server, key, password = child(args.world, 8, 1, args.baseline_db, args.baseline)
+        variants.append(Variant("base", server, mockcp_bodies(server, key, password)))
+        print(f"base: {args.baseline}, 8 threads, running=1")
     first = variants[0]
     recordings = {op: post(first.server.url + SOAP, body) for op, body in first.bodies.items()}
     path = Path(tempfile.mkdtemp(prefix="mockcp-serving-")) / "recordings.json"
