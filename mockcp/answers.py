@@ -36,9 +36,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from mockcp.clock import ClockState, wall_instant, wall_seconds
+from mockcp.db.callstate import CallState, read_call_state
 from mockcp.db.world_version import WorldVersion
 from mockcp.domain.stations.kept import KeptIndexes
 from mockcp.soap import envelope
@@ -191,6 +192,15 @@ class Answers:
     def close(self) -> None:
         self.forget()
         self.version.close()
+
+
+def call_state(engine: Engine, held: Connection | None, kept: KeptIndexes | None) -> CallState:
+    """The store's clock, stamps, armed-fault flag and identity (``db/callstate.py``): on the
+    store gate's connection when it lends one (PostgreSQL), from ``kept`` while the world's
+    file is unchanged (it is data of that file alone), else one query."""
+    if held is not None or kept is None:
+        return read_call_state(held or engine)
+    return kept.get(None, ("call state",), lambda: read_call_state(engine), CallState)
 
 
 def kept_reads(

@@ -17,7 +17,7 @@ from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
 from mockcp.admin.health import health
-from mockcp.answers import kept_reads
+from mockcp.answers import call_state, kept_reads
 from mockcp.app_parts import ControlParts
 from mockcp.clock import (
     ClockReading,
@@ -31,7 +31,7 @@ from mockcp.clock import (
 )
 from mockcp.config import Settings
 from mockcp.db.activity import WorldMeta
-from mockcp.db.callstate import CallState, read_call_state
+from mockcp.db.callstate import CallState
 from mockcp.db.engine import (
     create_schema,
     drop_schema,
@@ -341,8 +341,8 @@ class MockChargePointApp:
             if sandbox is not None:  # the sandbox's own app journals the call in its own store
                 return sandbox(environ, start_response)
         with self._gate.reading():  # the journal row belongs to the world it was answered in
-            # One query: clock, stamps, faults, identity (PostgreSQL: on the gate's connection).
-            state = read_call_state(self.store_gate.held() or self.engine)
+            # Clock, stamps, faults, identity: one query, or from memory (answers.call_state).
+            state = call_state(self.engine, self.store_gate.held(), self.runtime.indexes)
             self._follow_store(state)
             if state.clock is not None and isinstance(self.clock, StoredClock):
                 now = state.clock.now(wall_seconds())  # the stored clock, read with the rest

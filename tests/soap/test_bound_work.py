@@ -26,7 +26,7 @@ from tests.conftest import START
 from tests.soap.envelopes import SOAP_PATH, guide_style
 from tests.soap.test_guard import with_attributes, with_elements
 from tests.soap.test_limits import event
-from tests.soap.work import ports, work_of
+from tests.soap.work import forget_kept, ports, work_of
 from tests.worlds.stores import store_url
 
 # What one planned port-day may write: its sessions (a handful at most), alarms, bookings and
@@ -62,7 +62,7 @@ def test_read_after_the_clocks_largest_step_is_bounded(
     stations(client)
     # Both reads read their station index: the far one must (it refreshes statuses, a write,
     # so it may not use a kept one: domain/stations/kept.py), and the plain one is its measure.
-    cold(mock)
+    forget_kept(mock.wsgi)
     plain, _ = work_of(mock, lambda: stations(client))
     # The most one clock call may move (docs/worlds.md); the move plans the year itself
     # (mockcp.sim.store.ahead, tests/soap/test_clock_moves.py), so the read after it only
@@ -74,14 +74,6 @@ def test_read_after_the_clocks_largest_step_is_bounded(
     assert plain.port_days == 0 and far.port_days == 0
     assert far.statements <= 3 * plain.statements, (far, plain)  # 25 against 10 here
     assert far.rows_written <= plain.rows_written + 2 * ports(mock)  # a status per port
-
-
-def cold(mock: MockChargePoint) -> None:
-    """Forget the station indexes, realms and watermarks the app keeps while the world's file
-    is unchanged (``domain/stations/kept.py``): the next read reads them as a first one."""
-    indexes = mock.wsgi.runtime.indexes
-    if indexes is not None:
-        indexes.clear()
 
 
 def _post(mock: MockChargePoint, data: bytes) -> bytes:
@@ -123,9 +115,9 @@ def test_a_page_of_the_largest_size_sends_the_statements_of_a_one_row_page(
         searchQuery={"fromTimeStamp": since}))
     assert len(reply.ChargingSessionData) == 100 and reply.MoreFlag == 1
     assert full.statements <= one.statements + 2, (full, one)  # no query per row
-    cold(mock)  # both pages read their stations' pricing (kept once read: kept.py)
+    forget_kept(mock.wsgi)  # both pages read their stations' pricing (kept once read: kept.py)
     many, reply = work_of(mock, lambda: stations(client, numStations=500))
-    cold(mock)
+    forget_kept(mock.wsgi)
     few, _ = work_of(mock, lambda: stations(client, numStations=1))
     assert len(reply.stationData) > 1
     assert many.statements == few.statements

@@ -30,6 +30,7 @@ from mockcp.worldclock import StoredClock, read_state
 from mockcp.worlds import world_identity
 from tests.conftest import START
 from tests.soap.envelopes import cpn_call
+from tests.soap.work import forget_kept
 
 OK_ANSWER = "getCPNInstancesResponse"
 FORCED = "Forced fault in getCPNInstances (/_mock/faults)."
@@ -108,6 +109,11 @@ def test_a_call_reads_the_store_once_and_skips_the_fault_lookup_when_none_is_arm
     call(one)  # warm: planning, caches
     with statements(one) as seen:
         assert call(one) == (200, "ok", "getCPNInstancesResponse")
+    # The world's file unchanged since the last call: its state from memory (answers.call_state).
+    assert not [s for s in seen if "sim_clock" in s or "forced_fault" in s]
+    forget_kept(one)
+    with statements(one) as seen:
+        assert call(one) == (200, "ok", "getCPNInstancesResponse")
     assert [s for s in seen if "forced_fault" in s] == [
         s for s in seen if s.startswith("SELECT sim_clock")
     ]
@@ -116,6 +122,7 @@ def test_a_call_reads_the_store_once_and_skips_the_fault_lookup_when_none_is_arm
     arm(other, {"operation": "getCPNInstances", "fault": "server", "count": 1})
     with statements(one) as seen:
         assert call(one) == (500, "soapenv:Server", FORCED)
+    assert len([s for s in seen if s.startswith("SELECT sim_clock")]) == 1  # the file moved on
     assert [s for s in seen if s.startswith("SELECT forced_fault")]
     assert call(one) == (200, "ok", "getCPNInstancesResponse")  # the count is spent
 

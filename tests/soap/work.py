@@ -73,6 +73,14 @@ def work_of(mock: MockChargePoint, call: Callable[[], Any]) -> tuple[Work, Any]:
     return work, answer
 
 
+def forget_kept(app: Any) -> None:
+    """Forget what ``app`` (a MockChargePointApp) keeps while the world's file is unchanged:
+    the call state, station indexes, realms, watermarks (``domain/stations/kept.py``), so its
+    next call reads them as a first one does."""
+    if app.runtime.indexes is not None:
+        app.runtime.indexes.clear()
+
+
 def ports(mock: MockChargePoint) -> int:
     with mock.wsgi.sessions() as db:
         return db.scalar(select(func.count()).select_from(SimPortState)) or 0

@@ -8,7 +8,8 @@ page's pricing cost a query each. Between two polls of the same caller nothing o
 unless something wrote to the world: a shed, an event, a clock move that planned further, a
 reset, another process. ``KeptIndexes`` keeps each of them (the station index of a caller's
 organisation or of the public, the realm, the watermarks, named stations, a page's pricing:
-``domain/stations/search.py``, ``domain/context.py``) under the world file's epoch
+``domain/stations/search.py``, ``domain/context.py``; and every call's state:
+``answers.call_state``) under the world file's epoch
 (``db/world_version.py``, read through ``version``: it moves on at every commit to the file by
 any connection of any process, and at this process's own rebuilds and restores), so a poll
 in the same epoch reads them from memory.
@@ -56,9 +57,13 @@ class KeptIndexes:
         self._kept: dict[Hashable, object] = {}
         self.served = 0  # indexes given from memory (tests read it)
 
-    def get(self, db: Session, key: Hashable, build: Callable[[], T], kind: type[T]) -> T:
-        """The value of ``key`` in the current epoch, built (and kept) on a miss."""
-        epoch = None if writing(db) else self._version()
+    def get(
+        self, db: Session | None, key: Hashable, build: Callable[[], T], kind: type[T]
+    ) -> T:
+        """The value of ``key`` in the current epoch, built (and kept) on a miss; ``db``: the
+        request's session (None: the build reads on a connection of its own, outside any
+        write of the request)."""
+        epoch = None if db is not None and writing(db) else self._version()
         if epoch is None:
             return build()
         with self._lock:
@@ -67,7 +72,7 @@ class KeptIndexes:
             self.served += 1
             return hit
         value = build()
-        if writing(db):  # the build itself wrote: keep nothing
+        if db is not None and writing(db):  # the build itself wrote: keep nothing
             return value
         with self._lock:
             if self._epoch is None or epoch > self._epoch:  # a newer epoch: the rest is stale
