@@ -161,6 +161,7 @@ def _plan(db: Session, root_seed: int, until: datetime) -> int:
                 sessions=0,
             )
             db.add(state)
+            states[port.id] = state  # (held: the session keeps a clean object weakly)
         day = state.planned_through + timedelta(days=1)
         while day <= last:
             deadline.check()  # a request's time limit stops planning too (mockcp.deadline)
@@ -244,14 +245,17 @@ def _session(
 
 
 def _insert(db: Session, run: Pass) -> None:
-    if run.rows:
-        db.execute(insert(cast(Table, ChargingSession.__table__)), [r.columns() for r in run.rows])
+    """The pass's rows into the store: alarms and bookings, then the Power Share windows
+    (which reshape the planned sessions in memory, or drop one whose port is still busy),
+    then the sessions as they came out."""
     if run.alarms:
         db.execute(insert(cast(Table, Alarm.__table__)), run.alarms)
     if run.booked:
         db.execute(insert(cast(Table, Transaction.__table__)), run.booked)
-    if run.shared:
-        share_power(db, run.root_seed, run.shared)
+    dropped = share_power(db, run.root_seed, run.shared, run.rows) if run.shared else set()
+    rows = [r.columns() for r in run.rows if r.id not in dropped]
+    if rows:
+        db.execute(insert(cast(Table, ChargingSession.__table__)), rows)
 
 
 def _local_midnight_after(day: date, spec: PortSpec) -> datetime:
