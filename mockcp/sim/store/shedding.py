@@ -49,18 +49,20 @@ def caps_by_port(
     at ``after`` when given: ``capped`` passes over a window that ended by a session's
     start, so a caller whose sessions all start at ``after`` or later loses nothing, and a
     year of Power Share windows is not read again at every planning step)."""
-    statement = select(PowerCap, LoadShedEvent.allow_opt_out).outerjoin(
-        LoadShedEvent, PowerCap.event_pk == LoadShedEvent.id
-    )
+    statement = select(  # columns, not objects: a Power Share world has thousands of caps
+        PowerCap.port_pk, PowerCap.starts_at, PowerCap.ends_at, PowerCap.cap_kw,
+        PowerCap.event_pk, LoadShedEvent.allow_opt_out,
+    ).outerjoin(LoadShedEvent, PowerCap.event_pk == LoadShedEvent.id)
     if port_pks is not None:
         statement = statement.where(PowerCap.port_pk.in_(list(port_pks)))
     if after is not None:
         statement = statement.where(PowerCap.ends_at.is_(None) | (PowerCap.ends_at > after))
     found: dict[int, list[PortCap]] = {}
-    for cap, opt_out in db.execute(statement.order_by(PowerCap.id)):
-        event = cap.event_pk if cap.event_pk is not None and opt_out else None
-        window = CapWindow(cap.starts_at, cap.ends_at, cap.cap_kw)
-        found.setdefault(cap.port_pk, []).append(PortCap(window, event))
+    for port_pk, starts, ends, kw, event_pk, opt_out in db.execute(
+        statement.order_by(PowerCap.id)
+    ):
+        event = event_pk if event_pk is not None and opt_out else None
+        found.setdefault(port_pk, []).append(PortCap(CapWindow(starts, ends, kw), event))
     return found
 
 
