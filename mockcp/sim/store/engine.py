@@ -31,7 +31,7 @@ from mockcp.sim.model.plan import PortSpec, SessionPlan, plan_day
 from mockcp.sim.model.reservations import ReservationEvent, cancellations, reservation
 from mockcp.sim.store import spans
 from mockcp.sim.store.locking import hold_world, publish
-from mockcp.sim.store.rows import Pass, SessionRow
+from mockcp.sim.store.rows import COLUMNS, Pass, SessionRow, insert_plain
 from mockcp.sim.store.sharing import share_power
 from mockcp.sim.store.shedding import PortCap, capped, caps_by_port, updates
 from mockcp.sim.store.status import LONGEST_SESSION as LONGEST_SESSION  # (re-exported)
@@ -253,9 +253,8 @@ def _insert(db: Session, run: Pass) -> None:
     if run.booked:
         db.execute(insert(cast(Table, Transaction.__table__)), run.booked)
     dropped = share_power(db, run.root_seed, run.shared, run.rows) if run.shared else set()
-    rows = [r.columns() for r in run.rows if r.id not in dropped]
-    if rows:
-        db.execute(insert(cast(Table, ChargingSession.__table__)), rows)
+    rows = [r.values() for r in run.rows if r.id not in dropped]
+    insert_plain(db, cast(Table, ChargingSession.__table__), COLUMNS, rows)
 
 
 def _local_midnight_after(day: date, spec: PortSpec) -> datetime:
