@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, selectinload
 
 from mockcp import deadline
@@ -31,7 +31,7 @@ from mockcp.sim.model.plan import PortSpec, SessionPlan, plan_day
 from mockcp.sim.model.reservations import ReservationEvent, cancellations, reservation
 from mockcp.sim.store import spans
 from mockcp.sim.store.locking import hold_world, publish
-from mockcp.sim.store.rows import COLUMNS, Pass, SessionRow, insert_plain
+from mockcp.sim.store.rows import COLUMNS, Pass, SessionRow, insert_dicts, insert_plain
 from mockcp.sim.store.sharing import share_power
 from mockcp.sim.store.shedding import PortCap, capped, caps_by_port, updates
 from mockcp.sim.store.status import LONGEST_SESSION as LONGEST_SESSION  # (re-exported)
@@ -248,10 +248,8 @@ def _insert(db: Session, run: Pass) -> None:
     """The pass's rows into the store: alarms and bookings, then the Power Share windows
     (which reshape the planned sessions in memory, or drop one whose port is still busy),
     then the sessions as they came out."""
-    if run.alarms:
-        db.execute(insert(cast(Table, Alarm.__table__)), run.alarms)
-    if run.booked:
-        db.execute(insert(cast(Table, Transaction.__table__)), run.booked)
+    insert_dicts(db, cast(Table, Alarm.__table__), run.alarms)
+    insert_dicts(db, cast(Table, Transaction.__table__), run.booked)
     dropped = share_power(db, run.root_seed, run.shared, run.rows) if run.shared else set()
     rows = [r.values() for r in run.rows if r.id not in dropped]
     insert_plain(db, cast(Table, ChargingSession.__table__), COLUMNS, rows)

@@ -107,3 +107,10 @@ def insert_plain(
             compiled.string,
             [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)],
         )
+
+
+def insert_dicts(db: Session, table: Table, rows: Sequence[dict[str, object]]) -> None:
+    """``insert_plain`` of rows given as dicts, every one with the first one's keys."""
+    if rows:
+        names = list(rows[0])
+        insert_plain(db, table, names, [[row[name] for name in names] for row in rows])

@@ -16,12 +16,12 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, delete, insert, or_, select
+from sqlalchemy import Table, delete, or_, select
 from sqlalchemy.orm import Session
 
 from mockcp.db.activity import Alarm, ChargingSession, PowerCap
 from mockcp.db.models import Port, Station
-from mockcp.sim.store.rows import SessionRow
+from mockcp.sim.store.rows import SessionRow, insert_dicts
 from mockcp.sim.store.shedding import Session_, reshape_rows
 
 REDUCED, RESTORED = "Circuit Sharing Current Reduced", "Circuit Sharing Current Restored"
@@ -173,8 +173,6 @@ def _store(
                 for at, kind in ((lo, REDUCED), (hi, RESTORED))
                 if at >= since[pk]
             )
-    if caps:
-        db.execute(insert(cast(Table, PowerCap.__table__)), caps)
-    if alarms:
-        db.execute(insert(cast(Table, Alarm.__table__)), alarms)
+    insert_dicts(db, cast(Table, PowerCap.__table__), caps)
+    insert_dicts(db, cast(Table, Alarm.__table__), alarms)
     db.flush()
