@@ -87,3 +87,13 @@ def test_sharing_a_step_in_memory_is_sharing_it_in_the_store(
         assert shares[0] > 10 and bent.fetchone()[0] > 0
     finally:
         conn.close()
+
+
+def test_a_world_planned_twice_from_its_seed_is_the_same_world(tmp_path: Path) -> None:
+    """Determinism from the seed alone, through the planner's whole path (sessions, alarms,
+    bookings, Power Share windows and reshapes, statuses), start image included."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first, second = world(tmp_path / "a", "minimal"), world(tmp_path / "b", "minimal")
+    assert first == second
+    assert len(first["charging_session"]) > 300 and len(first["transaction"]) > 10
