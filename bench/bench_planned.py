@@ -11,10 +11,12 @@ start is the anchor (started once unmeasured first: its first start compiles byt
 Interleaved repeats, medians of the wall time and the CPU from spawn to the first answer of
 ``/_mock/health``; each repeat has a cache folder of its own, never the user's.
 
-Then the planner itself: the CPU of ``create_app`` building the demo and the minimal world
-(a frozen clock at a fixed start, a fresh SQLite file, kept images off) in a child process
-each, and with ``--baseline`` the same in an older tree (its sources first on the path, this
-venv), interleaved, with the ratio of the medians.
+With ``--baseline``, the older tree's first starts are measured beside (its own cache
+folders, its sources first on the path). Then the planner itself: the CPU of ``create_app``
+building the demo and the minimal world (a frozen clock at a fixed start, a fresh SQLite
+file, kept images off) in a child process each, and with ``--baseline`` the same in the
+older tree (its sources first on the path, this venv), interleaved, with the ratio of the
+medians.
 """
 
 from __future__ import annotations
@@ -120,6 +122,10 @@ def main() -> None:
             if isinstance(moto, Path):
                 runs.setdefault("moto_server", []).append(ready([str(moto)], "-p", "/"))
             for world, flags in WORLDS.items():
+                if args.baseline is not None:  # the older tree's first start, on its own folder
+                    old = {"MOCKCP_CACHE_DIR": str(Path(scratch) / f"old-{repeat}-{len(flags)}"),
+                           "PYTHONPATH": str(args.baseline.resolve())}  # fmt: skip
+                    runs.setdefault(f"{world}, first start, baseline", []).append(serve(flags, old))
                 cache = {"MOCKCP_CACHE_DIR": str(Path(scratch) / f"{repeat}-{len(flags)}")}
                 runs.setdefault(f"{world}, first start", []).append(serve(flags, cache))
                 runs.setdefault(f"{world}, next start", []).append(serve(flags, cache))
@@ -134,7 +140,7 @@ def main() -> None:
         print(f"start to ready, {name}: median {wall:.2f} s, CPU {cpu:.2f} s{ratio}  "
               f"(wall {[round(r[0], 2) for r in found]})")  # fmt: skip
     planning(args.repeats, args.baseline)
-    print(f"load average at end: {os.getloadavg()}")
+    print(f"load average after the builds: {os.getloadavg()}")
 
 
 if __name__ == "__main__":
