@@ -1,5 +1,5 @@
-"""The typed rows the planner writes: one planned charging session, one planning pass; and
-how many rows go into the store at once."""
+"""The typed rows the planner writes: one planned charging session, one planning pass, what
+it reads of a port and keeps of its progress; and how many rows go into the store at once."""
 
 from __future__ import annotations
 
@@ -74,6 +74,30 @@ class Pass:
     alarms: list[dict[str, object]] = field(default_factory=list)
     booked: list[dict[str, object]] = field(default_factory=list)  # reservation transactions
     shared: dict[int, datetime] = field(default_factory=dict)  # Power Share -> first new start
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What planning a port's days reads of it and its station, read once (ORM attributes
+    cost a descriptor call each, and the day loop reads them per session)."""
+
+    id: int
+    number: int
+    reservable: bool
+    faulted: bool
+    station_pk: int
+    org_pk: int
+    offline: bool
+    power_share: bool
+    ports: int
+
+
+@dataclass(slots=True)
+class Progress:
+    """A port's planning state through its day loop (written back to ``SimPortState``)."""
+
+    free_at: datetime | None
+    sessions: int
 
 
 COLUMNS = tuple(f.name for f in fields(SessionRow))
