@@ -7,6 +7,8 @@ from random import Random
 
 __all__ = ["Random", "derive_seed", "for_entity"]
 
+_SEED = super(Random, Random).seed  # the C generator's own seeding
+
 
 def derive_seed(root: int, *parts: object) -> int:
     """A stable 64-bit seed from a root seed and any path of parts."""
@@ -15,5 +17,12 @@ def derive_seed(root: int, *parts: object) -> int:
 
 
 def for_entity(root: int, *parts: object) -> Random:
-    """A private ``random.Random`` for one entity."""
-    return Random(derive_seed(root, *parts))
+    """A private ``random.Random`` for one entity: exactly ``Random(derive_seed(...))``,
+    made without ``Random.__init__``'s Python layers (``seed`` checks the type of an int it
+    is given, then seeds the C generator: the planner makes one per port-day, ~40,000 for
+    the demo world)."""
+    rng = Random.__new__(Random)
+    _SEED(rng, derive_seed(root, *parts))
+    # (Random.seed sets it too: gauss() keeps its second value there)
+    rng.gauss_next = None  # type: ignore[attr-defined]
+    return rng

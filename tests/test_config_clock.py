@@ -19,7 +19,7 @@ from mockcp.clock import (
     parse_mode,
 )
 from mockcp.config import DEFAULT_DB, Settings
-from mockcp.rng import derive_seed, for_entity
+from mockcp.rng import Random, derive_seed, for_entity
 
 
 def test_settings_defaults_are_sqlite_demo_localhost() -> None:
@@ -147,3 +147,22 @@ def test_derived_seeds_are_local(
     if (other_kind, other) != (kind, number):
         assert derive_seed(root, other_kind, other) != derive_seed(root, kind, number)
     assert derive_seed(root + 1, kind, number) != derive_seed(root, kind, number)
+
+
+@given(st.integers(), KINDS, st.integers(), st.integers(0, 30))
+def test_an_entitys_generator_is_random_seeded_with_its_derived_seed(
+    root: int, kind: str, number: int, draws: int
+) -> None:
+    """``for_entity`` skips ``Random.__init__``'s Python layers (mockcp/rng.py): it must stay
+    exactly ``Random(derive_seed(...))``, state and every kind of draw, ``gauss``' kept
+    second value included."""
+    made, plain = for_entity(root, kind, number), Random(derive_seed(root, kind, number))
+    assert made.getstate() == plain.getstate()
+    for _ in range(draws):
+        assert made.random() == plain.random()
+    assert [made.gauss(0, 1) for _ in range(3)] == [plain.gauss(0, 1) for _ in range(3)]
+    assert made.lognormvariate(1.8, 0.9) == plain.lognormvariate(1.8, 0.9)
+    assert made.choices(range(24), weights=range(1, 25), k=5) == plain.choices(
+        range(24), weights=range(1, 25), k=5
+    )
+    assert made.getstate() == plain.getstate()

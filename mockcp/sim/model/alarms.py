@@ -87,10 +87,19 @@ def reported_at(
     """
     local = local_day(end, offset_minutes)
     for day in (local - timedelta(days=1), local):
-        plan = station_day_alarms(root_seed, station_pk, ports, day, offset_minutes)
-        downs = [a.time for a in plan if a.alarm_type == "Unreachable"]
-        backs = [a.time for a in plan if a.alarm_type == "Reachable"]
-        for down, back in zip(downs, backs, strict=True):
+        for down, back in _outages(root_seed, station_pk, ports, day, offset_minutes):
             if down <= end < back:
                 return back
     return None
+
+
+@functools.lru_cache(maxsize=8192)
+def _outages(
+    root_seed: int, station_pk: int, ports: int, day: date, offset_minutes: int
+) -> tuple[tuple[datetime, datetime], ...]:
+    """(Unreachable, Reachable) pairs of one station-day (``reported_at`` asks for two days
+    per session: most have none)."""
+    plan = station_day_alarms(root_seed, station_pk, ports, day, offset_minutes)
+    downs = [a.time for a in plan if a.alarm_type == "Unreachable"]
+    backs = [a.time for a in plan if a.alarm_type == "Reachable"]
+    return tuple(zip(downs, backs, strict=True))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, selectinload
 
 from mockcp import deadline
@@ -31,7 +31,15 @@ from mockcp.sim.model.plan import PortSpec, SessionPlan, plan_day
 from mockcp.sim.model.reservations import ReservationEvent, cancellations, reservation
 from mockcp.sim.store import spans
 from mockcp.sim.store.locking import hold_world, publish
-from mockcp.sim.store.rows import Pass, SessionRow
+from mockcp.sim.store.rows import (
+    COLUMNS,
+    Facts,
+    Pass,
+    Progress,
+    SessionRow,
+    insert_dicts,
+    insert_plain,
+)
 from mockcp.sim.store.sharing import share_power
 from mockcp.sim.store.shedding import PortCap, capped, caps_by_port, updates
 from mockcp.sim.store.status import LONGEST_SESSION as LONGEST_SESSION  # (re-exported)
@@ -171,11 +179,16 @@ def _plan(db: Session, root_seed: int, until: datetime) -> int:
                 sessions=0,
             )
             db.add(state)
+            states[port.id] = state  # (held: the session keeps a clean object weakly)
         day = state.planned_through + timedelta(days=1)
-        while day <= last:
-            deadline.check()  # a request's time limit stops planning too (mockcp.deadline)
-            _plan_day(run, port, station, spec, state, day)
-            day += timedelta(days=1)
+        if day <= last:
+            facts, progress = _facts(port, station), Progress(state.free_at, state.sessions)
+            while day <= last:
+                deadline.check()  # a request's time limit stops planning too (mockcp.deadline)
+                _plan_day(run, facts, spec, progress, day)
+                day += timedelta(days=1)
+            if (state.free_at, state.sessions) != (progress.free_at, progress.sessions):
+                state.free_at, state.sessions = progress.free_at, progress.sessions
         state.planned_through = max(state.planned_through, last)
         end_of_day = _local_midnight_after(state.planned_through, spec)
         horizon = end_of_day if horizon is None else min(horizon, end_of_day)
@@ -196,13 +209,18 @@ def _new_starts(states: dict[int, SimPortState]) -> datetime | None:
     return datetime(first.year, first.month, first.day, tzinfo=UTC)
 
 
-def _plan_day(
-    run: Pass, port: Port, station: Station, spec: PortSpec, state: SimPortState, day: date
-) -> None:
+def _facts(port: Port, station: Station) -> Facts:
+    return Facts(
+        port.id, port.port_number, bool(port.reservable), bool(port.fault_reason), station.id,
+        station.org_pk, bool(station.offline), bool(station.power_share), len(station.ports),
+    )
+
+
+def _plan_day(run: Pass, port: Facts, spec: PortSpec, state: Progress, day: date) -> None:
     """One local day of one port: the station's alarms, cancelled reservations, sessions."""
-    if port.port_number == 1 and not station.offline:
-        run.alarms.extend(_alarms(run.root_seed, station, day, spec, run.start))
-    if port.reservable and station.id in run.priced:
+    if port.number == 1 and not port.offline:
+        run.alarms.extend(_alarms(run.root_seed, port, day, spec, run.start))
+    if port.reservable and port.station_pk in run.priced:
         cancelled = cancellations(run.root_seed, port.id, day, spec.utc_offset_minutes)
         run.booked += [_booking(port.id, e) for e in cancelled if e.at >= run.start]
     car = run.depot.get(port.id)
@@ -212,20 +230,21 @@ def _plan_day(
         if plan.start < run.start:
             state.free_at = plan.end
             continue
-        row = _session(run, plan, port, station, spec, state, day, car)
+        row = _session(run, plan, port, spec, state, day, car)
         run.rows.append(row)
-        if station.power_share:
-            run.shared[station.id] = min(run.shared.get(station.id, plan.start), plan.start)
+        if port.power_share:
+            run.shared[port.station_pk] = min(run.shared.get(port.station_pk, plan.start),
+                                              plan.start)  # fmt: skip
         state.sessions += 1
         state.free_at = row.end_time
 
 
 def _day_plans(
-    root_seed: int, port: Port, spec: PortSpec, state: SimPortState, day: date,
+    root_seed: int, port: Facts, spec: PortSpec, state: Progress, day: date,
     car: FleetCar | None,
 ) -> list[SessionPlan]:
     """The sessions the model plans on ``day`` (a faulted port is out of service: none)."""
-    if port.fault_reason:
+    if port.faulted:
         return []
     if car is not None:
         return plan_fleet_day(root_seed, spec, day, state.free_at, car)
@@ -233,19 +252,19 @@ def _day_plans(
 
 
 def _session(
-    run: Pass, plan: SessionPlan, port: Port, station: Station, spec: PortSpec,
-    state: SimPortState, day: date, car: FleetCar | None,
+    run: Pass, plan: SessionPlan, port: Facts, spec: PortSpec, state: Progress, day: date,
+    car: FleetCar | None,
 ) -> SessionRow:
     """The row of one planned session: driver or fleet card, caps, report time, reservation."""
-    row = _row(run.root_seed, plan, state.sessions, run.drivers.get(station.org_pk, []))
+    row = _row(run.root_seed, plan, state.sessions, run.drivers.get(port.org_pk, []))
     if car is not None:  # a fleet vehicle starts with its own card
         row.update({"driver_pk": None, "credential_pk": car.card_pk, "vehicle_pk": car.pk})
     _cap(run.root_seed, row, run.caps.get(port.id))
-    if not station.offline:  # (a station that never comes back never reports)
+    if not port.offline:  # (a station that never comes back never reports)
         row.reported_at = reported_at(
-            run.root_seed, station.id, len(station.ports), spec.utc_offset_minutes, row.end_time
+            run.root_seed, port.station_pk, port.ports, spec.utc_offset_minutes, row.end_time
         )
-    if port.reservable and station.id in run.priced and row.driver_pk is not None:
+    if port.reservable and port.station_pk in run.priced and row.driver_pk is not None:
         made = reservation(run.root_seed, row.id, plan.start, _day_start(day, spec))
         if made is not None:  # the driver reserved the port before coming
             row.reserved = True
@@ -254,14 +273,14 @@ def _session(
 
 
 def _insert(db: Session, run: Pass) -> None:
-    if run.rows:
-        db.execute(insert(cast(Table, ChargingSession.__table__)), [r.columns() for r in run.rows])
-    if run.alarms:
-        db.execute(insert(cast(Table, Alarm.__table__)), run.alarms)
-    if run.booked:
-        db.execute(insert(cast(Table, Transaction.__table__)), run.booked)
-    if run.shared:
-        share_power(db, run.root_seed, run.shared)
+    """The pass's rows into the store: alarms and bookings, then the Power Share windows
+    (which reshape the planned sessions in memory, or drop one whose port is still busy),
+    then the sessions as they came out."""
+    insert_dicts(db, cast(Table, Alarm.__table__), run.alarms)
+    insert_dicts(db, cast(Table, Transaction.__table__), run.booked)
+    dropped = share_power(db, run.root_seed, run.shared, run.rows) if run.shared else set()
+    rows = [r.values() for r in run.rows if r.id not in dropped]
+    insert_plain(db, cast(Table, ChargingSession.__table__), COLUMNS, rows)
 
 
 def _local_midnight_after(day: date, spec: PortSpec) -> datetime:
@@ -270,10 +289,10 @@ def _local_midnight_after(day: date, spec: PortSpec) -> datetime:
 
 
 def _alarms(
-    root_seed: int, station: Station, day: date, spec: PortSpec, start: datetime
+    root_seed: int, port: Facts, day: date, spec: PortSpec, start: datetime
 ) -> list[dict[str, object]]:
     planned = station_day_alarms(
-        root_seed, station.id, len(station.ports), day, spec.utc_offset_minutes
+        root_seed, port.station_pk, port.ports, day, spec.utc_offset_minutes
     )
     return [
         {"station_pk": a.station_pk, "port_number": a.port_number, "alarm_type": a.alarm_type,

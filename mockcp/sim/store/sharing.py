@@ -12,16 +12,17 @@ to finish charging).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, delete, insert, or_, select
+from sqlalchemy import Table, delete, or_, select
 from sqlalchemy.orm import Session
 
 from mockcp.db.activity import Alarm, ChargingSession, PowerCap
 from mockcp.db.models import Port, Station
-from mockcp.sim.store.shedding import reshape_since
+from mockcp.sim.store.rows import SessionRow, insert_dicts
+from mockcp.sim.store.shedding import Session_, reshape_rows
 
 REDUCED, RESTORED = "Circuit Sharing Current Reduced", "Circuit Sharing Current Restored"
 PASSES = 2
@@ -30,7 +31,7 @@ OR_TERMS = 200  # stations per delete: one OR term each, and SQLite's expression
 Window = tuple[datetime, datetime, int]  # (from, to, port number of the second arrival)
 
 
-def overlaps(first: list[ChargingSession], second: list[ChargingSession]) -> list[Window]:
+def overlaps(first: Sequence[Session_], second: Sequence[Session_]) -> list[Window]:
     """Intervals in which a session of each port is plugged in (both lists by start).
 
     Sessions on one port never overlap, so one sweep over both lists finds every pair.
@@ -49,18 +50,23 @@ def overlaps(first: list[ChargingSession], second: list[ChargingSession]) -> lis
     return found
 
 
-def _end(row: ChargingSession) -> datetime:
+def _end(row: Session_) -> datetime:
     return row.end_time or row.start_time
 
 
-def share_power(db: Session, root_seed: int, since: Mapping[int, datetime]) -> None:
-    """(Re)compute the sharing windows of these Power Share stations, each from its time.
+def share_power(
+    db: Session, root_seed: int, since: Mapping[int, datetime],
+    planned: Sequence[SessionRow] = (),
+) -> set[int]:
+    """(Re)compute the sharing windows of these Power Share stations, each from its time;
+    the IDs of the ``planned`` rows dropped (a driver who found the port still busy).
 
-    Every station of a planning step at once: each pass reads the sessions of all their
-    ports in one query, replaces their windows and alarms in one statement each, and
-    reshapes their ports together (it used to cost some 30 statements per station per
-    step, the largest fixed cost of planning a step). A station whose windows did not move
-    in a pass is left out of the next, as before."""
+    ``planned``: the rows of a planning step, not inserted yet: they are shared and reshaped
+    in memory together with the stored sessions (read once), and inserted after, as they
+    came out (it used to insert them, read them back twice a pass and update them).
+    Every station of a planning step at once: each pass replaces their windows and alarms in
+    one statement each and reshapes their ports together. A station whose windows did not
+    move in a pass is left out of the next."""
     stations = db.scalars(
         select(Station).where(Station.id.in_(list(since)), Station.power_share)
         .order_by(Station.id)
@@ -69,36 +75,71 @@ def share_power(db: Session, root_seed: int, since: Mapping[int, datetime]) -> N
         s.id: ports for s in stations
         if len(ports := sorted(s.ports, key=lambda p: p.port_number)) == 2
     }
+    rows = _sessions(db, pairs, since, planned)
+    dropped: set[int] = set()
+
+    def drop(row: Session_) -> None:
+        rows[row.port_pk].remove(row)
+        if isinstance(row, ChargingSession):
+            db.delete(row)
+        else:
+            dropped.add(row.id)
+
     stored: dict[int, list[Window]] = {}
     for _ in range(PASSES):
-        found = _windows(db, pairs, since)
+        found = _windows(rows, pairs, since)
         moved = {pk: w for pk, w in found.items() if pk not in stored or stored[pk] != w}
         if not moved:
             break  # the stays did not move: nothing more to share
         _store(db, {pk: pairs[pk] for pk in moved}, moved, since)
-        reshape_since(db, root_seed, {p.id: since[pk] for pk in moved for p in pairs[pk]})
+        again = {p.id: since[pk] for pk in moved for p in pairs[pk]}
+        reshape_rows(db, root_seed, again, {pk: list(rows[pk]) for pk in again}, drop)
         stored.update(moved)
         pairs = {pk: pairs[pk] for pk in moved}
+    return dropped
 
 
-def _windows(
-    db: Session, pairs: Mapping[int, list[Port]], since: Mapping[int, datetime]
-) -> dict[int, list[Window]]:
-    """Each station's sharing windows from its time on (one query for all their ports)."""
-    if not pairs:
-        return {}
+def _sessions(
+    db: Session, pairs: Mapping[int, list[Port]], since: Mapping[int, datetime],
+    planned: Sequence[SessionRow],
+) -> dict[int, list[Session_]]:
+    """port pk -> its sessions that end after its station's time, stored (one query for all
+    the ports) and planned, in start order."""
     station_of = {p.id: pk for pk, ports in pairs.items() for p in ports}
-    rows: dict[int, list[ChargingSession]] = {pid: [] for pid in station_of}
+    rows: dict[int, list[Session_]] = {pid: [] for pid in station_of}
+    if not pairs:
+        return rows
     earliest = min(since[pk] for pk in pairs)
     for row in db.scalars(
         select(ChargingSession)
         .where(ChargingSession.port_pk.in_(list(station_of)),
                ChargingSession.end_time > earliest)
-        .order_by(ChargingSession.port_pk, ChargingSession.start_time)
     ):
-        if _end(row) > since[station_of[row.port_pk]]:
-            rows[row.port_pk].append(row)
-    return {pk: overlaps(rows[ports[0].id], rows[ports[1].id]) for pk, ports in pairs.items()}
+        rows[row.port_pk].append(row)
+    for new in planned:
+        if new.port_pk in rows:
+            rows[new.port_pk].append(new)
+    for pid, found in rows.items():
+        limit = since[station_of[pid]]
+        found[:] = sorted((r for r in found if _end(r) > limit), key=_order)
+    return rows
+
+
+def _order(row: Session_) -> tuple[datetime, int]:
+    return row.start_time, row.id
+
+
+def _windows(
+    rows: Mapping[int, list[Session_]], pairs: Mapping[int, list[Port]],
+    since: Mapping[int, datetime],
+) -> dict[int, list[Window]]:
+    """Each station's sharing windows from its time on, from its ports' sessions now."""
+    found = {}
+    for pk, (one, two) in pairs.items():
+        first = [r for r in rows[one.id] if _end(r) > since[pk]]
+        second = [r for r in rows[two.id] if _end(r) > since[pk]]
+        found[pk] = overlaps(first, second)
+    return found
 
 
 def _store(
@@ -132,8 +173,6 @@ def _store(
                 for at, kind in ((lo, REDUCED), (hi, RESTORED))
                 if at >= since[pk]
             )
-    if caps:
-        db.execute(insert(cast(Table, PowerCap.__table__)), caps)
-    if alarms:
-        db.execute(insert(cast(Table, Alarm.__table__)), alarms)
+    insert_dicts(db, cast(Table, PowerCap.__table__), caps)
+    insert_dicts(db, cast(Table, Alarm.__table__), alarms)
     db.flush()

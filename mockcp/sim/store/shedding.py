@@ -12,9 +12,10 @@ and an opted-out session charges uncapped from its opt-out time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Union
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -26,6 +27,9 @@ from mockcp.rng import for_entity
 from mockcp.sim.model.alarms import reported_at
 from mockcp.sim.model.capping import PATIENCE, CapWindow, Wish, affects, shape
 from mockcp.sim.store.locking import hold_world
+
+if TYPE_CHECKING:
+    from mockcp.sim.store.rows import SessionRow
 
 OPT_OUT_SHARE = 0.1  # FIDELITY: an assumption (domain.md 7 check 21 allows 0-25 %)
 
@@ -45,18 +49,20 @@ def caps_by_port(
     at ``after`` when given: ``capped`` passes over a window that ended by a session's
     start, so a caller whose sessions all start at ``after`` or later loses nothing, and a
     year of Power Share windows is not read again at every planning step)."""
-    statement = select(PowerCap, LoadShedEvent.allow_opt_out).outerjoin(
-        LoadShedEvent, PowerCap.event_pk == LoadShedEvent.id
-    )
+    statement = select(  # columns, not objects: a Power Share world has thousands of caps
+        PowerCap.port_pk, PowerCap.starts_at, PowerCap.ends_at, PowerCap.cap_kw,
+        PowerCap.event_pk, LoadShedEvent.allow_opt_out,
+    ).outerjoin(LoadShedEvent, PowerCap.event_pk == LoadShedEvent.id)
     if port_pks is not None:
         statement = statement.where(PowerCap.port_pk.in_(list(port_pks)))
     if after is not None:
         statement = statement.where(PowerCap.ends_at.is_(None) | (PowerCap.ends_at > after))
     found: dict[int, list[PortCap]] = {}
-    for cap, opt_out in db.execute(statement.order_by(PowerCap.id)):
-        event = cap.event_pk if cap.event_pk is not None and opt_out else None
-        window = CapWindow(cap.starts_at, cap.ends_at, cap.cap_kw)
-        found.setdefault(cap.port_pk, []).append(PortCap(window, event))
+    for port_pk, starts, ends, kw, event_pk, opt_out in db.execute(
+        statement.order_by(PowerCap.id)
+    ):
+        event = event_pk if event_pk is not None and opt_out else None
+        found.setdefault(port_pk, []).append(PortCap(CapWindow(starts, ends, kw), event))
     return found
 
 
@@ -97,7 +103,7 @@ def capped(root_seed: int, session_id: int, wish: Wish, caps: Sequence[PortCap])
     )
 
 
-def wish_of(row: ChargingSession) -> Wish:
+def wish_of(row: Session_) -> Wish:
     planned = row.planned_end or row.end_time or row.start_time
     return Wish(row.start_time, row.power_kw, row.flat_hours, row.taper_hours, planned)
 
@@ -120,7 +126,7 @@ def updates(
     }
 
 
-def apply(row: ChargingSession, result: Capped) -> None:
+def apply(row: Session_, result: Capped) -> None:
     """Store ``result`` on ``row`` (only what changed: unchanged rows stay clean)."""
     for key, value in updates(result, row.energy_kwh, row.start_soc, row.end_soc).items():
         if getattr(row, key) != value:
@@ -135,8 +141,31 @@ def reshape_ports(db: Session, root_seed: int, port_pks: Iterable[int], now: dat
 
 def reshape_since(db: Session, root_seed: int, since: Mapping[int, datetime]) -> None:
     """``reshape_ports`` with a time per port: each port's sessions not ended by its time.
-    One query each for the caps, the stations and the sessions of all the ports (Power Share
-    reshapes every shared station of a planning step at once)."""
+    One query each for the caps, the stations and the sessions of all the ports."""
+    hold_world(db)
+    by_port: dict[int, list[Session_]] = {pk: [] for pk in since}
+    if since:
+        for row in db.scalars(
+            select(ChargingSession)
+            .where(ChargingSession.port_pk.in_(list(since)),
+                   ChargingSession.end_time > min(since.values()))
+            .order_by(ChargingSession.port_pk, ChargingSession.start_time, ChargingSession.id)
+        ):
+            by_port[row.port_pk].append(row)
+    reshape_rows(db, root_seed, since, by_port, db.delete)
+
+
+Session_ = Union["ChargingSession", "SessionRow"]  # a stored session, or one planned, not stored
+
+
+def reshape_rows(
+    db: Session, root_seed: int, since: Mapping[int, datetime],
+    by_port: Mapping[int, Sequence[Session_]], drop: Callable[[Any], None],
+) -> None:
+    """Recompute each port's sessions (``by_port``: stored ones and planned rows not inserted
+    yet alike, in start order) that end after its time in ``since`` under all its caps; a
+    session that now starts while the port is still busy is dropped (``drop``: the driver
+    drives on). Power Share reshapes the rows of a planning step before they are inserted."""
     hold_world(db)
     ports = sorted(since)
     stations = {
@@ -147,24 +176,18 @@ def reshape_since(db: Session, root_seed: int, since: Mapping[int, datetime]) ->
             .where(Port.id.in_(ports))
         )
     }
-    by_port: dict[int, list[ChargingSession]] = {pk: [] for pk in ports}
-    if ports:
-        for row in db.scalars(
-            select(ChargingSession)
-            .where(ChargingSession.port_pk.in_(ports),
-                   ChargingSession.end_time > min(since.values()))
-            .order_by(ChargingSession.port_pk, ChargingSession.start_time, ChargingSession.id)
-        ):
-            if row.end_time is not None and row.end_time > since[row.port_pk]:
-                by_port[row.port_pk].append(row)
-    starts = [row.start_time for rows in by_port.values() for row in rows]
+    kept = {
+        pk: [r for r in by_port.get(pk, ()) if r.end_time is not None and r.end_time > since[pk]]
+        for pk in ports
+    }
+    starts = [row.start_time for rows in kept.values() for row in rows]
     caps = caps_by_port(db, ports, min(starts)) if starts else {}
     for port_pk in ports:
         now = since[port_pk]
         last_end: datetime | None = None
-        for row in by_port[port_pk]:
+        for row in kept[port_pk]:
             if last_end is not None and row.start_time > now and row.start_time < last_end:
-                db.delete(row)  # the port is still busy: this driver drives on
+                drop(row)  # the port is still busy: this driver drives on
                 continue
             if row.settled:
                 last_end = row.end_time
