@@ -166,6 +166,12 @@ def test_postgres_a_call_s_state_and_journal_row_ride_on_its_gate_connection(
             event.remove(app.engine.pool, "checkout", checked_out)
         assert len(checkouts) == 5  # one per call: the handler's session, nothing else
         assert app.store_gate.held() is None
+        with app.store_gate.shared():  # the lent connection commits as the world's do
+            held = app.store_gate.held()
+            assert held is not None
+            assert held.exec_driver_sql("SHOW synchronous_commit").scalar() == "off"
+        with app.store_gate.exclusive():
+            assert app.store_gate.held() is None  # a reset's hold lends nothing
         calls = mock.control.journal.calls("getCPNInstances")
         assert len(calls) == 3  # journal_limit: the oldest two trimmed
         assert {call["responseCode"] for call in calls} == {"100"}

@@ -26,15 +26,20 @@ def make_engine(url: str) -> Engine:
             event.listen(engine, "connect", _sqlite_wal)
         timelimit.install(engine)  # statements stop at a request's deadline (mockcp.deadline)
         return engine
-    # Commits do not wait for the WAL flush: a crash of PostgreSQL itself may lose the last
-    # few (a mock's world, never corrupted), and the world lock is not held across an fsync
-    # per request. The URL's own ``options`` (a sandbox's search_path) are kept beside it.
-    connect_args: dict[str, str] = {}
-    if url.startswith("postgresql"):
-        given = make_url(url).query.get("options", "")
-        given = " ".join(given) if isinstance(given, tuple) else given
-        connect_args["options"] = f"{given} -c synchronous_commit=off".strip()
-    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    return create_engine(url, pool_pre_ping=True, connect_args=server_options(url))
+
+
+def server_options(url: str) -> dict[str, str]:
+    """PostgreSQL: commits do not wait for the WAL flush (a crash of PostgreSQL itself may lose
+    the last few: a mock's world, never corrupted), and the world lock is not held across an
+    fsync per request. The URL's own ``options`` (a sandbox's search_path) are kept beside it.
+    Every engine on the store takes these (the store gate's too: a call's journal row is
+    written on its connection)."""
+    if not url.startswith("postgresql"):
+        return {}
+    given = make_url(url).query.get("options", "")
+    given = " ".join(given) if isinstance(given, tuple) else given
+    return {"options": f"{given} -c synchronous_commit=off".strip()}
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

@@ -34,6 +34,8 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, text
 
+from mockcp.db.engine import server_options
+
 GATE_KEY = 0x6D6F636B6761  # "mockga": apart from the world lock's keys
 GATE_SUFFIXES = (".gate", ".turnstile")
 
@@ -51,6 +53,7 @@ class StoreGate:
             self._locks = create_engine(
                 engine.url, pool_size=2, max_overflow=-1, pool_pre_ping=True,
                 isolation_level="AUTOCOMMIT",
+                connect_args=server_options(engine.url.render_as_string(hide_password=False)),
             )
             # A gate dropped without close() (an app a caller never closed) still closes its
             # pooled connections, rather than leaving them to the garbage collector.
