@@ -248,6 +248,8 @@ class MockChargePointApp:
         with self._gate.rebuilding():
             if self.version is not None:  # what was kept under it is stale now
                 self.version.forget()
+            if self.answers is not None:  # (and the old world's answers are let go)
+                self.answers.forget()
             if settings is None:
                 self.world.reset()
                 return

@@ -10,8 +10,10 @@ small facts about the world, so one SELECT reads them together at the start of t
 - whether any forced fault may still fire (the fault lookup is skipped when none may),
 - the (fixture, seed) the store holds, which a process follows after another one's reset.
 
-Nothing is kept between calls: every call reads the store again, so N processes on one
-store never act on a stale copy.
+On a SQLite file the reading is kept while the file is unchanged (``answers.call_state``:
+any commit by any process, a clock move, an armed or fired fault, a reset, moves the file's
+epoch on and the next call reads the store again), so N processes on one store never act on
+a stale copy; elsewhere every call reads it.
 """
 
 from __future__ import annotations

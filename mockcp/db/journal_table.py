@@ -90,7 +90,8 @@ def upkeep(new_id: int, limit: int, xml_calls: int) -> list[tuple[Delete | Updat
 
 def insert_row(conn: Connection, values: Mapping[str, object], limit: int, xml_calls: int) -> int:
     """Append one row (``values`` by column name) and keep the journal within its bounds, on
-    ``conn``'s transaction; returns the new entry's id."""
+    ``conn``'s transaction (or, on PostgreSQL's lent gate connection, each statement committed
+    alone: ``db/journal_store.py``); returns the new entry's id."""
     new_id = conn.execute(INSERT.returning(TABLE.c.id), dict(values)).scalar()
     if new_id is None:
         raise RuntimeError("the journal insert returned no id")

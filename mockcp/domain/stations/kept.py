@@ -19,7 +19,12 @@ Why a kept index is the index the request would read:
 - the epoch is read just before the index is used or built, and every statement of the
   build runs after it (on SQLite a read outside a write transaction sees the last commit when
   it starts), so an index kept under epoch E holds at least every commit E stands for; any
-  later commit moves the epoch on before anyone reads E again;
+  later commit moves the epoch on before anyone reads E again. **Precondition:** the
+  request's session holds no partly read result when a value is built (the domain reads its
+  results whole: ``all()``, ``one()``, ``scalars()`` consumed): an open statement pins the
+  connection's snapshot, which ``writing`` cannot see, and a build on it would read the world
+  before the epoch it is kept under (the review of this module showed it with a Core result
+  left half read);
 - a request that has written and not committed (its SQLite connection is in a transaction)
   neither reads nor keeps one: it must see its own writes, which may yet be rolled back;
 - what is kept is plain: rows as named tuples, organisations, groups and pricing rules as
@@ -41,7 +46,7 @@ from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 
-MAX_ENTRIES = 64
+MAX_ENTRIES = 256  # per epoch: a few per caller (its index, realm, named stations, pages)
 
 
 class KeptIndexes:
@@ -69,7 +74,8 @@ class KeptIndexes:
         with self._lock:
             hit = self._kept.get(key) if epoch == self._epoch else None
         if isinstance(hit, kind):
-            self.served += 1
+            with self._lock:
+                self.served += 1
             return hit
         value = build()
         if db is not None and writing(db):  # the build itself wrote: keep nothing
