@@ -21,10 +21,10 @@ from mockcp.db.activity import Alarm, ChargingSession, Transaction
 from mockcp.sim.store import engine
 from mockcp.sim.store.rows import Pass
 from mockcp.sim.store.sharing import share_power
+from tests.worlds.helpers import rows
 
 START = datetime(2024, 3, 12, 17, tzinfo=UTC)
 MOVES = ("PT7H", "P1D", "P2DT5H", "P9D", "PT30M", "P60D", "P120D")  # each plans its span
-WALL = {"sim_clock": {"wall"}, "mockcp_snapshot": {"taken_wall"}}
 
 
 def stored_first(db: Session, run: Pass) -> None:
@@ -39,22 +39,6 @@ def stored_first(db: Session, run: Pass) -> None:
         assert share_power(db, run.root_seed, run.shared) == set()  # (drops are deletes here)
 
 
-def tables(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    conn = sqlite3.connect(path)
-    try:
-        names = [n for (n,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-        found = {}
-        for name in sorted(names):
-            wall = WALL.get(name.split("__")[-1], set())
-            columns = [c for (_, c, *_) in conn.execute(f'PRAGMA table_info("{name}")')]
-            chosen = ", ".join(f'"{c}"' for c in columns if c not in wall)
-            found[name] = sorted(conn.execute(f'SELECT {chosen} FROM "{name}"'), key=repr)
-        return found
-    finally:
-        conn.close()
-
-
 def world(folder: Path, fixture: str) -> dict[str, list[tuple[Any, ...]]]:
     path = folder / "world.db"
     settings = Settings(database_url=f"sqlite:///{path}", fixture=fixture, clock_mode="frozen",
@@ -64,7 +48,7 @@ def world(folder: Path, fixture: str) -> dict[str, list[tuple[Any, ...]]]:
     for move in MOVES:
         assert admin.post("/_mock/clock", json={"advance": move}).status_code == 200
     app.engine.dispose()
-    return tables(path)
+    return rows(path)
 
 
 def test_sharing_a_step_in_memory_is_sharing_it_in_the_store(
