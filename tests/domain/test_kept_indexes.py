@@ -48,7 +48,8 @@ def tenants(app: MockChargePointApp) -> list[Tenant]:
 
 
 def reads(app: MockChargePointApp) -> list[bytes]:
-    """Every station search of every tenant: whole realm, one station, an owner, a group."""
+    """Every station search of every tenant (whole realm, one station, an owner, a group), and
+    the session searches that filter the realm's stations."""
     bodies: list[bytes] = []
     for tenant in tenants(app):
         def body(xml: str, tenant: Tenant = tenant) -> bytes:
@@ -70,6 +71,9 @@ def reads(app: MockChargePointApp) -> list[bytes]:
             body(f"<urn:getStationStatus><searchQuery>{one}</searchQuery>"
                  "</urn:getStationStatus>"),  # fmt: skip
             body("<urn:getAlarms><searchQuery/></urn:getAlarms>"),
+            body("<urn:getChargingSessionData><searchQuery/></urn:getChargingSessionData>"),
+            body(f"<urn:getChargingSessionData><searchQuery>{one}</searchQuery>"
+                 "</urn:getChargingSessionData>"),  # fmt: skip
             body("<urn:getPublicStations><searchQuery/></urn:getPublicStations>"),
         ]
         if group:

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
 
 from mockcp.codes import ResponseCode
 from mockcp.db.activity import ChargingSession
@@ -21,8 +20,7 @@ from mockcp.domain.context import World
 from mockcp.domain.paging import Page, PageRequest, page_query
 from mockcp.domain.sessions.plan_choice import session_port, walks_in_time_order
 from mockcp.domain.stations.query import StationQuery, station_filters, validate_ids
-from mockcp.domain.stations.rows import stations_among
-from mockcp.domain.stations.search import check_references, gazetteer, owners
+from mockcp.domain.stations.search import check_references, world_index
 from mockcp.errors import CPError
 from mockcp.sim.model.meter import Reading, energy_at, readings
 from mockcp.sim.model.plan import SessionPlan
@@ -101,7 +99,7 @@ def search_sessions(
         raise CPError(ResponseCode.START_AFTER_END)
     world.ensure_simulated()
     realm = world.realm
-    check_references(db, realm, validate_ids(search.stations), public=False)
+    check_references(db, realm, validate_ids(search.stations), False, world.indexes)
     if search.session_id is not None:
         owner = db.scalar(
             select(Port.station_pk)
@@ -110,8 +108,7 @@ def search_sessions(
         )
         if owner is not None and owner not in realm.station_pks:
             raise CPError(ResponseCode.SESSIONS_OUTSIDE_REALM)
-    stations = _matching_stations(db, realm.station_pks, search.stations)
-    ports = list(db.scalars(select(Port.id).where(Port.station_pk.in_(stations))))
+    ports = _matching_ports(world, search.stations)
     # The page is cut on the session table alone, in (start_time, id) order; only its rows
     # are joined afterwards. A caller holding much of the world walks the time-ordered index
     # (a page reads an index range whatever the length of history), a small one reads its
@@ -142,11 +139,16 @@ def search_sessions(
                                      (found[sid][3], found[sid][4]), now))
 
 
-def _matching_stations(db: Session, realm_pks: frozenset[int], query: StationQuery) -> list[int]:
-    """The realm's stations that pass the station filters (few: filtered in Python)."""
-    stations = stations_among(db, realm_pks)
-    predicates = station_filters(query, owners(db, stations), {}, {}, gazetteer(db))
-    return [s.id for s in stations if all(p(s) for p in predicates)]
+def _matching_ports(world: World, query: StationQuery) -> list[int]:
+    """The ports of the realm's stations that pass the station filters (filtered in Python;
+    the stations, their ports and owners from the caller's station index, kept while the
+    world is unchanged: domain/stations/kept.py). No group filter here: sgID is not one of
+    this search's keys."""
+    index = world_index(world)
+    predicates = station_filters(query, index.orgs, {}, {}, index.gazetteer)
+    return sorted(
+        port.id for s in index.stations if all(p(s) for p in predicates) for port in s.ports
+    )
 
 
 def _time_window(statement, search: SessionSearch, now: datetime):  # type: ignore[no-untyped-def]
