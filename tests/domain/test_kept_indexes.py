@@ -49,7 +49,7 @@ def tenants(app: MockChargePointApp) -> list[Tenant]:
 
 def reads(app: MockChargePointApp) -> list[bytes]:
     """Every station search of every tenant (whole realm, one station, an owner, a group), and
-    the session searches that filter the realm's stations."""
+    the session and rights searches that filter the realm's stations."""
     bodies: list[bytes] = []
     for tenant in tenants(app):
         def body(xml: str, tenant: Tenant = tenant) -> bytes:
@@ -72,6 +72,9 @@ def reads(app: MockChargePointApp) -> list[bytes]:
                  "</urn:getStationStatus>"),  # fmt: skip
             body("<urn:getAlarms><searchQuery/></urn:getAlarms>"),
             body("<urn:getChargingSessionData><searchQuery/></urn:getChargingSessionData>"),
+            body("<urn:getStationRights><searchQuery/></urn:getStationRights>"),
+            body(f"<urn:getStationRights><searchQuery>{one}</searchQuery>"
+                 "</urn:getStationRights>"),  # fmt: skip
             body(f"<urn:getChargingSessionData><searchQuery>{one}</searchQuery>"
                  "</urn:getChargingSessionData>"),  # fmt: skip
             body("<urn:getPublicStations><searchQuery/></urn:getPublicStations>"),

@@ -10,17 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from mockcp.codes import ResponseCode
-from mockcp.db.models import GroupMember, Organization, StationGroup
+from mockcp.db.models import Organization, StationGroup
 from mockcp.domain.context import World
 from mockcp.domain.paging import Page, PageRequest, page_of
 from mockcp.domain.realm import Realm
 from mockcp.domain.stations.query import StationQuery, port_status, station_filters, validate_ids
-from mockcp.domain.stations.rows import StationRow, stations_among
-from mockcp.domain.stations.search import check_references, gazetteer, owners
+from mockcp.domain.stations.rows import StationRow
+from mockcp.domain.stations.search import StationIndex, check_references, world_index
 from mockcp.domain.text import has_text, same_text
 from mockcp.errors import CPError
 
@@ -59,8 +56,9 @@ def station_rights(
     if simulate:
         world.ensure_simulated()
     realm = world.realm
-    check_references(db, realm, validate_ids(query.stations), public=False)
-    entries = [e for e in _entries(db, realm) if _group_ok(e, query.stations)]
+    check_references(db, realm, validate_ids(query.stations), False, world.indexes)
+    index = world_index(world)  # the caller's stations, owners, groups (kept: stations/kept.py)
+    entries = [e for e in _entries(index, realm) if _group_ok(e, query.stations)]
     by_station = replace(query.stations, sg_id=None, sg_name=None)
     orgs = {e.org.id: e.org for e in entries}
     groups = {e.group.id: e.group for e in entries if e.group is not None}
@@ -68,7 +66,7 @@ def station_rights(
     for entry in entries:
         if entry.group is not None:
             memberships.setdefault(entry.station.id, set()).add(entry.group.id)
-    station_ok = station_filters(by_station, orgs, memberships, groups, gazetteer(db))
+    station_ok = station_filters(by_station, orgs, memberships, groups, index.gazetteer)
     matched = [e for e in entries if all(p(e.station) for p in station_ok) and _rights_ok(e, query)]
     cut = page_of(matched, page)
     if not cut.rows:
@@ -76,19 +74,16 @@ def station_rights(
     return cut
 
 
-def _entries(db: Session, realm: Realm) -> list[RightsEntry]:
-    stations = {s.id: s for s in stations_among(db, realm.station_pks)}
-    orgs = owners(db, list(stations.values()))
-    groups = db.scalars(
-        select(StationGroup).where(StationGroup.id.in_(realm.group_ids)).order_by(StationGroup.id)
-    ).all()
+def _entries(index: StationIndex, realm: Realm) -> list[RightsEntry]:
+    """A row per (realm group, member station) in group then station order, then a row per
+    station of the realm in no group: from the caller's station index (its memberships are
+    the realm's groups' among the realm's stations)."""
+    stations = {s.id: s for s in index.stations}
+    orgs = index.orgs
+    groups = [index.groups[group_id] for group_id in sorted(index.groups)]
     members: dict[int, list[int]] = {}
-    for group_id, station_pk in db.execute(
-        select(GroupMember.group_id, GroupMember.station_pk)
-        .where(GroupMember.group_id.in_(realm.group_ids))
-        .order_by(GroupMember.station_pk)
-    ):
-        if station_pk in stations:
+    for station_pk in sorted(index.memberships):
+        for group_id in index.memberships[station_pk]:
             members.setdefault(group_id, []).append(station_pk)
     entries, grouped = [], set()
     for group in groups:
