@@ -1,8 +1,9 @@
 """What a read learns of the world, kept per app while the world's file is unchanged (issue 18).
 
 A station search (getStations, getStationStatus, getCustomGroupStations, getPublicStations,
-getAlarms, getStationRights, getChargingSessionData's station filters) first reads the caller's stations with their ports, owners, groups and memberships:
-the station index, about half of a one-station getStationStatus. Every read also asks how far
+getAlarms, getStationRights, getChargingSessionData's station filters) first reads the
+caller's stations with their ports, owners, groups and memberships: the station index,
+about half of a one-station getStationStatus. Every read also asks how far
 the world is planned (the watermarks), and the caller's realm, the named stations' keys and a
 page's pricing cost a query each. Between two polls of the same caller nothing of it changes
 unless something wrote to the world: a shed, an event, a clock move that planned further, a
