@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from mockcp.clock import ClockState, wall_instant, wall_seconds
 from mockcp.db.callstate import CallState, read_call_state
@@ -198,8 +199,14 @@ def call_state(engine: Engine, held: Connection | None, kept: KeptIndexes | None
     """The store's clock, stamps, armed-fault flag and identity (``db/callstate.py``): on the
     store gate's connection when it lends one (PostgreSQL), from ``kept`` while the world's
     file is unchanged (it is data of that file alone), else one query."""
-    if held is not None or kept is None:
-        return read_call_state(held or engine)
+    if held is not None:
+        try:
+            return read_call_state(held)
+        except DBAPIError as error:  # the gate's session was lost: a pooled, pinged one
+            if not error.connection_invalidated:
+                raise
+    if kept is None:
+        return read_call_state(engine)
     return kept.get(None, ("call state",), lambda: read_call_state(engine), CallState)
 
 

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import zeep
@@ -175,3 +176,35 @@ def test_postgres_a_call_s_state_and_journal_row_ride_on_its_gate_connection(
         calls = mock.control.journal.calls("getCPNInstances")
         assert len(calls) == 3  # journal_limit: the oldest two trimmed
         assert {call["responseCode"] for call in calls} == {"100"}
+
+
+def test_postgres_a_call_whose_gate_connection_is_lost_is_answered_and_journaled(
+    pg_url: str,
+) -> None:
+    """The store gate's connection dies inside a call (its backend terminated as the gate
+    lends it): the call's state and its journal row go over pooled connections instead, the
+    call is answered, and the gate is free afterwards (the lost session's lock went with it)."""
+    settings = Settings(database_url=pg_url, fixture="minimal")
+    with MockChargePoint(settings, ManualClock(START)) as mock:
+        app = mock.wsgi
+        client = mock.client()
+        client.service.getCPNInstances()
+        mock.control.journal.clear()
+        lend, killed = app.store_gate.held, []
+
+        def lost() -> Any:
+            conn = lend()
+            if conn is not None and not killed:
+                killed.append(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar())
+                with app.engine.connect() as other:
+                    other.exec_driver_sql(f"SELECT pg_terminate_backend({killed[0]})")
+            return conn
+
+        app.store_gate.held = lost  # type: ignore[method-assign]
+        app.journal.lent = lost
+        assert len(client.service.getCPNInstances()) == 4
+        assert killed
+        assert [c["operation"] for c in mock.control.journal.calls()] == ["getCPNInstances"]
+        with app.store_gate.exclusive():  # not held by the lost session
+            pass
+        assert len(client.service.getCPNInstances()) == 4

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from sqlalchemy import Connection, Engine, Table
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from mockcp.db import images
@@ -93,8 +94,12 @@ class JournalStore:
         if self._rows is not None:
             return self._rows.append(values, limit, xml_calls)
         held = self.lent() if self.lent is not None else None
-        if held is not None:  # autocommit: the insert commits alone, then the upkeep (below)
-            return insert_row(held, values, limit, xml_calls)
+        if held is not None and not held.invalidated:  # autocommit: the insert commits alone
+            try:
+                return insert_row(held, values, limit, xml_calls)
+            except DBAPIError as error:  # the gate's session was lost: a pooled, pinged one
+                if not error.connection_invalidated:
+                    raise
         with self.writing() as conn:
             return insert_row(conn, values, limit, xml_calls)
 

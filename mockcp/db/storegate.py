@@ -93,9 +93,10 @@ class StoreGate:
                     yield
                 finally:
                     self._local.held = lent
-                    conn.execute(
-                        text(f"SELECT pg_advisory_unlock{suffix}(:key)"), {"key": self._key}
-                    )
+                    if not conn.invalidated:  # a lost session's locks went with it
+                        conn.execute(
+                            text(f"SELECT pg_advisory_unlock{suffix}(:key)"), {"key": self._key}
+                        )
             return
         if self._path is None:
             yield
