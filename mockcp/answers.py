@@ -214,12 +214,14 @@ def kept_reads(
     engine: Engine, runtime: Runtime, endpoint: SoapRecorder, answer_cache: bool
 ) -> tuple[WorldVersion | None, Answers | None]:
     """The version of the world's file, the reads kept under it (``runtime.indexes``:
-    domain/stations/kept.py) and, with ``answer_cache``, whole answers kept by ``endpoint``;
-    (None, None) for a store that is not a SQLite file: everything is read every time."""
+    domain/stations/kept.py; unless ``kept_reads`` is off) and, with ``answer_cache``, whole
+    answers kept by ``endpoint``; (None, None) for a store that is not a SQLite file:
+    everything is read every time."""
     version = WorldVersion.for_engine(engine)
     if version is None:
         return None, None
-    runtime.indexes = KeptIndexes(version.current)
+    if runtime.settings.kept_reads:
+        runtime.indexes = KeptIndexes(version.current)
     answers = Answers(version, endpoint.record) if answer_cache else None
     if answers is not None:
         endpoint.keeper = answers.keep

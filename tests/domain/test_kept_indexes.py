@@ -197,10 +197,21 @@ def test_a_new_epoch_drops_what_an_older_one_kept(tmp_path: Path) -> None:
         app.close()
 
 
-def test_stores_without_a_file_read_every_index(tmp_path: Path) -> None:
+def test_stores_without_a_file_and_kept_reads_off_read_every_index(tmp_path: Path) -> None:
+    assert Settings.from_env(environ={"MOCKCP_KEPT_READS": "off"}).kept_reads is False
+    assert Settings.from_env(environ={}).kept_reads is True
     memory = create_app(Settings(database_url="sqlite://", fixture="minimal",
                                  clock_mode="frozen", clock_start=START))  # fmt: skip
+    off = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'off.sqlite3'}",
+                              fixture="minimal", clock_mode="frozen", clock_start=START,
+                              kept_reads=False))  # fmt: skip
     try:
         assert memory.runtime.indexes is None
+        assert off.runtime.indexes is None and off.version is not None  # (answers still kept)
+        tenant = tenants(off)[0]
+        body = guide_style(tenant.license_key, tenant.password,
+                           "<urn:getStationStatus><searchQuery/></urn:getStationStatus>")
+        assert b"<responseCode>100</responseCode>" in Client(off).post(SOAP, data=body).get_data()
     finally:
         memory.close()
+        off.close()
