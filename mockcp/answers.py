@@ -42,7 +42,7 @@ from sqlalchemy.exc import DBAPIError
 from mockcp.clock import ClockState, wall_instant, wall_seconds
 from mockcp.db.callstate import CallState, read_call_state
 from mockcp.db.world_version import WorldVersion
-from mockcp.domain.stations.kept import KeptIndexes
+from mockcp.domain.kept import KeptReads
 from mockcp.soap import envelope
 from mockcp.soap.context import Runtime
 from mockcp.soap.recorder import CallNote, Record, SoapRecorder
@@ -195,7 +195,7 @@ class Answers:
         self.version.close()
 
 
-def call_state(engine: Engine, held: Connection | None, kept: KeptIndexes | None) -> CallState:
+def call_state(engine: Engine, held: Connection | None, kept: KeptReads | None) -> CallState:
     """The store's clock, stamps, armed-fault flag and identity (``db/callstate.py``): on the
     store gate's connection when it lends one (PostgreSQL), from ``kept`` while the world's
     file is unchanged (it is data of that file alone), else one query."""
@@ -213,15 +213,15 @@ def call_state(engine: Engine, held: Connection | None, kept: KeptIndexes | None
 def kept_reads(
     engine: Engine, runtime: Runtime, endpoint: SoapRecorder, answer_cache: bool
 ) -> tuple[WorldVersion | None, Answers | None]:
-    """The version of the world's file, the reads kept under it (``runtime.indexes``:
-    domain/stations/kept.py; unless ``kept_reads`` is off) and, with ``answer_cache``, whole
+    """The version of the world's file, the reads kept under it (``runtime.reads``:
+    domain/kept.py; unless ``kept_reads`` is off) and, with ``answer_cache``, whole
     answers kept by ``endpoint``; (None, None) for a store that is not a SQLite file:
     everything is read every time."""
     version = WorldVersion.for_engine(engine)
     if version is None:
         return None, None
     if runtime.settings.kept_reads:
-        runtime.indexes = KeptIndexes(version.current)
+        runtime.reads = KeptReads(version.current)
     answers = Answers(version, endpoint.record) if answer_cache else None
     if answers is not None:
         endpoint.keeper = answers.keep

@@ -344,7 +344,7 @@ class MockChargePointApp:
                 return sandbox(environ, start_response)
         with self._gate.reading():  # the journal row belongs to the world it was answered in
             # Clock, stamps, faults, identity: one query, or from memory (answers.call_state).
-            state = call_state(self.engine, self.store_gate.held(), self.runtime.indexes)
+            state = call_state(self.engine, self.store_gate.held(), self.runtime.reads)
             self._follow_store(state)
             if state.clock is not None and isinstance(self.clock, StoredClock):
                 now = state.clock.now(wall_seconds())  # the stored clock, read with the rest

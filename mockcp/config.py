@@ -68,7 +68,7 @@ class Settings:
     # world's file is unchanged (mockcp/answers.py); MOCKCP_ANSWER_CACHE=off computes every call.
     answer_cache: bool = True
     # What reads learn of the world (station indexes, realms, watermarks, each call's state)
-    # kept while the world's file is unchanged (mockcp/domain/stations/kept.py);
+    # kept while the world's file is unchanged (mockcp/domain/kept.py);
     # MOCKCP_KEPT_READS=off reads everything on every call.
     kept_reads: bool = True
     # A fresh SQLite file store copies a kept planned image of its world (fixture, seed,

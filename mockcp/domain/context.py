@@ -13,17 +13,20 @@ snapshots and the clock of a whole store.)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
 from mockcp.domain import realm_cache
+from mockcp.domain.kept import KeptReads
 from mockcp.domain.principal import Principal
 from mockcp.domain.realm import Realm
-from mockcp.domain.stations.kept import KeptIndexes
 from mockcp.sim.store.engine import behind, materialize, watermarks
+
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -36,8 +39,8 @@ class World:
     # The instant, or how to read it on first use: a call that never asks for the time never
     # reads the clock (the SOAP edge then knows its answer is timeless, mockcp/answers.py).
     instant: datetime | Callable[[], datetime]
-    # The app's station indexes kept while the world's file is unchanged (None: read each time).
-    indexes: KeptIndexes | None = field(default=None, repr=False)
+    # What the app's reads keep while the world's file is unchanged (None: read each time).
+    reads: KeptReads | None = field(default=None, repr=False)
     _realm: Realm | None = field(default=None, repr=False)
 
     @property
@@ -49,21 +52,33 @@ class World:
     @property
     def realm(self) -> Realm:
         """The caller's realm (once per world; across requests while the layout stamp holds)."""
-        if self._realm is None:
-            if self.indexes is None:
-                self._realm = realm_cache.REALMS.realm(self.db, self.caller)
-            else:  # in an unchanged world, without reading the layout stamp
-                self._realm = self.indexes.get(
-                    self.db, ("realm", self.caller.org_pk),
-                    lambda: realm_cache.REALMS.realm(self.db, self.caller), Realm,
-                )  # fmt: skip
+        if self._realm is None:  # (kept: without reading the layout stamp)
+            self._realm = self.kept(
+                ("realm", self.caller.org_pk),
+                lambda: realm_cache.REALMS.realm(self.db, self.caller), Realm,
+            )  # fmt: skip
         return self._realm
+
+    def kept(
+        self,
+        key: Hashable,
+        build: Callable[[], T],
+        kind: type[T],
+        detach: Callable[[T], T] | None = None,
+    ) -> T:
+        """``build()``, or what the app kept of it under ``key`` while the world's file is
+        unchanged (``domain/kept.py``); ``detach`` turns a value to be kept into one that
+        outlives this request's session (applied only when it is kept)."""
+        if self.reads is None:
+            return build()
+        keep = build if detach is None else lambda: detach(build())
+        return self.reads.get(self.db, key, keep, kind)
 
     def ensure_simulated(self, until: datetime | None = None) -> None:
         """Plan the simulation through ``until`` (default: now) and bring statuses there."""
         until = self.now if until is None else until
-        if self.indexes is not None:  # the watermarks of an unchanged world, from memory
-            meta = self.indexes.get(self.db, ("watermarks",), lambda: watermarks(self.db), dict)
+        if self.reads is not None:  # the watermarks of an unchanged world, from memory
+            meta = self.kept(("watermarks",), lambda: watermarks(self.db), dict)
             if not behind(meta, until):
                 return  # what materialize would find: nothing to do
         materialize(self.db, self.seed, until)

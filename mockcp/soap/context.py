@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from mockcp.clock import Clock
 from mockcp.config import Settings
 from mockcp.domain.context import World
+from mockcp.domain.kept import KeptReads
 from mockcp.domain.principal import Principal
-from mockcp.domain.stations.kept import KeptIndexes
 
 
 @dataclass(slots=True)
@@ -21,7 +21,7 @@ class Runtime:
     sessions: sessionmaker[Session]
     clock: Clock
     settings: Settings
-    indexes: KeptIndexes | None = None  # station indexes of an unchanged world (SQLite file)
+    reads: KeptReads | None = None  # what reads learn of an unchanged world (SQLite file)
 
 
 @dataclass(slots=True)
@@ -81,6 +81,6 @@ class RequestContext:
         if self.scope is None:  # the instant is read (and the call timed) on first use
             self.scope = World(
                 self.session(), self.principal, self.runtime.settings.root_seed, self._now,
-                self.runtime.indexes,
+                self.runtime.reads,
             )
         return self.scope

@@ -61,7 +61,7 @@ def test_read_after_the_clocks_largest_step_is_bounded(
 ) -> None:
     stations(client)
     # Both reads read their station index: the far one must (it refreshes statuses, a write,
-    # so it may not use a kept one: domain/stations/kept.py), and the plain one is its measure.
+    # so it may not use a kept one: domain/kept.py), and the plain one is its measure.
     forget_kept(mock.wsgi)
     plain, _ = work_of(mock, lambda: stations(client))
     # The most one clock call may move (docs/worlds.md); the move plans the year itself

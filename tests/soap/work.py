@@ -75,10 +75,10 @@ def work_of(mock: MockChargePoint, call: Callable[[], Any]) -> tuple[Work, Any]:
 
 def forget_kept(app: Any) -> None:
     """Forget what ``app`` (a MockChargePointApp) keeps while the world's file is unchanged:
-    the call state, station indexes, realms, watermarks (``domain/stations/kept.py``), so its
+    the call state, station indexes, realms, watermarks (``domain/kept.py``), so its
     next call reads them as a first one does."""
-    if app.runtime.indexes is not None:
-        app.runtime.indexes.clear()
+    if app.runtime.reads is not None:
+        app.runtime.reads.clear()
 
 
 def ports(mock: MockChargePoint) -> int:

@@ -52,12 +52,11 @@ def station_rights(
     Raises: 152 malformed station ID; 171 bad proximity or coordinates; 102 nothing found.
     """
     page = PageRequest.for_operation("getStationRights", start_record, None)
-    db = world.db
     if simulate:
         world.ensure_simulated()
     realm = world.realm
-    check_references(db, realm, validate_ids(query.stations), False, world.indexes)
-    index = world_index(world)  # the caller's stations, owners, groups (kept: stations/kept.py)
+    check_references(world, validate_ids(query.stations), False)
+    index = world_index(world)  # the caller's stations, owners, groups (kept: domain/kept.py)
     entries = [e for e in _entries(index, realm) if _group_ok(e, query.stations)]
     by_station = replace(query.stations, sg_id=None, sg_name=None)
     orgs = {e.org.id: e.org for e in entries}

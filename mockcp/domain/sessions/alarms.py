@@ -51,7 +51,7 @@ def _matching(
     if query.start and query.end and query.start > query.end:
         raise CPError(ResponseCode.START_AFTER_END)
     realm = world.realm
-    check_references(world.db, realm, validate_ids(query.stations), False, world.indexes)
+    check_references(world, validate_ids(query.stations), False)
     index = world_index(world)
     return index.matching(query.stations, realm), index.orgs
 

@@ -99,7 +99,7 @@ def search_sessions(
         raise CPError(ResponseCode.START_AFTER_END)
     world.ensure_simulated()
     realm = world.realm
-    check_references(db, realm, validate_ids(search.stations), False, world.indexes)
+    check_references(world, validate_ids(search.stations), False)
     if search.session_id is not None:
         owner = db.scalar(
             select(Port.station_pk)
@@ -142,7 +142,7 @@ def search_sessions(
 def _matching_ports(world: World, query: StationQuery) -> list[int]:
     """The ports of the realm's stations that pass the station filters (filtered in Python;
     the stations, their ports and owners from the caller's station index, kept while the
-    world is unchanged: domain/stations/kept.py). No group filter here: sgID is not one of
+    world is unchanged: domain/kept.py). No group filter here: sgID is not one of
     this search's keys."""
     index = world_index(world)
     predicates = station_filters(query, index.orgs, {}, {}, index.gazetteer)

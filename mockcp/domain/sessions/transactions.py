@@ -127,7 +127,7 @@ def transactions(
     world.ensure_simulated()
     realm = world.realm
     named = StationQuery(station_id=query.station_id, org_id=query.org_id)
-    check_references(db, realm, validate_ids(named), public=False)
+    check_references(world, validate_ids(named), public=False)
     rules = policies(db, realm.station_pks)
     ports = list(db.scalars(select(Port.id).where(Port.station_pk.in_(
         _stations(db, realm.station_pks, rules, query)))))

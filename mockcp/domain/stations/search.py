@@ -20,7 +20,6 @@ from mockcp.domain.context import World
 from mockcp.domain.paging import Page, PageRequest, page_of
 from mockcp.domain.realm import Realm, resolve_group, resolve_org
 from mockcp.domain.sessions.pricing import PricingAsk, estimated_cost
-from mockcp.domain.stations.kept import KeptIndexes
 from mockcp.domain.stations.query import (
     Gazetteer,
     StationQuery,
@@ -86,11 +85,10 @@ def search_stations(
     proximity unit or coordinates; 118 Address far from Lat/Long; 102 nothing found.
     """
     page = PageRequest.for_operation(*paging)
-    db = world.db
     if simulate:
         world.ensure_simulated()
     realm = world.realm
-    check_references(db, realm, validate_ids(query), public, world.indexes)
+    check_references(world, validate_ids(query), public)
     index = world_index(world, public)
     matched = index.matching(query, realm, public)
     orgs, groups, memberships = index.orgs, index.groups, index.memberships
@@ -150,20 +148,18 @@ def station_index(db: Session, realm: Realm, public: bool = False) -> StationInd
 
 
 def world_index(world: World, public: bool = False) -> StationIndex:
-    """``station_index`` of the world's caller: from the app's kept indexes when it has them
-    and the world's file is unchanged since they were read (``domain/stations/kept.py``)."""
-    kept = world.indexes
-    if kept is None:
-        return station_index(world.db, world.realm, public)
+    """``station_index`` of the world's caller, kept while the world's file is unchanged
+    (``World.kept``)."""
 
-    def build() -> StationIndex:
-        index = station_index(world.db, world.realm, public)
+    def detach(index: StationIndex) -> StationIndex:
         orgs = {pk: _plain(org) for pk, org in index.orgs.items()}
         groups = {pk: _plain(group) for pk, group in index.groups.items()}
         return replace(index, orgs=orgs, groups=groups)
 
-    key = ("index", None) if public else ("index", world.caller.org_pk)
-    found = kept.get(world.db, key, build, StationIndex)
+    key = ("index", None if public else world.caller.org_pk)
+    found = world.kept(
+        key, lambda: station_index(world.db, world.realm, public), StationIndex, detach
+    )
     return replace(found, gazetteer=gazetteer(world.db))  # the gazetteer reads this session
 
 
@@ -201,14 +197,13 @@ def gazetteer(db: Session) -> Gazetteer:
     return places
 
 
-def check_references(
-    db: Session, realm: Realm, query: StationQuery, public: bool, kept: KeptIndexes | None = None
-) -> None:
-    """The orgID, sgID and station IDs a query names exist and lie in the realm (the named
-    stations' keys from ``kept`` in an unchanged world).
+def check_references(world: World, query: StationQuery, public: bool) -> None:
+    """The orgID, sgID and station IDs a query names exist and lie in the caller's realm (the
+    named stations' keys kept while the world is unchanged: ``World.kept``).
 
     Raises: 158/159/178 orgID; 121/129/125 sgID; 131 a named station outside the realm.
     """
+    db, realm = world.db, world.realm
     if query.org_id is not None:
         resolve_org(db, realm, query.org_id)
     if query.sg_id is not None:
@@ -220,24 +215,19 @@ def check_references(
     named = [query.station_id] if query.station_id is not None else list(query.station_ids or ())
     if named and not public:
         statement = select(Station.id).where(Station.station_id.in_(named))
-        found = (
-            db.scalars(statement).all() if kept is None
-            else kept.get(db, ("named", tuple(named)), lambda: tuple(db.scalars(statement)), tuple)
-        )  # fmt: skip
+        found = world.kept(("named", tuple(named)), lambda: tuple(db.scalars(statement)), tuple)
         if any(pk not in realm.station_pks for pk in found):
             raise CPError(ResponseCode.STATIONS_OUTSIDE_REALM)
 
 
 def _kept_pricing(world: World, station_pks: list[int]) -> dict[int, list[PricingRule]]:
-    """``_pricing`` of a page's stations, from the app's kept indexes in an unchanged world."""
-    if world.indexes is None:
-        return _pricing(world.db, station_pks)
+    """``_pricing`` of a page's stations, kept while the world is unchanged (``World.kept``)."""
 
-    def build() -> dict[int, list[PricingRule]]:
-        found = _pricing(world.db, station_pks)
+    def detach(found: dict[int, list[PricingRule]]) -> dict[int, list[PricingRule]]:
         return {pk: [_plain(rule) for rule in rules] for pk, rules in found.items()}
 
-    return world.indexes.get(world.db, ("pricing", tuple(station_pks)), build, dict)
+    key = ("pricing", tuple(station_pks))
+    return world.kept(key, lambda: _pricing(world.db, station_pks), dict, detach)
 
 
 def _pricing(db: Session, station_pks: list[int]) -> dict[int, list[PricingRule]]:

@@ -7,7 +7,7 @@ about half of a one-station getStationStatus. Every read also asks how far
 the world is planned (the watermarks), and the caller's realm, the named stations' keys and a
 page's pricing cost a query each. Between two polls of the same caller nothing of it changes
 unless something wrote to the world: a shed, an event, a clock move that planned further, a
-reset, another process. ``KeptIndexes`` keeps each of them (the station index of a caller's
+reset, another process. ``KeptReads`` keeps each of them (the station index of a caller's
 organisation or of the public, the realm, the watermarks, named stations, a page's pricing:
 ``domain/stations/search.py``, ``domain/context.py``; and every call's state:
 ``answers.call_state``) under the world file's epoch
@@ -50,7 +50,7 @@ T = TypeVar("T")
 MAX_ENTRIES = 256  # per epoch: a few per caller (its index, realm, named stations, pages)
 
 
-class KeptIndexes:
+class KeptReads:
     """Values by key, valid in one epoch of the world's file (see the module docstring)."""
 
     def __init__(
@@ -61,7 +61,7 @@ class KeptIndexes:
         self._lock = threading.Lock()
         self._epoch: int | None = None
         self._kept: dict[Hashable, object] = {}
-        self.served = 0  # indexes given from memory (tests read it)
+        self.served = 0  # values given from memory (tests read it)
 
     def get(
         self, db: Session | None, key: Hashable, build: Callable[[], T], kind: type[T]

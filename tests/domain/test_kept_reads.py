@@ -1,4 +1,4 @@
-"""Station indexes kept while the world's file is unchanged (``domain/stations/kept.py``).
+"""What reads learn of the world, kept while its file is unchanged (``domain/kept.py``).
 
 The claim: a station search that uses a kept index answers exactly what it answers reading
 the index again, whoever wrote to the world in between. The differential test drives two
@@ -22,7 +22,7 @@ from werkzeug.test import Client
 from mockcp.app import MockChargePointApp, create_app
 from mockcp.config import Settings
 from mockcp.db.models import Station
-from mockcp.domain.stations.kept import KeptIndexes, writing
+from mockcp.domain.kept import KeptReads, writing
 from mockcp.domain.tenants import Tenant, list_tenants
 from tests.conftest import START
 from tests.soap.envelopes import guide_style
@@ -99,8 +99,8 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MockCharg
     keeps = build(folder / "keeps.sqlite3")
     writer = build(folder / "keeps.sqlite3")
     plain = build(folder / "plain.sqlite3")
-    plain.runtime.indexes = None
-    assert keeps.runtime.indexes is not None and writer.runtime.indexes is not None
+    plain.runtime.reads = None
+    assert keeps.runtime.reads is not None and writer.runtime.reads is not None
     yield keeps, writer, plain
     for app in (keeps, writer, plain):
         app.close()
@@ -129,7 +129,7 @@ def test_a_kept_index_answers_what_reading_it_again_answers(
     )
     clock = st.sampled_from(["PT15M", "PT6H", "P2D"]).map(lambda d: ("clock", d))
     steps = data.draw(st.lists(st.one_of(read, read, event, clock), min_size=1, max_size=12))
-    served = keeps.runtime.indexes.served if keeps.runtime.indexes else 0
+    served = keeps.runtime.reads.served if keeps.runtime.reads else 0
     for kind, what in [*steps, ("read", 0)]:
         if kind == "event":
             station, name = what
@@ -145,12 +145,12 @@ def test_a_kept_index_answers_what_reading_it_again_answers(
             for _ in range(2):  # twice: the second may use the index the first kept
                 one, other = (Client(app).post(SOAP, data=bodies[what]) for app in (keeps, plain))
                 assert (one.status_code, one.get_data()) == (other.status_code, other.get_data())
-    assert keeps.runtime.indexes is not None and keeps.runtime.indexes.served > served
+    assert keeps.runtime.reads is not None and keeps.runtime.reads.served > served
 
 
 def test_a_session_that_wrote_neither_reads_nor_keeps_an_index(tmp_path: Path) -> None:
     app = build(tmp_path / "world.sqlite3")
-    kept = KeptIndexes(lambda: 7)
+    kept = KeptReads(lambda: 7)
     built: list[int] = []
 
     def make() -> str:
@@ -179,7 +179,7 @@ def test_a_session_that_wrote_neither_reads_nor_keeps_an_index(tmp_path: Path) -
 def test_a_new_epoch_drops_what_an_older_one_kept(tmp_path: Path) -> None:
     app = build(tmp_path / "world.sqlite3")
     epoch = [1]
-    kept = KeptIndexes(lambda: epoch[0], max_entries=2)
+    kept = KeptReads(lambda: epoch[0], max_entries=2)
     try:
         with app.sessions() as db:
             assert kept.get(db, "a", lambda: "old", str) == "old"
@@ -206,8 +206,8 @@ def test_stores_without_a_file_and_kept_reads_off_read_every_index(tmp_path: Pat
                               fixture="minimal", clock_mode="frozen", clock_start=START,
                               kept_reads=False))  # fmt: skip
     try:
-        assert memory.runtime.indexes is None
-        assert off.runtime.indexes is None and off.version is not None  # (answers still kept)
+        assert memory.runtime.reads is None
+        assert off.runtime.reads is None and off.version is not None  # (answers still kept)
         tenant = tenants(off)[0]
         body = guide_style(tenant.license_key, tenant.password,
                            "<urn:getStationStatus><searchQuery/></urn:getStationStatus>")
