@@ -20,6 +20,7 @@ from mockcp.codes import ResponseCode
 from mockcp.testing import BINDING, MockChargePoint
 from tests.conftest import REFERENCE_WSDL, START, require_shared
 from tests.helpers import CHARGING, HARBOR, SESSION, SUNRISE, expect, port_load
+from tests.soap.work import work_of
 
 
 def shed_station(client: zeep.Client, minutes: int = 0, **values: Any) -> Any:
@@ -345,3 +346,25 @@ def test_go_clients_several_port_numbers_in_one_port_clear_each(
     assert reply.status_code == 200
     assert parse(reply.get_data()).findtext(".//Success") == "1"
     assert [p.shedState for p in _ports(client, "1:10001")] == [0, 0]
+
+
+def test_a_group_s_load_costs_the_same_statements_whatever_its_size(
+    mock: MockChargePoint, client: zeep.Client, clock: ManualClock
+) -> None:
+    """The ports of a group's stations are read in one query, not one per station (a group's
+    getLoad was N + 1 statements); counted, never timed (tests/soap/work.py)."""
+    clock.set(CHARGING)
+
+    def load(group: int) -> Any:
+        return client.service.getLoad(searchQuery={"sgID": group})
+
+    groups = (1003, 1001)  # one station, three stations (the minimal world)
+    for group in groups:  # planned, the call's state, realm and index kept: steady calls next
+        load(group)
+    counts = {}
+    for group in groups:
+        work, reply = work_of(mock, lambda group=group: load(group))
+        assert reply.responseCode == "100"
+        counts[len(reply.stationData)] = work.statements
+    assert set(counts) == {1, 3}
+    assert counts[3] == counts[1], counts

@@ -23,7 +23,7 @@ from mockcp.codes import ResponseCode
 from mockcp.db.activity import PowerCap, ShedState
 from mockcp.db.models import Port, Station, StationGroup
 from mockcp.domain.context import World
-from mockcp.domain.load.current import active_sheds, forget_ended, station_loads
+from mockcp.domain.load.current import active_sheds, forget_ended, station_loads, with_ports
 from mockcp.domain.load.limits import MAX_SHED_MINUTES
 from mockcp.domain.realm import (
     Realm,
@@ -205,6 +205,7 @@ def group_stations(db: Session, realm: Realm, sg_id: int) -> tuple[StationGroup,
         raise CPError(ResponseCode.NO_STATION_IN_GROUP)
     if not all(may(db, realm, s.id, MANAGE_LOAD) for s in stations):
         raise CPError(ResponseCode.STATIONS_OUTSIDE_REALM)
+    with_ports(db, stations)  # their ports in one query, not one per station
     return group, stations
 
 
