@@ -11,7 +11,9 @@ import pytest
 import zeep
 
 from mockcp.codes import ResponseCode
+from mockcp.testing import MockChargePoint
 from tests.helpers import assert_code
+from tests.soap.work import work_of
 
 NETWORK_MANAGER_TASKS = [
     ("view_station", "View station details and status"),
@@ -240,3 +242,20 @@ def test_getStationRightsProfile_group_outside_realm_is_125(other_client: zeep.C
     assert_code(
         other_client.service.getStationRightsProfile(sgID=1001), ResponseCode.OWN_STATION_GROUP_ONLY
     )
+
+
+def test_getStationGroups_reads_every_group_s_stations_in_one_query(
+    mock: MockChargePoint, client: zeep.Client
+) -> None:
+    """Sunrise's three groups cost the statements of Harbor's one (a query per group before);
+    counted on the full path (each body asked once: no kept answer), never timed."""
+    client.service.getStations(searchQuery={})  # the call's state, realm and index kept
+    client.service.getStations(searchQuery={})
+    counts = {}
+    for org_id in ("1:ORG00002", "1:ORG00001"):
+        work, reply = work_of(mock, lambda org_id=org_id: client.service.getStationGroups(org_id))
+        assert_code(reply, ResponseCode.OK)
+        counts[len(reply.groupData)] = work.statements
+    assert set(counts) == {1, 3}
+    assert counts[1] > 1  # the full path, not an answer kept in memory
+    assert counts[3] == counts[1], counts

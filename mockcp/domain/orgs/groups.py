@@ -53,13 +53,23 @@ def _visible_groups(db: Session, realm: Realm) -> Sequence[StationGroup]:
 
 
 def _members(db: Session, realm: Realm, group_id: int) -> tuple[Station, ...]:
-    rows = db.scalars(
-        select(Station)
+    return _members_of_groups(db, realm, [group_id])[group_id]
+
+
+def _members_of_groups(
+    db: Session, realm: Realm, group_ids: list[int]
+) -> dict[int, tuple[Station, ...]]:
+    """Each group's stations in the realm, in station order, in one query for all groups."""
+    found: dict[int, list[Station]] = {group_id: [] for group_id in group_ids}
+    rows = db.execute(
+        select(GroupMember.group_id, Station)
         .join(GroupMember, GroupMember.station_pk == Station.id)
-        .where(GroupMember.group_id == group_id, Station.id.in_(realm.station_pks))
-        .order_by(Station.id)
+        .where(GroupMember.group_id.in_(group_ids), Station.id.in_(realm.station_pks))
+        .order_by(GroupMember.group_id, Station.id)
     )
-    return tuple(rows)
+    for group_id, station in rows:
+        found[group_id].append(station)
+    return {group_id: tuple(stations) for group_id, stations in found.items()}
 
 
 def orgs_and_groups(world: World, query: OrgGroupQuery) -> list[OrgGroups]:
@@ -102,7 +112,8 @@ def groups_of_org(world: World, org_id: str) -> list[GroupStations]:
     groups = [g for g in _visible_groups(db, realm) if g.org_pk == org.id]
     if not groups:
         raise CPError(ResponseCode.NO_CUSTOM_GROUPS)
-    return [GroupStations(g, org, _members(db, realm, g.id)) for g in groups]
+    members = _members_of_groups(db, realm, [g.id for g in groups])  # not a query per group
+    return [GroupStations(g, org, members[g.id]) for g in groups]
 
 
 def group_details(
