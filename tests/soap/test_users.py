@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import zeep
+from sqlalchemy import event as sqlalchemy_event
 from werkzeug.test import Client
 
 from mockcp.clock import ManualClock
@@ -16,6 +17,7 @@ from mockcp.codes import ResponseCode
 from mockcp.testing import MockChargePoint
 from tests.conftest import START
 from tests.helpers import CHARGING, HARBOR, SESSION, SUNRISE, expect, port_load
+from tests.worlds.images import fresh_world
 
 
 def users(client: zeep.Client, **query: Any) -> list[Any]:
@@ -228,3 +230,34 @@ def test_set_waitlist_done_mode_two_ends_the_session_now(
     assert port_load(client).sessionID == 0
     session = client.service.getChargingSessionData(searchQuery={"sessionID": SESSION})
     assert session.ChargingSessionData[0].endTime == CHARGING
+
+
+def test_home_stations_status_reads_their_ports_in_one_query(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """The ports behind each driver's home-station status are read in one query for all the
+    homes, not one per home (demo world: organisations with drivers at several homes)."""
+    settings = fresh_world(tmp_path_factory, "demo", START)
+    checked = 0
+    with MockChargePoint(settings, ManualClock(START)) as mock:
+        port_reads: list[str] = []
+
+        def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            if " FROM port " in f"{' '.join(statement.split())} ":
+                port_reads.append(statement)
+
+        for tenant in mock.tenants():
+            client = mock.client(tenant)
+            users(client)  # the world planned, its statuses brought to now
+            sqlalchemy_event.listen(mock.wsgi.engine, "before_cursor_execute", seen)
+            try:
+                port_reads.clear()
+                found = users(client)
+            finally:
+                sqlalchemy_event.remove(mock.wsgi.engine, "before_cursor_execute", seen)
+            homes = {u.homeStationDetails.stationSerialNumber for u in found
+                     if u.homeStationDetails is not None}
+            if len(homes) >= 2:
+                assert len(port_reads) == 1, (tenant.org_id, len(homes), len(port_reads))
+                checked += 1
+    assert checked > 0

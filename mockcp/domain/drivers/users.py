@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from mockcp.codes import ResponseCode
 from mockcp.db.models import Station
@@ -107,7 +108,9 @@ def users(
     homes = {
         s.id: s
         for s in db.scalars(
-            select(Station).where(Station.id.in_([d.home_station_pk for d in drivers]))
+            select(Station)
+            .where(Station.id.in_([d.home_station_pk for d in drivers]))
+            .options(selectinload(Station.ports))  # their status: one query, not one per home
         )
     }
     views = [
