@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import zeep
+from sqlalchemy import event as sqlalchemy_event
 from zeep.wsse.username import UsernameToken
 
 from mockcp.clock import ManualClock
@@ -368,3 +369,35 @@ def test_a_group_s_load_costs_the_same_statements_whatever_its_size(
         counts[len(reply.stationData)] = work.statements
     assert set(counts) == {1, 3}
     assert counts[3] == counts[1], counts
+
+
+def test_a_group_s_shed_and_clear_write_sheds_and_caps_in_statements_not_per_port(
+    mock: MockChargePoint, client: zeep.Client, clock: ManualClock
+) -> None:
+    """Shedding and clearing a group read and write its shed rows and its caps in the same
+    statements whatever its number of ports (a lookup, a delete and an update per port
+    before); counted, never timed."""
+    clock.set(CHARGING)
+    touching: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "shed_state" in statement or "power_cap" in statement:
+            touching.append(statement)
+
+    counts, ports = {}, {}
+    for group in (2001, 1002):
+        load = client.service.getLoad(searchQuery={"sgID": group})
+        ports[group] = sum(len(s.Port) for s in load.stationData)
+        sqlalchemy_event.listen(mock.wsgi.engine, "before_cursor_execute", seen)
+        try:
+            touching.clear()
+            shed = client.service.shedLoad(
+                shedQuery={"shedGroup": {"sgID": group, "percentShedPerStation": 30},
+                           "timeInterval": 0})
+            cleared = client.service.clearShedState(shedQuery={"shedGroup": {"sgID": group}})
+        finally:
+            sqlalchemy_event.remove(mock.wsgi.engine, "before_cursor_execute", seen)
+        assert (shed.responseCode, cleared.responseCode, cleared.Success) == ("100", "100", 1)
+        counts[group] = len(touching)
+    assert ports[1002] != ports[2001]
+    assert counts[1002] == counts[2001], (counts, ports)

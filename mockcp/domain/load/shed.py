@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from mockcp.codes import ResponseCode
@@ -141,31 +141,41 @@ def shed_load(world: World, request: ShedRequest) -> ShedOutcome:
     }
     ends = now + timedelta(minutes=request.minutes) if request.minutes else None
     scope = "group" if request.group_id is not None else "port" if request.ports else "station"
-    touched: list[int] = []
+    touched = [port.id for _, ports in targets for port, _ in ports]
+    _end_windows(db, touched, now)  # every target port's windows at once, before the new ones
+    stored = {  # every shed row of the targets (one query, not a lookup per port)
+        (state.station_pk, state.port_number): state
+        for state in db.scalars(
+            select(ShedState).where(ShedState.station_pk.in_([s.id for s, _ in targets]))
+        )
+    }
+    caps: list[dict[str, object]] = []
     for station, ports in targets:
         for port, amount in ports:
             previous = sheds.get(port.id)
             baseline = previous.baseline_kw if previous is not None else loads.get(port.id, 0.0)
             cap = cap_for(amount, baseline or 0.0, len(station.ports) if scope != "port" else 1)
-            db.merge(
-                ShedState(
-                    station_pk=station.id,
-                    port_number=port.port_number,
-                    scope=scope,
-                    mode=mode,
-                    allowed_kw=amount.allowed,
-                    percent=amount.percent,
-                    baseline_kw=baseline,
-                    cap_kw=cap,
-                    started_at=previous.started_at if previous is not None else now,
-                    ends_at=ends,
-                    group_id=request.group_id,
-                )
-            )
-            _end_windows(db, [port.id], now)
-            db.add(PowerCap(port_pk=port.id, starts_at=now, ends_at=ends, cap_kw=cap))
-            touched.append(port.id)
+            values = {
+                "scope": scope,
+                "mode": mode,
+                "allowed_kw": amount.allowed,
+                "percent": amount.percent,
+                "baseline_kw": baseline,
+                "cap_kw": cap,
+                "started_at": previous.started_at if previous is not None else now,
+                "ends_at": ends,
+                "group_id": request.group_id,
+            }
+            row = stored.get((station.id, port.port_number))
+            if row is None:
+                db.add(ShedState(station_pk=station.id, port_number=port.port_number, **values))
+            else:  # what merge() did, without its lookup
+                for name, value in values.items():
+                    setattr(row, name, value)
+            caps.append({"port_pk": port.id, "starts_at": now, "ends_at": ends, "cap_kw": cap,
+                         "event_pk": None, "kind": "shed"})
     db.flush()
+    db.execute(insert(PowerCap), caps)  # in one statement (executemany), in port order
     reshape_ports(db, root_seed, touched, now)
     if request.ports is None:
         return ShedOutcome(request.group_id, request.station_id, request.amount, ())
@@ -284,12 +294,9 @@ def clear_shed(
     forget_ended(db, {p.station_pk for p in ports}, now)
     sheds = active_sheds(db, {p.station_pk for p in ports}, now)
     cleared = [p for p in ports if p.id in sheds]
-    for port in cleared:
-        db.execute(
-            delete(ShedState).where(
-                ShedState.station_pk == port.station_pk, ShedState.port_number == port.port_number
-            )
-        )
+    for port in cleared:  # loaded rows: deleted together at the next flush, not one by one
+        db.delete(sheds[port.id])
+    db.flush()
     _end_windows(db, [p.id for p in ports], now)
     reshape_ports(db, root_seed, [p.id for p in ports], now)
     return ClearOutcome(group_id, station_id, bool(cleared))
