@@ -174,7 +174,8 @@ def test_postgres_a_sandbox_copied_from_a_template_keeps_and_sees_its_own_writes
     assert created(call(other, who, CPN)) == created(call(other, who, CPN)) == at(1)
     assert other.sandboxes is not None
     opened = other.sandboxes.app(sandbox)
-    assert opened is not None and opened.answers is not None and opened.answers.served == 1
+    assert isinstance(opened, MockChargePointApp) and opened.answers is not None
+    assert opened.answers.served == 1
     status, _ = admin(app, "POST", f"/sandboxes/{sandbox}/clock", {"advance": "P1D"})
     assert status == 200
     assert created(call(other, who, CPN)) == at(2) and opened.answers.served == 1
