@@ -10,10 +10,10 @@ changes it is the same answer, and computing it again is waste.
 ``Answers`` keeps those answers: after the full path answers a read with code 100, HTTP 200,
 no forced fault and no armed one, having not asked for the time, the answer's body element is
 kept under the request's exact bytes (licence key and password included: the same bytes
-authenticate alike), the endpoint, and the epoch of the world (``db/world_version.py``: it
-moves on whenever any process commits anything to the world's file: a write, a clock move,
-a reset, an armed fault, new credentials). The next identical request in the same epoch is
-answered from memory:
+authenticate alike), the endpoint, and the epoch of the world (``db/world_version.py`` for a
+SQLite file, ``db/store_epoch.py`` for PostgreSQL: it moves on whenever any process commits
+anything to the world: a write, a clock move, a reset, an armed fault, new credentials; never
+for a journal row). The next identical request in the same epoch is answered from memory:
 
 - the envelope is stamped with the call's own instant (the stored clock the answer was made
   under, read at this call's wall time: the instant the full path would read);
@@ -23,8 +23,8 @@ answered from memory:
   both ways and compares, and checks the kept body round-trips before it is ever kept).
 
 Anything else goes the full way: another request, another epoch, a body over ``MAX_KEY``, an
-unreadable file, a sandbox's key (its own app keeps its own), a store that is not a SQLite
-file (``WorldVersion.for_engine``), or ``answer_cache`` off (``MOCKCP_ANSWER_CACHE=off``).
+unreadable file or epoch row, a sandbox's key (its own app keeps its own), an in-memory store
+(``WorldVersion.for_engine``), or ``answer_cache`` off (``MOCKCP_ANSWER_CACHE=off``).
 Memory is bounded by entries and bytes; a new epoch drops everything older.
 """
 

@@ -20,7 +20,10 @@ has no counter of commits a client can read, so the world's schema keeps one:
   transaction cost the WHEN's ``current_setting`` alone (a bulk insert of the planner or a
   restore's INSERT ... SELECT queues no event per row). Deferred to commit, the lock on
   the epoch row is the last a transaction takes (writers queue on it only for the commit
-  itself; no deadlock: nobody waits for another lock while holding it). A rolled back
+  itself; no deadlock: nobody waits for another lock while holding it; a transaction
+  writes the world tables of one schema only, each on its own engine, so no two take two
+  epoch rows in opposite orders). The functions are made once per schema (replaced only
+  when their text changed), the triggers when missing. A rolled back
   transaction or savepoint takes its setting, its dirty row and its queued bump with it.
 - What never moves it: the request journal (``journal_entry``: every call writes a row; it
   is not a world table, as on SQLite where it is another file), the images
@@ -76,8 +79,8 @@ _LOOK = text(
 )
 _WRITES = text("SELECT txid_current_if_assigned() IS NOT NULL")
 
-_FUNCTIONS = (
-    f"""CREATE OR REPLACE FUNCTION {TOUCH}() RETURNS trigger LANGUAGE plpgsql AS $$
+_FUNCTIONS = {
+    TOUCH: f"""CREATE OR REPLACE FUNCTION {TOUCH}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM set_config('{SETTING}', TG_TABLE_SCHEMA, true);
   EXECUTE format('INSERT INTO %I.{DIRTY} DEFAULT VALUES', TG_TABLE_SCHEMA);
@@ -85,13 +88,13 @@ BEGIN
   IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
   RETURN NEW;
 END $$""",
-    f"""CREATE OR REPLACE FUNCTION {BUMP}() RETURNS trigger LANGUAGE plpgsql AS $$
+    BUMP: f"""CREATE OR REPLACE FUNCTION {BUMP}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   EXECUTE format('UPDATE %I.{TABLE} SET n = n + 1', TG_TABLE_SCHEMA);
   EXECUTE format('DELETE FROM %I.{DIRTY}', TG_TABLE_SCHEMA);
   RETURN NULL;
 END $$""",
-)
+}
 
 
 def install(engine: Engine) -> None:
@@ -111,8 +114,20 @@ def install(engine: Engine) -> None:
             f" WHERE NOT EXISTS (SELECT 1 FROM {TABLE})"
         )
         conn.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS {DIRTY} (at timestamptz)")
-        for function in _FUNCTIONS:
-            conn.exec_driver_sql(function.replace("%", "%%"))  # (psycopg's placeholders)
+        sources = {
+            str(name): str(source)
+            for name, source in conn.execute(
+                text(
+                    "SELECT p.proname, p.prosrc FROM pg_proc p JOIN pg_namespace s"
+                    " ON s.oid = p.pronamespace WHERE s.nspname = :schema"
+                ),
+                {"schema": schema},
+            )
+        }
+        for name, function in _FUNCTIONS.items():
+            body = function.split("$$")[1]
+            if sources.get(name) != body:  # (made or changed: not replaced at every start)
+                conn.exec_driver_sql(function.replace("%", "%%"))  # (psycopg's placeholders)
         have = {
             (str(table), str(name))
             for table, name in conn.execute(

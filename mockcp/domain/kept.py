@@ -32,9 +32,12 @@ Why a kept index is the index the request would read:
   copies attached to no session, so nothing expires or loads lazily after the request that
   built it ends; nobody writes through them.
 
-Only a SQLite file has an epoch: an in-memory store or PostgreSQL (``version`` absent, or
-``None`` from it) always reads the index. Memory: entries of one epoch at a time, at most
-``max_entries``.
+On PostgreSQL the epoch is ``db/store_epoch.py``'s (``looks``: read on the request's own
+session, together with whether that session wrote; ``writes``: whether it wrote since); the
+same argument holds there per statement (READ COMMITTED: each statement sees every commit
+made before it starts, and every commit that writes the world moves the epoch): see that
+module. An in-memory store (``version`` absent, or ``None`` from it) always reads the index.
+Memory: entries of one epoch at a time, at most ``max_entries``.
 """
 
 from __future__ import annotations
