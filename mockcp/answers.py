@@ -10,10 +10,10 @@ changes it is the same answer, and computing it again is waste.
 ``Answers`` keeps those answers: after the full path answers a read with code 100, HTTP 200,
 no forced fault and no armed one, having not asked for the time, the answer's body element is
 kept under the request's exact bytes (licence key and password included: the same bytes
-authenticate alike), the endpoint, and the epoch of the world (``db/world_version.py``: it
-moves on whenever any process commits anything to the world's file: a write, a clock move,
-a reset, an armed fault, new credentials). The next identical request in the same epoch is
-answered from memory:
+authenticate alike), the endpoint, and the epoch of the world (``db/world_version.py`` for a
+SQLite file, ``db/store_epoch.py`` for PostgreSQL: it moves on whenever any process commits
+anything to the world: a write, a clock move, a reset, an armed fault, new credentials; never
+for a journal row). The next identical request in the same epoch is answered from memory:
 
 - the envelope is stamped with the call's own instant (the stored clock the answer was made
   under, read at this call's wall time: the instant the full path would read);
@@ -23,8 +23,8 @@ answered from memory:
   both ways and compares, and checks the kept body round-trips before it is ever kept).
 
 Anything else goes the full way: another request, another epoch, a body over ``MAX_KEY``, an
-unreadable file, a sandbox's key (its own app keeps its own), a store that is not a SQLite
-file (``WorldVersion.for_engine``), or ``answer_cache`` off (``MOCKCP_ANSWER_CACHE=off``).
+unreadable file or epoch row, a sandbox's key (its own app keeps its own), an in-memory store
+(``WorldVersion.for_engine``), or ``answer_cache`` off (``MOCKCP_ANSWER_CACHE=off``).
 Memory is bounded by entries and bytes; a new epoch drops everything older.
 """
 
@@ -34,13 +34,14 @@ import io
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from mockcp.clock import ClockState, wall_instant, wall_seconds
 from mockcp.db.callstate import CallState, read_call_state
+from mockcp.db.store_epoch import StoreEpoch
 from mockcp.db.world_version import WorldVersion
 from mockcp.domain.kept import KeptReads
 from mockcp.soap import envelope
@@ -52,6 +53,16 @@ MAX_KEY = 64 * 1024  # request bodies longer than this are not kept
 MAX_ANSWER = 4 * 1024 * 1024  # answers longer than this are not kept
 MAX_ENTRIES = 256
 MAX_BYTES = 64 * 1024 * 1024  # requests and answers kept, in all
+
+
+class Epoch(Protocol):
+    """The world's epoch as this process sees it (``WorldVersion``, ``StoreEpoch``)."""
+
+    def current(self) -> int | None: ...
+
+    def forget(self) -> None: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +86,7 @@ class Kept:
 class Answers:
     """The kept answers of one app's world (see the module docstring)."""
 
-    def __init__(self, version: WorldVersion, record: Record) -> None:
+    def __init__(self, version: Epoch, record: Record) -> None:
         self.version = version
         self._record = record  # the recorder's journal row of a call (soap/recorder.py)
         self._lock = threading.Lock()
@@ -211,17 +222,29 @@ def call_state(engine: Engine, held: Connection | None, kept: KeptReads | None) 
 
 
 def kept_reads(
-    engine: Engine, runtime: Runtime, endpoint: SoapRecorder, answer_cache: bool
-) -> tuple[WorldVersion | None, Answers | None]:
-    """The version of the world's file, the reads kept under it (``runtime.reads``:
-    domain/kept.py; unless ``kept_reads`` is off) and, with ``answer_cache``, whole
-    answers kept by ``endpoint``; (None, None) for a store that is not a SQLite file:
-    everything is read every time."""
-    version = WorldVersion.for_engine(engine)
-    if version is None:
-        return None, None
-    if runtime.settings.kept_reads:
-        runtime.reads = KeptReads(version.current)
+    engine: Engine,
+    runtime: Runtime,
+    endpoint: SoapRecorder,
+    answer_cache: bool,
+    held: Callable[[], Connection | None] = lambda: None,
+) -> tuple[Epoch | None, Answers | None]:
+    """The epoch of the world (a SQLite file's ``WorldVersion``, a PostgreSQL schema's
+    ``StoreEpoch``, read on ``held``, the store gate's connection, when there is one), the
+    reads kept under it (``runtime.reads``: domain/kept.py; unless ``kept_reads`` is off)
+    and, with ``answer_cache``, whole answers kept by ``endpoint``; (None, None) for an
+    in-memory store: everything is read every time."""
+    version: Epoch | None
+    if engine.dialect.name == "postgresql":
+        epoch = StoreEpoch(engine, held)
+        version = epoch
+        if runtime.settings.kept_reads:
+            runtime.reads = KeptReads(epoch.current, looks=epoch.looks, writes=epoch.writes)
+    else:
+        version = WorldVersion.for_engine(engine)
+        if version is None:
+            return None, None
+        if runtime.settings.kept_reads:
+            runtime.reads = KeptReads(version.current)
     answers = Answers(version, endpoint.record) if answer_cache else None
     if answers is not None:
         endpoint.keeper = answers.keep

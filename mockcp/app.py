@@ -112,7 +112,9 @@ class MockChargePointApp:
         # Reads kept while the world's file is unchanged; whole answers need its clock there.
         kept = settings.answer_cache and isinstance(self.clock, StoredClock)
         endpoint = self._soap_endpoint
-        self.version, self.answers = kept_reads(self.engine, self.runtime, endpoint, kept)
+        self.version, self.answers = kept_reads(
+            self.engine, self.runtime, endpoint, kept, self.store_gate.held
+        )
         self._wsdls = {
             version.name: WsdlDocument(self.soap, version) for version in BY_PATH.values()
         }

@@ -13,7 +13,8 @@ small facts about the world, so one SELECT reads them together at the start of t
 On a SQLite file the reading is kept while the file is unchanged (``answers.call_state``:
 any commit by any process, a clock move, an armed or fired fault, a reset, moves the file's
 epoch on and the next call reads the store again), so N processes on one store never act on
-a stale copy; elsewhere every call reads it.
+a stale copy; elsewhere every call reads it (on PostgreSQL on the store gate's connection:
+one round trip, as reading the epoch would be).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from mockcp.db import activity, people, timelimit, world_state  # noqa: F401  (the tables)
+from mockcp.db import activity, people, store_epoch, timelimit, world_state  # noqa: F401
 from mockcp.db.models import Base
 
 
@@ -103,8 +103,11 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 
 def create_schema(engine: Engine) -> None:
+    """The world's tables; on PostgreSQL its epoch too (``db/store_epoch.py``)."""
     Base.metadata.create_all(engine)
+    store_epoch.install(engine)
 
 
 def drop_schema(engine: Engine) -> None:
     Base.metadata.drop_all(engine)
+    store_epoch.uninstall(engine)

@@ -15,13 +15,17 @@ made again at the same name), when the process forked (gunicorn --preload), and 
 Writes of this process go through other connections, so they are seen like anyone else's.
 
 Only a SQLite file has this: ``for_engine`` gives None for an in-memory store (one connection,
-which sees no change of its own) and for PostgreSQL, and the answers are then always computed.
-PostgreSQL has no counter of commits a client can read: a version there would be a row that
-every writing statement updates from a trigger (a point every writer of every process then
-queues on, inside transactions that take other locks too) or a number bumped after each
-commit by every write path (a crash between the two leaves the others stale). Neither was
-built. The round trip itself would be cheap next to the call: the small op costs about 3 ms
-of server CPU on PostgreSQL against about 0.5 ms served from memory on SQLite (bench_serving).
+which sees no change of its own) and for PostgreSQL. PostgreSQL has no counter of commits a
+client can read, so its world keeps one: ``db/store_epoch.py`` (``StoreEpoch``), a one-row
+``world_epoch(token, n)`` that every transaction writing a world table moves on once, at its
+COMMIT, from a deferred trigger (the lock on the row is the last a writer takes: no queue
+inside transactions, no deadlock), with a token drawn anew whenever the schema is made, read
+in one round trip on a connection the request already holds. The two worries that had kept
+it unbuilt are answered there: writers do not queue on the row while they hold other locks
+(the bump is deferred to commit and taken once per transaction, not per statement), and no
+write path can forget it (it is a trigger on every world table, not a call after commit).
+The small op served from memory costs about half the server CPU of computing it on
+PostgreSQL (BENCHMARKS.md, *s7pg*).
 """
 
 from __future__ import annotations

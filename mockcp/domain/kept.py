@@ -32,9 +32,12 @@ Why a kept index is the index the request would read:
   copies attached to no session, so nothing expires or loads lazily after the request that
   built it ends; nobody writes through them.
 
-Only a SQLite file has an epoch: an in-memory store or PostgreSQL (``version`` absent, or
-``None`` from it) always reads the index. Memory: entries of one epoch at a time, at most
-``max_entries``.
+On PostgreSQL the epoch is ``db/store_epoch.py``'s (``looks``: read on the request's own
+session, together with whether that session wrote; ``writes``: whether it wrote since); the
+same argument holds there per statement (READ COMMITTED: each statement sees every commit
+made before it starts, and every commit that writes the world moves the epoch): see that
+module. An in-memory store (``version`` absent, or ``None`` from it) always reads the index.
+Memory: entries of one epoch at a time, at most ``max_entries``.
 """
 
 from __future__ import annotations
@@ -54,9 +57,15 @@ class KeptReads:
     """Values by key, valid in one epoch of the world's file (see the module docstring)."""
 
     def __init__(
-        self, version: Callable[[], int | None], max_entries: int = MAX_ENTRIES
+        self,
+        version: Callable[[], int | None],
+        max_entries: int = MAX_ENTRIES,
+        looks: Callable[[Session], int | None] | None = None,
+        writes: Callable[[Session], bool] | None = None,
     ) -> None:
         self._version = version
+        self._looks = looks  # the epoch read on the request's session, None when it wrote
+        self._writes = writes or writing
         self._max = max_entries
         self._lock = threading.Lock()
         self._epoch: int | None = None
@@ -69,7 +78,7 @@ class KeptReads:
         """The value of ``key`` in the current epoch, built (and kept) on a miss; ``db``: the
         request's session (None: the build reads on a connection of its own, outside any
         write of the request)."""
-        epoch = None if db is not None and writing(db) else self._version()
+        epoch = self._epoch_for(db)
         if epoch is None:
             return build()
         with self._lock:
@@ -79,7 +88,7 @@ class KeptReads:
                 self.served += 1
             return hit
         value = build()
-        if db is not None and writing(db):  # the build itself wrote: keep nothing
+        if db is not None and self._writes(db):  # the build itself wrote: keep nothing
             return value
         with self._lock:
             if self._epoch is None or epoch > self._epoch:  # a newer epoch: the rest is stale
@@ -90,6 +99,14 @@ class KeptReads:
                     self._kept.clear()
                 self._kept[key] = value
         return value
+
+    def _epoch_for(self, db: Session | None) -> int | None:
+        """The epoch a value for ``db`` may be served or kept under; None: neither."""
+        if db is None:
+            return self._version()
+        if self._looks is not None:
+            return self._looks(db)
+        return None if writing(db) else self._version()
 
     def clear(self) -> None:
         with self._lock:

@@ -3,8 +3,8 @@
 The claim: a station search that uses a kept index answers exactly what it answers reading
 the index again, whoever wrote to the world in between. The differential test drives two
 stores built alike through the same random reads and writes: one keeps indexes and is written
-to by another app on its file (another process as far as the file can tell: its own
-connections and its own epoch probe), the other reads every index and writes itself.
+to by another app on its file or PostgreSQL database (another process as far as the store can
+tell: its own connections and its own epoch), the other reads every index and writes itself.
 """
 
 from __future__ import annotations
@@ -26,14 +26,15 @@ from mockcp.domain.kept import KeptReads, writing
 from mockcp.domain.tenants import Tenant, list_tenants
 from tests.conftest import START
 from tests.soap.envelopes import guide_style
+from tests.worlds.stores import postgres_url
 
 SOAP = "/webservices/chargepoint/services/5.1"
 
 
-def build(path: Path) -> MockChargePointApp:
+def build(path: Path | str) -> MockChargePointApp:
     return create_app(
         Settings(
-            database_url=f"sqlite:///{path}",
+            database_url=path if isinstance(path, str) else f"sqlite:///{path}",
             fixture="minimal",
             clock_mode="frozen",
             clock_start=START,
@@ -92,12 +93,17 @@ def station_ids(app: MockChargePointApp) -> list[str]:
         return list(db.scalars(Station.__table__.select().with_only_columns(Station.station_id)))
 
 
-@pytest.fixture(scope="module")
-def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MockChargePointApp, ...]]:
-    """(keeps, its writer on the same file, reads every time)."""
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def stores(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[MockChargePointApp, ...]]:
+    """(keeps, its writer on the same store, reads every time): the store a SQLite file or
+    a PostgreSQL database (``db/store_epoch.py``); the plain one is a SQLite file (a
+    PostgreSQL world answers byte for byte what a SQLite one does: tests/test_postgres.py)."""
     folder = tmp_path_factory.mktemp("indexes")
-    keeps = build(folder / "keeps.sqlite3")
-    writer = build(folder / "keeps.sqlite3")
+    shared = postgres_url() if request.param == "postgres" else folder / "keeps.sqlite3"
+    keeps = build(shared)
+    writer = build(shared)
     plain = build(folder / "plain.sqlite3")
     plain.runtime.reads = None
     assert keeps.runtime.reads is not None and writer.runtime.reads is not None
