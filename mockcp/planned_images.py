@@ -10,9 +10,10 @@ stores always build.
 
 - **The key**: the fixture's name and a digest of its bytes (the packaged YAML, or the
   user's file: an edited file is another world), the root seed, the start instant, the
-  clock's pace, the schema version, and ``code_digest`` (mockcp's sources and data, and
-  the libraries that decide rows). A changed planner has another key: a store never gets
-  the image of an older one.
+  clock's pace, the schema version, the planner's version (``rng.PLANNER``: how it
+  draws from the seed), and ``code_digest`` (mockcp's sources and data, and the
+  libraries that decide rows). A changed planner has another key: a store never gets the
+  image of an older one.
 - **Where**: ``<cache>/planned/<key>.sqlite3``; ``<cache>`` is ``MOCKCP_CACHE_DIR``, else
   ``$XDG_CACHE_HOME/mockcp``, else ``~/.cache/mockcp``. ``MOCKCP_PLANNED_CACHE=off``: never
   read nor written.
@@ -52,6 +53,7 @@ from mockcp.config import BOOLEANS, Settings
 from mockcp.data import FIXTURES, find
 from mockcp.db.engine import create_schema, drop_schema, release_connections
 from mockcp.db.images import drop_all_images, write_transaction
+from mockcp.rng import PLANNER
 from mockcp.seed.world import SCHEMA_VERSION
 from mockcp.version import __version__
 
@@ -123,7 +125,7 @@ def image_key(
         return None
     parts = (
         settings.fixture, hashlib.sha256(content).hexdigest(), str(settings.root_seed), str(seed),
-        start.isoformat(), repr(float(factor)), str(ahead), SCHEMA_VERSION, code,
+        start.isoformat(), repr(float(factor)), str(ahead), SCHEMA_VERSION, PLANNER, code,
     )  # fmt: skip
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import hashlib
 from random import Random
 
-__all__ = ["Random", "derive_seed", "for_entity"]
+__all__ = ["PLANNER", "Random", "derive_seed", "for_entity"]
+
+# How the planner draws a world from its seed: which generators, in what order (kept planned
+# images' keys hold it, mockcp/planned_images.py, so that a store never gets the image of a
+# planner that draws otherwise, whatever else the sources' digest sees). "port-day/1": one
+# generator per port and local day, per session's driver, reservation and cancellation, and
+# per station-day's alarms.
+PLANNER = "port-day/1"
 
 _SEED = super(Random, Random).seed  # the C generator's own seeding
 

@@ -189,6 +189,9 @@ def test_any_change_of_what_decides_the_world_builds_it_again(
     assert len(builds) == 7  # other code: never an older planner's image
     start(settings_in(tmp_path / "code-again", cache, **base))
     assert len(builds) == 7
+    monkeypatch.setattr(planned, "PLANNER", f"{planned.PLANNER}, drawn otherwise")  # same code
+    start(settings_in(tmp_path / "planner", cache, **base))
+    assert len(builds) == 8  # never the image of a planner that draws otherwise
 
 
 def only_image(cache: Path) -> Path:
