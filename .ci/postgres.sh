@@ -9,13 +9,6 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     apt-get install -y -qq postgresql >&2
 fi
 BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-URL="postgresql+psycopg://mockcp@127.0.0.1:$PORT/mockcp"
-# Already started by an earlier call (another checkout, a second terminal): use that server.
-if [ -f /tmp/mockcp-pg.datadir ] && "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT"; then
-    runuser -u postgres -- "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U mockcp mockcp >/dev/null 2>&1 || true
-    echo "$URL"
-    exit 0
-fi
 DATA=$(mktemp -d /tmp/mockcp-pg.XXXXXX)
 chown postgres "$DATA"
 runuser -u postgres -- "$BIN/initdb" -D "$DATA" -A trust -U mockcp >&2
@@ -23,4 +16,4 @@ runuser -u postgres -- "$BIN/pg_ctl" -D "$DATA" -l "$DATA/log" -w \
     -o "-p $PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off" start >&2
 runuser -u postgres -- "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U mockcp mockcp >&2
 echo "$DATA" > /tmp/mockcp-pg.datadir
-echo "$URL"
+echo "postgresql+psycopg://mockcp@127.0.0.1:$PORT/mockcp"
