@@ -96,7 +96,7 @@ class MockChargePointApp:
         self.settings = settings
         self.sandbox_id = sandbox_id  # set: this app serves a sandbox of another
         self.admin_token = admin_token or None  # /_mock needs it as a Bearer token when set
-        self.engine: Engine = make_engine(settings.database_url, settings.request_time_limit)
+        self.engine: Engine = make_engine(settings.database_url)
         self.sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
         self.clock: MovableClock = clock or _server_clock(settings, self.engine)
         self._ready = threading.Event()

@@ -12,12 +12,8 @@ from mockcp.db import activity, people, store_epoch, timelimit, world_state  # n
 from mockcp.db.models import Base
 
 
-def make_engine(url: str, request_limit: float | None = None) -> Engine:
-    """An engine for ``url``; in-memory SQLite shares one connection across threads.
-
-    ``request_limit``: the app's time limit per request in seconds (``Settings``); on
-    PostgreSQL it is every connection's default ``statement_timeout``, so a request's first
-    transaction needs no ``SET LOCAL`` of its own (``timelimit.bound_transactions``)."""
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; in-memory SQLite shares one connection across threads."""
     if url.startswith("sqlite"):
         in_memory = url in {"sqlite://", "sqlite:///:memory:"}
         engine = create_engine(
@@ -30,27 +26,20 @@ def make_engine(url: str, request_limit: float | None = None) -> Engine:
             event.listen(engine, "connect", _sqlite_wal)
         timelimit.install(engine)  # statements stop at a request's deadline (mockcp.deadline)
         return engine
-    options = server_options(url, request_limit)
-    engine = create_engine(url, pool_pre_ping=True, connect_args=options)
-    timelimit.remember_default(engine, request_limit)
-    return engine
+    return create_engine(url, pool_pre_ping=True, connect_args=server_options(url))
 
 
-def server_options(url: str, request_limit: float | None = None) -> dict[str, str]:
+def server_options(url: str) -> dict[str, str]:
     """PostgreSQL: commits do not wait for the WAL flush (a crash of PostgreSQL itself may lose
     the last few: a mock's world, never corrupted), and the world lock is not held across an
     fsync per request. The URL's own ``options`` (a sandbox's search_path) are kept beside it.
     Every engine on the store takes these (the store gate's too: a call's journal row is
-    written on its connection). With ``request_limit`` (seconds) a statement runs at most that
-    long by default (``timelimit``)."""
+    written on its connection)."""
     if not url.startswith("postgresql"):
         return {}
     given = make_url(url).query.get("options", "")
     given = " ".join(given) if isinstance(given, tuple) else given
-    options = f"{given} -c synchronous_commit=off"
-    if request_limit:
-        options += f" -c statement_timeout={timelimit.milliseconds(request_limit)}"
-    return {"options": options.strip()}
+    return {"options": f"{given} -c synchronous_commit=off".strip()}
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
