@@ -175,7 +175,8 @@ def shed_load(world: World, request: ShedRequest) -> ShedOutcome:
             caps.append({"port_pk": port.id, "starts_at": now, "ends_at": ends, "cap_kw": cap,
                          "event_pk": None, "kind": "shed"})
     db.flush()
-    db.execute(insert(PowerCap), caps)  # in one statement (executemany), in port order
+    if caps:  # (a station without ports has none: an empty executemany is an empty INSERT)
+        db.execute(insert(PowerCap), caps)  # in one statement (executemany), in port order
     reshape_ports(db, root_seed, touched, now)
     if request.ports is None:
         return ShedOutcome(request.group_id, request.station_id, request.amount, ())
