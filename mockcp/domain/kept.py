@@ -25,7 +25,11 @@ Why a kept index is the index the request would read:
   results whole: ``all()``, ``one()``, ``scalars()`` consumed): an open statement pins the
   connection's snapshot, which ``writing`` cannot see, and a build on it would read the world
   before the epoch it is kept under (the review of this module showed it with a Core result
-  left half read);
+  left half read). Likewise a build's inputs are read after the epoch, except what the same
+  request read before it: the realm a station index is built from, ORM objects already in the
+  session's identity map (a query does not refresh them). Only a write outside a request (the
+  loader, a reset, a restore: each holds the gate alone, so none lands inside a request) or
+  a foreign process writing the tables directly changes those;
 - a request that has written and not committed (its SQLite connection is in a transaction)
   neither reads nor keeps one: it must see its own writes, which may yet be rolled back;
 - what is kept is plain: rows as named tuples, organisations, groups and pricing rules as
