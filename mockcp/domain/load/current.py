@@ -74,25 +74,37 @@ def forget_ended(db: Session, station_pks: Iterable[int], now: datetime) -> None
     )
 
 
+def shed_rows(db: Session, station_pks: Iterable[int]) -> dict[tuple[int, int], ShedState]:
+    """Every shed row of these stations, in force or not, by (station pk, port number)."""
+    found = db.scalars(select(ShedState).where(ShedState.station_pk.in_(list(station_pks))))
+    return {(s.station_pk, s.port_number): s for s in found}
+
+
+def in_force(
+    rows: dict[tuple[int, int], ShedState], ports: Iterable[Port], at: datetime
+) -> dict[int, ShedState]:
+    """port pk -> its shed in force at ``at``, among ``rows`` (``shed_rows``)."""
+    found = {}
+    for port in ports:
+        state = rows.get((port.station_pk, port.port_number))
+        if state is not None and state.started_at <= at and (
+            state.ends_at is None or state.ends_at > at
+        ):
+            found[port.id] = state
+    return found
+
+
 def active_sheds(
     db: Session, station_pks: Iterable[int], at: datetime, ports: Iterable[Port] | None = None
 ) -> dict[int, ShedState]:
     """port pk -> its shed in force at ``at`` (``ports``: those stations' ports, if loaded)."""
     pks = list(station_pks)
-    states = {
-        (s.station_pk, s.port_number): s
-        for s in db.scalars(select(ShedState).where(ShedState.station_pk.in_(pks)))
-        if s.started_at <= at and (s.ends_at is None or s.ends_at > at)
-    }
-    if not states:
+    rows = shed_rows(db, pks)
+    if not rows:
         return {}
     if ports is None:
         ports = db.scalars(select(Port).where(Port.station_pk.in_(pks)))
-    return {
-        p.id: states[(p.station_pk, p.port_number)]
-        for p in ports
-        if (p.station_pk, p.port_number) in states
-    }
+    return in_force(rows, ports, at)
 
 
 def with_ports(db: Session, stations: Sequence[Station]) -> list[Port]:

@@ -16,14 +16,21 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, update
 from sqlalchemy.orm import Session
 
 from mockcp.codes import ResponseCode
 from mockcp.db.activity import PowerCap, ShedState
 from mockcp.db.models import Port, Station, StationGroup
 from mockcp.domain.context import World
-from mockcp.domain.load.current import active_sheds, forget_ended, station_loads, with_ports
+from mockcp.domain.load.current import (
+    active_sheds,
+    forget_ended,
+    in_force,
+    shed_rows,
+    station_loads,
+    with_ports,
+)
 from mockcp.domain.load.limits import MAX_SHED_MINUTES
 from mockcp.domain.realm import (
     Realm,
@@ -130,25 +137,19 @@ def shed_load(world: World, request: ShedRequest) -> ShedOutcome:
     targets = _targets(db, realm, request)
     mode = request.ports[0].amount.mode if request.ports else request.amount.mode
     _check_capabilities(targets, request, mode)
-    forget_ended(db, [s.id for s, _ in targets], now)
-    sheds = active_sheds(db, [s.id for s, _ in targets], now)
+    stations = [s for s, _ in targets]
+    forget_ended(db, [s.id for s in stations], now)
+    stored = shed_rows(db, [s.id for s in stations])  # (only this module writes them)
+    sheds = in_force(stored, with_ports(db, stations), now)
     for station, _ports_of in targets:
         if any(sheds[p.id].mode != mode for p in station.ports if p.id in sheds):
             raise CPError(ResponseCode.OTHER_SHED_IN_PROGRESS)
     world.ensure_simulated()
-    loads = {
-        p.port.id: p.kw for s in station_loads(db, [s for s, _ in targets], now) for p in s.ports
-    }
+    loads = {p.port.id: p.kw for s in station_loads(db, stations, now) for p in s.ports}
     ends = now + timedelta(minutes=request.minutes) if request.minutes else None
     scope = "group" if request.group_id is not None else "port" if request.ports else "station"
     touched = [port.id for _, ports in targets for port, _ in ports]
     _end_windows(db, touched, now)  # every target port's windows at once, before the new ones
-    stored = {  # every shed row of the targets (one query, not a lookup per port)
-        (state.station_pk, state.port_number): state
-        for state in db.scalars(
-            select(ShedState).where(ShedState.station_pk.in_([s.id for s, _ in targets]))
-        )
-    }
     caps: list[dict[str, object]] = []
     for station, ports in targets:
         for port, amount in ports:
